@@ -1,0 +1,6 @@
+export default {
+  async fetch(): Promise<Response> {
+    return new Response("switchyard");
+  },
+};
+export class ConfigStore {}

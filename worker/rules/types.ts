@@ -1,0 +1,60 @@
+// The contract between the rule engine and everything that routes with it.
+
+/** What rules look at, computed once per request and shared by every rule. */
+export interface RequestView {
+  /** Request method as sent (Traefik compares it case-sensitively after upper-casing the rule's). */
+  readonly method: string;
+  /** Host, lower-cased, port removed (IPv6 keeps its brackets stripped? see view.ts). "" when absent. */
+  readonly host: string;
+  /** Routing path: the URL path as received (percent-encoding kept), always starting with "/". */
+  readonly path: string;
+  /** Query parameters, every value of every key, in order. */
+  readonly query: ReadonlyMap<string, readonly string[]>;
+  /** Every value of a header, one entry per line the client sent it on. Name is case-insensitive. */
+  header(name: string): readonly string[];
+  /** Client IP as text (no port, no brackets), or null when unknown or unparsable. */
+  readonly clientIP: string | null;
+}
+
+/** A rule syntax or argument error: where it is and what was expected. */
+export interface RuleError {
+  /** 0-based offset into the rule string. */
+  readonly position: number;
+  readonly message: string;
+}
+
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+/** A rule compiled once per config: pure, immutable, regexes precompiled. */
+export interface CompiledRule {
+  readonly source: string;
+  match(view: RequestView): boolean;
+  /**
+   * Exact hosts (lower-case) of which the request's host must be one for the rule to match, or null
+   * when the rule cannot be indexed by host (HostRegexp, negation, a branch with no Host, Host(`*`)...).
+   */
+  readonly hosts: readonly string[] | null;
+  /** For users debugging rules: each leaf matcher with its result against this request. */
+  explain(view: RequestView): RuleTrace;
+}
+
+export interface RuleTrace {
+  readonly expr: string;
+  readonly result: boolean;
+  readonly children?: readonly RuleTrace[];
+}
+
+/** One router as the muxer sees it. */
+export interface Route<H> {
+  readonly name: string;
+  readonly rule: CompiledRule;
+  /** Effective priority: explicit, or Traefik's default (length of the rule string). */
+  readonly priority: number;
+  readonly handler: H;
+}
+
+/** Routes indexed for matching; immutable once built. */
+export interface Muxer<H> {
+  match(view: RequestView): Route<H> | null;
+  readonly size: number;
+}
