@@ -1,6 +1,36 @@
+// The Worker entry: admin paths go to the admin API; everything else takes the current snapshot
+// (a cold isolate waits for its first config), lets the watcher poll in the background, and routes.
+import { admin, adminBase, isAdminPath } from "./admin/index.ts";
+import type { Snapshot } from "./compile/snapshot.ts";
+import type { Env } from "./env.ts";
+import { serviceUnavailable } from "./http/status.ts";
+import { serve } from "./router.ts";
+import { runtimeFor, type Runtime } from "./runtime.ts";
+
+export { ConfigStore } from "../providers/config-store.ts";
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("switchyard");
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const runtime = runtimeFor(env);
+    const url = new URL(request.url);
+    const snapshot = await currentSnapshot(runtime, ctx);
+    if (isAdminPath(url.pathname, adminBase(env))) return admin(request, env, runtime);
+    if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
+    const clientIP = request.headers.get("cf-connecting-ip");
+    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), forwarded: runtime.forwarded };
+    return serve(request, snapshot, rc, runtime.serveOptions);
   },
-};
-export class ConfigStore {}
+} satisfies ExportedHandler<Env>;
+
+async function currentSnapshot(runtime: Runtime, ctx: ExecutionContext): Promise<Snapshot | null> {
+  const poll = runtime.watcher.maybePoll();
+  const current = runtime.switcher.current;
+  if (current) {
+    if (poll) ctx.waitUntil(poll);
+    return current;
+  }
+  // Cold: wait for the poll under way (the first one is always due). While polls fail and back off,
+  // requests get a quick 503 instead of each forcing a read.
+  await (poll ?? runtime.watcher.pending());
+  return runtime.switcher.current;
+}

@@ -4,9 +4,12 @@
 export interface RequestView {
   /** Request method as sent (Traefik compares it case-sensitively after upper-casing the rule's). */
   readonly method: string;
-  /** Host, lower-cased, port removed (IPv6 keeps its brackets stripped? see view.ts). "" when absent. */
+  /** Host, lower-cased, port removed, IPv6 without brackets ("::1"); trailing dot kept. "" when absent. */
   readonly host: string;
-  /** Routing path: the URL path as received (percent-encoding kept), always starting with "/". */
+  /**
+   * Routing path, always starting with "/": the URL path as received, with percent-encoded
+   * unreserved characters decoded and reserved ones ("%2F", "%3F", …) kept encoded, as Traefik does.
+   */
   readonly path: string;
   /** Query parameters, every value of every key, in order. */
   readonly query: ReadonlyMap<string, readonly string[]>;
@@ -30,17 +33,26 @@ export interface CompiledRule {
   readonly source: string;
   match(view: RequestView): boolean;
   /**
-   * Exact hosts (lower-case) of which the request's host must be one for the rule to match, or null
+   * Exact hosts (lower-case, as written; the muxer ignores trailing dots) of which the request's
+   * host must be one for the rule to match (an empty list: it can never match), or null
    * when the rule cannot be indexed by host (HostRegexp, negation, a branch with no Host, Host(`*`)...).
    */
   readonly hosts: readonly string[] | null;
+  /**
+   * Literal prefixes of which the routing path must start with one for the rule to match (from
+   * Path, PathPrefix, and PathRegexp(`^/literal…`)), or null/absent when the path is not pinned.
+   */
+  readonly pathPrefixes?: readonly string[] | null;
   /** For users debugging rules: each leaf matcher with its result against this request. */
   explain(view: RequestView): RuleTrace;
 }
 
 export interface RuleTrace {
+  /** The sub-expression as written in the rule. */
   readonly expr: string;
   readonly result: boolean;
+  /** Leaves: what the matcher looked at, e.g. `host "example.org"`. */
+  readonly detail?: string;
   readonly children?: readonly RuleTrace[];
 }
 

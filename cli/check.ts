@@ -1,0 +1,44 @@
+// Local validation before anything is sent: the same checks the config store runs.
+import { checkConfig } from "../worker/compile/check.ts";
+import { canonicalJSON, loadConfig, sha256Hex, type DynamicConfig } from "../worker/config/index.ts";
+import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
+import { formatOf, readText, type Io } from "./io.ts";
+import { formatIssue } from "./commands/validate.ts";
+
+export interface CheckedConfig {
+  readonly file: string;
+  readonly config: DynamicConfig;
+  readonly canonical: string;
+  readonly sha256: string;
+}
+
+/** The validated config, or null after printing every error with its path. */
+export async function checkConfigFile(file: string, io: Io): Promise<CheckedConfig | null> {
+  const loaded = loadConfig(await readText(file), formatOf(file));
+  const checked = loaded.ok ? checkConfig(loaded.config) : loaded;
+  if (!checked.ok) {
+    io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
+    for (const e of checked.errors) io.err(formatIssue(e));
+    return null;
+  }
+  for (const w of loaded.warnings) io.err(formatIssue(w));
+  const canonical = canonicalJSON(checked.config);
+  return { file, config: checked.config, canonical, sha256: await sha256Hex(canonical) };
+}
+
+/** What a push will change, section by section. */
+export function printDiff(current: unknown, next: DynamicConfig, io: Io): void {
+  if (current === null) {
+    io.out("no config is published yet: this push creates the first version");
+    return;
+  }
+  const diff = diffConfigs({ version: 0, canonical: canonicalJSON(current) }, { version: 0, canonical: canonicalJSON(next) });
+  const lines: string[] = [];
+  for (const section of DIFF_SECTIONS) {
+    const d = diff[section];
+    for (const name of d.added) lines.push(`  + ${section}.${name}`);
+    for (const name of d.removed) lines.push(`  - ${section}.${name}`);
+    for (const name of d.changed) lines.push(`  ~ ${section}.${name}`);
+  }
+  io.out(lines.length === 0 ? "no changes to routers, services, middlewares or transports" : `changes:\n${lines.join("\n")}`);
+}

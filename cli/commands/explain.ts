@@ -1,0 +1,61 @@
+import { compileRoutes, type Router } from "../../worker/compile/routes.ts";
+import { loadConfig } from "../../worker/config/index.ts";
+import { buildMuxer, viewFromDescription, type Muxer, type Route, type RuleTrace } from "../../worker/rules/index.ts";
+import { formatOf, parse, readText, required, type Io } from "../io.ts";
+import { parseRequests } from "../requests.ts";
+import { formatIssue } from "./validate.ts";
+
+interface RouterInfo {
+  readonly service: string;
+}
+
+/** How many non-matching routers (highest priority first) a miss explains. */
+const MISS_DETAIL = 5;
+
+export async function explainCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { config: { type: "string" }, requests: { type: "string" } });
+  const configFile = required(values.config, "--config");
+  const requests = parseRequests(await readText(required(values.requests, "--requests")));
+  const loaded = loadConfig(await readText(configFile), formatOf(configFile));
+  if (!loaded.ok) {
+    io.err(`${configFile}: invalid`);
+    for (const e of loaded.errors) io.err(formatIssue(e));
+    return 1;
+  }
+  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: Router) => ({ service: r.service }), []);
+  const muxer = buildMuxer(routes);
+  const byPriority = [...routes].sort((a, b) => b.priority - a.priority);
+  let bad = 0;
+  for (const entry of requests) {
+    if ("error" in entry) {
+      bad++;
+      io.out(JSON.stringify({ router: null, error: entry.error }));
+      continue;
+    }
+    io.out(JSON.stringify(explainOne(muxer, byPriority, viewFromDescription(entry.request))));
+  }
+  if (bad > 0) io.err(`${bad} request line${bad === 1 ? "" : "s"} could not be read`);
+  return bad > 0 ? 1 : 0;
+}
+
+type View = ReturnType<typeof viewFromDescription>;
+
+function explainOne(muxer: Muxer<RouterInfo>, byPriority: Route<RouterInfo>[], view: View) {
+  const hit = muxer.match(view);
+  if (hit) return { router: hit.name, priority: hit.priority, rule: hit.rule.source, service: hit.handler.service };
+  const tried = byPriority.slice(0, MISS_DETAIL).map((r) => ({
+    router: r.name,
+    priority: r.priority,
+    failed: failedParts(r.rule.explain(view)),
+  }));
+  return { router: null, tried };
+}
+
+/** The smallest sub-expressions that made a trace false, for a user to see what to fix. */
+export function failedParts(trace: RuleTrace): string[] {
+  if (trace.result) return [];
+  const children = trace.children ?? [];
+  const isAnd = children.length > 1 && children.every((c) => trace.expr.includes("&&"));
+  if (!isAnd) return [trace.expr];
+  return children.filter((c) => !c.result).flatMap(failedParts);
+}

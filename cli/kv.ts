@@ -1,0 +1,82 @@
+// `switchyard push FILE --kv`: publish straight to KV through wrangler, as a user would by hand:
+// the immutable snapshot key first, then the version key that names it.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeVersionRef, parseVersionRef } from "../providers/store/ref.ts";
+import { snapshotKey, VERSION_KEY } from "../providers/store/keys.ts";
+import type { CheckedConfig } from "./check.ts";
+import { printDiff } from "./check.ts";
+import type { Io } from "./io.ts";
+
+export interface KvOptions {
+  readonly binding?: string | boolean | undefined;
+  readonly remote?: boolean | undefined;
+  readonly persistTo?: string | boolean | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io): Promise<number> {
+  const kv = new WranglerKv(options);
+  const currentRaw = await kv.get(VERSION_KEY);
+  const current = currentRaw === null ? null : parseVersionRef(JSON.parse(currentRaw), VERSION_KEY);
+  const currentConfig = current ? await kv.get(current.key) : null;
+  printDiff(currentConfig === null ? null : JSON.parse(currentConfig), checked.config, io);
+  const version = (current?.version ?? 0) + 1;
+  const key = snapshotKey(version);
+  if (options.dryRun) {
+    io.out(`dry run: would write ${key} then ${VERSION_KEY}`);
+    return 0;
+  }
+  await kv.put(key, checked.canonical);
+  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256 }));
+  io.out(`published ${checked.file} to KV as version ${version} (${key}, sha256 ${checked.sha256.slice(0, 12)})`);
+  return 0;
+}
+
+class WranglerKv {
+  private readonly flags: string[];
+
+  constructor(options: KvOptions) {
+    const binding = typeof options.binding === "string" ? options.binding : "CONFIG_KV";
+    this.flags = ["--binding", binding, options.remote ? "--remote" : "--local"];
+    if (typeof options.persistTo === "string") this.flags.push("--persist-to", options.persistTo);
+  }
+
+  async get(key: string): Promise<string | null> {
+    const { code, stdout, stderr } = await wrangler(["kv", "key", "get", key, ...this.flags, "--text"]);
+    if (code === 0) return stdout;
+    if (/not found|value not found/i.test(stderr + stdout)) return null;
+    throw new Error(`wrangler kv key get ${key} failed: ${stderr.trim() || stdout.trim()}`);
+  }
+
+  async put(key: string, value: string): Promise<void> {
+    // Through a file: a config can be larger than a command line may be.
+    const dir = await mkdtemp(join(tmpdir(), "switchyard-"));
+    try {
+      const path = join(dir, "value");
+      await writeFile(path, value);
+      const { code, stderr, stdout } = await wrangler(["kv", "key", "put", key, "--path", path, ...this.flags]);
+      if (code !== 0) throw new Error(`wrangler kv key put ${key} failed: ${stderr.trim() || stdout.trim()}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function wrangler(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["wrangler", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}

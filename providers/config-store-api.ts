@@ -1,0 +1,74 @@
+// The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
+import type { ConfigIssue } from "../worker/config/index.ts";
+import type { VersionRef } from "./types.ts";
+
+export interface PutRequest {
+  /** Parsed config (the admin API parses YAML/TOML/JSON bodies); validated again here. */
+  readonly config: unknown;
+  /** Compare-and-set: the version this write was based on; refused (412) when it is not the newest. */
+  readonly ifMatch?: number;
+  readonly author?: string;
+  readonly message?: string;
+}
+
+export interface VersionRecord {
+  readonly version: number;
+  readonly sha256: string;
+  readonly author: string;
+  readonly message: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Set when this version was made by rolling back to an older one. */
+  readonly rollbackOf?: number;
+}
+
+export type WriteResult =
+  | { ok: true; record: VersionRecord; warnings: ConfigIssue[] }
+  | { ok: false; status: 400; errors: ConfigIssue[] }
+  | { ok: false; status: 404; message: string }
+  | { ok: false; status: 412; current: number | null; message: string };
+
+export interface StoredConfig {
+  readonly record: VersionRecord;
+  /** The canonical JSON text as stored and published. */
+  readonly canonical: string;
+}
+
+export interface SectionDiff {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+}
+
+export interface ConfigDiff {
+  readonly from: number;
+  readonly to: number;
+  readonly routers: SectionDiff;
+  readonly services: SectionDiff;
+  readonly middlewares: SectionDiff;
+  readonly serversTransports: SectionDiff;
+}
+
+export interface PublishState {
+  /** Newest version whose version key is in KV. */
+  readonly published: number | null;
+  /** Newest committed version (published lags it while KV is failing or rate-limited). */
+  readonly latest: number | null;
+  readonly lastError: { readonly at: string; readonly message: string } | null;
+}
+
+export interface ConfigStoreApi {
+  put(request: PutRequest): Promise<WriteResult>;
+  /** Newest version, or a given one while it is retained. */
+  get(version?: number): Promise<StoredConfig | null>;
+  /** Newest first. */
+  history(limit?: number): Promise<VersionRecord[]>;
+  rollback(to: number, options?: { ifMatch?: number; author?: string; message?: string }): Promise<WriteResult>;
+  diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
+  /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
+  versionRef(): Promise<VersionRef | null>;
+  publishState(): Promise<PublishState>;
+}
+
+/** The one config-store object every writer talks to (a single writer serializes every write). */
+export const CONFIG_STORE_NAME = "switchyard-config";

@@ -1,0 +1,186 @@
+// The config-store Durable Object: the single writer of config. It validates (schema, references,
+// and a compile dry run), versions, keeps history in SQLite, refuses stale writes (compare-and-set)
+// and publishes each new version to KV for the isolates to poll.
+//
+// Concurrency: a write's check-compare-insert section makes no await, and SQLite calls are
+// synchronous, so concurrent RPCs cannot interleave inside it. Publishing to KV happens after, in
+// one loop at a time (see store/publish.ts); a write is durable before KV sees it.
+import { DurableObject } from "cloudflare:workers";
+import { sha256Hex, type ConfigIssue } from "../worker/config/index.ts";
+import type { Env } from "../worker/env.ts";
+import type {
+  ConfigDiff,
+  ConfigStoreApi,
+  PublishState,
+  PutRequest,
+  StoredConfig,
+  VersionRecord,
+  WriteResult,
+} from "./config-store-api.ts";
+import { checkConfig } from "./store/check.ts";
+import { diffConfigs } from "./store/diff.ts";
+import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
+import { Publisher, type KvWriter } from "./store/publish.ts";
+import { migrate, PublishMeta, VersionsTable } from "./store/sql.ts";
+import type { VersionRef } from "./types.ts";
+
+export { CONFIG_STORE_NAME } from "./config-store-api.ts";
+
+export interface ConfigStoreEnv extends Env {
+  /** How many versions history keeps (the newest is always kept). Default 100. */
+  HISTORY_LIMIT?: string;
+}
+
+export const DEFAULT_HISTORY_LIMIT = 100;
+export const MAX_HISTORY_PAGE = 1_000;
+
+/** What the object depends on besides SQLite. Plain fields, not RPC methods: tests swap them via runInDurableObject. */
+export interface StoreSeams {
+  kv: KvWriter;
+  keys: KeyLayout;
+  now: () => number;
+  historyLimit: number;
+}
+
+/** PublishState plus how the next attempt is scheduled. */
+export interface PublishStatus extends PublishState {
+  readonly failures?: number;
+  /** When the version key was last written or a write was attempted (ms since the epoch). */
+  readonly lastVersionWriteAt?: number | null;
+  /** After a failure: the earliest retry (ms since the epoch). */
+  readonly nextAttemptAt?: number | null;
+}
+
+export interface WriteOptions {
+  readonly ifMatch?: number;
+  readonly author?: string;
+  readonly message?: string;
+}
+
+interface Entry {
+  readonly canonical: string;
+  readonly sha256: string;
+  readonly rollbackOf: number | null;
+}
+
+export class ConfigStore extends DurableObject<ConfigStoreEnv> implements ConfigStoreApi {
+  seams: StoreSeams;
+  private readonly versions: VersionsTable;
+  private readonly meta: PublishMeta;
+  private readonly publisher: Publisher;
+
+  constructor(ctx: DurableObjectState, env: ConfigStoreEnv) {
+    super(ctx, env);
+    // Synchronous, so it completes before any request is delivered (no blockConcurrencyWhile needed).
+    migrate(ctx.storage.sql);
+    this.versions = new VersionsTable(ctx.storage.sql);
+    this.meta = new PublishMeta(ctx.storage.sql);
+    this.seams = { kv: env.CONFIG_KV, keys: DEFAULT_KEYS, now: () => Date.now(), historyLimit: parseHistoryLimit(env.HISTORY_LIMIT) };
+    this.publisher = new Publisher({
+      versions: this.versions,
+      meta: this.meta,
+      target: () => ({ kv: this.seams.kv, keys: this.seams.keys }),
+      now: () => this.seams.now(),
+      wakeAt: (at) => this.wakeAt(at),
+    });
+  }
+
+  async put(request: PutRequest): Promise<WriteResult> {
+    const checked = checkConfig(request.config);
+    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+    const entry = { canonical: checked.canonical, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
+    return this.write(entry, request, checked.warnings);
+  }
+
+  async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
+    const target = this.versions.get(to);
+    if (!target) return { ok: false, status: 404, message: `version ${to} is not in the retained history` };
+    // Re-checked: this build must still be able to serve it.
+    const checked = checkConfig(JSON.parse(target.canonical));
+    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+    const same = checked.canonical === target.canonical;
+    const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
+    const request = { ...options, message: options.message || `rollback to version ${to}` };
+    return this.write({ canonical: checked.canonical, sha256, rollbackOf: to }, request, checked.warnings);
+  }
+
+  async get(version?: number): Promise<StoredConfig | null> {
+    const wanted = version ?? this.versions.newest();
+    return wanted === null ? null : this.versions.get(wanted);
+  }
+
+  /** Newest first; without a limit, everything retained. */
+  async history(limit?: number): Promise<VersionRecord[]> {
+    const wanted = limit !== undefined && Number.isInteger(limit) && limit > 0 ? limit : this.seams.historyLimit;
+    const n = Math.min(wanted, MAX_HISTORY_PAGE);
+    return this.versions.list(n);
+  }
+
+  async diff(from: number, to: number): Promise<ConfigDiff | { error: string }> {
+    const a = this.versions.get(from);
+    const b = this.versions.get(to);
+    const missing = [a ? null : from, b ? null : to].filter((v) => v !== null);
+    if (!a || !b) return { error: `version ${missing.join(" and ")} is not in the retained history` };
+    return diffConfigs({ version: from, canonical: a.canonical }, { version: to, canonical: b.canonical });
+  }
+
+  async versionRef(): Promise<VersionRef | null> {
+    const newest = this.versions.newest();
+    const row = newest === null ? null : this.versions.get(newest);
+    if (!row) return null;
+    return { version: row.record.version, key: this.seams.keys.snapshotKey(row.record.version), sha256: row.record.sha256 };
+  }
+
+  async publishState(): Promise<PublishStatus> {
+    const state = this.meta.read();
+    return {
+      published: state.published,
+      latest: this.versions.newest(),
+      lastError: state.lastError,
+      failures: state.failures,
+      lastVersionWriteAt: state.lastVersionWriteAt,
+      nextAttemptAt: state.nextAttemptAt,
+    };
+  }
+
+  /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */
+  override async alarm(): Promise<void> {
+    await this.publisher.publish();
+  }
+
+  /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
+  private async write(entry: Entry, options: WriteOptions, warnings: ConfigIssue[]): Promise<WriteResult> {
+    const refused = this.refuseStale(options.ifMatch);
+    if (refused) return refused;
+    const record = this.versions.insert({
+      ...entry,
+      author: options.author || "unknown",
+      message: options.message ?? "",
+      createdAt: new Date(this.seams.now()).toISOString(),
+    });
+    this.versions.prune(this.seams.historyLimit);
+    // Durable now; KV failures are recorded in publish state and retried by an alarm.
+    await this.publisher.publish();
+    return { ok: true, record, warnings };
+  }
+
+  private refuseStale(ifMatch: number | undefined): WriteResult | null {
+    if (ifMatch === undefined || ifMatch === null) return null;
+    const current = this.versions.newest();
+    if (ifMatch === (current ?? 0)) return null;
+    const now = current === null ? "nothing is stored yet" : `the newest version is ${current}`;
+    return { ok: false, status: 412, current, message: `ifMatch ${JSON.stringify(ifMatch)} is stale: ${now}` };
+  }
+
+  /** Makes sure an alarm fires no later than `at` (there is one alarm per object). */
+  private async wakeAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}
+
+/** HISTORY_LIMIT: a whole number >= 1, else the default. */
+export function parseHistoryLimit(value: string | undefined): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isInteger(n) && n >= 1 ? n : DEFAULT_HISTORY_LIMIT;
+}

@@ -1,0 +1,76 @@
+// The KV provider: what every isolate polls. One small read of the version key per poll (cached
+// at the edge for `versionCacheTtl` seconds), and one read of an immutable snapshot per new version.
+// The ConfigStore Durable Object is the only writer: snapshot key first, version key last.
+import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
+import { parseVersionRef, verifySnapshot } from "./store/ref.ts";
+import type { Provider, VersionRef, Versioned } from "./types.ts";
+
+export { DEFAULT_KEYS, KEY_ROOT, SNAPSHOT_KEY_PREFIX, VERSION_KEY, keyLayout, snapshotKey, type KeyLayout } from "./store/keys.ts";
+
+/** Cloudflare KV's smallest cacheTtl, in seconds (a smaller one makes the read fail). */
+export const KV_MIN_CACHE_TTL = 60;
+/** Snapshots never change once written, so the edge may keep them for a day. */
+export const SNAPSHOT_CACHE_TTL = 86_400;
+
+/** The reads KvProvider makes; a KVNamespace binding is one (tests wrap it to count reads). */
+export interface KvReader {
+  get(key: string, options: { type: "json"; cacheTtl?: number }): Promise<unknown>;
+  get(key: string, options: { type: "text"; cacheTtl?: number }): Promise<string | null>;
+}
+
+export interface KvProviderOptions {
+  readonly keys?: KeyLayout;
+  /** Seconds the edge may cache the version key: how stale a poll can be. Default and minimum: 60. */
+  readonly versionCacheTtl?: number;
+  /** Seconds the edge may cache a snapshot. Default 86400. */
+  readonly snapshotCacheTtl?: number;
+}
+
+export class KvProvider implements Provider {
+  readonly name = "kv";
+  /** Why the last load returned null (missing snapshot, hash mismatch); null after a good load. */
+  lastProblem: string | null = null;
+  private readonly kv: KvReader;
+  private readonly keys: KeyLayout;
+  private readonly versionCacheTtl: number;
+  private readonly snapshotCacheTtl: number;
+
+  constructor(kv: KvReader, options: KvProviderOptions = {}) {
+    this.kv = kv;
+    this.keys = options.keys ?? DEFAULT_KEYS;
+    this.versionCacheTtl = cacheTtl("versionCacheTtl", options.versionCacheTtl ?? KV_MIN_CACHE_TTL);
+    this.snapshotCacheTtl = cacheTtl("snapshotCacheTtl", options.snapshotCacheTtl ?? SNAPSHOT_CACHE_TTL);
+  }
+
+  /** One KV read. Null when nothing is published; throws when the version key holds garbage. */
+  async version(): Promise<VersionRef | null> {
+    const key = this.keys.versionKey;
+    let value: unknown;
+    try {
+      value = await this.kv.get(key, { type: "json", cacheTtl: this.versionCacheTtl });
+    } catch (err) {
+      const why = err instanceof SyntaxError ? "is not valid JSON" : "could not be read";
+      throw new Error(`KV ${key} ${why}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return value === null ? null : parseVersionRef(value, `KV ${key}`);
+  }
+
+  /** One KV read; null (with `lastProblem` set) when the snapshot is missing or its hash is wrong. */
+  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+    const text = await this.kv.get(ref.key, { type: "text", cacheTtl: this.snapshotCacheTtl });
+    const verified = await verifySnapshot(ref, text);
+    if (!verified.ok) {
+      this.lastProblem = verified.problem;
+      return null;
+    }
+    this.lastProblem = null;
+    return verified.config;
+  }
+}
+
+function cacheTtl(name: string, seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < KV_MIN_CACHE_TTL) {
+    throw new RangeError(`KvProvider ${name} must be a whole number of seconds >= ${KV_MIN_CACHE_TTL}, got ${seconds}`);
+  }
+  return seconds;
+}

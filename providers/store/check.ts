@@ -1,0 +1,26 @@
+// What the store accepts: a config that validates and that this build can compile (a dry run of
+// what the listener will do with it). Synchronous, so it can run inside a write's critical section.
+import { compileSnapshot, type SnapshotMeta } from "../../worker/compile/snapshot.ts";
+import { canonicalJSON, validateConfig, type ConfigIssue } from "../../worker/config/index.ts";
+
+/** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
+export const MAX_CONFIG_BYTES = 2_000_000;
+
+const DRY_RUN: SnapshotMeta = { version: 0, sha256: "", source: "check", provider: "check", warnings: [] };
+
+export type Checked =
+  | { ok: true; canonical: string; warnings: ConfigIssue[] }
+  | { ok: false; errors: ConfigIssue[] };
+
+export function checkConfig(raw: unknown): Checked {
+  const valid = validateConfig(raw);
+  if (!valid.ok) return { ok: false, errors: valid.errors };
+  const compiled = compileSnapshot(valid.config, DRY_RUN, null);
+  if (!compiled.ok) return { ok: false, errors: compiled.errors };
+  const canonical = canonicalJSON(valid.config);
+  const bytes = new TextEncoder().encode(canonical).byteLength;
+  if (bytes > MAX_CONFIG_BYTES) {
+    return { ok: false, errors: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_CONFIG_BYTES}`, severity: "error" }] };
+  }
+  return { ok: true, canonical, warnings: valid.warnings };
+}

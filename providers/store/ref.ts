@@ -1,0 +1,60 @@
+// The version key's JSON and the integrity check every reader of a snapshot makes: the text must
+// hash to the sha256 the version key names, or the snapshot is not the one that was published.
+import { sha256Hex } from "../../worker/config/index.ts";
+import type { VersionRef, Versioned } from "../types.ts";
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The version key's value, keys in a fixed order. */
+export function encodeVersionRef(ref: VersionRef): string {
+  return JSON.stringify({ version: ref.version, key: ref.key, sha256: ref.sha256 });
+}
+
+/** Checks what a version key holds; throws an Error that says what is wrong and where. */
+export function parseVersionRef(value: unknown, where: string): VersionRef {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
+  }
+  const { version, key, sha256 } = value as Record<string, unknown>;
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
+    throw new Error(`${where}: "version" must be a whole number >= 0, got ${describe(version)}`);
+  }
+  if (typeof key !== "string" || key === "") throw new Error(`${where}: "key" must be a non-empty string`);
+  if (typeof sha256 !== "string" || !SHA256_HEX.test(sha256)) {
+    throw new Error(`${where}: "sha256" must be 64 lowercase hex digits, got ${describe(sha256)}`);
+  }
+  return { version, key, sha256 };
+}
+
+export type Verified = { ok: true; config: Versioned<unknown> } | { ok: false; problem: string };
+
+/**
+ * The snapshot text a ref names, checked: missing or hashing to something else is a problem to
+ * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
+ * was published broken: that throws.
+ */
+export async function verifySnapshot(ref: VersionRef, text: string | null): Promise<Verified> {
+  if (text === null) {
+    return { ok: false, problem: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
+  }
+  const actual = await sha256Hex(text);
+  if (actual !== ref.sha256) {
+    return { ok: false, problem: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
+  }
+  return { ok: true, config: { ref, value: parseSnapshot(ref, text) } };
+}
+
+function parseSnapshot(ref: VersionRef, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`snapshot ${ref.key} matches its hash but is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}

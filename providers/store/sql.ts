@@ -1,0 +1,171 @@
+// The ConfigStore's SQLite tables and every query on them. All calls are synchronous: a Durable
+// Object runs them without yielding, which is what makes compare-and-set safe.
+import type { VersionRecord } from "../config-store-api.ts";
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS versions (
+     version     INTEGER PRIMARY KEY,
+     sha256      TEXT    NOT NULL,
+     canonical   TEXT    NOT NULL,
+     author      TEXT    NOT NULL,
+     message     TEXT    NOT NULL,
+     created_at  TEXT    NOT NULL,
+     rollback_of INTEGER
+   )`,
+  // One row: how far publishing to KV has got. Survives restarts, so an alarm can pick up.
+  `CREATE TABLE IF NOT EXISTS publish_meta (
+     id                    INTEGER PRIMARY KEY CHECK (id = 1),
+     published             INTEGER,
+     snapshot_written      INTEGER,
+     last_version_write_at INTEGER,
+     failures              INTEGER NOT NULL DEFAULT 0,
+     last_error_at         TEXT,
+     last_error            TEXT,
+     next_attempt_at       INTEGER
+   )`,
+  `INSERT OR IGNORE INTO publish_meta (id) VALUES (1)`,
+];
+
+export function migrate(sql: SqlStorage): void {
+  for (const statement of SCHEMA) sql.exec(statement);
+}
+
+type VersionRow = {
+  version: number;
+  sha256: string;
+  canonical: string;
+  author: string;
+  message: string;
+  created_at: string;
+  rollback_of: number | null;
+};
+
+export interface NewVersion {
+  readonly sha256: string;
+  readonly canonical: string;
+  readonly author: string;
+  readonly message: string;
+  readonly createdAt: string;
+  readonly rollbackOf: number | null;
+}
+
+export interface StoredRow {
+  readonly record: VersionRecord;
+  readonly canonical: string;
+}
+
+export class VersionsTable {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  newest(): number | null {
+    const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions").one();
+    return row.v;
+  }
+
+  /** Inserts as newest + 1 and returns the record. */
+  insert(entry: NewVersion): VersionRecord {
+    const version = (this.newest() ?? 0) + 1;
+    this.sql.exec(
+      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf,
+    );
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf });
+  }
+
+  get(version: number): StoredRow | null {
+    const rows = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE version = ?", version).toArray();
+    const row = rows[0];
+    return row ? { record: toRecord(row), canonical: row.canonical } : null;
+  }
+
+  /** Newest first, without the config text. */
+  list(limit: number): VersionRecord[] {
+    return this.sql
+      .exec<VersionRow>(
+        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of FROM versions ORDER BY version DESC LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map(toRecord);
+  }
+
+  /** Keeps the newest `keep` versions (at least one: the newest is never pruned). Returns how many went. */
+  prune(keep: number): number {
+    const newest = this.newest();
+    if (newest === null) return 0;
+    return this.sql.exec("DELETE FROM versions WHERE version <= ?", newest - Math.max(1, keep)).rowsWritten;
+  }
+}
+
+function toRecord(row: VersionRow): VersionRecord {
+  const record = { version: row.version, sha256: row.sha256, author: row.author, message: row.message, createdAt: row.created_at };
+  return row.rollback_of === null ? record : { ...record, rollbackOf: row.rollback_of };
+}
+
+export interface PublishRow {
+  readonly published: number | null;
+  readonly snapshotWritten: number | null;
+  readonly lastVersionWriteAt: number | null;
+  readonly failures: number;
+  readonly lastError: { readonly at: string; readonly message: string } | null;
+  readonly nextAttemptAt: number | null;
+}
+
+type PublishMetaRow = {
+  published: number | null;
+  snapshot_written: number | null;
+  last_version_write_at: number | null;
+  failures: number;
+  last_error_at: string | null;
+  last_error: string | null;
+  next_attempt_at: number | null;
+};
+
+export class PublishMeta {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  read(): PublishRow {
+    const row = this.sql.exec<PublishMetaRow>("SELECT * FROM publish_meta WHERE id = 1").one();
+    return {
+      published: row.published,
+      snapshotWritten: row.snapshot_written,
+      lastVersionWriteAt: row.last_version_write_at,
+      failures: row.failures,
+      lastError: row.last_error === null ? null : { at: row.last_error_at ?? "", message: row.last_error },
+      nextAttemptAt: row.next_attempt_at,
+    };
+  }
+
+  snapshotWritten(version: number): void {
+    this.sql.exec("UPDATE publish_meta SET snapshot_written = ? WHERE id = 1", version);
+  }
+
+  /** Called just before the version key is put: KV's one-write-per-second counts attempts too. */
+  versionAttempted(at: number): void {
+    this.sql.exec("UPDATE publish_meta SET last_version_write_at = ? WHERE id = 1", at);
+  }
+
+  versionWritten(version: number): void {
+    this.sql.exec(
+      `UPDATE publish_meta SET published = ?, failures = 0, last_error = NULL, last_error_at = NULL,
+         next_attempt_at = NULL WHERE id = 1`,
+      version,
+    );
+  }
+
+  /** Records a failed attempt and when the next one may be made. */
+  failed(message: string, at: string, nextAttemptAt: number): void {
+    this.sql.exec(
+      "UPDATE publish_meta SET failures = failures + 1, last_error = ?, last_error_at = ?, next_attempt_at = ? WHERE id = 1",
+      message, at, nextAttemptAt,
+    );
+  }
+}

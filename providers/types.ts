@@ -1,0 +1,28 @@
+// One interface for every config source (file, KV, the config-store Durable Object).
+// The watcher owns timing; a provider owns storage and integrity.
+
+/** Names one published config: which version, where it is stored, and the sha256 of its canonical JSON. */
+export interface VersionRef {
+  readonly version: number;
+  readonly key: string;
+  readonly sha256: string;
+}
+
+/** A config as stored: not yet validated (the listener validates before anything goes live). */
+export interface Versioned<T> {
+  readonly ref: VersionRef;
+  readonly value: T;
+  /** Which provider it came from ("file", "kv"…): shown as `name@provider` in the API. */
+  readonly provider?: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** The newest published version, cheaply (one small read), or null when nothing is published. */
+  version(): Promise<VersionRef | null>;
+  /**
+   * The config a ref names, or null when it is not (yet) readable or its hash does not match:
+   * "keep serving what you have and try again next poll", never an error page.
+   */
+  load(ref: VersionRef): Promise<Versioned<unknown> | null>;
+}

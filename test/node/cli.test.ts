@@ -1,0 +1,121 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+
+const fixtures = join(import.meta.dirname, "fixtures");
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join("\n"), err: err.join("\n"), lines: out };
+}
+
+function tempFile(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "switchyard-cli-")), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("switchyard validate", () => {
+  it("exits 0 with a summary and warnings for a valid config", async () => {
+    const r = await run("validate", join(fixtures, "good.yaml"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("valid (3 routers, 2 services, 0 middlewares, 0 serversTransports)");
+    expect(r.out).toMatch(/warning: http\.routers\.api\.entryPoints/);
+  });
+
+  it("exits 1 with every error and its path", async () => {
+    const r = await run("validate", join(fixtures, "bad.yaml"));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/http\.routers\.api\.rule: .*PathPrefx/);
+    expect(r.err).toMatch(/http\.routers\.web\.service: .*missing/);
+    expect(r.err).toMatch(/http\.routers\.web\.middlewares\[0\]: .*nope/);
+    expect(r.err).toMatch(/http\.services\.api\.loadBalancer\.servers\[0\]\.wieght: .*weight/);
+  });
+
+  it("reads TOML and JSON too, and explains unreadable files", async () => {
+    const toml = tempFile("c.toml", '[http.routers.r]\nrule = "Path(`/x`)"\nservice = "s"\n[http.services.s.loadBalancer]\nservers = [{ url = "http://127.0.0.1:1" }]\n');
+    expect((await run("validate", toml)).code).toBe(0);
+    const json = tempFile("c.json", '{"http":{"routers":{"r":{"rule":"Path(`/x`)","service":"s"}},"services":{"s":{"loadBalancer":{"servers":[]}}}}}');
+    expect((await run("validate", json)).code).toBe(0);
+    const missing = await run("validate", "/nonexistent/file.yaml");
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("no such file");
+  });
+
+  it("usage errors exit 2", async () => {
+    expect((await run("validate")).code).toBe(2);
+    expect((await run("frobnicate")).code).toBe(2);
+    expect((await run("explain", "--config")).code).toBe(2);
+  });
+});
+
+describe("switchyard explain", () => {
+  it("prints one line per request, in order, with the router or null", async () => {
+    const r = await run("explain", "--config", join(fixtures, "good.yaml"), "--requests", join(fixtures, "requests.jsonl"));
+    expect(r.code).toBe(0);
+    const lines = r.lines.map((l) => JSON.parse(l) as { router: string | null; priority?: number; tried?: { failed: string[] }[] });
+    expect(lines.map((l) => l.router)).toEqual(["api", "site", "admin", "site", null]);
+    expect(lines[0]!.priority).toBe("Host(`a.com`) && PathPrefix(`/api`)".length);
+    expect(lines[4]!.tried?.length).toBeGreaterThan(0);
+    expect(lines[4]!.tried!.flatMap((t) => t.failed).join(" ")).toContain("Host(`a.com`)");
+  });
+
+  it("exits 1 on an invalid config", async () => {
+    const r = await run("explain", "--config", join(fixtures, "bad.yaml"), "--requests", join(fixtures, "requests.jsonl"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("http.routers.api.rule");
+  });
+});
+
+describe("switchyard rule", () => {
+  it("matches each request", async () => {
+    const r = await run("rule", "--rule", "Host(`a.com`) && !PathPrefix(`/api`)", "--requests", join(fixtures, "requests.jsonl"));
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => JSON.parse(l).match)).toEqual([false, true, true, true, false]);
+  });
+
+  it("handles multi-line headers, ports and garbage remote addresses", async () => {
+    const reqs = tempFile(
+      "r.jsonl",
+      [
+        '{"method":"GET","url":"https://a.com/","headers":{"X-Multi":["v1","v2"]},"remoteAddr":"10.0.0.1:1234"}',
+        '{"method":"GET","url":"https://a.com/","headers":{"X-Multi":"v1"},"remoteAddr":"[::1]:80"}',
+        '{"method":"GET","url":"https://a.com/","remoteAddr":"not an ip"}',
+      ].join("\n"),
+    );
+    const header = await run("rule", "--rule", "Header(`X-Multi`, `v2`)", "--requests", reqs);
+    expect(header.lines.map((l) => JSON.parse(l).match)).toEqual([true, false, false]);
+    const ip = await run("rule", "--rule", "ClientIP(`10.0.0.0/8`) || ClientIP(`::1`)", "--requests", reqs);
+    expect(ip.lines.map((l) => JSON.parse(l).match)).toEqual([true, true, false]);
+  });
+
+  it("an invalid rule exits 1 with the position on stderr", async () => {
+    const reqs = tempFile("r.jsonl", '{"method":"GET","url":"https://a.com/"}\n');
+    const r = await run("rule", "--rule", "Host(`a.com`) && Pth(`/x`)", "--requests", reqs);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/position 17/);
+    expect(r.out).toBe("");
+  });
+
+  it("reports unreadable request lines without dropping the others", async () => {
+    const reqs = tempFile("r.jsonl", '{"method":"GET","url":"https://a.com/"}\nnot json\n{"method":"GET"}\n');
+    const r = await run("rule", "--rule", "Host(`a.com`)", "--requests", reqs);
+    expect(r.code).toBe(1);
+    expect(r.lines).toHaveLength(3);
+    expect(JSON.parse(r.lines[0]!).match).toBe(true);
+    expect(JSON.parse(r.lines[1]!).error).toMatch(/line 2/);
+  });
+});
+
+describe("the installed bin", () => {
+  it("npx switchyard runs the CLI", () => {
+    const r = spawnSync("npx", ["switchyard", "validate", join(fixtures, "good.yaml")], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("valid (3 routers");
+  });
+});

@@ -1,0 +1,44 @@
+// Build a snapshot from a config object and route requests through it, as the entry point does.
+import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
+import { validateConfig } from "../../../worker/config/index.ts";
+import { serve } from "../../../worker/router.ts";
+import { forwardedPolicy } from "../../../worker/services/forwarded.ts";
+import type { RequestContext } from "../../../worker/services/types.ts";
+
+export function snapshotOf(config: unknown, previous: Snapshot | null = null, version = 1): Snapshot {
+  const valid = validateConfig(config);
+  if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+  const compiled = compileSnapshot(valid.config, { version, sha256: "", source: "test", provider: "file", warnings: valid.warnings }, previous);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+  return compiled.snapshot;
+}
+
+export interface SendOptions extends RequestInit {
+  clientIP?: string | null;
+  trusted?: string;
+}
+
+export async function send(snapshot: Snapshot, url: string, init: SendOptions = {}): Promise<Response> {
+  const request = new Request(url, init);
+  const pending: Promise<unknown>[] = [];
+  const rc: RequestContext = {
+    url: new URL(request.url),
+    clientIP: init.clientIP === undefined ? "203.0.113.7" : init.clientIP,
+    waitUntil: (p) => void pending.push(p),
+    forwarded: forwardedPolicy(init.trusted, undefined),
+  };
+  return serve(request, snapshot, rc);
+}
+
+export function lb(...urls: string[]) {
+  return { loadBalancer: { servers: urls.map((url) => ({ url })) } };
+}
+
+export interface Echo {
+  name: string;
+  method: string;
+  url: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  bodyBytes: number;
+}

@@ -1,0 +1,206 @@
+// The KV and Durable Object providers: what an isolate reads per poll, and the integrity check.
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ConfigStore } from "../../providers/config-store.ts";
+import { DurableObjectProvider } from "../../providers/do.ts";
+import { KvProvider, keyLayout, KV_MIN_CACHE_TTL, SNAPSHOT_CACHE_TTL, VERSION_KEY, snapshotKey, type KeyLayout, type KvReader } from "../../providers/kv.ts";
+import type { VersionRef } from "../../providers/types.ts";
+import { sha256Hex } from "../../worker/config/index.ts";
+import { Watcher } from "../../worker/dynamic/watcher.ts";
+import type { Env } from "../../worker/env.ts";
+
+const testEnv = env as Env;
+
+interface Read {
+  readonly key: string;
+  readonly type: string;
+  readonly cacheTtl: number | undefined;
+}
+
+/** The CONFIG_KV binding, counting reads. */
+class CountingKv implements KvReader {
+  readonly reads: Read[] = [];
+  get(key: string, options: { type: "json"; cacheTtl?: number }): Promise<unknown>;
+  get(key: string, options: { type: "text"; cacheTtl?: number }): Promise<string | null>;
+  get(key: string, options: { type: "json" | "text"; cacheTtl?: number }): Promise<unknown> {
+    this.reads.push({ key, type: options.type, cacheTtl: options.cacheTtl });
+    return options.type === "json" ? testEnv.CONFIG_KV.get(key, { type: "json", cacheTtl: options.cacheTtl }) : testEnv.CONFIG_KV.get(key, { type: "text", cacheTtl: options.cacheTtl });
+  }
+}
+
+function config(n: number) {
+  return {
+    http: {
+      routers: { web: { rule: "PathPrefix(`/web`)", service: "web" } },
+      services: { web: { loadBalancer: { servers: [{ url: `https://backend-${n}.example.com` }] } } },
+    },
+  };
+}
+
+function setup(options: { versionCacheTtl?: number; snapshotCacheTtl?: number } = {}) {
+  const keys = keyLayout(`test/${crypto.randomUUID()}/`);
+  const kv = new CountingKv();
+  return { keys, kv, provider: new KvProvider(kv, { keys, ...options }) };
+}
+
+/** Publishes by hand, as the store does: snapshot first, version key last. */
+async function publish(keys: KeyLayout, version: number, text: string, sha256?: string): Promise<VersionRef> {
+  const ref = { version, key: keys.snapshotKey(version), sha256: sha256 ?? (await sha256Hex(text)) };
+  await testEnv.CONFIG_KV.put(ref.key, text);
+  await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
+  return ref;
+}
+
+describe("KV key layout", () => {
+  it("is config/version and config/v/<N>, optionally under a prefix", () => {
+    expect(VERSION_KEY).toBe("config/version");
+    expect(snapshotKey(7)).toBe("config/v/7");
+    expect(keyLayout()).toMatchObject({ versionKey: "config/version" });
+    expect(keyLayout("a/").snapshotKey(3)).toBe("a/config/v/3");
+  });
+});
+
+describe("KvProvider", () => {
+  it("version(): null when nothing is published, in one read of the version key with the minimum cacheTtl", async () => {
+    const { keys, kv, provider } = setup();
+    expect(await provider.version()).toBeNull();
+    expect(kv.reads).toEqual([{ key: keys.versionKey, type: "json", cacheTtl: 60 }]);
+    expect(KV_MIN_CACHE_TTL).toBe(60);
+  });
+
+  it("version() then load(): one read each, the snapshot with a long cacheTtl, hash verified", async () => {
+    const { keys, kv, provider } = setup();
+    const text = JSON.stringify(config(1));
+    const ref = await publish(keys, 7, text);
+    expect(await provider.version()).toEqual(ref);
+    expect(await provider.load(ref)).toEqual({ ref, value: config(1) });
+    expect(kv.reads).toEqual([
+      { key: keys.versionKey, type: "json", cacheTtl: 60 },
+      { key: keys.snapshotKey(7), type: "text", cacheTtl: SNAPSHOT_CACHE_TTL },
+    ]);
+    expect(provider.lastProblem).toBeNull();
+  });
+
+  it("takes its cacheTtls from options, and refuses ones KV would reject", async () => {
+    const { kv, provider } = setup({ versionCacheTtl: 300, snapshotCacheTtl: 3_600 });
+    await provider.version();
+    expect(kv.reads[0]?.cacheTtl).toBe(300);
+    expect(() => new KvProvider(kv, { versionCacheTtl: 10 })).toThrow(RangeError);
+    expect(() => new KvProvider(kv, { snapshotCacheTtl: 59.5 })).toThrow(/snapshotCacheTtl/);
+  });
+
+  it("load(): null while the snapshot is missing (the version key is ahead), with the reason kept", async () => {
+    const { keys, provider } = setup();
+    const ref = { version: 3, key: keys.snapshotKey(3), sha256: "0".repeat(64) };
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
+    expect(await provider.version()).toEqual(ref);
+    expect(await provider.load(ref)).toBeNull();
+    expect(provider.lastProblem).toContain(`${keys.snapshotKey(3)} for version 3 is missing`);
+  });
+
+  it("load(): null when the snapshot does not hash to the version key's sha256, then recovers", async () => {
+    const { keys, provider } = setup();
+    const text = JSON.stringify(config(2));
+    const wrong = await sha256Hex("something else");
+    const ref = await publish(keys, 4, text, wrong);
+    expect(await provider.load(ref)).toBeNull();
+    expect(provider.lastProblem).toContain(`hash mismatch for ${keys.snapshotKey(4)}`);
+    const good = await publish(keys, 5, text);
+    expect(await provider.load(good)).toMatchObject({ value: config(2) });
+    expect(provider.lastProblem).toBeNull();
+  });
+
+  it("version(): a clear error for a version key that is not JSON or not the right shape", async () => {
+    const { keys, provider } = setup();
+    await testEnv.CONFIG_KV.put(keys.versionKey, "{not json");
+    await expect(provider.version()).rejects.toThrow(`KV ${keys.versionKey} is not valid JSON`);
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: "7", key: "k", sha256: "0".repeat(64) }));
+    await expect(provider.version()).rejects.toThrow(/"version" must be a whole number/);
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 7, key: "k", sha256: "abc" }));
+    await expect(provider.version()).rejects.toThrow(/"sha256" must be 64 lowercase hex digits/);
+    await testEnv.CONFIG_KV.put(keys.versionKey, "[1,2]");
+    await expect(provider.version()).rejects.toThrow(/expected \{"version","key","sha256"\}/);
+  });
+
+  it("load(): a snapshot that matches its hash but is not JSON is an error", async () => {
+    const { keys, provider } = setup();
+    const ref = await publish(keys, 1, "not json at all");
+    await expect(provider.load(ref)).rejects.toThrow(/matches its hash but is not JSON/);
+  });
+
+  it("drives the watcher: a missing snapshot is recorded and retried, then applied", async () => {
+    const { keys, provider } = setup();
+    const applied: unknown[] = [];
+    const watcher = new Watcher(provider, async ({ value }) => void applied.push(value), { intervalMs: 0 });
+    const text = JSON.stringify(config(3));
+    const ref = { version: 1, key: keys.snapshotKey(1), sha256: await sha256Hex(text) };
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
+    await watcher.poll();
+    expect(applied).toEqual([]);
+    expect(watcher.state.lastError?.message).toContain("not readable yet");
+    expect(provider.lastProblem).toContain("missing");
+    await testEnv.CONFIG_KV.put(ref.key, text);
+    await watcher.poll();
+    expect(applied).toEqual([config(3)]);
+    expect(watcher.state).toMatchObject({ version: 1, lastError: null });
+  });
+
+  it("reads what the ConfigStore publishes", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    const { keys, kv, provider } = setup();
+    await runInDurableObject(stub, (store: ConfigStore) => void (store.seams.keys = keys));
+    const put = await stub.put({ config: config(4) });
+    if (!put.ok) throw new Error(JSON.stringify(put));
+    const ref = await provider.version();
+    expect(ref).toEqual(await stub.versionRef());
+    const loaded = await provider.load(ref as VersionRef);
+    expect(loaded?.value).toEqual(JSON.parse((await stub.get())?.canonical ?? "null"));
+    expect(kv.reads).toHaveLength(2);
+  });
+});
+
+describe("DurableObjectProvider", () => {
+  async function storeWith(count: number, historyLimit = 100) {
+    const name = crypto.randomUUID();
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(name));
+    await runInDurableObject(stub, (store: ConfigStore) => {
+      store.seams.keys = keyLayout(`test/${name}/`);
+      store.seams.historyLimit = historyLimit;
+    });
+    for (let n = 1; n <= count; n++) await stub.put({ config: config(n) });
+    return { name, stub };
+  }
+
+  it("reads the newest committed version and its config over RPC, hash verified", async () => {
+    const { stub } = await storeWith(2);
+    const provider = new DurableObjectProvider(stub);
+    const ref = await provider.version();
+    expect(ref).toEqual(await stub.versionRef());
+    expect(ref?.version).toBe(2);
+    expect(await provider.load(ref as VersionRef)).toEqual({ ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null") });
+  });
+
+  it("forNamespace makes a stub per call", async () => {
+    const { name } = await storeWith(1);
+    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, name);
+    const ref = await provider.version();
+    expect(ref?.version).toBe(1);
+    expect((await provider.load(ref as VersionRef))?.value).toEqual(expect.objectContaining({ http: expect.any(Object) }));
+  });
+
+  it("null with a reason for a wrong hash or a version no longer retained", async () => {
+    const { stub } = await storeWith(3, 2);
+    const provider = new DurableObjectProvider(stub);
+    const ref = (await provider.version()) as VersionRef;
+    expect(await provider.load({ ...ref, sha256: "f".repeat(64) })).toBeNull();
+    expect(provider.lastProblem).toContain("hash mismatch");
+    expect(await provider.load({ ...ref, version: 1 })).toBeNull();
+    expect(provider.lastProblem).toContain("no longer retained");
+    expect(await provider.version()).toEqual(await stub.versionRef());
+  });
+
+  it("null from version() when nothing is stored", async () => {
+    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, crypto.randomUUID());
+    expect(await provider.version()).toBeNull();
+  });
+});

@@ -1,0 +1,101 @@
+// Go RE2 syntax translated to JS: what Traefik's regexp matchers accept, and what they mean.
+import { describe, expect, it } from "vitest";
+import { compileRule, viewFromDescription } from "../../worker/rules/index.ts";
+
+/** Whether PathRegexp(pattern) compiles, and then which of the given paths it matches. */
+function pathRegexp(pattern: string) {
+  const rule = compileRule(`PathRegexp(\`${pattern}\`)`);
+  return {
+    ok: rule.ok,
+    error: rule.ok ? "" : rule.error.message,
+    matches: (path: string) => {
+      if (!rule.ok) throw new Error(rule.error.message);
+      return rule.value.match(viewFromDescription({ method: "GET", url: `http://example.com${path}` }));
+    },
+  };
+}
+
+/** Tests a Go pattern against a header value, where any text (newlines, Unicode) can be put. */
+function headerRegexp(pattern: string, value: string): boolean {
+  const rule = compileRule(`HeaderRegexp(\`X\`, "${pattern.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}")`);
+  if (!rule.ok) throw new Error(rule.error.message);
+  return rule.value.match(viewFromDescription({ method: "GET", url: "http://example.com/", headers: { X: value } }));
+}
+
+describe("Go regexp translation", () => {
+  it("is unanchored unless the pattern anchors", () => {
+    expect(pathRegexp("css").matches("/a/css/b")).toBe(true);
+    expect(pathRegexp("^/css").matches("/a/css")).toBe(false);
+    expect(pathRegexp("css$").matches("/a/css")).toBe(true);
+  });
+
+  it("reads a leading (?i) and flags in the middle of a pattern", () => {
+    expect(pathRegexp("(?i)^/CSS$").matches("/css")).toBe(true);
+    expect(headerRegexp("a(?i)b", "aB")).toBe(true);
+    expect(headerRegexp("a(?i)b", "AB")).toBe(false);
+    expect(headerRegexp("(?i:a)b", "Ab")).toBe(true);
+    expect(headerRegexp("(?i:a)b", "AB")).toBe(false);
+    expect(headerRegexp("(?i)a(?-i)b", "Ab")).toBe(true);
+    expect(headerRegexp("(?i)a(?-i)b", "AB")).toBe(false);
+    // A flag set inside a group ends with the group, but carries over "|".
+    expect(headerRegexp("(x(?i)y|z)Z", "xYZ")).toBe(true);
+    expect(headerRegexp("(x(?i)y|z)Z", "ZZ")).toBe(true);
+    expect(headerRegexp("(x(?i)y|z)Z", "xYz")).toBe(false);
+  });
+
+  it("folds case like Go, including the Kelvin sign", () => {
+    expect(headerRegexp("(?i)^k$", "\u212a")).toBe(true);
+    expect(headerRegexp("(?i)^[[:^lower:]]$", "A")).toBe(false);
+    expect(headerRegexp("^[[:^lower:]]$", "A")).toBe(true);
+    expect(headerRegexp("(?i)^[^\\W]$", "\u212a")).toBe(true);
+  });
+
+  it("keeps ^ and $ at the ends of the text, and follows (?m) and (?s)", () => {
+    expect(headerRegexp("^b$", "a\nb")).toBe(false);
+    expect(headerRegexp("(?m)^b$", "a\nb")).toBe(true);
+    expect(headerRegexp("(?m)^b$", "a\rb")).toBe(false);
+    expect(headerRegexp("a.b", "a\nb")).toBe(false);
+    expect(headerRegexp("a.b", "a\rb")).toBe(true);
+    expect(headerRegexp("(?s)a.b", "a\nb")).toBe(true);
+    expect(headerRegexp("\\Aab\\z", "ab")).toBe(true);
+    expect(headerRegexp("(?m)\\Ab\\z", "a\nb")).toBe(false);
+  });
+
+  it("knows Go's escapes and classes", () => {
+    expect(pathRegexp("^/[[:alpha:]]+$").matches("/abc")).toBe(true);
+    expect(pathRegexp("^/[[:alpha:]]+$").matches("/ab1")).toBe(false);
+    expect(pathRegexp("^/[[:^digit:]]$").matches("/a")).toBe(true);
+    expect(pathRegexp("^/\\pL+$").matches("/été")).toBe(true);
+    expect(pathRegexp("^/\\p{Greek}$").matches("/λ")).toBe(true);
+    expect(pathRegexp("^/\\p{^Greek}$").matches("/λ")).toBe(false);
+    expect(pathRegexp("^/\\x{41}\\x42\\103$").matches("/ABC")).toBe(true);
+    expect(pathRegexp("^/\\Q.*\\E$").matches("/.*")).toBe(true);
+    expect(pathRegexp("^/\\Qab\\E*$").matches("/abbb")).toBe(true);
+    expect(pathRegexp("^/(?P<first>[a-z]+)/(?<second>\\d+)$").matches("/ab/12")).toBe(true);
+    expect(pathRegexp("^/[]a]+$").matches("/]a")).toBe(true);
+    expect(pathRegexp("^/[\\d-z]+$").matches("/1-z")).toBe(true);
+    // Go's \s is ASCII: no vertical tab, no non-breaking space.
+    expect(headerRegexp("^\\s$", "\u00a0")).toBe(false);
+    expect(headerRegexp("^\\s$", "\t")).toBe(true);
+  });
+
+  it("treats a { that is not a repeat as a literal (Traefik v2 syntax)", () => {
+    expect(headerRegexp("http{secure:s?}", "http{secure:s}")).toBe(true);
+    expect(headerRegexp("a{,2}", "a{,2}")).toBe(true);
+    expect(headerRegexp("^a{2}$", "aa")).toBe(true);
+  });
+
+  it("rejects what Go rejects", () => {
+    for (const bad of ["(?=a)", "(?!a)", "(?<=a)b", "a\\1", "(a)\\1", "\\Z", "a**", "a++", "*a", "a{1001}", "(a{100}){100}", "[z-a]", "[a", "a)", "(a", "\\C", "\\y", "[[:foo:]]", "\\p{Nope}", "(?P<a>x)(?P<a>y)", "(?P=a)", "(?-)", "\\"]) {
+      expect(pathRegexp(bad).ok, bad).toBe(false);
+    }
+  });
+
+  it("says what is wrong, in Go's words, at the argument's position", () => {
+    const r = compileRule("Path(`/`) && PathRegexp(`/(css`)");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.position).toBe(24);
+    expect(r.error.message).toBe("invalid PathRegexp regular expression at 24: missing closing ): `/(css`");
+  });
+});

@@ -1,0 +1,133 @@
+// ConfigStore write path: validation, compare-and-set, concurrency, and what lands in KV.
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ConfigStore } from "../../providers/config-store.ts";
+import { keyLayout, type KeyLayout } from "../../providers/kv.ts";
+import { sha256Hex } from "../../worker/config/index.ts";
+import type { Env } from "../../worker/env.ts";
+
+const testEnv = env as Env;
+
+function config(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    http: {
+      routers: { web: { rule: "PathPrefix(`/web`)", service: "web" }, ...extra },
+      services: { web: { loadBalancer: { servers: [{ url: `https://backend-${n}.example.com` }] } } },
+    },
+  };
+}
+
+/** A fresh store writing under its own KV prefix (KV is shared by every test), on a clock tests can move. */
+async function openStore() {
+  const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+  const keys = keyLayout(`test/${crypto.randomUUID()}/`);
+  // An hour ahead of real time: alarms the store sets never fire by themselves during a test, so
+  // only runDurableObjectAlarm runs them.
+  const clock = { offset: 3_600_000 };
+  await runInDurableObject(stub, (store: ConfigStore) => {
+    store.seams.keys = keys;
+    store.seams.now = () => Date.now() + clock.offset;
+  });
+  return { stub, keys, clock };
+}
+
+async function kvVersion(keys: KeyLayout) {
+  return testEnv.CONFIG_KV.get<{ version: number; key: string; sha256: string }>(keys.versionKey, "json");
+}
+
+describe("ConfigStore.put", () => {
+  it("stores a version and publishes snapshot + version key with a matching sha256", async () => {
+    const { stub, keys } = await openStore();
+    const result = await stub.put({ config: config(1), message: "first" });
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    expect(result.record).toMatchObject({ version: 1, author: "unknown", message: "first" });
+    expect(result.record.rollbackOf).toBeUndefined();
+
+    const ref = await kvVersion(keys);
+    expect(ref).toEqual({ version: 1, key: keys.snapshotKey(1), sha256: result.record.sha256 });
+    const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1));
+    expect(snapshot).not.toBeNull();
+    expect(await sha256Hex(snapshot ?? "")).toBe(result.record.sha256);
+    expect(JSON.parse(snapshot ?? "")).toMatchObject({ http: { routers: { web: { service: "web" } } } });
+
+    const stored = await stub.get();
+    expect(stored?.canonical).toBe(snapshot);
+    expect(await stub.versionRef()).toEqual(ref);
+    expect(await stub.publishState()).toMatchObject({ published: 1, latest: 1, lastError: null });
+  });
+
+  it("stores canonical JSON: key order does not change the hash, and the same config is still a new version", async () => {
+    const { stub } = await openStore();
+    const a = await stub.put({ config: config(1), author: "alice" });
+    const reordered = { http: { services: config(1).http.services, routers: config(1).http.routers } };
+    const b = await stub.put({ config: reordered, author: "bob" });
+    if (!a.ok || !b.ok) throw new Error("writes failed");
+    expect(b.record.version).toBe(2);
+    expect(b.record.sha256).toBe(a.record.sha256);
+    expect((await stub.history()).map((r) => r.author)).toEqual(["bob", "alice"]);
+  });
+
+  it("refuses an invalid config with 400 and the paths of its errors, storing nothing", async () => {
+    const { stub, keys } = await openStore();
+    const result = await stub.put({ config: { http: { routers: { web: { rule: "PathPrefix(`/x`)", service: "nowhere" } } } } });
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    if (result.ok || result.status !== 400) return;
+    expect(result.errors.map((e) => e.path)).toContain("http.routers.web.service");
+    expect(result.errors.every((e) => e.severity === "error")).toBe(true);
+    expect(await stub.get()).toBeNull();
+    expect(await stub.history()).toEqual([]);
+    expect(await stub.versionRef()).toBeNull();
+    expect(await stub.publishState()).toMatchObject({ published: null, latest: null });
+    expect(await kvVersion(keys)).toBeNull();
+  });
+
+  it("refuses a config that validates but this build cannot serve (compile dry run)", async () => {
+    const { stub } = await openStore();
+    const weighted = config(1);
+    const services = { ...weighted.http.services, split: { weighted: { services: [{ name: "web", weight: 1 }] } } };
+    const result = await stub.put({ config: { http: { ...weighted.http, services, routers: { web: { rule: "PathPrefix(`/`)", service: "split" } } } } });
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    if (result.ok || result.status !== 400) return;
+    expect(result.errors.map((e) => e.path).join(" ")).toMatch(/http\.(services\.split|routers\.web)/);
+    expect(await stub.get()).toBeNull();
+  });
+
+  it("compare-and-set: ifMatch must name the newest version (0 for an empty store)", async () => {
+    const { stub } = await openStore();
+    expect(await stub.put({ config: config(1), ifMatch: 1 })).toMatchObject({ ok: false, status: 412, current: null });
+    expect(await stub.put({ config: config(1), ifMatch: 0 })).toMatchObject({ ok: true, record: { version: 1 } });
+    expect(await stub.put({ config: config(2), ifMatch: 1 })).toMatchObject({ ok: true, record: { version: 2 } });
+    const stale = await stub.put({ config: config(3), ifMatch: 1 });
+    expect(stale).toMatchObject({ ok: false, status: 412, current: 2 });
+    expect((await stub.get())?.record.version).toBe(2);
+  });
+
+  it("50 concurrent puts with the same ifMatch: exactly one wins, 49 get 412", async () => {
+    const { stub } = await openStore();
+    await stub.put({ config: config(0) });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stub.put({ config: config(i + 1), ifMatch: 1, author: `w${i}` })));
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.status === 412)).toHaveLength(49);
+    const history = await stub.history(100);
+    expect(history.map((r) => r.version)).toEqual([2, 1]);
+    expect(winners[0]).toMatchObject({ record: { version: 2, author: history[0]?.author } });
+  });
+
+  it("50 concurrent puts without ifMatch: versions 1..50, none lost, KV ends on the newest", async () => {
+    const { stub, keys, clock } = await openStore();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stub.put({ config: config(i), author: `w${i}` })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const versions = results.map((r) => (r.ok ? r.record.version : 0)).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const history = await stub.history(100);
+    expect(history.map((r) => r.version)).toEqual(Array.from({ length: 50 }, (_, i) => 50 - i));
+    expect(new Set(history.map((r) => r.author)).size).toBe(50);
+
+    // The version key was written once and the rest coalesced into an alarm that ends on 50.
+    clock.offset += 1_000;
+    await runDurableObjectAlarm(stub);
+    expect(await kvVersion(keys)).toMatchObject({ version: 50 });
+    expect(await stub.publishState()).toMatchObject({ published: 50, latest: 50, lastError: null });
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import type { Provider, VersionRef, Versioned } from "../../providers/types.ts";
+import { Switcher } from "../../worker/dynamic/switcher.ts";
+import { Watcher } from "../../worker/dynamic/watcher.ts";
+
+class FakeProvider implements Provider {
+  readonly name = "fake";
+  versionReads = 0;
+  loads = 0;
+  ref: VersionRef | null = null;
+  configs = new Map<number, unknown>();
+  failNext = false;
+  gate: Promise<void> = Promise.resolve();
+
+  publish(version: number, value: unknown) {
+    this.configs.set(version, value);
+    this.ref = { version, key: `v/${version}`, sha256: `h${version}` };
+  }
+  async version() {
+    this.versionReads++;
+    await this.gate;
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error("provider down");
+    }
+    return this.ref;
+  }
+  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+    this.loads++;
+    return this.configs.has(ref.version) ? { ref, value: this.configs.get(ref.version) } : null;
+  }
+}
+
+function setup(intervalMs = 1000) {
+  let now = 0;
+  const provider = new FakeProvider();
+  const applied: unknown[] = [];
+  const watcher = new Watcher(provider, async (v) => void applied.push(v.value), { intervalMs, now: () => now });
+  return { provider, applied, watcher, advance: (ms: number) => (now += ms) };
+}
+
+describe("watcher", () => {
+  it("polls at most once per interval and never between polls", async () => {
+    const { provider, watcher, advance } = setup(1000);
+    provider.publish(1, "a");
+    await watcher.maybePoll();
+    expect(provider.versionReads).toBe(1);
+    for (let i = 0; i < 100; i++) expect(watcher.maybePoll()).toBeNull();
+    advance(999);
+    expect(watcher.maybePoll()).toBeNull();
+    advance(1);
+    await watcher.maybePoll();
+    expect(provider.versionReads).toBe(2);
+  });
+
+  it("is single flight: concurrent triggers share one poll", async () => {
+    const { provider, watcher, advance } = setup(0);
+    let release!: () => void;
+    provider.gate = new Promise((r) => (release = r));
+    const first = watcher.poll();
+    advance(10);
+    expect(watcher.maybePoll()).toBeNull();
+    expect(watcher.poll()).toBe(first);
+    release();
+    await first;
+    expect(provider.versionReads).toBe(1);
+  });
+
+  it("hands each new version to the listener once", async () => {
+    const { provider, watcher, applied, advance } = setup(10);
+    provider.publish(1, "a");
+    await watcher.poll();
+    advance(10);
+    await watcher.poll();
+    provider.publish(2, "b");
+    advance(10);
+    await watcher.poll();
+    expect(applied).toEqual(["a", "b"]);
+    expect(provider.loads).toBe(2);
+    expect(watcher.state.version).toBe(2);
+  });
+
+  it("keeps the current version when the snapshot is not readable yet, and retries next interval", async () => {
+    const { provider, watcher, applied, advance } = setup(10);
+    provider.publish(1, "a");
+    await watcher.poll();
+    provider.ref = { version: 2, key: "v/2", sha256: "h2" }; // version key ahead of its snapshot
+    advance(10);
+    await watcher.poll();
+    expect(applied).toEqual(["a"]);
+    expect(watcher.state.version).toBe(1);
+    expect(watcher.state.lastError?.message).toMatch(/version 2 is not readable yet/);
+    provider.configs.set(2, "b");
+    advance(10);
+    await watcher.maybePoll();
+    expect(applied).toEqual(["a", "b"]);
+    expect(watcher.state.lastError).toBeNull();
+  });
+
+  it("backs off after repeated failures and records the error", async () => {
+    const { provider, watcher, advance } = setup(100);
+    provider.failNext = true;
+    await watcher.poll();
+    expect(watcher.state.lastError?.message).toBe("provider down");
+    provider.failNext = true;
+    advance(100);
+    await watcher.maybePoll();
+    advance(100);
+    expect(watcher.maybePoll()).toBeNull(); // second failure: wait 200 ms
+    advance(100);
+    await watcher.maybePoll();
+    expect(provider.versionReads).toBe(3);
+  });
+
+  it("a listener that rejects leaves the version unapplied", async () => {
+    let now = 0;
+    const provider = new FakeProvider();
+    const watcher = new Watcher(provider, async () => { throw new Error("invalid config"); }, { intervalMs: 1, now: () => now });
+    provider.publish(1, "bad");
+    await watcher.poll();
+    expect(watcher.state.version).toBeNull();
+    expect(watcher.state.lastError?.message).toBe("invalid config");
+  });
+});
+
+describe("switcher", () => {
+  it("swaps in one assignment and returns what it replaced", () => {
+    const s = new Switcher<string>();
+    expect(s.current).toBeNull();
+    expect(s.swap("a")).toBeNull();
+    const held = s.current;
+    expect(s.swap("b")).toBe("a");
+    expect(held).toBe("a");
+    expect(s.current).toBe("b");
+  });
+});

@@ -1,0 +1,69 @@
+// Admin request bodies: a config in YAML, TOML or JSON (by Content-Type, sniffed otherwise),
+// read with a size limit so a huge body cannot exhaust the isolate.
+import { parseConfigText, type ConfigIssue } from "../config/index.ts";
+
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+type Format = Parameters<typeof parseConfigText>[1];
+
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413 | 415; message: string; errors?: ConfigIssue[] };
+
+export async function readConfigBody(request: Request): Promise<BodyResult<unknown>> {
+  const text = await readLimited(request, MAX_CONFIG_BYTES);
+  if (text === null) return { ok: false, status: 413, message: `config larger than ${MAX_CONFIG_BYTES} bytes` };
+  const format = formatOf(request.headers.get("content-type"));
+  if (format === null) return { ok: false, status: 415, message: "send the config as application/json, application/yaml or application/toml" };
+  const parsed = parseConfigText(text, format);
+  if (!parsed.ok) return { ok: false, status: 400, message: "the config could not be parsed", errors: parsed.error };
+  return { ok: true, value: parsed.value };
+}
+
+export async function readJsonBody(request: Request, limit = 64 * 1024): Promise<BodyResult<unknown>> {
+  const text = await readLimited(request, limit);
+  if (text === null) return { ok: false, status: 413, message: `body larger than ${limit} bytes` };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, status: 400, message: `body is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function formatOf(contentType: string | null): Format | null {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "" || type === "text/plain" || type === "application/octet-stream") return "auto";
+  if (type.endsWith("json")) return "json";
+  if (type.endsWith("yaml") || type.endsWith("yml")) return "yaml";
+  if (type.endsWith("toml")) return "toml";
+  return null;
+}
+
+/** The body as text, or null when it is longer than `limit` bytes (reading stops there). */
+async function readLimited(request: Request, limit: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concat(chunks, size));
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}

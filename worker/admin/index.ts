@@ -1,0 +1,63 @@
+// The admin API under a configurable base path (default /__switchyard), all of it token-guarded:
+// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., and per-isolate
+// <base>/status and <base>/explain.
+import { Router, type IRequest } from "itty-router";
+import type { Env } from "../env.ts";
+import type { Runtime } from "../runtime.ts";
+import { authorize } from "./auth.ts";
+import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
+import { explain } from "./explain.ts";
+import { json, jsonError } from "./responses.ts";
+import { apiError, traefikApi } from "./traefik-api.ts";
+
+export const DEFAULT_BASE = "/__switchyard";
+
+type Args = [Env, Runtime];
+
+export function adminBase(env: Env): string {
+  const base = (env.ADMIN_BASE_PATH ?? DEFAULT_BASE).replace(/\/+$/, "");
+  return base.startsWith("/") ? base : `/${base}`;
+}
+
+export function isAdminPath(pathname: string, base: string): boolean {
+  return pathname === base || pathname.startsWith(`${base}/`);
+}
+
+const routers = new Map<string, ReturnType<typeof build>>();
+
+export async function admin(request: Request, env: Env, runtime: Runtime): Promise<Response> {
+  const denied = await authorize(request, env.ADMIN_TOKEN);
+  if (denied) return denied;
+  const base = adminBase(env);
+  let router = routers.get(base);
+  if (!router) routers.set(base, (router = build(base)));
+  return router.fetch(request, env, runtime);
+}
+
+function build(base: string) {
+  const router = Router<IRequest, Args>({
+    base,
+    catch: (err) => {
+      console.error("admin:", err);
+      return jsonError(500, "internal error");
+    },
+  });
+  router
+    .get("/api/*", (req, _env, rt) => readApi(req, base, rt))
+    .put("/config", (req, env) => putConfig(req, env))
+    .get("/config", (req, env) => getConfig(new URL(req.url), env))
+    .get("/config/history", (req, env) => history(new URL(req.url), env))
+    .post("/config/rollback", (req, env) => rollback(req, env))
+    .get("/config/diff", (req, env) => diff(new URL(req.url), env))
+    .post("/explain", (req, _env, rt) => explain(req, rt))
+    .get("/status", (_req, _env, rt) => json(rt.status()))
+    .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
+  return router;
+}
+
+function readApi(request: Request, base: string, runtime: Runtime): Response {
+  const snapshot = runtime.switcher.current;
+  if (!snapshot) return apiError(503, "no configuration is loaded yet");
+  const url = new URL(request.url);
+  return traefikApi(url.pathname.slice(base.length), url, snapshot);
+}

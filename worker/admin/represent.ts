@@ -1,0 +1,69 @@
+// Snapshot → Traefik's runtime representations: the item's own config plus name@provider, status,
+// errors/warnings, and who uses whom.
+import type { Snapshot } from "../compile/snapshot.ts";
+import { localName } from "../compile/issues.ts";
+
+export interface Item {
+  readonly name: string;
+  readonly provider: string;
+  readonly status: "enabled" | "warning" | "disabled";
+  readonly error?: string[];
+  readonly [field: string]: unknown;
+}
+
+export interface Representations {
+  readonly routers: readonly Item[];
+  readonly services: readonly Item[];
+  readonly middlewares: readonly Item[];
+}
+
+const cache = new WeakMap<Snapshot, Representations>();
+
+export function representations(snapshot: Snapshot): Representations {
+  let r = cache.get(snapshot);
+  if (!r) {
+    r = build(snapshot);
+    cache.set(snapshot, r);
+  }
+  return r;
+}
+
+function build(snapshot: Snapshot): Representations {
+  const http = snapshot.config.http ?? {};
+  const provider = snapshot.meta.provider;
+  const warningsFor = (prefix: string) =>
+    snapshot.meta.warnings.filter((w) => w.path === prefix || w.path.startsWith(`${prefix}.`)).map((w) => w.message);
+  const item = (kind: string, name: string, config: object, extra: object): Item => {
+    const warnings = warningsFor(`http.${kind}.${name}`);
+    return {
+      ...config,
+      ...(warnings.length > 0 ? { error: warnings } : {}),
+      status: warnings.length > 0 ? "warning" : "enabled",
+      ...extra,
+      name: `${name}@${provider}`,
+      provider,
+    };
+  };
+  const routers = Object.entries(http.routers ?? {}).map(([name, r]) => item("routers", name, r, { using: [] }));
+  const usedBy = (pick: (r: Item) => string[]) => (name: string) =>
+    routers.filter((r) => pick(r).map(localName).includes(name)).map((r) => r.name);
+  const serviceUsers = usedBy((r) => [String(r.service)]);
+  const middlewareUsers = usedBy((r) => (Array.isArray(r.middlewares) ? r.middlewares.map(String) : []));
+  const services = Object.entries(http.services ?? {}).map(([name, s]) =>
+    item("services", name, s, { usedBy: serviceUsers(name), type: typeOf(s), ...serverStatus(snapshot, name) }),
+  );
+  const middlewares = Object.entries(http.middlewares ?? {}).map(([name, m]) =>
+    item("middlewares", name, m, { usedBy: middlewareUsers(name), type: typeOf(m) }),
+  );
+  return { routers, services, middlewares };
+}
+
+function typeOf(config: object): string {
+  return (Object.keys(config)[0] ?? "").toLowerCase();
+}
+
+function serverStatus(snapshot: Snapshot, name: string): { serverStatus?: Record<string, string> } {
+  const pool = snapshot.services.get(name)?.pool;
+  if (!pool) return {};
+  return { serverStatus: Object.fromEntries(pool.servers.map((s) => [s.configuredURL, pool.status(s)])) };
+}

@@ -1,0 +1,26 @@
+// Routers → routes for the muxer. Shared by the snapshot compiler (handlers are services) and the
+// CLI's explain (handlers are just the router's description).
+import type { DynamicConfig } from "../config/index.ts";
+import { compileRule, defaultPriority, type Route } from "../rules/index.ts";
+import { issue, routerPath, type CompileIssue } from "./issues.ts";
+
+export type Router = NonNullable<NonNullable<DynamicConfig["http"]>["routers"]>[string];
+
+/** Builds a router's handler, or pushes why it can't and returns null. */
+export type HandlerFactory<H> = (name: string, router: Router, errors: CompileIssue[]) => H | null;
+
+export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[]): Route<H>[] {
+  const routes: Route<H>[] = [];
+  for (const [name, router] of Object.entries(config.http?.routers ?? {})) {
+    const rule = compileRule(router.rule);
+    if (!rule.ok) {
+      errors.push(issue(`${routerPath(name)}.rule`, `${rule.error.message} (at position ${rule.error.position})`));
+      continue;
+    }
+    const handler = handlerFor(name, router, errors);
+    if (handler === null) continue;
+    const priority = router.priority || defaultPriority(router.rule);
+    routes.push({ name, rule: rule.value, priority, handler });
+  }
+  return routes;
+}

@@ -1,0 +1,62 @@
+// The listener's pure half: config → an immutable Snapshot the switcher can swap in.
+// Built from (config, previous) so that services whose config is unchanged keep their objects
+// (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
+import type { ConfigIssue, DynamicConfig } from "../config/index.ts";
+import { buildMuxer, type Muxer } from "../rules/index.ts";
+import type { Handler } from "../services/types.ts";
+import { issue, localName, routerPath, type CompileIssue } from "./issues.ts";
+import { internalService, type SnapshotSlot } from "./internal.ts";
+import { compileRoutes, type HandlerFactory } from "./routes.ts";
+import { buildServices, type ServiceEntry } from "./services.ts";
+
+export interface SnapshotMeta {
+  readonly version: number;
+  readonly sha256: string;
+  /** Where the config was read (a KV key, a bundled file). */
+  readonly source: string;
+  /** Provider name for `name@provider` in the API. */
+  readonly provider: string;
+  /** Validation warnings (e.g. router fields that do not apply on Workers), shown per item by the API. */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+export interface Snapshot {
+  readonly meta: SnapshotMeta;
+  readonly config: DynamicConfig;
+  readonly muxer: Muxer<Handler>;
+  readonly services: ReadonlyMap<string, ServiceEntry>;
+  readonly compiledAt: number;
+}
+
+export type CompileResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: CompileIssue[] };
+
+export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previous: Snapshot | null): CompileResult {
+  const errors: CompileIssue[] = [];
+  const services = buildServices(config, previous?.services ?? null, errors);
+  const slot: SnapshotSlot = { current: null };
+  const routes = compileRoutes(config, routerHandler(services, slot), errors);
+  if (errors.length > 0) return { ok: false, errors };
+  const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
+  slot.current = snapshot;
+  return { ok: true, snapshot };
+}
+
+function routerHandler(services: ReadonlyMap<string, ServiceEntry>, slot: SnapshotSlot): HandlerFactory<Handler> {
+  return (name, router, errors) => {
+    if ((router.middlewares ?? []).length > 0) {
+      errors.push(issue(`${routerPath(name)}.middlewares`, "middlewares are not implemented yet in this build"));
+      return null;
+    }
+    if (router.service.endsWith("@internal")) {
+      const internal = internalService(router.service, slot);
+      if (typeof internal === "string") errors.push(issue(`${routerPath(name)}.service`, internal));
+      return typeof internal === "string" ? null : internal;
+    }
+    const service = services.get(localName(router.service));
+    if (!service) {
+      errors.push(issue(`${routerPath(name)}.service`, `service "${router.service}" cannot serve requests in this build`));
+      return null;
+    }
+    return service.handler;
+  };
+}

@@ -1,0 +1,25 @@
+// Stable bytes for a config: sorted keys, no whitespace, undefined dropped. The same config
+// written in YAML, TOML or JSON gives the same string, and so the same hash.
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    // JSON.stringify turns undefined/functions into undefined; as array items they become null.
+    return JSON.stringify(value) ?? "null";
+  }
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  if (typeof record.toJSON === "function") return canonical(JSON.parse(JSON.stringify(value)));
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`;
+}
+
+/** Canonical JSON of any JSON-like value (a DynamicConfig, or any part of one). */
+export function canonicalJSON(value: unknown): string {
+  return canonical(value);
+}
+
+/** Lower-case hex SHA-256 of the UTF-8 text, via Web Crypto (workerd and Node alike). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,61 @@
+// What Traefik accepts but a Worker cannot do (errors) or will not use (warnings).
+import type { Path } from "../issues.ts";
+import { DEPRECATED_HEADERS } from "../schema/middlewares/headers.ts";
+import type { Middleware } from "../schema/middlewares.ts";
+import type { Router } from "../schema/routers.ts";
+import type { ServersTransport } from "../schema/transports.ts";
+import type { CheckContext } from "./context.ts";
+import { entries } from "./context.ts";
+
+function checkRouter(ctx: CheckContext, path: Path, router: Router): void {
+  if (router.entryPoints) {
+    ctx.issues.warn([...path, "entryPoints"], "entryPoints are ignored on Workers: there is one entry point, the Worker's route");
+  }
+  if (router.tls) ctx.issues.warn([...path, "tls"], "tls is ignored on Workers: Cloudflare terminates TLS");
+  if (router.observability) ctx.issues.warn([...path, "observability"], "observability is ignored: Switchyard does not use Traefik's per-router observability settings");
+  if (router.parentRefs) {
+    ctx.issues.error([...path, "parentRefs"], "parentRefs (multi-layer routing) is not supported by Switchyard: give this router its own rule and middlewares");
+  }
+}
+
+function checkAuthFiles(ctx: CheckContext, path: Path, middleware: Middleware): void {
+  for (const kind of ["basicAuth", "digestAuth"] as const) {
+    if (middleware[kind]?.usersFile !== undefined) {
+      ctx.issues.error([...path, kind, "usersFile"], "usersFile cannot be read: there is no filesystem on Workers; inline the users in users instead");
+    }
+  }
+}
+
+function checkMiddleware(ctx: CheckContext, path: Path, middleware: Middleware): void {
+  if (middleware.plugin) {
+    const names = Object.keys(middleware.plugin).map((n) => `"${n}"`);
+    const which = names.length > 0 ? ` (${names.join(", ")})` : "";
+    ctx.issues.error([...path, "plugin"], `plugins are not supported on Workers${which}: Traefik loads plugins at run time, which a Worker cannot do`);
+  }
+  checkAuthFiles(ctx, path, middleware);
+  if (middleware.ipWhiteList) ctx.issues.warn([...path, "ipWhiteList"], "ipWhiteList is deprecated in Traefik v3: rename it to ipAllowList");
+  if (middleware.rateLimit?.redis) ctx.issues.warn([...path, "rateLimit", "redis"], "redis is ignored on Workers: Switchyard keeps rate-limit state itself");
+  if (middleware.forwardAuth?.tls) ctx.issues.warn([...path, "forwardAuth", "tls"], "tls is ignored on Workers: fetch() cannot use custom CAs or client certificates");
+  for (const [key, instead] of Object.entries(DEPRECATED_HEADERS)) {
+    if (middleware.headers && key in middleware.headers) ctx.issues.warn([...path, "headers", key], `${key} is deprecated in Traefik v3: ${instead}`);
+  }
+}
+
+const TRANSPORT_USED: readonly string[] = ["forwardingTimeouts"];
+
+function checkTransport(ctx: CheckContext, path: Path, transport: ServersTransport): void {
+  const ignored = Object.keys(transport).filter((k) => !TRANSPORT_USED.includes(k));
+  if (ignored.length > 0) {
+    ctx.issues.warn(path, `ignored on Workers, where fetch() manages connections and TLS: ${ignored.join(", ")}`);
+  }
+  const timeouts = Object.keys(transport.forwardingTimeouts ?? {}).filter((k) => k !== "responseHeaderTimeout");
+  if (transport.forwardingTimeouts && timeouts.length > 0) {
+    ctx.issues.warn([...path, "forwardingTimeouts"], `only responseHeaderTimeout applies on Workers; ignored: ${timeouts.join(", ")}`);
+  }
+}
+
+export function checkPlatform(ctx: CheckContext): void {
+  for (const [name, router] of entries(ctx, "routers")) checkRouter(ctx, ["http", "routers", name], router);
+  for (const [name, middleware] of entries(ctx, "middlewares")) checkMiddleware(ctx, ["http", "middlewares", name], middleware);
+  for (const [name, transport] of entries(ctx, "serversTransports")) checkTransport(ctx, ["http", "serversTransports", name], transport);
+}

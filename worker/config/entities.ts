@@ -1,0 +1,86 @@
+// Each router, service, middleware and transport validated on its own: a bad one is reported as
+// itself and the others still reach the semantic checks.
+import type { z } from "zod";
+import type { IssueList, Path } from "./issues.ts";
+import type { RawHttp } from "./shell.ts";
+import { isMap } from "./shell.ts";
+import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
+import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
+import { routerSchema } from "./schema/routers.ts";
+import { SERVICE_TYPES, serviceSchema } from "./schema/services.ts";
+import { serversTransportSchema } from "./schema/transports.ts";
+import { errorMap, fromZod } from "./zod-issues.ts";
+
+/** Every name defined in the config, valid or not: references to a broken one are not "missing". */
+export type DefinedNames = Record<HttpSection, ReadonlySet<string>>;
+
+export interface Entities {
+  readonly config: DynamicConfig;
+  readonly defined: DefinedNames;
+}
+
+function checkName(name: string, path: Path, issues: IssueList): boolean {
+  if (name === "") issues.error(path, "a name must not be empty");
+  else if (name.includes("@")) issues.error(path, `"${name}": a name defined in the config must not contain "@" (it is added when referencing: "${name.split("@")[0]}@file")`);
+  else return true;
+  return false;
+}
+
+/** Services and middlewares have exactly one type. */
+function checkOneType(value: unknown, types: readonly string[], what: string, path: Path, issues: IssueList): boolean {
+  if (!isMap(value)) return true; // the schema reports the wrong shape
+  const present = types.filter((t) => value[t] !== undefined);
+  if (present.length === 1) return true;
+  if (present.length > 1) {
+    issues.error(path, `a ${what} has exactly one type, this one has ${present.join(" and ")}: define one ${what} per type`);
+    return false;
+  }
+  const unknown = Object.keys(value).filter((k) => !types.includes(k) && k !== "middlewares");
+  if (unknown.length === 0) issues.error(path, `a ${what} needs a type: one of ${types.join(", ")}`);
+  return false;
+}
+
+function parseSection<S extends z.ZodType>(
+  schema: S,
+  section: HttpSection,
+  raw: Record<string, unknown>,
+  issues: IssueList,
+  types?: readonly string[],
+): Record<string, z.output<S>> {
+  const out: Record<string, z.output<S>> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const path = ["http", section, name];
+    let ok = checkName(name, path, issues);
+    if (types) ok = checkOneType(value, types, section.slice(0, -1), path, issues) && ok;
+    const parsed = schema.safeParse(value, { reportInput: true, error: errorMap });
+    if (!parsed.success) issues.items.push(...fromZod(parsed.error, schema, path));
+    else if (ok) out[name] = parsed.data;
+  }
+  return out;
+}
+
+/** Empty sections are dropped, so an empty config is `{}` however it was written. */
+function assemble(http: Required<HttpConfig>): DynamicConfig {
+  const out: HttpConfig = {};
+  if (Object.keys(http.routers).length > 0) out.routers = http.routers;
+  if (Object.keys(http.services).length > 0) out.services = http.services;
+  if (Object.keys(http.middlewares).length > 0) out.middlewares = http.middlewares;
+  if (Object.keys(http.serversTransports).length > 0) out.serversTransports = http.serversTransports;
+  return Object.keys(out).length === 0 ? {} : { http: out };
+}
+
+export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
+  const http: Required<HttpConfig> = {
+    routers: parseSection(routerSchema, "routers", raw.routers, issues),
+    services: parseSection(serviceSchema, "services", raw.services, issues, SERVICE_TYPES),
+    middlewares: parseSection(middlewareSchema, "middlewares", raw.middlewares, issues, MIDDLEWARE_TYPES),
+    serversTransports: parseSection(serversTransportSchema, "serversTransports", raw.serversTransports, issues),
+  };
+  const defined: DefinedNames = {
+    routers: new Set(Object.keys(raw.routers)),
+    services: new Set(Object.keys(raw.services)),
+    middlewares: new Set(Object.keys(raw.middlewares)),
+    serversTransports: new Set(Object.keys(raw.serversTransports)),
+  };
+  return { config: assemble(http), defined };
+}

@@ -1,0 +1,59 @@
+// Switchyard's configuration model: Traefik v3 dynamic configuration (the http part), parsed from
+// YAML, TOML or JSON, validated, and made canonical.
+
+export { canonicalJSON, sha256Hex } from "./canonical.ts";
+export { durationMs, parseDuration, type Duration } from "./duration.ts";
+export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
+export { loadConfig } from "./load.ts";
+export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";
+export {
+  INTERNAL_SERVICES,
+  LOCAL_PROVIDERS,
+  localName,
+  parseRef,
+  resolveRef,
+  type ParsedRef,
+  type RefKind,
+  type Resolved,
+} from "./references.ts";
+export { compileGoRegex } from "./regex.ts";
+export { validateConfig, type ValidationResult } from "./validate.ts";
+
+export {
+  dynamicConfigSchema,
+  httpSchema,
+  HTTP_SECTIONS,
+  type DynamicConfig,
+  type HttpConfig,
+  type HttpSection,
+} from "./schema/index.ts";
+export { routerSchema, type Router, type RouterTLS } from "./schema/routers.ts";
+export {
+  serviceSchema,
+  SERVICE_TYPES,
+  type Cookie,
+  type Failover,
+  type HighestRandomWeight,
+  type LoadBalancer,
+  type Mirroring,
+  type PassiveHealthCheck,
+  type Server,
+  type ServerHealthCheck,
+  type Service,
+  type ServiceType,
+  type Sticky,
+  type Weighted,
+} from "./schema/services.ts";
+export {
+  middlewareSchema,
+  middlewareTypeSchemas,
+  MIDDLEWARE_TYPES,
+  type Middleware,
+  type MiddlewareOptions,
+  type MiddlewareType,
+} from "./schema/middlewares.ts";
+export {
+  serversTransportSchema,
+  type ForwardingTimeouts,
+  type ServersTransport,
+} from "./schema/transports.ts";

@@ -1,0 +1,124 @@
+// Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports.
+import ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { parseDuration, type Duration } from "../duration.ts";
+import { compileGoRegex } from "../regex.ts";
+
+export const str = z.string();
+export const nonEmpty = z.string().min(1);
+
+/**
+ * Traefik reads every scalar through its string form, so `weight: "2"` and `secure: "true"` work
+ * there; they are read as the number and the boolean here too.
+ */
+function fromText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  if (/^-?\d+$/.test(text)) return Number(text);
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === "true";
+  return value;
+}
+
+export const bool = z.preprocess(fromText, z.boolean());
+
+/** An integer, optionally bounded (inclusive). */
+export function intIn(min?: number, max?: number) {
+  let schema = z.int();
+  if (min !== undefined) schema = schema.min(min);
+  if (max !== undefined) schema = schema.max(max);
+  return z.preprocess(fromText, schema);
+}
+
+export const int = intIn();
+export const nonNegativeInt = intIn(0);
+export const stringList = z.array(z.string());
+export const stringMap = z.record(z.string(), z.string());
+
+/** YAML `key:` with no value (null) means an empty object, as Traefik's allowEmpty does. */
+export function emptyable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? {} : value), schema);
+}
+
+export const duration = z
+  .custom<Duration>((v) => typeof v === "string" || typeof v === "number", {
+    error: 'expected a duration such as "10s" or a whole number of seconds',
+  })
+  .superRefine((value, ctx) => {
+    const parsed = parseDuration(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+  });
+
+export const regex = z.string().superRefine((value, ctx) => {
+  const compiled = compileGoRegex(value);
+  if (!compiled.ok) ctx.addIssue({ code: "custom", message: `invalid regular expression "${value}": ${compiled.error}` });
+});
+
+/** Dotted-quad IPv4 or IPv6, with or without a prefix length, as Go's net package reads them. */
+export function isIpOrCidr(value: string): boolean {
+  const v4 = value.includes("/") ? ipaddr.IPv4.isValidCIDRFourPartDecimal(value) : ipaddr.IPv4.isValidFourPartDecimal(value);
+  const v6 = value.includes("/") ? ipaddr.IPv6.isValidCIDR(value) : ipaddr.IPv6.isValid(value);
+  return v4 || v6;
+}
+
+/** An IP address or a CIDR range, IPv4 or IPv6. */
+export const ipOrCidr = z.string().superRefine((value, ctx) => {
+  if (!isIpOrCidr(value)) ctx.addIssue({ code: "custom", message: `"${value}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)` });
+});
+
+export const httpStatus = intIn(100, 599);
+
+const STATUS_RANGE = /^(\d{3})(?:-(\d{3}))?$/;
+
+/** Why `500`, `500-599` or `404,500-599` is not a valid status list, or null when it is. */
+export function statusRangeProblem(value: string): string | null {
+  for (const part of value.split(",")) {
+    const match = STATUS_RANGE.exec(part.trim());
+    const low = Number(match?.[1]);
+    const high = match?.[2] === undefined ? low : Number(match[2]);
+    if (!match || low < 100 || high > 599 || low > high) {
+      return `"${part.trim()}" is not a status code or range between 100 and 599 (e.g. 500, 500-599, 404,418)`;
+    }
+  }
+  return null;
+}
+
+export const statusRange = z.string().superRefine((value, ctx) => {
+  const problem = statusRangeProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Traefik reads ports as strings; YAML and TOML give numbers. Either way it ends up a string. */
+export const port = z
+  .union([z.string(), z.int()], { error: "expected a port number" })
+  .transform((value) => String(value))
+  .superRefine((value, ctx) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 65535) ctx.addIssue({ code: "custom", message: `"${value}" is not a port (1-65535)` });
+  });
+
+const BINDING = /^binding:\/\/([A-Za-z_][A-Za-z0-9_]*)(\/.*)?$/;
+
+/** Why a server URL is unusable, or null when it is fine. */
+export function serverUrlProblem(value: string): string | null {
+  if (value.startsWith("binding://")) {
+    return BINDING.test(value) ? null : `"${value}" is not a valid service binding URL: use binding://NAME where NAME is the binding's identifier`;
+  }
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
+    return `"${value}" is not an absolute URL: use http://host[:port][/path], https://..., or binding://NAME`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not an absolute URL: use http://host[:port][/path], https://..., or binding://NAME`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `unsupported scheme "${url.protocol.slice(0, -1)}" in "${value}": Workers reach servers over http:// or https://, or a service binding (binding://NAME)`;
+  }
+  return url.hostname === "" ? `"${value}" has no host` : null;
+}
+
+export const serverUrl = z.string().superRefine((value, ctx) => {
+  const problem = serverUrlProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});

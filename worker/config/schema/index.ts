@@ -1,0 +1,27 @@
+// The whole dynamic configuration. Switchyard routes `http` only; validate handles tcp/udp/tls.
+import { z } from "zod";
+import { middlewareSchema } from "./middlewares.ts";
+import { routerSchema } from "./routers.ts";
+import { serviceSchema } from "./services.ts";
+import { serversTransportSchema } from "./transports.ts";
+
+export const HTTP_SECTIONS = {
+  routers: routerSchema,
+  services: serviceSchema,
+  middlewares: middlewareSchema,
+  serversTransports: serversTransportSchema,
+};
+
+export type HttpSection = keyof typeof HTTP_SECTIONS;
+
+export const httpSchema = z.strictObject({
+  routers: z.record(z.string(), routerSchema).optional(),
+  services: z.record(z.string(), serviceSchema).optional(),
+  middlewares: z.record(z.string(), middlewareSchema).optional(),
+  serversTransports: z.record(z.string(), serversTransportSchema).optional(),
+});
+
+export const dynamicConfigSchema = z.strictObject({ http: httpSchema.optional() });
+
+export type DynamicConfig = z.output<typeof dynamicConfigSchema>;
+export type HttpConfig = z.output<typeof httpSchema>;

@@ -1,0 +1,79 @@
+// http.middlewares.<name>: exactly one middleware type, with Traefik v3's options for it.
+import { z } from "zod";
+import { basicAuthSchema, digestAuthSchema, forwardAuthSchema } from "./middlewares/auth.ts";
+import {
+  chainSchema,
+  compressSchema,
+  contentTypeSchema,
+  encodedCharactersSchema,
+  errorsSchema,
+  grpcWebSchema,
+  passTLSClientCertSchema,
+  pluginSchema,
+} from "./middlewares/content.ts";
+import { headersSchema } from "./middlewares/headers.ts";
+import {
+  addPrefixSchema,
+  redirectRegexSchema,
+  redirectSchemeSchema,
+  replacePathRegexSchema,
+  replacePathSchema,
+  stripPrefixRegexSchema,
+  stripPrefixSchema,
+} from "./middlewares/paths.ts";
+import {
+  bufferingSchema,
+  circuitBreakerSchema,
+  inFlightReqSchema,
+  ipAllowListSchema,
+  ipWhiteListSchema,
+  rateLimitSchema,
+  retrySchema,
+} from "./middlewares/traffic.ts";
+
+export const middlewareTypeSchemas = {
+  addPrefix: addPrefixSchema,
+  basicAuth: basicAuthSchema,
+  buffering: bufferingSchema,
+  chain: chainSchema,
+  circuitBreaker: circuitBreakerSchema,
+  compress: compressSchema,
+  contentType: contentTypeSchema,
+  digestAuth: digestAuthSchema,
+  encodedCharacters: encodedCharactersSchema,
+  errors: errorsSchema,
+  forwardAuth: forwardAuthSchema,
+  grpcWeb: grpcWebSchema,
+  headers: headersSchema,
+  inFlightReq: inFlightReqSchema,
+  ipAllowList: ipAllowListSchema,
+  ipWhiteList: ipWhiteListSchema,
+  passTLSClientCert: passTLSClientCertSchema,
+  plugin: pluginSchema,
+  rateLimit: rateLimitSchema,
+  redirectRegex: redirectRegexSchema,
+  redirectScheme: redirectSchemeSchema,
+  replacePath: replacePathSchema,
+  replacePathRegex: replacePathRegexSchema,
+  retry: retrySchema,
+  stripPrefix: stripPrefixSchema,
+  stripPrefixRegex: stripPrefixRegexSchema,
+};
+
+export type MiddlewareType = keyof typeof middlewareTypeSchemas;
+export const MIDDLEWARE_TYPES = Object.keys(middlewareTypeSchemas) as MiddlewareType[];
+
+type OptionalShape<T extends Record<string, z.ZodType>> = { [K in keyof T]: z.ZodOptional<T[K]> };
+
+function allOptional<T extends Record<string, z.ZodType>>(shape: T): OptionalShape<T> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, schema] of Object.entries(shape)) out[key] = schema.optional();
+  return out as OptionalShape<T>;
+}
+
+/** Every type is optional here; validate enforces that exactly one is present. */
+export const middlewareSchema = z.strictObject(allOptional(middlewareTypeSchemas));
+
+export type Middleware = z.output<typeof middlewareSchema>;
+/** The options of one middleware type, e.g. `MiddlewareOptions<"headers">`. */
+export type MiddlewareOptions<K extends MiddlewareType> = NonNullable<Middleware[K]>;

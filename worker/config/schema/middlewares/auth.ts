@@ -1,0 +1,68 @@
+// basicAuth, digestAuth, forwardAuth.
+import { z } from "zod";
+import { bool, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+
+/** The user part of `user:secret`, for messages that must not echo the secret. */
+function userOf(entry: string): string {
+  const colon = entry.indexOf(":");
+  return colon < 0 ? "(no user)" : entry.slice(0, colon);
+}
+
+const basicUser = z.string().superRefine((entry, ctx) => {
+  if (!/^[^:\s]+:\S+$/.test(entry)) {
+    ctx.addIssue({ code: "custom", message: `users must be "user:hash" as htpasswd writes them (entry for "${userOf(entry)}" is not)` });
+  }
+});
+
+const digestUser = z.string().superRefine((entry, ctx) => {
+  if (!/^[^:\s]+:[^:]*:[0-9a-fA-F]{32}$/.test(entry)) {
+    ctx.addIssue({ code: "custom", message: `users must be "user:realm:md5hash" as htdigest writes them (entry for "${userOf(entry)}" is not)` });
+  }
+});
+
+export const basicAuthSchema = z.strictObject({
+  users: z.array(basicUser).optional(),
+  /** Rejected by validate: there is no filesystem on Workers. */
+  usersFile: str.optional(),
+  realm: str.default("traefik"),
+  removeHeader: bool.optional(),
+  headerField: str.optional(),
+});
+
+export const digestAuthSchema = z.strictObject({
+  users: z.array(digestUser).optional(),
+  /** Rejected by validate: there is no filesystem on Workers. */
+  usersFile: str.optional(),
+  removeHeader: bool.optional(),
+  realm: str.default("traefik"),
+  headerField: str.optional(),
+});
+
+export const clientTlsSchema = z.strictObject({
+  ca: str.optional(),
+  cert: str.optional(),
+  key: str.optional(),
+  insecureSkipVerify: bool.optional(),
+  caOptional: bool.optional(),
+});
+
+export const forwardAuthSchema = z.strictObject({
+  address: serverUrl,
+  tls: clientTlsSchema.optional(),
+  trustForwardHeader: bool.optional(),
+  authResponseHeaders: stringList.optional(),
+  authResponseHeadersRegex: regex.optional(),
+  authRequestHeaders: stringList.optional(),
+  addAuthCookiesToResponse: stringList.optional(),
+  addAuthCookiesToResponseRegex: regex.optional(),
+  headerField: str.optional(),
+  forwardBody: bool.optional(),
+  /** -1: no limit. */
+  maxBodySize: intIn(-1).default(-1),
+  /** v3.7. */
+  maxResponseBodySize: intIn(-1).optional(),
+  preserveLocationHeader: bool.optional(),
+  preserveRequestMethod: bool.optional(),
+  /** v3.7. */
+  authSigninURL: nonEmpty.optional(),
+});

@@ -1,0 +1,82 @@
+// Traffic control: IP filtering, rate and concurrency limits, buffering, circuit breaking, retries.
+import { z } from "zod";
+import { bool, duration, emptyable, httpStatus, intIn, ipOrCidr, nonNegativeInt, str, stringList } from "../common.ts";
+import { clientTlsSchema } from "./auth.ts";
+
+export const ipStrategySchema = emptyable(
+  z.strictObject({
+    depth: nonNegativeInt.optional(),
+    excludedIPs: z.array(ipOrCidr).optional(),
+    ipv6Subnet: intIn(0, 128).optional(),
+  }),
+);
+
+export const sourceCriterionSchema = emptyable(
+  z.strictObject({
+    ipStrategy: ipStrategySchema.optional(),
+    requestHeaderName: str.optional(),
+    requestHost: bool.optional(),
+  }),
+);
+
+export const ipAllowListSchema = z.strictObject({
+  sourceRange: z.array(ipOrCidr),
+  ipStrategy: ipStrategySchema.optional(),
+  rejectStatusCode: httpStatus.optional(),
+});
+
+/** Deprecated alias of ipAllowList (no rejectStatusCode), still read by Traefik v3. */
+export const ipWhiteListSchema = z.strictObject({
+  sourceRange: z.array(ipOrCidr),
+  ipStrategy: ipStrategySchema.optional(),
+});
+
+export const inFlightReqSchema = z.strictObject({
+  amount: intIn(1),
+  sourceCriterion: sourceCriterionSchema.optional(),
+});
+
+export const redisSchema = z.strictObject({
+  endpoints: stringList.optional(),
+  tls: clientTlsSchema.omit({ caOptional: true }).optional(),
+  username: str.optional(),
+  password: str.optional(),
+  db: nonNegativeInt.optional(),
+  poolSize: nonNegativeInt.optional(),
+  minIdleConns: nonNegativeInt.optional(),
+  maxActiveConns: nonNegativeInt.optional(),
+  readTimeout: duration.optional(),
+  writeTimeout: duration.optional(),
+  dialTimeout: duration.optional(),
+});
+
+export const rateLimitSchema = z.strictObject({
+  /** Requests per period; 0 means no limit. */
+  average: nonNegativeInt.optional(),
+  period: duration.default("1s"),
+  burst: intIn(1).default(1),
+  sourceCriterion: sourceCriterionSchema.optional(),
+  /** Not used on Workers (validate warns). */
+  redis: redisSchema.optional(),
+});
+
+export const bufferingSchema = z.strictObject({
+  maxRequestBodyBytes: nonNegativeInt.optional(),
+  memRequestBodyBytes: nonNegativeInt.optional(),
+  maxResponseBodyBytes: nonNegativeInt.optional(),
+  memResponseBodyBytes: nonNegativeInt.optional(),
+  retryExpression: str.optional(),
+});
+
+export const circuitBreakerSchema = z.strictObject({
+  expression: z.string().min(1),
+  checkPeriod: duration.default("100ms"),
+  fallbackDuration: duration.default("10s"),
+  recoveryDuration: duration.default("10s"),
+  responseCode: httpStatus.default(503),
+});
+
+export const retrySchema = z.strictObject({
+  attempts: intIn(1),
+  initialInterval: duration.optional(),
+});

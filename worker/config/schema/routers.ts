@@ -1,0 +1,41 @@
+// http.routers.<name>: Traefik v3's Router.
+import { z } from "zod";
+import { bool, emptyable, nonEmpty, nonNegativeInt, str, stringList } from "./common.ts";
+
+export const routerTlsSchema = emptyable(
+  z.strictObject({
+    options: str.optional(),
+    certResolver: str.optional(),
+    domains: z.array(z.strictObject({ main: str.optional(), sans: stringList.optional() })).optional(),
+  }),
+);
+
+export const routerObservabilitySchema = emptyable(
+  z.strictObject({
+    accessLogs: bool.optional(),
+    metrics: bool.optional(),
+    tracing: bool.optional(),
+    traceVerbosity: z.enum(["minimal", "detailed"]).optional(),
+  }),
+);
+
+export const routerSchema = z.strictObject({
+  rule: nonEmpty,
+  /** Only "v3" is implemented; "v2" is rejected by validate (see checks/rules.ts). */
+  ruleSyntax: str.optional(),
+  /** 0 or absent: Traefik's default, the length of the rule. */
+  priority: nonNegativeInt.optional(),
+  middlewares: stringList.optional(),
+  service: nonEmpty,
+  /** Multi-layer routing (v3.6+): accepted here, rejected by validate. */
+  parentRefs: stringList.optional(),
+  /** Not applicable on Workers (one entry point): accepted with a warning. */
+  entryPoints: stringList.optional(),
+  /** Not applicable on Workers (Cloudflare terminates TLS): accepted with a warning. */
+  tls: routerTlsSchema.optional(),
+  /** Accepted with a warning: Switchyard has its own observability. */
+  observability: routerObservabilitySchema.optional(),
+});
+
+export type Router = z.output<typeof routerSchema>;
+export type RouterTLS = z.output<typeof routerTlsSchema>;

@@ -1,0 +1,33 @@
+// http.serversTransports.<name>: how Traefik talks to servers. On Workers fetch() decides most of
+// this; validate warns about the options that cannot apply.
+import { z } from "zod";
+import { bool, duration, emptyable, nonNegativeInt, str, stringList } from "./common.ts";
+
+/**
+ * Traefik's defaults (dialTimeout 30s, idleConnTimeout 90s, pingTimeout 15s) are not filled in:
+ * only responseHeaderTimeout means anything to fetch().
+ */
+export const forwardingTimeoutsSchema = emptyable(
+  z.strictObject({
+    dialTimeout: duration.optional(),
+    responseHeaderTimeout: duration.optional(),
+    idleConnTimeout: duration.optional(),
+    readIdleTimeout: duration.optional(),
+    pingTimeout: duration.optional(),
+  }),
+);
+
+export const serversTransportSchema = z.strictObject({
+  serverName: str.optional(),
+  insecureSkipVerify: bool.optional(),
+  rootCAs: stringList.optional(),
+  certificates: z.array(z.strictObject({ certFile: str, keyFile: str })).optional(),
+  maxIdleConnsPerHost: nonNegativeInt.optional(),
+  forwardingTimeouts: forwardingTimeoutsSchema.optional(),
+  disableHTTP2: bool.optional(),
+  peerCertURI: str.optional(),
+  spiffe: emptyable(z.strictObject({ ids: stringList.optional(), trustDomain: str.optional() })).optional(),
+});
+
+export type ServersTransport = z.output<typeof serversTransportSchema>;
+export type ForwardingTimeouts = z.output<typeof forwardingTimeoutsSchema>;

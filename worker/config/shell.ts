@@ -1,0 +1,60 @@
+// The outer layers: top-level sections, `http`, and the four maps of names inside it.
+import type { IssueList, Path } from "./issues.ts";
+import { HTTP_SECTIONS, type HttpSection } from "./schema/index.ts";
+import { didYouMean } from "./suggest.ts";
+
+export type RawHttp = Record<HttpSection, Record<string, unknown>>;
+
+const TOP_LEVEL = ["http", "tcp", "udp", "tls"];
+const SECTIONS = Object.keys(HTTP_SECTIONS) as HttpSection[];
+
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkTopLevel(root: Record<string, unknown>, issues: IssueList): void {
+  for (const key of Object.keys(root)) {
+    if (key === "tcp" || key === "udp") {
+      issues.error([key], `${key} routing is not supported on Workers (HTTP only): remove the ${key} section`);
+    } else if (key === "tls") {
+      issues.warn([key], "tls is ignored on Workers: Cloudflare terminates TLS, so certificates and TLS options are managed in Cloudflare");
+    } else if (key !== "http") {
+      issues.error([key], `unknown top-level key "${key}"${didYouMean(key, TOP_LEVEL)}; Switchyard reads the http section of a Traefik dynamic configuration`);
+    }
+  }
+}
+
+/** A section's map of names, with null (a YAML key without value) read as empty. */
+function readSection(value: unknown, path: Path, issues: IssueList): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (isMap(value)) return value;
+  issues.error(path, `expected a map of names to definitions, got ${Array.isArray(value) ? "a list" : typeof value}`);
+  return {};
+}
+
+function readHttp(http: Record<string, unknown>, issues: IssueList): RawHttp {
+  for (const key of Object.keys(http)) {
+    if (!(SECTIONS as string[]).includes(key)) issues.error(["http", key], `unknown key "${key}"${didYouMean(key, SECTIONS)}; http has ${SECTIONS.join(", ")}`);
+  }
+  const out = {} as RawHttp;
+  for (const section of SECTIONS) out[section] = readSection(http[section], ["http", section], issues);
+  return out;
+}
+
+/** Checks everything above the entity level and returns the raw entities to validate. */
+export function readShell(raw: unknown, issues: IssueList): RawHttp {
+  const empty: RawHttp = { routers: {}, services: {}, middlewares: {}, serversTransports: {} };
+  if (raw === undefined || raw === null) return empty;
+  if (!isMap(raw)) {
+    issues.error([], `a dynamic configuration is a map with an http section, got ${Array.isArray(raw) ? "a list" : typeof raw}`);
+    return empty;
+  }
+  checkTopLevel(raw, issues);
+  const http = raw.http;
+  if (http === undefined || http === null) return empty;
+  if (!isMap(http)) {
+    issues.error(["http"], "expected a map with routers, services, middlewares, serversTransports");
+    return empty;
+  }
+  return readHttp(http, issues);
+}

@@ -1,0 +1,27 @@
+// Raw data → a DynamicConfig, or every error found. Schema errors are per entity; semantic checks
+// then run on the entities that passed.
+import { checkCycles } from "./checks/cycles.ts";
+import type { Check } from "./checks/context.ts";
+import { checkOptions } from "./checks/options.ts";
+import { checkPlatform } from "./checks/platform.ts";
+import { checkReferences } from "./checks/references.ts";
+import { checkRules } from "./checks/rules.ts";
+import { parseEntities } from "./entities.ts";
+import { IssueList, type ConfigIssue } from "./issues.ts";
+import type { DynamicConfig } from "./schema/index.ts";
+import { readShell } from "./shell.ts";
+
+export type ValidationResult =
+  | { ok: true; config: DynamicConfig; warnings: ConfigIssue[] }
+  | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
+
+const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform];
+
+export function validateConfig(raw: unknown): ValidationResult {
+  const issues = new IssueList();
+  const { config, defined } = parseEntities(readShell(raw, issues), issues);
+  for (const check of CHECKS) check({ config, defined, issues });
+  const errors = issues.errors;
+  const warnings = issues.warnings;
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+}

@@ -1,0 +1,20 @@
+// The Worker's bindings and variables (wrangler.toml [vars], secrets, .dev.vars).
+import type { ConfigStore } from "../providers/config-store.ts";
+
+export interface Env {
+  CONFIG_KV: KVNamespace;
+  CONFIG_STORE: DurableObjectNamespace<ConfigStore>;
+  POLL_INTERVAL_MS?: string;
+  /** Where the watcher reads config: "kv" (default), "durable-object" or "file". */
+  CONFIG_SOURCE?: string;
+  /** How many versions the config store keeps for history and rollback. */
+  HISTORY_LIMIT?: string;
+  ADMIN_BASE_PATH?: string;
+  ADMIN_TOKEN?: string;
+  /** "true": responses carry X-Switchyard-Version and X-Switchyard-Router (debugging propagation). */
+  VERSION_HEADER?: string;
+  /** CIDRs (comma-separated) whose X-Forwarded-* headers are kept, as Traefik's forwardedHeaders.trustedIPs. */
+  FORWARDED_TRUSTED_IPS?: string;
+  /** "true": trust every client's X-Forwarded-* headers, as Traefik's forwardedHeaders.insecure. */
+  FORWARDED_INSECURE?: string;
+}

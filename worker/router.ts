@@ -1,0 +1,32 @@
+// The hot path: one snapshot, one match, one handler. No I/O but the upstream fetch.
+import type { Snapshot } from "./compile/snapshot.ts";
+import { internalError, notFound } from "./http/status.ts";
+import { viewFromRequest } from "./rules/index.ts";
+import type { RequestContext } from "./services/types.ts";
+
+export interface ServeOptions {
+  /** Tag responses with the config version and router that served them (VERSION_HEADER=true). */
+  readonly versionHeader?: boolean;
+}
+
+export async function serve(request: Request, snapshot: Snapshot, rc: RequestContext, options: ServeOptions = {}): Promise<Response> {
+  const route = snapshot.muxer.match(viewFromRequest(request, rc.clientIP, rc.url));
+  if (!route) return notFound();
+  let response: Response;
+  try {
+    response = await route.handler(request, rc);
+  } catch (err) {
+    // A handler bug must not become a thrown exception (the runtime's error page): log and answer 500.
+    console.error(`router ${route.name}:`, err);
+    response = internalError();
+  }
+  return options.versionHeader ? tagged(response, snapshot.meta.version, route.name) : response;
+}
+
+function tagged(response: Response, version: number, router: string): Response {
+  if (response.status === 101) return response;
+  const out = new Response(response.body, response);
+  out.headers.set("x-switchyard-version", String(version));
+  out.headers.set("x-switchyard-router", router);
+  return out;
+}

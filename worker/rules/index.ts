@@ -1,0 +1,10 @@
+// Switchyard's rule engine: Traefik v3 HTTP router rules, compiled once, matched per request.
+
+export type * from "./types.ts";
+export type { RequestDescription } from "./view.ts";
+export type { MuxerOptions } from "./mux.ts";
+
+export { compileRule } from "./compile.ts";
+export { defaultPriority } from "./priority.ts";
+export { buildMuxer } from "./mux.ts";
+export { viewFromDescription, viewFromRequest } from "./view.ts";

@@ -1,0 +1,201 @@
+// Building the RequestView rules look at, from a Workers Request or from a plain description (CLI,
+// conformance tests). Each field is what Traefik's matchers read from a Go *http.Request: the
+// canonical host (lower-cased, port and IPv6 brackets removed), the routing path (escaped path
+// with unreserved characters decoded), url.ParseQuery's values, and RemoteAddr's IP.
+
+import { clientIPFromAddress, splitHostPort } from "./ip.ts";
+import type { RequestView } from "./types.ts";
+
+export interface RequestDescription {
+  method: string;
+  /** Absolute URL, or a path (then the request has no host unless a Host header gives one). */
+  url: string;
+  /** A header given as an array was sent on several lines. A Host header sets the host. */
+  headers?: Record<string, string | string[]>;
+  /** Client address, with or without port: "10.0.0.1:1234", "[::1]:80", "::1". */
+  remoteAddr?: string;
+}
+
+type HeaderLines = (lowerName: string) => readonly string[];
+
+class View implements RequestView {
+  readonly method: string;
+  readonly host: string;
+  readonly clientIP: string | null;
+  readonly #escapedPath: string;
+  readonly #search: string;
+  readonly #lines: HeaderLines;
+  #path: string | undefined;
+  #query: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly #headers = new Map<string, readonly string[]>();
+
+  constructor(method: string, host: string, url: URL, lines: HeaderLines, clientIP: string | null) {
+    this.method = method;
+    this.host = host;
+    this.clientIP = clientIP;
+    this.#escapedPath = url.pathname;
+    this.#search = url.search;
+    this.#lines = lines;
+  }
+
+  get path(): string {
+    return (this.#path ??= routingPath(this.#escapedPath));
+  }
+
+  get query(): ReadonlyMap<string, readonly string[]> {
+    return (this.#query ??= parseQuery(this.#search));
+  }
+
+  header(name: string): readonly string[] {
+    const key = name.toLowerCase();
+    let lines = this.#headers.get(key);
+    if (lines === undefined) {
+      // Go's server moves Host out of the header map, so Header(`Host`, …) never matches in Traefik.
+      lines = key === "host" ? [] : this.#lines(key);
+      this.#headers.set(key, lines);
+    }
+    return lines;
+  }
+}
+
+/**
+ * The view of a request inside the Worker. `clientIP` is what the caller trusts (CF-Connecting-IP).
+ *
+ * Headers: the Workers runtime folds repeated header lines into one comma-joined value, so the
+ * lines Traefik would see are lost. We return the whole value and, when it contains commas, each
+ * comma-separated element trimmed: the closest we can get to Traefik's per-line semantics (it
+ * matches every line that was sent alone, at the cost of also matching pieces of a single line
+ * that contained commas).
+ */
+export function viewFromRequest(req: Request, clientIP: string | null, url?: URL): RequestView {
+  const u = url ?? new URL(req.url);
+  const lines: HeaderLines = (name) => foldedLines(req.headers.get(name));
+  return new View(req.method, canonicalHost(u.host), u, lines, clientIPFromAddress(clientIP));
+}
+
+function foldedLines(value: string | null): readonly string[] {
+  if (value === null) return [];
+  if (!value.includes(",")) return [value];
+  const parts = value.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  return [value, ...parts];
+}
+
+const RELATIVE_BASE = "http://relative.invalid";
+
+export function viewFromDescription(d: RequestDescription): RequestView {
+  const headers = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(d.headers ?? {})) {
+    const key = name.toLowerCase();
+    headers.set(key, [...(headers.get(key) ?? []), ...(Array.isArray(value) ? value : [value])]);
+  }
+  let url: URL;
+  let host: string;
+  try {
+    url = new URL(d.url);
+    host = canonicalHost(url.host);
+  } catch {
+    url = new URL(d.url, RELATIVE_BASE);
+    host = "";
+  }
+  const hostHeader = headers.get("host")?.[0];
+  if (hostHeader !== undefined) host = canonicalHost(hostHeader);
+  return new View(d.method, host, url, (name) => headers.get(name) ?? [], clientIPFromAddress(d.remoteAddr));
+}
+
+/** Traefik's requestdecorator: port and IPv6 brackets removed, then trimmed and lower-cased. */
+export function canonicalHost(hostport: string): string {
+  let host = hostport;
+  if (hostport.includes(":")) {
+    const split = splitHostPort(hostport);
+    if (split !== null) host = split;
+    else if (hostport.startsWith("[") && hostport.endsWith("]")) host = hostport.slice(1, -1);
+  }
+  return host.trim().toLowerCase();
+}
+
+// RFC 3986 reserved characters and "%": decoding them would change what the path means.
+const RESERVED = new Set(":/?#[]@!$&'()*+,;=%".split("").map((c) => c.charCodeAt(0)));
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Traefik's routing path: the escaped path with every percent-encoded byte decoded except
+ * reserved characters, so PathPrefix(`/foo bar`) matches "/foo%20bar" but "/a%2Fb" keeps its
+ * encoded slash. Encodings that are not valid UTF-8 or not valid at all are kept as written.
+ */
+export function routingPath(escaped: string): string {
+  if (!escaped.includes("%")) return escaped;
+  let out = "";
+  let run: number[] = [];
+  let runText = "";
+  const flush = () => {
+    if (run.length === 0) return;
+    try {
+      out += utf8.decode(new Uint8Array(run));
+    } catch {
+      out += runText;
+    }
+    run = [];
+    runText = "";
+  };
+  for (let i = 0; i < escaped.length; ) {
+    const byte = escaped[i] === "%" ? hexByte(escaped, i + 1) : -1;
+    if (byte >= 0 && !RESERVED.has(byte)) {
+      run.push(byte);
+      runText += escaped.slice(i, i + 3);
+      i += 3;
+      continue;
+    }
+    flush();
+    const step = byte >= 0 ? 3 : 1;
+    out += escaped.slice(i, i + step);
+    i += step;
+  }
+  flush();
+  return out;
+}
+
+function hexByte(s: string, i: number): number {
+  const h = s.slice(i, i + 2);
+  return /^[0-9A-Fa-f]{2}$/.test(h) ? parseInt(h, 16) : -1;
+}
+
+/**
+ * Go's url.ParseQuery: pairs split on "&" only, a pair containing ";" or a bad escape is
+ * dropped, "+" is a space, a key without "=" has the value "".
+ */
+export function parseQuery(search: string): ReadonlyMap<string, readonly string[]> {
+  const query = new Map<string, string[]>();
+  const raw = search.startsWith("?") ? search.slice(1) : search;
+  if (raw === "") return query;
+  for (const pair of raw.split("&")) {
+    if (pair === "" || pair.includes(";")) continue;
+    const eq = pair.indexOf("=");
+    const key = queryUnescape(eq < 0 ? pair : pair.slice(0, eq));
+    const value = queryUnescape(eq < 0 ? "" : pair.slice(eq + 1));
+    if (key === null || value === null) continue;
+    const values = query.get(key);
+    if (values) values.push(value);
+    else query.set(key, [value]);
+  }
+  return query;
+}
+
+const lenientUtf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+function queryUnescape(s: string): string | null {
+  if (!s.includes("%")) return s.includes("+") ? s.replaceAll("+", " ") : s;
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "%") {
+      const b = hexByte(s, i + 1);
+      if (b < 0) return null;
+      bytes.push(b);
+      i += 2;
+    } else {
+      bytes.push(...encoder.encode(c === "+" ? " " : c));
+    }
+  }
+  return lenientUtf8.decode(new Uint8Array(bytes));
+}

@@ -1,0 +1,73 @@
+// Per-isolate state, created on the first request (bindings are not known before) and kept at
+// module scope for the isolate's life: the switcher, the watcher and the provider behind it.
+import demoConfig from "../examples/demo.yaml";
+import { CONFIG_STORE_NAME } from "../providers/config-store-api.ts";
+import { DurableObjectProvider } from "../providers/do.ts";
+import { FallbackProvider } from "../providers/fallback.ts";
+import { FileProvider } from "../providers/file.ts";
+import { KvProvider } from "../providers/kv.ts";
+import type { Provider } from "../providers/types.ts";
+import type { Snapshot } from "./compile/snapshot.ts";
+import { routerListener } from "./dynamic/listener.ts";
+import { Switcher } from "./dynamic/switcher.ts";
+import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
+import type { Env } from "./env.ts";
+import type { ServeOptions } from "./router.ts";
+import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
+
+export interface IsolateStatus extends WatcherStatus {
+  readonly isolate: string;
+  readonly source: string;
+  readonly pollIntervalMs: number;
+  readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
+}
+
+export interface Runtime {
+  readonly switcher: Switcher<Snapshot>;
+  readonly watcher: Watcher;
+  readonly forwarded: ForwardedPolicy;
+  readonly serveOptions: ServeOptions;
+  status(): IsolateStatus;
+}
+
+/** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
+const DEFAULT_POLL_INTERVAL_MS = 5_000;
+let runtime: Runtime | null = null;
+
+export function runtimeFor(env: Env): Runtime {
+  runtime ??= createRuntime(env);
+  return runtime;
+}
+
+function createRuntime(env: Env): Runtime {
+  const isolate = crypto.randomUUID();
+  const switcher = new Switcher<Snapshot>();
+  const provider = configSource(env);
+  const intervalMs = pollInterval(env);
+  const watcher = new Watcher(provider, routerListener(switcher), { intervalMs });
+  const status = (): IsolateStatus => {
+    const meta = switcher.current?.meta;
+    const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider } : null;
+    return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
+  };
+  const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
+  return { switcher, watcher, forwarded, serveOptions: { versionHeader: env.VERSION_HEADER === "true" }, status };
+}
+
+/** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
+function configSource(env: Env): Provider {
+  const bundled = new FileProvider(demoConfig, "yaml", "examples/demo.yaml");
+  switch (env.CONFIG_SOURCE ?? "kv") {
+    case "file":
+      return bundled;
+    case "durable-object":
+      return new FallbackProvider(new DurableObjectProvider(env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME))), bundled);
+    default:
+      return new FallbackProvider(new KvProvider(env.CONFIG_KV), bundled);
+  }
+}
+
+function pollInterval(env: Env): number {
+  const ms = Number(env.POLL_INTERVAL_MS);
+  return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
+}
