@@ -7,7 +7,13 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Test settings: poll on every request, a known admin token, responses tagged with their version.
+            miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token", POLL_INTERVAL_MS: "0", VERSION_HEADER: "true" } },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/worker/**/*.test.ts"],

@@ -24,7 +24,7 @@ export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io)
   const currentConfig = current ? await kv.get(current.key) : null;
   printDiff(currentConfig === null ? null : JSON.parse(currentConfig), checked.config, io);
   const version = (current?.version ?? 0) + 1;
-  const key = snapshotKey(version);
+  const key = snapshotKey(version, checked.sha256);
   if (options.dryRun) {
     io.out(`dry run: would write ${key} then ${VERSION_KEY}`);
     return 0;

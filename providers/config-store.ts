@@ -37,6 +37,8 @@ export const MAX_HISTORY_PAGE = 1_000;
 /** What the object depends on besides SQLite. Plain fields, not RPC methods: tests swap them via runInDurableObject. */
 export interface StoreSeams {
   kv: KvWriter;
+  /** The version KV names now, so a version published by hand (`push --kv`) is never reused. */
+  publishedInKv: () => Promise<number>;
   keys: KeyLayout;
   now: () => number;
   historyLimit: number;
@@ -75,7 +77,13 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     migrate(ctx.storage.sql);
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
-    this.seams = { kv: env.CONFIG_KV, keys: DEFAULT_KEYS, now: () => Date.now(), historyLimit: parseHistoryLimit(env.HISTORY_LIMIT) };
+    this.seams = {
+      kv: env.CONFIG_KV,
+      publishedInKv: () => kvVersion(env.CONFIG_KV, this.seams.keys.versionKey),
+      keys: DEFAULT_KEYS,
+      now: () => Date.now(),
+      historyLimit: parseHistoryLimit(env.HISTORY_LIMIT),
+    };
     this.publisher = new Publisher({
       versions: this.versions,
       meta: this.meta,
@@ -128,7 +136,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     const newest = this.versions.newest();
     const row = newest === null ? null : this.versions.get(newest);
     if (!row) return null;
-    return { version: row.record.version, key: this.seams.keys.snapshotKey(row.record.version), sha256: row.record.sha256 };
+    return { version: row.record.version, key: this.seams.keys.snapshotKey(row.record.version, row.record.sha256), sha256: row.record.sha256 };
   }
 
   async publishState(): Promise<PublishStatus> {
@@ -150,6 +158,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
 
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
   private async write(entry: Entry, options: WriteOptions, warnings: ConfigIssue[]): Promise<WriteResult> {
+    const floor = await this.seams.publishedInKv();
     const refused = this.refuseStale(options.ifMatch);
     if (refused) return refused;
     const record = this.versions.insert({
@@ -157,7 +166,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
       author: options.author || "unknown",
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
-    });
+    }, floor);
     this.versions.prune(this.seams.historyLimit);
     // Durable now; KV failures are recorded in publish state and retried by an alarm.
     await this.publisher.publish();
@@ -183,4 +192,14 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
 export function parseHistoryLimit(value: string | undefined): number {
   const n = Number(value);
   return value !== undefined && value !== "" && Number.isInteger(n) && n >= 1 ? n : DEFAULT_HISTORY_LIMIT;
+}
+
+/** The version the KV version key names (0 when absent or unreadable: the store's own count rules). */
+async function kvVersion(kv: KVNamespace, key: string): Promise<number> {
+  try {
+    const ref = await kv.get<{ version?: unknown }>(key, "json");
+    return typeof ref?.version === "number" && Number.isSafeInteger(ref.version) ? ref.version : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -36,7 +36,7 @@ export class DurableObjectProvider implements Provider {
 
   async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
     const stored = await this.store().get(ref.version);
-    const verified = await verifySnapshot(ref, stored ? stored.canonical : null);
+    const verified = await verifySnapshot(ref, stored ? stored.canonical : null, "kv");
     if (!verified.ok) {
       this.lastProblem = stored ? verified.problem : `version ${ref.version} is no longer retained by the config store`;
       return null;

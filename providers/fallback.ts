@@ -13,6 +13,10 @@ export class FallbackProvider implements Provider {
     this.name = `${primary.name}+${fallback.name}`;
   }
 
+  get lastProblem(): string | null {
+    return this.primary.lastProblem ?? null;
+  }
+
   async version(): Promise<VersionRef | null> {
     return (await this.primary.version()) ?? this.fallback.version();
   }

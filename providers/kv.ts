@@ -58,7 +58,7 @@ export class KvProvider implements Provider {
   /** One KV read; null (with `lastProblem` set) when the snapshot is missing or its hash is wrong. */
   async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
     const text = await this.kv.get(ref.key, { type: "text", cacheTtl: this.snapshotCacheTtl });
-    const verified = await verifySnapshot(ref, text);
+    const verified = await verifySnapshot(ref, text, this.name);
     if (!verified.ok) {
       this.lastProblem = verified.problem;
       return null;

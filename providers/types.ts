@@ -25,4 +25,6 @@ export interface Provider {
    * "keep serving what you have and try again next poll", never an error page.
    */
   load(ref: VersionRef): Promise<Versioned<unknown> | null>;
+  /** Why the last load returned null (missing snapshot, hash mismatch), for the status page. */
+  readonly lastProblem?: string | null;
 }

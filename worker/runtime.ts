@@ -61,7 +61,7 @@ function configSource(env: Env): Provider {
     case "file":
       return bundled;
     case "durable-object":
-      return new FallbackProvider(new DurableObjectProvider(env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME))), bundled);
+      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME), bundled);
     default:
       return new FallbackProvider(new KvProvider(env.CONFIG_KV), bundled);
   }

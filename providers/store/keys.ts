@@ -2,7 +2,9 @@
 // the readers (KvProvider), the CLI and the docs:
 //
 //   config/version    {"version":N,"key":"config/v/N","sha256":"<hex of the snapshot text>"}
-//   config/v/<N>      the canonical JSON of version N; immutable once written
+//   config/v/<N>-<h>  the canonical JSON of version N, <h> the first 16 hex digits of its sha256;
+//                     immutable: a key names exactly one content, so edge caches can keep it for a day
+//                     even if two writers (the store, `switchyard push --kv`) ever pick the same N
 //
 // A prefix (default none) lets several stores share one namespace; tests use it to stay apart.
 
@@ -14,19 +16,19 @@ export interface KeyLayout {
   readonly prefix: string;
   /** The one small, mutable key that names the newest published version. */
   readonly versionKey: string;
-  /** The immutable snapshot key of one version. */
-  snapshotKey(version: number): string;
+  /** The immutable snapshot key of one version with this content. */
+  snapshotKey(version: number, sha256: string): string;
 }
 
-export function snapshotKey(version: number, prefix = ""): string {
-  return `${prefix}${SNAPSHOT_KEY_PREFIX}${version}`;
+export function snapshotKey(version: number, sha256: string, prefix = ""): string {
+  return `${prefix}${SNAPSHOT_KEY_PREFIX}${version}-${sha256.slice(0, 16)}`;
 }
 
 export function keyLayout(prefix = ""): KeyLayout {
   return {
     prefix,
     versionKey: `${prefix}${VERSION_KEY}`,
-    snapshotKey: (version) => snapshotKey(version, prefix),
+    snapshotKey: (version, sha256) => snapshotKey(version, sha256, prefix),
   };
 }
 

@@ -100,7 +100,7 @@ export class Publisher {
     const row = versions.get(version);
     if (!row) throw new Error(`version ${version} vanished before it was published`);
     const { kv, keys } = this.deps.target();
-    const key = keys.snapshotKey(version);
+    const key = keys.snapshotKey(version, row.record.sha256);
     if (!snapshotDone) {
       await kv.put(key, row.canonical);
       meta.snapshotWritten(version);

@@ -1,6 +1,6 @@
 // The version key's JSON and the integrity check every reader of a snapshot makes: the text must
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
-import { sha256Hex } from "../../worker/config/index.ts";
+import { parseConfigText, sha256Hex } from "../../worker/config/index.ts";
 import type { VersionRef, Versioned } from "../types.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -33,7 +33,7 @@ export type Verified = { ok: true; config: Versioned<unknown> } | { ok: false; p
  * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
  * was published broken: that throws.
  */
-export async function verifySnapshot(ref: VersionRef, text: string | null): Promise<Verified> {
+export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string): Promise<Verified> {
   if (text === null) {
     return { ok: false, problem: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
   }
@@ -41,15 +41,15 @@ export async function verifySnapshot(ref: VersionRef, text: string | null): Prom
   if (actual !== ref.sha256) {
     return { ok: false, problem: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
-  return { ok: true, config: { ref, value: parseSnapshot(ref, text) } };
+  return { ok: true, config: { ref, value: parseSnapshot(ref, text), provider } };
 }
 
+// The store publishes canonical JSON; a snapshot written by hand with `wrangler kv key put` may be
+// YAML or TOML too.
 function parseSnapshot(ref: VersionRef, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`snapshot ${ref.key} matches its hash but is not JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const parsed = parseConfigText(text, "auto");
+  if (parsed.ok) return parsed.value;
+  throw new Error(`snapshot ${ref.key} matches its hash but cannot be parsed: ${parsed.error.map((e) => e.message).join("; ")}`);
 }
 
 function describe(value: unknown): string {

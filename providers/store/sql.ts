@@ -67,8 +67,9 @@ export class VersionsTable {
   }
 
   /** Inserts as newest + 1 and returns the record. */
-  insert(entry: NewVersion): VersionRecord {
-    const version = (this.newest() ?? 0) + 1;
+  /** The next version: one past the newest stored, or past `floor` (a version published to KV by hand). */
+  insert(entry: NewVersion, floor = 0): VersionRecord {
+    const version = Math.max(this.newest() ?? 0, floor) + 1;
     this.sql.exec(
       "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
       version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf,

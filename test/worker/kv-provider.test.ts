@@ -45,7 +45,8 @@ function setup(options: { versionCacheTtl?: number; snapshotCacheTtl?: number } 
 
 /** Publishes by hand, as the store does: snapshot first, version key last. */
 async function publish(keys: KeyLayout, version: number, text: string, sha256?: string): Promise<VersionRef> {
-  const ref = { version, key: keys.snapshotKey(version), sha256: sha256 ?? (await sha256Hex(text)) };
+  const hash = sha256 ?? (await sha256Hex(text));
+  const ref = { version, key: keys.snapshotKey(version, hash), sha256: hash };
   await testEnv.CONFIG_KV.put(ref.key, text);
   await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
   return ref;
@@ -54,9 +55,9 @@ async function publish(keys: KeyLayout, version: number, text: string, sha256?: 
 describe("KV key layout", () => {
   it("is config/version and config/v/<N>, optionally under a prefix", () => {
     expect(VERSION_KEY).toBe("config/version");
-    expect(snapshotKey(7)).toBe("config/v/7");
+    expect(snapshotKey(7, "ab".repeat(32))).toBe(`config/v/7-${"ab".repeat(8)}`);
     expect(keyLayout()).toMatchObject({ versionKey: "config/version" });
-    expect(keyLayout("a/").snapshotKey(3)).toBe("a/config/v/3");
+    expect(keyLayout("a/").snapshotKey(3, "0".repeat(64))).toBe("a/config/v/3-0000000000000000");
   });
 });
 
@@ -73,10 +74,10 @@ describe("KvProvider", () => {
     const text = JSON.stringify(config(1));
     const ref = await publish(keys, 7, text);
     expect(await provider.version()).toEqual(ref);
-    expect(await provider.load(ref)).toEqual({ ref, value: config(1) });
+    expect(await provider.load(ref)).toEqual({ ref, value: config(1), provider: "kv" });
     expect(kv.reads).toEqual([
       { key: keys.versionKey, type: "json", cacheTtl: 60 },
-      { key: keys.snapshotKey(7), type: "text", cacheTtl: SNAPSHOT_CACHE_TTL },
+      { key: ref.key, type: "text", cacheTtl: SNAPSHOT_CACHE_TTL },
     ]);
     expect(provider.lastProblem).toBeNull();
   });
@@ -91,11 +92,11 @@ describe("KvProvider", () => {
 
   it("load(): null while the snapshot is missing (the version key is ahead), with the reason kept", async () => {
     const { keys, provider } = setup();
-    const ref = { version: 3, key: keys.snapshotKey(3), sha256: "0".repeat(64) };
+    const ref = { version: 3, key: keys.snapshotKey(3, "0".repeat(64)), sha256: "0".repeat(64) };
     await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
     expect(await provider.version()).toEqual(ref);
     expect(await provider.load(ref)).toBeNull();
-    expect(provider.lastProblem).toContain(`${keys.snapshotKey(3)} for version 3 is missing`);
+    expect(provider.lastProblem).toContain(`${ref.key} for version 3 is missing`);
   });
 
   it("load(): null when the snapshot does not hash to the version key's sha256, then recovers", async () => {
@@ -104,7 +105,7 @@ describe("KvProvider", () => {
     const wrong = await sha256Hex("something else");
     const ref = await publish(keys, 4, text, wrong);
     expect(await provider.load(ref)).toBeNull();
-    expect(provider.lastProblem).toContain(`hash mismatch for ${keys.snapshotKey(4)}`);
+    expect(provider.lastProblem).toContain(`hash mismatch for ${ref.key}`);
     const good = await publish(keys, 5, text);
     expect(await provider.load(good)).toMatchObject({ value: config(2) });
     expect(provider.lastProblem).toBeNull();
@@ -122,10 +123,16 @@ describe("KvProvider", () => {
     await expect(provider.version()).rejects.toThrow(/expected \{"version","key","sha256"\}/);
   });
 
-  it("load(): a snapshot that matches its hash but is not JSON is an error", async () => {
+  it("load(): a snapshot that matches its hash but cannot be parsed is an error", async () => {
     const { keys, provider } = setup();
-    const ref = await publish(keys, 1, "not json at all");
-    await expect(provider.load(ref)).rejects.toThrow(/matches its hash but is not JSON/);
+    const ref = await publish(keys, 1, "{ this is: [not closed");
+    await expect(provider.load(ref)).rejects.toThrow(/matches its hash but cannot be parsed/);
+  });
+
+  it("load(): a snapshot written by hand may be YAML", async () => {
+    const { keys, provider } = setup();
+    const ref = await publish(keys, 1, "http:\n  routers:\n    r:\n      rule: Path(`/x`)\n      service: s\n");
+    expect((await provider.load(ref))?.value).toEqual({ http: { routers: { r: { rule: "Path(`/x`)", service: "s" } } } });
   });
 
   it("drives the watcher: a missing snapshot is recorded and retried, then applied", async () => {
@@ -133,11 +140,12 @@ describe("KvProvider", () => {
     const applied: unknown[] = [];
     const watcher = new Watcher(provider, async ({ value }) => void applied.push(value), { intervalMs: 0 });
     const text = JSON.stringify(config(3));
-    const ref = { version: 1, key: keys.snapshotKey(1), sha256: await sha256Hex(text) };
+    const hash1 = await sha256Hex(text);
+    const ref = { version: 1, key: keys.snapshotKey(1, hash1), sha256: hash1 };
     await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
     await watcher.poll();
     expect(applied).toEqual([]);
-    expect(watcher.state.lastError?.message).toContain("not readable yet");
+    expect(watcher.state.lastError?.message).toMatch(/^version 1: snapshot .* is missing .*; keeping the current config$/);
     expect(provider.lastProblem).toContain("missing");
     await testEnv.CONFIG_KV.put(ref.key, text);
     await watcher.poll();
@@ -177,7 +185,7 @@ describe("DurableObjectProvider", () => {
     const ref = await provider.version();
     expect(ref).toEqual(await stub.versionRef());
     expect(ref?.version).toBe(2);
-    expect(await provider.load(ref as VersionRef)).toEqual({ ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null") });
+    expect(await provider.load(ref as VersionRef)).toEqual({ ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv" });
   });
 
   it("forNamespace makes a stub per call", async () => {

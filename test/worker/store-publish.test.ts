@@ -47,7 +47,9 @@ async function openStore() {
   });
   const alarmAt = () => runInDurableObject(stub, (_: ConfigStore, state) => state.storage.getAlarm());
   const storeNow = () => runInDurableObject(stub, (store: ConfigStore) => store.seams.now());
-  return { stub, keys, clock, harness, alarmAt, storeNow };
+  /** The snapshot key of a stored version (keys carry the content's hash). */
+  const snap = async (n: number) => keys.snapshotKey(n, (await stub.get(n))!.record.sha256);
+  return { stub, keys, clock, harness, alarmAt, storeNow, snap };
 }
 
 async function kvVersion(keys: KeyLayout) {
@@ -58,9 +60,9 @@ const versionKeyPuts = (h: Harness, keys: KeyLayout) => h.puts.filter((k) => k =
 
 describe("publishing to KV", () => {
   it("coalesces: many writes in one second write the version key once now, then the alarm writes the newest", async () => {
-    const { stub, keys, clock, harness, alarmAt, storeNow } = await openStore();
+    const { stub, keys, clock, harness, alarmAt, storeNow, snap } = await openStore();
     await stub.put({ config: config(1) });
-    expect(harness.puts).toEqual([keys.snapshotKey(1), keys.versionKey]);
+    expect(harness.puts).toEqual([await snap(1), keys.versionKey]);
     for (let n = 2; n <= 6; n++) expect(await stub.put({ config: config(n) })).toMatchObject({ ok: true });
 
     expect(versionKeyPuts(harness, keys)).toBe(1);
@@ -82,8 +84,8 @@ describe("publishing to KV", () => {
     expect(versionKeyPuts(harness, keys)).toBe(2);
     expect(await kvVersion(keys)).toMatchObject({ version: 6 });
     // Only the versions that were published got a snapshot key; the ones in between live in SQLite.
-    expect(harness.puts.filter((k) => k !== keys.versionKey)).toEqual([keys.snapshotKey(1), keys.snapshotKey(6)]);
-    expect(await testEnv.CONFIG_KV.get(keys.snapshotKey(3))).toBeNull();
+    expect(harness.puts.filter((k) => k !== keys.versionKey)).toEqual([await snap(1), await snap(6)]);
+    expect(await testEnv.CONFIG_KV.get(await snap(3))).toBeNull();
     expect(await stub.publishState()).toMatchObject({ published: 6, latest: 6 });
     // Nothing left to do: no alarm, and a later alarm run is a no-op.
     expect(await alarmAt()).toBeNull();
@@ -132,15 +134,15 @@ describe("publishing to KV", () => {
   });
 
   it("when only the version key fails, the retry does not rewrite the snapshot", async () => {
-    const { stub, keys, clock, harness } = await openStore();
+    const { stub, keys, clock, harness, snap } = await openStore();
     harness.failing = "version-key";
     await stub.put({ config: config(1) });
-    expect(await testEnv.CONFIG_KV.get(keys.snapshotKey(1))).not.toBeNull();
+    expect(await testEnv.CONFIG_KV.get(await snap(1))).not.toBeNull();
     expect(await kvVersion(keys)).toBeNull();
     harness.failing = false;
     clock.offset += backoff(1) + 1_000;
     await runDurableObjectAlarm(stub);
-    expect(harness.puts).toEqual([keys.snapshotKey(1), keys.versionKey, keys.versionKey]);
+    expect(harness.puts).toEqual([await snap(1), keys.versionKey, keys.versionKey]);
     expect(await kvVersion(keys)).toMatchObject({ version: 1 });
   });
 

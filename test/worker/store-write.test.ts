@@ -36,6 +36,19 @@ async function kvVersion(keys: KeyLayout) {
 }
 
 describe("ConfigStore.put", () => {
+  it("never reuses a version number that was published to KV by hand (push --kv)", async () => {
+    const { stub, keys } = await openStore();
+    await stub.put({ config: config(1) });
+    const raw = JSON.stringify(config(2));
+    const sha256 = await sha256Hex(raw);
+    await testEnv.CONFIG_KV.put(keys.snapshotKey(7, sha256), raw);
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 7, key: keys.snapshotKey(7, sha256), sha256 }));
+    const next = await stub.put({ config: config(3) });
+    expect(next).toMatchObject({ ok: true, record: { version: 8 } });
+    // The hand-published snapshot is untouched: snapshot keys are never rewritten.
+    expect(await testEnv.CONFIG_KV.get(keys.snapshotKey(7, sha256))).toBe(raw);
+  });
+
   it("stores a version and publishes snapshot + version key with a matching sha256", async () => {
     const { stub, keys } = await openStore();
     const result = await stub.put({ config: config(1), message: "first" });
@@ -44,8 +57,9 @@ describe("ConfigStore.put", () => {
     expect(result.record.rollbackOf).toBeUndefined();
 
     const ref = await kvVersion(keys);
-    expect(ref).toEqual({ version: 1, key: keys.snapshotKey(1), sha256: result.record.sha256 });
-    const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1));
+    expect(ref).toEqual({ version: 1, key: keys.snapshotKey(1, result.record.sha256), sha256: result.record.sha256 });
+    expect(ref?.key).toBe(`${keys.prefix}config/v/1-${result.record.sha256.slice(0, 16)}`);
+    const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1, result.record.sha256));
     expect(snapshot).not.toBeNull();
     expect(await sha256Hex(snapshot ?? "")).toBe(result.record.sha256);
     expect(JSON.parse(snapshot ?? "")).toMatchObject({ http: { routers: { web: { service: "web" } } } });

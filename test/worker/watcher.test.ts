@@ -89,7 +89,7 @@ describe("watcher", () => {
     await watcher.poll();
     expect(applied).toEqual(["a"]);
     expect(watcher.state.version).toBe(1);
-    expect(watcher.state.lastError?.message).toMatch(/version 2 is not readable yet/);
+    expect(watcher.state.lastError?.message).toMatch(/version 2: v\/2 is not readable yet; keeping the current config/);
     provider.configs.set(2, "b");
     advance(10);
     await watcher.maybePoll();

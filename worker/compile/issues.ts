@@ -1,26 +1,13 @@
-import type { ConfigIssue } from "../config/index.ts";
+// Compile errors are config issues: same shape and path syntax as validation's.
+import { error, type ConfigIssue } from "../config/issues.ts";
 
 export type CompileIssue = ConfigIssue;
+export { localName } from "../config/index.ts";
 
-export function issue(path: string, message: string): CompileIssue {
-  return { path, message, severity: "error" };
+export function routerIssue(name: string, field: string, message: string): CompileIssue {
+  return error(["http", "routers", name, field], message);
 }
 
-export function routerPath(name: string): string {
-  return `http.routers${key(name)}`;
-}
-
-export function servicePath(name: string): string {
-  return `http.services${key(name)}`;
-}
-
-// Same path syntax as config validation: dotted identifiers, quoted brackets otherwise.
-function key(name: string): string {
-  return /^[A-Za-z_$][\w$-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-}
-
-/** `svc@file` → `svc`: every provider of ours resolves to this one config (see config validation). */
-export function localName(ref: string): string {
-  const at = ref.lastIndexOf("@");
-  return at < 0 ? ref : ref.slice(0, at);
+export function serviceIssue(name: string, field: string, message: string): CompileIssue {
+  return error(["http", "services", name, field], message);
 }

@@ -2,7 +2,7 @@
 // CLI's explain (handlers are just the router's description).
 import type { DynamicConfig } from "../config/index.ts";
 import { compileRule, defaultPriority, type Route } from "../rules/index.ts";
-import { issue, routerPath, type CompileIssue } from "./issues.ts";
+import { routerIssue, type CompileIssue } from "./issues.ts";
 
 export type Router = NonNullable<NonNullable<DynamicConfig["http"]>["routers"]>[string];
 
@@ -14,7 +14,7 @@ export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFacto
   for (const [name, router] of Object.entries(config.http?.routers ?? {})) {
     const rule = compileRule(router.rule);
     if (!rule.ok) {
-      errors.push(issue(`${routerPath(name)}.rule`, `${rule.error.message} (at position ${rule.error.position})`));
+      errors.push(routerIssue(name, "rule", rule.error.message));
       continue;
     }
     const handler = handlerFor(name, router, errors);

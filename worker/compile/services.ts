@@ -4,7 +4,7 @@ import { canonicalJSON, durationMs, type DynamicConfig } from "../config/index.t
 import { LoadBalancer } from "../services/loadbalancer.ts";
 import type { TransportOptions } from "../services/proxy.ts";
 import type { Handler } from "../services/types.ts";
-import { issue, localName, servicePath, type CompileIssue } from "./issues.ts";
+import { localName, serviceIssue, type CompileIssue } from "./issues.ts";
 
 export interface ServiceEntry {
   /** Canonical JSON of everything the service was built from: equal key, reusable object. */
@@ -45,7 +45,7 @@ function buildService(
 ): ServiceEntry | null {
   if (!service.loadBalancer) {
     const kind = Object.keys(service)[0] ?? "unknown";
-    errors.push(issue(`${servicePath(name)}.${kind}`, `service type "${kind}" is not implemented yet in this build`));
+    errors.push(serviceIssue(name, kind, `service type "${kind}" is not implemented yet in this build`));
     return null;
   }
   const pool = new LoadBalancer(service.loadBalancer.servers ?? [], transport);

@@ -4,7 +4,7 @@
 import type { ConfigIssue, DynamicConfig } from "../config/index.ts";
 import { buildMuxer, type Muxer } from "../rules/index.ts";
 import type { Handler } from "../services/types.ts";
-import { issue, localName, routerPath, type CompileIssue } from "./issues.ts";
+import { localName, routerIssue, type CompileIssue } from "./issues.ts";
 import { internalService, type SnapshotSlot } from "./internal.ts";
 import { compileRoutes, type HandlerFactory } from "./routes.ts";
 import { buildServices, type ServiceEntry } from "./services.ts";
@@ -44,17 +44,17 @@ export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previ
 function routerHandler(services: ReadonlyMap<string, ServiceEntry>, slot: SnapshotSlot): HandlerFactory<Handler> {
   return (name, router, errors) => {
     if ((router.middlewares ?? []).length > 0) {
-      errors.push(issue(`${routerPath(name)}.middlewares`, "middlewares are not implemented yet in this build"));
+      errors.push(routerIssue(name, "middlewares", "middlewares are not implemented yet in this build"));
       return null;
     }
     if (router.service.endsWith("@internal")) {
       const internal = internalService(router.service, slot);
-      if (typeof internal === "string") errors.push(issue(`${routerPath(name)}.service`, internal));
+      if (typeof internal === "string") errors.push(routerIssue(name, "service", internal));
       return typeof internal === "string" ? null : internal;
     }
     const service = services.get(localName(router.service));
     if (!service) {
-      errors.push(issue(`${routerPath(name)}.service`, `service "${router.service}" cannot serve requests in this build`));
+      errors.push(routerIssue(name, "service", `service "${router.service}" cannot serve requests in this build`));
       return null;
     }
     return service.handler;

@@ -79,7 +79,10 @@ export class Watcher {
 
   private async apply(ref: VersionRef): Promise<void> {
     const loaded = await this.provider.load(ref);
-    if (!loaded) throw new Error(`version ${ref.version} is not readable yet (${ref.key}); keeping the current config`);
+    if (!loaded) {
+      const why = this.provider.lastProblem ?? `${ref.key} is not readable yet`;
+      throw new Error(`version ${ref.version}: ${why}; keeping the current config`);
+    }
     await this.listener(loaded);
     this.applied = ref;
     this.status = { ...this.status, version: ref.version, lastChangeAt: this.now(), lastError: null };

@@ -94,7 +94,11 @@ function trace(t: Tree, src: string, view: RequestView): RuleTrace {
 const isAnd = (t: Tree, negated: boolean): boolean => (t.kind === "and") !== negated;
 
 /** Host keys compare without trailing dots: Host(`a.com.`) and Host(`a.com`) match the same hosts. */
-export const hostKey = (host: string): string => host.replace(/\.+$/, "");
+export function hostKey(host: string): string {
+  let end = host.length;
+  while (end > 0 && host.charCodeAt(end - 1) === 0x2e) end--;
+  return end === host.length ? host : host.slice(0, end);
+}
 
 /**
  * Exact hosts (lower-case) of which the request host must be one, or null when the rule does not

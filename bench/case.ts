@@ -1,0 +1,108 @@
+// One benchmark case in a fresh process (spawned by match.ts): `case.ts <impl> <size> <budgetMs>`
+// or `case.ts compile <size>`. Prints one line `RESULT {json}`. A fresh process per case keeps one
+// router's type feedback and garbage from skewing the next one, like one router per isolate.
+
+import { buildMuxer, compileRule, defaultPriority } from "../worker/rules/index.ts";
+import type { CompiledRule, Route } from "../worker/rules/index.ts";
+import { IMPLS, setup, tables, type ImplId } from "./impls.ts";
+import { generateRoutes } from "./routes.ts";
+import { hrnow, measure, measureAsync } from "./timing.ts";
+
+export interface CaseResult {
+  readonly impl: string;
+  readonly size: number;
+  readonly buildMs: number;
+  readonly median?: number;
+  readonly p25?: number;
+  readonly p75?: number;
+  readonly batches?: number;
+  readonly opsPerBatch?: number;
+  readonly skipped?: string;
+  readonly problem?: string;
+}
+
+export interface CompileResult {
+  readonly size: number;
+  /** First build in a fresh process (what a Worker isolate pays), ms. */
+  readonly coldCompileMs: number;
+  readonly coldMuxMs: number;
+  readonly coldPriorityMs: number;
+  /** Median of later rebuilds, ms. */
+  readonly warmCompileMs: number;
+  readonly warmMuxMs: number;
+  /** Heap retained by the compiled rules + muxer, MB (null without --expose-gc). */
+  readonly heapMB: number | null;
+}
+
+const print = (r: CaseResult | CompileResult) => console.log(`RESULT ${JSON.stringify(r)}`);
+
+/** A router whose build exceeds this is not measured (RegExpRouter at 10,000 takes seconds). */
+const BUILD_BUDGET_MS = Number(process.env.BENCH_BUILD_BUDGET_MS ?? 15_000);
+
+async function runCase(id: ImplId, size: number, budgetMs: number): Promise<void> {
+  const t = tables(size);
+  const s = setup(id, t);
+  if (s.problem !== null) {
+    print({ impl: id, size, buildMs: s.buildMs, problem: s.problem });
+    process.exit(1);
+  }
+  if (s.buildMs > BUILD_BUDGET_MS) {
+    print({ impl: id, size, buildMs: s.buildMs, skipped: `build ${(s.buildMs / 1000).toFixed(1)} s > ${BUILD_BUDGET_MS / 1000} s` });
+    return;
+  }
+  const timing = s.asyncOp ? await measureAsync(s.asyncOp, t.requests.length, { budgetMs }) : measure(s.op!, t.requests.length, { budgetMs });
+  print({ impl: id, size, buildMs: s.buildMs, ...timing });
+}
+
+function runCompile(size: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const rules = generateRoutes(size).map((r) => ({ name: r.name, rule: r.rule }));
+  const build = () => {
+    const t0 = hrnow();
+    const compiled: CompiledRule[] = [];
+    for (const r of rules) {
+      const c = compileRule(r.rule);
+      if (!c.ok) throw new Error(c.error.message);
+      compiled.push(c.value);
+    }
+    const t1 = hrnow();
+    const priorities = rules.map((r) => defaultPriority(r.rule));
+    const t2 = hrnow();
+    const routes: Route<string>[] = rules.map((r, i) => ({ name: r.name, rule: compiled[i]!, priority: priorities[i]!, handler: r.name }));
+    const t3 = hrnow();
+    const mux = buildMuxer(routes);
+    const t4 = hrnow();
+    return { mux, compileMs: (t1 - t0) / 1e6, priorityMs: (t2 - t1) / 1e6, muxMs: (t4 - t3) / 1e6 };
+  };
+
+  gc?.();
+  gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const cold = build();
+  gc?.();
+  gc?.();
+  const heapMB = gc ? (process.memoryUsage().heapUsed - heap0) / 2 ** 20 : null;
+  if (cold.mux.size !== size) throw new Error("muxer size");
+
+  const warm: { compileMs: number; muxMs: number }[] = [];
+  for (let k = 0; k < 5; k++) warm.push(build());
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  print({
+    size,
+    coldCompileMs: cold.compileMs,
+    coldMuxMs: cold.muxMs,
+    coldPriorityMs: cold.priorityMs,
+    warmCompileMs: med(warm.map((w) => w.compileMs)),
+    warmMuxMs: med(warm.map((w) => w.muxMs)),
+    heapMB,
+  });
+}
+
+const [what, sizeArg, budgetArg] = process.argv.slice(2);
+const size = Number(sizeArg);
+if (what === "compile") runCompile(size);
+else if (what !== undefined && what in IMPLS) await runCase(what as ImplId, size, Number(budgetArg ?? 1500));
+else {
+  console.error(`usage: case.ts <${Object.keys(IMPLS).join("|")}|compile> <size> [budgetMs]`);
+  process.exit(2);
+}
