@@ -15,7 +15,8 @@ export async function readConfigBody(request: Request): Promise<BodyResult<unkno
   if (format === null) return { ok: false, status: 415, message: "send the config as application/json, application/yaml or application/toml" };
   const parsed = parseConfigText(text, format);
   if (!parsed.ok) return { ok: false, status: 400, message: "the config could not be parsed", errors: parsed.error };
-  return { ok: true, value: parsed.value };
+  // Plain JSON data from here on: TOML tables have no prototype, which RPC to the store cannot clone.
+  return { ok: true, value: JSON.parse(JSON.stringify(parsed.value)) as unknown };
 }
 
 export async function readJsonBody(request: Request, limit = 64 * 1024): Promise<BodyResult<unknown>> {

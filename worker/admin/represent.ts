@@ -46,7 +46,7 @@ function build(snapshot: Snapshot): Representations {
   };
   const routers = Object.entries(http.routers ?? {}).map(([name, r]) => item("routers", name, r, { using: [] }));
   const usedBy = (pick: (r: Item) => string[]) => (name: string) =>
-    routers.filter((r) => pick(r).map(localName).includes(name)).map((r) => r.name);
+    routers.filter((r) => pick(r).map(localName).includes(name)).map((r) => r.name).sort();
   const serviceUsers = usedBy((r) => [String(r.service)]);
   const middlewareUsers = usedBy((r) => (Array.isArray(r.middlewares) ? r.middlewares.map(String) : []));
   const services = Object.entries(http.services ?? {}).map(([name, s]) =>

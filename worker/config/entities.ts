@@ -1,9 +1,9 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
 import type { z } from "zod";
-import type { IssueList, Path } from "./issues.ts";
+import { IssueList, type Path } from "./issues.ts";
+import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
-import { isMap } from "./shell.ts";
 import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
 import { routerSchema } from "./schema/routers.ts";
@@ -40,6 +40,14 @@ function checkOneType(value: unknown, types: readonly string[], what: string, pa
   return false;
 }
 
+/** Keys in their canonical case (keys.ts); false when two spellings of one key clash. */
+function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueList): { input: unknown; ok: boolean } {
+  const found = new IssueList();
+  const input = canonicalCase(value, schema, path, found);
+  issues.items.push(...found.items);
+  return { input, ok: found.errors.length === 0 };
+}
+
 function parseSection<S extends z.ZodType>(
   schema: S,
   section: HttpSection,
@@ -50,9 +58,10 @@ function parseSection<S extends z.ZodType>(
   const out: Record<string, z.output<S>> = {};
   for (const [name, value] of Object.entries(raw)) {
     const path = ["http", section, name];
-    let ok = checkName(name, path, issues);
-    if (types) ok = checkOneType(value, types, section.slice(0, -1), path, issues) && ok;
-    const parsed = schema.safeParse(value, { reportInput: true, error: errorMap });
+    const { input, ok: keysOk } = readKeys(value, schema, path, issues);
+    let ok = checkName(name, path, issues) && keysOk;
+    if (types) ok = checkOneType(input, types, section.slice(0, -1), path, issues) && ok;
+    const parsed = schema.safeParse(input, { reportInput: true, error: errorMap });
     if (!parsed.success) issues.items.push(...fromZod(parsed.error, schema, path));
     else if (ok) out[name] = parsed.data;
   }

@@ -1,5 +1,7 @@
-// The outer layers: top-level sections, `http`, and the four maps of names inside it.
+// The outer layers: top-level sections, `http`, and the four maps of names inside it. Their keys
+// are read case-insensitively (`HTTP`, `Routers`), as keys.ts does for the entities.
 import type { IssueList, Path } from "./issues.ts";
+import { canonicalKeys, isMap } from "./keys.ts";
 import { HTTP_SECTIONS, type HttpSection } from "./schema/index.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -7,10 +9,6 @@ export type RawHttp = Record<HttpSection, Record<string, unknown>>;
 
 const TOP_LEVEL = ["http", "tcp", "udp", "tls"];
 const SECTIONS = Object.keys(HTTP_SECTIONS) as HttpSection[];
-
-export function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function checkTopLevel(root: Record<string, unknown>, issues: IssueList): void {
   for (const key of Object.keys(root)) {
@@ -32,7 +30,8 @@ function readSection(value: unknown, path: Path, issues: IssueList): Record<stri
   return {};
 }
 
-function readHttp(http: Record<string, unknown>, issues: IssueList): RawHttp {
+function readHttp(written: Record<string, unknown>, issues: IssueList): RawHttp {
+  const http = canonicalKeys(written, SECTIONS, ["http"], issues);
   for (const key of Object.keys(http)) {
     if (!(SECTIONS as string[]).includes(key)) issues.error(["http", key], `unknown key "${key}"${didYouMean(key, SECTIONS)}; http has ${SECTIONS.join(", ")}`);
   }
@@ -49,8 +48,9 @@ export function readShell(raw: unknown, issues: IssueList): RawHttp {
     issues.error([], `a dynamic configuration is a map with an http section, got ${Array.isArray(raw) ? "a list" : typeof raw}`);
     return empty;
   }
-  checkTopLevel(raw, issues);
-  const http = raw.http;
+  const root = canonicalKeys(raw, TOP_LEVEL, [], issues);
+  checkTopLevel(root, issues);
+  const http = root.http;
   if (http === undefined || http === null) return empty;
   if (!isMap(http)) {
     issues.error(["http"], "expected a map with routers, services, middlewares, serversTransports");

@@ -7,7 +7,7 @@ import { didYouMean } from "./suggest.ts";
 type Schema = z.core.$ZodType;
 
 /** Strips wrappers (optional, default, preprocess...) down to the schema that holds structure. */
-function unwrap(schema: Schema): Schema {
+export function unwrap(schema: Schema): Schema {
   let current = schema;
   for (;;) {
     if (current instanceof z.core.$ZodOptional || current instanceof z.core.$ZodNullable) current = current._zod.def.innerType;

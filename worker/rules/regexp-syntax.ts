@@ -40,7 +40,8 @@ const hexValue = (c: string | undefined): number => (c !== undefined && /^[0-9A-
 const isAlnum = (c: string): boolean => /^[0-9A-Za-z]$/.test(c);
 
 class Parser {
-  private readonly s: readonly string[];
+  /** The pattern, as a string when it is ASCII (the common case, no copy) or as code points. */
+  private readonly s: string | readonly string[];
   private i = 0;
   private flags: Flags = { fold: false, multiline: false, dotNL: false };
   private readonly names = new Set<string>();
@@ -48,7 +49,7 @@ class Parser {
 
   constructor(src: string) {
     this.src = src;
-    this.s = Array.from(src);
+    this.s = /^[\x00-\x7f]*$/.test(src) ? src : Array.from(src);
   }
 
   done(): boolean {
@@ -59,12 +60,16 @@ class Parser {
     return this.s[this.i + k];
   }
 
+  private text(from: number, to: number): string {
+    return typeof this.s === "string" ? this.s.slice(from, to) : this.s.slice(from, to).join("");
+  }
+
   private rest(from = this.i): string {
-    return this.s.slice(from).join("");
+    return this.text(from, this.s.length);
   }
 
   private fail(message: string, from: number, to = this.i): never {
-    throw new GoRegexpError(`${message}: \`${this.s.slice(from, to).join("")}\``);
+    throw new GoRegexpError(`${message}: \`${this.text(from, to)}\``);
   }
 
   parseAlt(depth: number): ReNode {
@@ -185,7 +190,7 @@ class Parser {
     const nameStart = this.i + (this.peek(2) === "P" ? 4 : 3);
     const end = this.s.indexOf(">", nameStart);
     if (end < 0) this.fail("invalid named capture", start, this.s.length);
-    const name = this.s.slice(nameStart, end).join("");
+    const name = this.text(nameStart, end);
     this.i = end + 1;
     if (!/^[A-Za-z0-9_]+$/.test(name)) this.fail("invalid named capture", start);
     if (this.names.has(name)) this.fail("duplicate capture group name", start);
@@ -244,7 +249,7 @@ class Parser {
     let end = this.s.indexOf("\\", this.i);
     while (end >= 0 && this.s[end + 1] !== "E") end = this.s.indexOf("\\", end + 1);
     const stop = end < 0 ? this.s.length : end;
-    const lits = this.s.slice(this.i, stop).map((ch): ReNode => ({ t: "lit", cp: ch.codePointAt(0)!, fold: this.flags.fold }));
+    const lits = Array.from(this.text(this.i, stop), (ch): ReNode => ({ t: "lit", cp: ch.codePointAt(0)!, fold: this.flags.fold }));
     this.i = end < 0 ? stop : stop + 2;
     return lits;
   }
@@ -264,7 +269,7 @@ class Parser {
     if (this.peek(2) === "{") {
       const end = this.s.indexOf("}", this.i);
       if (end < 0) this.fail("invalid character class range", start, this.s.length);
-      name = this.s.slice(this.i + 3, end).join("");
+      name = this.text(this.i + 3, end);
       this.i = end + 1;
     } else {
       name = this.peek(2) ?? "";

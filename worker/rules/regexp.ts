@@ -10,13 +10,30 @@ import { GoRegexpError, parseGoRegexp, type ReNode } from "./regexp-syntax.ts";
 
 export interface GoRegexp {
   readonly re: RegExp;
-  /** Go's `MatchString("")`; HostRegexp's result depends on it (see matchers.ts). */
-  readonly matchesEmpty: boolean;
   /** A literal the subject must start with (`^/api…` gives "/api"), for indexing; null if none. */
   readonly literalPrefix: string | null;
+  /**
+   * Literals one of which the subject must end with (`\.example\.com$` gives ".example.com"), in
+   * lower case, for indexing hosts; null if the pattern does not pin its end.
+   */
+  readonly lowerSuffixes: readonly string[] | null;
 }
 
+// Configs repeat patterns (the same PathRegexp on many hosts); a RegExp without the g or y flag
+// keeps no state between test() calls, so one instance can serve every rule using the pattern.
+const cache = new Map<string, Result<GoRegexp, string>>();
+const CACHE_MAX = 20_000;
+
 export function compileGoRegexp(pattern: string): Result<GoRegexp, string> {
+  let r = cache.get(pattern);
+  if (r === undefined) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(pattern, (r = translate(pattern)));
+  }
+  return r;
+}
+
+function translate(pattern: string): Result<GoRegexp, string> {
   let ast: ReNode;
   try {
     ast = parseGoRegexp(pattern);
@@ -31,7 +48,7 @@ export function compileGoRegexp(pattern: string): Result<GoRegexp, string> {
   } catch (e) {
     return { ok: false, error: `cannot be expressed as a JavaScript regular expression (${String(e)})` };
   }
-  return { ok: true, value: { re, matchesEmpty: re.test(""), literalPrefix: literalPrefix(ast) } };
+  return { ok: true, value: { re, literalPrefix: literalPrefix(ast), lowerSuffixes: lowerSuffixes(ast) } };
 }
 
 /** Whether most case-sensitive parts are folded: that becomes the `i` flag, the rest gets modifiers. */
@@ -132,8 +149,10 @@ const hasCase = (cp: number): boolean => {
   return ch.toLowerCase() !== ch.toUpperCase() || cp === 0x130 || cp === 0x131;
 };
 
+const isAlnum = (cp: number): boolean => (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+
 function classChar(cp: number): string {
-  return /^[0-9A-Za-z]$/.test(String.fromCodePoint(cp)) ? String.fromCodePoint(cp) : `\\u{${cp.toString(16)}}`;
+  return isAlnum(cp) ? String.fromCharCode(cp) : `\\u{${cp.toString(16)}}`;
 }
 
 const emitRanges = (ranges: readonly Range[]): string =>
@@ -179,4 +198,26 @@ function literalPrefix(ast: ReNode): string | null {
     prefix += String.fromCodePoint(s.cp);
   }
   return prefix === "" ? null : prefix;
+}
+
+/** The literal text before a final `$`/`\z`, per top-level alternative, lower-cased. */
+function lowerSuffixes(ast: ReNode): string[] | null {
+  const branches = ast.t === "alt" ? ast.subs : [ast];
+  const out: string[] = [];
+  for (const b of branches) {
+    const subs = b.t === "concat" ? b.subs : [b];
+    if (subs.at(-1)?.t !== "eot") return null;
+    let suffix = "";
+    for (let i = subs.length - 2; i >= 0; i--) {
+      const s = subs[i]!;
+      if (s.t !== "lit") break;
+      const ch = String.fromCodePoint(s.cp);
+      // Hosts are lower case: a folded ASCII letter is its lower case; anything less clear ends it.
+      if (hasCase(s.cp) && (s.cp > 0x7f || (!s.fold && ch !== ch.toLowerCase()))) break;
+      suffix = ch.toLowerCase() + suffix;
+    }
+    if (suffix === "") return null;
+    out.push(suffix);
+  }
+  return out;
 }

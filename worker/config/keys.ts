@@ -1,0 +1,98 @@
+// Keys of raw config data, read as Traefik reads them: case-insensitively. A key that differs from
+// a known key only in letter case is renamed to Switchyard's spelling (with a warning), so every
+// consumer sees `healthCheck`, never `healthcheck`. Names chosen by the user (the keys of a
+// z.record: router names, header names...) are data and stay as written.
+import { z } from "zod";
+import type { IssueList, Path } from "./issues.ts";
+import { unwrap } from "./zod-issues.ts";
+
+type Schema = z.core.$ZodType;
+
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The known key `key` stands for: itself, or the one key it equals but for case. */
+function canonicalSpelling(key: string, known: readonly string[]): string | undefined {
+  if (known.includes(key)) return key;
+  const lower = key.toLowerCase();
+  const matches = known.filter((k) => k.toLowerCase() === lower);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Groups the keys of `map` by the key they stand for (an unknown key stands for itself). */
+function spellingsByKey(map: Record<string, unknown>, known: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of Object.keys(map)) {
+    const target = canonicalSpelling(key, known) ?? key;
+    groups.set(target, [...(groups.get(target) ?? []), key]);
+  }
+  return groups;
+}
+
+/** Which spelling's value is kept for `target`; warns for a case variant, errors for several. */
+function chooseSpelling(target: string, spellings: readonly string[], path: Path, issues: IssueList): string {
+  const first = spellings[0] ?? target;
+  if (spellings.length > 1) {
+    const written = spellings.map((s) => `"${s}"`).join(" and ");
+    issues.error(path, `keys ${written} are the same key written in different case: keep one ("${target}" is Switchyard's canonical spelling)`);
+    return spellings.includes(target) ? target : first;
+  }
+  if (first !== target) issues.warn([...path, first], `key "${first}" read as "${target}" (Switchyard's canonical spelling)`);
+  return first;
+}
+
+/**
+ * `map` with every key that is a case variant of one of `known` renamed to it. Unknown keys are
+ * kept for the schema to report. Built with fromEntries so a `__proto__` key stays a plain key.
+ */
+export function canonicalKeys(map: Record<string, unknown>, known: readonly string[], path: Path, issues: IssueList): Record<string, unknown> {
+  const entries: [string, unknown][] = [];
+  for (const [target, spellings] of spellingsByKey(map, known)) {
+    entries.push([target, map[chooseSpelling(target, spellings, path, issues)]]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** Whether `value` has the shape `schema` describes at its top (a map or a list). */
+function fits(value: unknown, schema: Schema): boolean {
+  const s = unwrap(schema);
+  if (s instanceof z.core.$ZodObject || s instanceof z.core.$ZodRecord) return isMap(value);
+  if (s instanceof z.core.$ZodArray) return Array.isArray(value);
+  return false;
+}
+
+function objectCase(map: Record<string, unknown>, schema: z.core.$ZodObject, path: Path, issues: IssueList): Record<string, unknown> {
+  const shape = schema._zod.def.shape;
+  const renamed = canonicalKeys(map, Object.keys(shape), path, issues);
+  const entries = Object.entries(renamed).map(([key, value]): [string, unknown] => {
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    return [key, field === undefined ? value : canonicalCase(value, field, [...path, key], issues)];
+  });
+  return Object.fromEntries(entries);
+}
+
+function recordCase(map: Record<string, unknown>, schema: z.core.$ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
+  const valueType = schema._zod.def.valueType;
+  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, canonicalCase(value, valueType, [...path, name], issues)]));
+}
+
+/**
+ * `value` with the keys of every object `schema` describes in their canonical case, found by
+ * walking objects, record values, list items and the wrappers around them (optional, default,
+ * nullable, preprocess/pipe, and the union option the value's shape fits). Run before parsing:
+ * paths are those of the result, so a warning's last segment is the key as written.
+ */
+export function canonicalCase(value: unknown, schema: Schema, path: Path, issues: IssueList): unknown {
+  const s = unwrap(schema);
+  if (s instanceof z.core.$ZodUnion) {
+    const option = s._zod.def.options.find((o) => fits(value, o));
+    return option === undefined ? value : canonicalCase(value, option, path, issues);
+  }
+  if (s instanceof z.core.$ZodObject && isMap(value)) return objectCase(value, s, path, issues);
+  if (s instanceof z.core.$ZodRecord && isMap(value)) return recordCase(value, s, path, issues);
+  if (s instanceof z.core.$ZodArray && Array.isArray(value)) {
+    return value.map((item: unknown, i) => canonicalCase(item, s._zod.def.element, [...path, i], issues));
+  }
+  return value;
+}
