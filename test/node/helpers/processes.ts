@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 
 export interface Running {
   readonly url: string;
+  /** wrangler dev's --persist-to directory (local KV, Durable Objects). */
+  readonly state?: string;
   readonly output: () => string;
   stop(): Promise<void>;
 }
@@ -37,7 +39,7 @@ export async function startWranglerDev(options: DevOptions = {}): Promise<Runnin
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--inspector-port", String(await freePort()), ...vars];
   const child = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
   const url = `http://127.0.0.1:${port}`;
-  const running = track(child, url, async () => rm(state, { recursive: true, force: true }));
+  const running = { ...track(child, url, async () => rm(state, { recursive: true, force: true })), state };
   await waitUntilReady(`${url}${options.readyPath ?? "/"}`, child, running.output, options.timeoutMs ?? 90_000);
   return running;
 }

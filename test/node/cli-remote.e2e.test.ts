@@ -1,0 +1,129 @@
+// The CLI against a running router: push (via the admin API and straight to KV), pull, history,
+// rollback, diff.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { startWhoami, type Whoami } from "../../examples/whoami.ts";
+import { startWranglerDev, type Running } from "./helpers/processes.ts";
+
+const TOKEN = "cli-e2e-token";
+let dev: Running;
+let whoami: Whoami;
+const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-e2e-"));
+
+beforeAll(async () => {
+  whoami = await startWhoami({ port: 0, name: "cli-e2e" });
+  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true" }, readyPath: "/__switchyard/status" });
+  process.env.SWITCHYARD_TOKEN = TOKEN;
+});
+
+afterAll(async () => {
+  delete process.env.SWITCHYARD_TOKEN;
+  await dev?.stop();
+  await whoami?.close();
+});
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+function configFile(name: string, routers: string[]): string {
+  const lines = ["http:", "  routers:"];
+  for (const r of routers) lines.push(`    ${r}:`, `      rule: "PathPrefix(\`/${r}\`)"`, "      service: app");
+  lines.push("  services:", "    app:", "      loadBalancer:", "        servers:", `          - url: "${whoami.url}"`);
+  const path = join(dir, name);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+async function servedRouter(path: string): Promise<string | null> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${dev.url}${path}`);
+    await res.arrayBuffer();
+    if (res.status === 200) return res.headers.get("x-switchyard-router");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+describe("switchyard push / pull / history / rollback / diff", () => {
+  it("push validates locally, prints the diff, and publishes", async () => {
+    const first = await run("push", configFile("a.yaml", ["alpha"]), "--url", dev.url, "--message", "first");
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("no config is published yet");
+    expect(first.out).toMatch(/pushed .*a\.yaml: version 1/);
+    expect(await servedRouter("/alpha")).toBe("alpha");
+
+    const second = await run("push", configFile("b.yaml", ["alpha", "beta"]), "--url", dev.url);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain("+ routers.beta");
+    expect(second.out).toMatch(/version 2/);
+  });
+
+  it("push refuses an invalid file before sending anything", async () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "http:\n  routers:\n    r:\n      rule: 'Path(`x`)'\n      service: nowhere\n");
+    const r = await run("push", bad, "--url", dev.url);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("http.routers.r.rule");
+    expect((await run("history", "--url", dev.url)).out.split("\n")).toHaveLength(2);
+  });
+
+  it("push with a stale --if-match is refused with the server's reason", async () => {
+    const r = await run("push", configFile("c.yaml", ["gamma"]), "--url", dev.url, "--if-match", "1");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/412/);
+  });
+
+  it("pull, history, diff, rollback", async () => {
+    const out = join(dir, "pulled.json");
+    expect((await run("pull", "--url", dev.url, "-o", out)).code).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(out, "utf8")).http.routers)).toEqual(["alpha", "beta"]);
+
+    const history = await run("history", "--url", dev.url);
+    expect(history.out).toMatch(/^\s+2 .* first$|^\s+2 /m);
+    expect(history.out).toMatch(/^\s+1 .*first$/m);
+
+    const diff = await run("diff", "1", "2", "--url", dev.url);
+    expect(JSON.parse(diff.out).routers).toEqual({ added: ["beta"], removed: [], changed: [] });
+
+    const rb = await run("rollback", "1", "--url", dev.url);
+    expect(rb.code).toBe(0);
+    expect(rb.out).toContain("now version 3");
+    expect((await fetch(`${dev.url}/beta`)).status).toBeGreaterThanOrEqual(200);
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${dev.url}/beta`);
+      await res.arrayBuffer();
+      if (res.status === 404) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await fetch(`${dev.url}/beta`)).status).toBe(404);
+  });
+
+  it("clear errors: no token, unreachable router, bad arguments", async () => {
+    delete process.env.SWITCHYARD_TOKEN;
+    expect((await run("history", "--url", dev.url)).code).toBe(2);
+    process.env.SWITCHYARD_TOKEN = "wrong";
+    const wrong = await run("history", "--url", dev.url);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/401/);
+    process.env.SWITCHYARD_TOKEN = TOKEN;
+    const down = await run("history", "--url", "http://127.0.0.1:9");
+    expect(down.code).toBe(1);
+    expect(down.err).toMatch(/cannot reach/);
+    expect((await run("rollback", "abc", "--url", dev.url)).code).toBe(2);
+    expect((await run("diff", "1", "--url", dev.url)).code).toBe(2);
+  });
+
+  it("push --kv writes the snapshot and version key through wrangler; the router picks it up", async () => {
+    const r = await run("push", configFile("kv.yaml", ["delta"]), "--kv", "--persist-to", dev.state!);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/published .*kv\.yaml to KV as version \d+ \(config\/v\/\d+-[0-9a-f]{16}/);
+    expect(await servedRouter("/delta")).toBe("delta");
+  });
+});
