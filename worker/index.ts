@@ -5,6 +5,7 @@ import type { Snapshot } from "./compile/snapshot.ts";
 import type { Env } from "./env.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./router.ts";
+import { stripUntrusted } from "./services/forwarded.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
 
 export { ConfigStore } from "../providers/config-store.ts";
@@ -17,8 +18,9 @@ export default {
     if (isAdminPath(url.pathname, adminBase(env))) return admin(request, env, runtime);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
-    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), forwarded: runtime.forwarded };
-    return serve(request, snapshot, rc, runtime.serveOptions);
+    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) };
+    const inbound = stripUntrusted(request, runtime.forwarded.trusts(clientIP));
+    return serve(inbound, snapshot, rc, runtime.serveOptions);
   },
 } satisfies ExportedHandler<Env>;
 

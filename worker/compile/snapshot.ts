@@ -6,6 +6,7 @@ import { buildMuxer, type Muxer } from "../rules/index.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
 import { internalService, type SnapshotSlot } from "./internal.ts";
+import { wrap } from "./middlewares.ts";
 import { compileRoutes, type HandlerFactory } from "./routes.ts";
 import { buildServices, type ServiceEntry } from "./services.ts";
 
@@ -34,29 +35,35 @@ export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previ
   const errors: CompileIssue[] = [];
   const services = buildServices(config, previous?.services ?? null, errors);
   const slot: SnapshotSlot = { current: null };
-  const routes = compileRoutes(config, routerHandler(services, slot), errors);
+  const routes = compileRoutes(config, routerHandler(config, services, slot), errors);
   if (errors.length > 0) return { ok: false, errors };
   const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
   slot.current = snapshot;
   return { ok: true, snapshot };
 }
 
-function routerHandler(services: ReadonlyMap<string, ServiceEntry>, slot: SnapshotSlot): HandlerFactory<Handler> {
+function routerHandler(config: DynamicConfig, services: ReadonlyMap<string, ServiceEntry>, slot: SnapshotSlot): HandlerFactory<Handler> {
   return (name, router, errors) => {
-    if ((router.middlewares ?? []).length > 0) {
-      errors.push(routerIssue(name, "middlewares", "middlewares are not implemented yet in this build"));
-      return null;
-    }
-    if (router.service.endsWith("@internal")) {
-      const internal = internalService(router.service, slot);
-      if (typeof internal === "string") errors.push(routerIssue(name, "service", internal));
-      return typeof internal === "string" ? null : internal;
-    }
-    const service = services.get(localName(router.service));
-    if (!service) {
-      errors.push(routerIssue(name, "service", `service "${router.service}" cannot serve requests in this build`));
-      return null;
-    }
-    return service.handler;
+    const service = routerService(name, router.service, services, slot, errors);
+    if (!service) return null;
+    const lookup = (ref: string) => services.get(localName(ref))?.handler ?? null;
+    return wrap(service, router.middlewares ?? [], { config, router: name, service: lookup }, errors);
   };
+}
+
+function routerService(
+  router: string,
+  ref: string,
+  services: ReadonlyMap<string, ServiceEntry>,
+  slot: SnapshotSlot,
+  errors: CompileIssue[],
+): Handler | null {
+  if (ref.endsWith("@internal")) {
+    const internal = internalService(ref, slot);
+    if (typeof internal === "string") errors.push(routerIssue(router, "service", internal));
+    return typeof internal === "string" ? null : internal;
+  }
+  const service = services.get(localName(ref));
+  if (!service) errors.push(routerIssue(router, "service", `service "${ref}" cannot serve requests in this build`));
+  return service?.handler ?? null;
 }

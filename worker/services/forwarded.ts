@@ -38,20 +38,36 @@ const FORWARDED = [
   "x-forwarded-port",
   "x-forwarded-server",
   "x-forwarded-prefix",
+  "x-forwarded-uri",
+  "x-forwarded-method",
+  "x-forwarded-tls-client-cert",
+  "x-forwarded-tls-client-cert-info",
   "x-real-ip",
 ];
 
-/** Sets the forwarded headers on `headers` (the copy going upstream). */
-export function setForwarded(headers: Headers, url: URL, clientIP: string | null, trusted: boolean): void {
-  const incomingFor = headers.get("x-forwarded-for");
-  if (!trusted) for (const name of FORWARDED) headers.delete(name);
-  if (clientIP) headers.set("x-forwarded-for", appendHop(trusted ? incomingFor : null, clientIP));
+/**
+ * At the entry, before any middleware (as Traefik's entry point does): an untrusted client's
+ * X-Forwarded-* and X-Real-Ip are dropped. The request is copied only when there is something to drop.
+ */
+export function stripUntrusted(request: Request, trusted: boolean): Request {
+  if (trusted || !FORWARDED.some((name) => request.headers.has(name))) return request;
+  const headers = new Headers(request.headers);
+  for (const name of FORWARDED) headers.delete(name);
+  return new Request(request, { headers });
+}
+
+/**
+ * On the copy going upstream: the client joins X-Forwarded-For; the others are set unless already
+ * there (sent by a trusted client, or set by a middleware such as stripPrefix or headers).
+ */
+export function setForwarded(headers: Headers, url: URL, clientIP: string | null): void {
+  if (clientIP) headers.set("x-forwarded-for", appendHop(headers.get("x-forwarded-for"), clientIP));
   const proto = url.protocol.slice(0, -1);
-  setUnlessTrusted(headers, trusted, "x-forwarded-proto", proto);
-  setUnlessTrusted(headers, trusted, "x-forwarded-host", url.host);
-  setUnlessTrusted(headers, trusted, "x-forwarded-port", url.port || (proto === "https" ? "443" : "80"));
-  setUnlessTrusted(headers, trusted, "x-forwarded-server", "switchyard");
-  if (clientIP) setUnlessTrusted(headers, trusted, "x-real-ip", clientIP);
+  setIfAbsent(headers, "x-forwarded-proto", proto);
+  setIfAbsent(headers, "x-forwarded-host", url.host);
+  setIfAbsent(headers, "x-forwarded-port", url.port || (proto === "https" ? "443" : "80"));
+  setIfAbsent(headers, "x-forwarded-server", "switchyard");
+  if (clientIP) setIfAbsent(headers, "x-real-ip", clientIP);
 }
 
 // Cloudflare itself appends the client to X-Forwarded-For: don't list it twice.
@@ -61,7 +77,6 @@ function appendHop(incoming: string | null, clientIP: string): string {
   return hops[hops.length - 1] === clientIP ? incoming : `${incoming}, ${clientIP}`;
 }
 
-function setUnlessTrusted(headers: Headers, trusted: boolean, name: string, value: string): void {
-  if (trusted && headers.has(name)) return;
-  headers.set(name, value);
+function setIfAbsent(headers: Headers, name: string, value: string): void {
+  if (!headers.has(name)) headers.set(name, value);
 }

@@ -63,7 +63,7 @@ function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   removeHopByHop(headers);
   // The runtime derives Host from the target URL; the client's host travels as X-Forwarded-Host.
   headers.delete("host");
-  setForwarded(headers, rc.url, rc.clientIP, rc.forwarded.trusts(rc.clientIP));
+  setForwarded(headers, rc.url, rc.clientIP);
   return headers;
 }
 

@@ -1,6 +1,4 @@
 // What a compiled handler sees besides the request. Built once per request by the entry point.
-import type { ForwardedPolicy } from "./forwarded.ts";
-
 export interface RequestContext {
   /** The request URL, parsed once. Middlewares that rewrite the path replace the request, not this. */
   readonly url: URL;
@@ -8,7 +6,6 @@ export interface RequestContext {
   readonly clientIP: string | null;
   /** Keep background work (health reports, mirrors, config polls) alive past the response. */
   readonly waitUntil: (promise: Promise<unknown>) => void;
-  readonly forwarded: ForwardedPolicy;
 }
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */

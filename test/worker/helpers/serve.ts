@@ -2,7 +2,7 @@
 import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../../worker/config/index.ts";
 import { serve } from "../../../worker/router.ts";
-import { forwardedPolicy } from "../../../worker/services/forwarded.ts";
+import { forwardedPolicy, stripUntrusted } from "../../../worker/services/forwarded.ts";
 import type { RequestContext } from "../../../worker/services/types.ts";
 
 export function snapshotOf(config: unknown, previous: Snapshot | null = null, version = 1): Snapshot {
@@ -21,13 +21,11 @@ export interface SendOptions extends RequestInit {
 export async function send(snapshot: Snapshot, url: string, init: SendOptions = {}): Promise<Response> {
   const request = new Request(url, init);
   const pending: Promise<unknown>[] = [];
-  const rc: RequestContext = {
-    url: new URL(request.url),
-    clientIP: init.clientIP === undefined ? "203.0.113.7" : init.clientIP,
-    waitUntil: (p) => void pending.push(p),
-    forwarded: forwardedPolicy(init.trusted, undefined),
-  };
-  return serve(request, snapshot, rc);
+  const clientIP = init.clientIP === undefined ? "203.0.113.7" : init.clientIP;
+  const rc: RequestContext = { url: new URL(request.url), clientIP, waitUntil: (p) => void pending.push(p) };
+  // As the entry point does: an untrusted client's forwarded headers go before any middleware runs.
+  const trusted = forwardedPolicy(init.trusted, undefined).trusts(clientIP);
+  return serve(stripUntrusted(request, trusted), snapshot, rc);
 }
 
 export function lb(...urls: string[]) {
