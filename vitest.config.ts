@@ -11,7 +11,12 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // Test settings: poll on every request, a known admin token, responses tagged with their version.
-            miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token", POLL_INTERVAL_MS: "0", VERSION_HEADER: "true" } },
+            miniflare: {
+              bindings: { ADMIN_TOKEN: "test-admin-token", POLL_INTERVAL_MS: "0", VERSION_HEADER: "true" },
+              // A second Worker reachable only through a service binding (binding://ECHO upstreams).
+              serviceBindings: { ECHO: "echo-worker" },
+              workers: [{ name: "echo-worker", modules: true, scriptPath: "./test/fixtures/echo-worker.js", compatibilityDate: "2026-11-01" }],
+            },
           }),
         ],
         test: {

@@ -1,9 +1,15 @@
 // The Worker's bindings and variables (wrangler.toml [vars], secrets, .dev.vars).
 import type { ConfigStore } from "../providers/config-store.ts";
+import type { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
+import type { HealthChecker } from "./services/health/checker.ts";
 
 export interface Env {
   CONFIG_KV: KVNamespace;
   CONFIG_STORE: DurableObjectNamespace<ConfigStore>;
+  /** Global rate limiting: one object per limiter key (the rateLimit middleware). */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Active health checks: alarms probe upstreams and publish results (loadBalancer.healthCheck). */
+  HEALTH_CHECKER: DurableObjectNamespace<HealthChecker>;
   POLL_INTERVAL_MS?: string;
   /** Where the watcher reads config: "kv" (default), "durable-object" or "file". */
   CONFIG_SOURCE?: string;

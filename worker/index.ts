@@ -9,6 +9,8 @@ import { stripUntrusted } from "./services/forwarded.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
 
 export { ConfigStore } from "../providers/config-store.ts";
+export { HealthChecker } from "./services/health/checker.ts";
+export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -18,7 +20,7 @@ export default {
     if (isAdminPath(url.pathname, adminBase(env))) return admin(request, env, runtime);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
-    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) };
+    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
     const inbound = stripUntrusted(request, runtime.forwarded.trusts(clientIP));
     return serve(inbound, snapshot, rc, runtime.serveOptions);
   },

@@ -210,3 +210,15 @@ describe("snapshots across a config change", () => {
     expect((await inflight).status).toBe(200);
   });
 });
+
+describe("transport failures are marked for middlewares", () => {
+  it("a made-up 502 is a connect error; an upstream's own 502 is not", async () => {
+    const { transportFailure } = await import("../../worker/services/proxy.ts");
+    const down = snapshotOf({ http: { routers: { r: { rule: "PathPrefix(`/`)", service: "s" } }, services: { s: lb("http://127.0.0.1:1") } } });
+    expect(transportFailure(await send(down, "https://x.test/"))).toBe("connect-error");
+    const up = snapshotOf({ http: { routers: { r: { rule: "PathPrefix(`/`)", service: "s" } }, services: { s: lb(upstream) } } });
+    const real502 = await send(up, "https://x.test/status/502");
+    expect(real502.status).toBe(502);
+    expect(transportFailure(real502)).toBeNull();
+  });
+});

@@ -18,6 +18,20 @@ export interface TransportOptions {
 
 export type ForwardOutcome = "ok" | "connect-error" | "timeout";
 
+// Responses the transport made up because the upstream failed (not answers from an upstream), so
+// middlewares such as retry and circuitBreaker can tell a network error from an upstream's 502.
+const failures = new WeakMap<Response, Exclude<ForwardOutcome, "ok">>();
+
+/** "connect-error" or "timeout" when this response stands for a failed upstream exchange, else null. */
+export function transportFailure(response: Response): Exclude<ForwardOutcome, "ok"> | null {
+  return failures.get(response) ?? null;
+}
+
+function failed(response: Response, outcome: Exclude<ForwardOutcome, "ok">): Forwarded {
+  failures.set(response, outcome);
+  return { response, outcome };
+}
+
 export interface Forwarded {
   readonly response: Response;
   readonly outcome: ForwardOutcome;
@@ -42,8 +56,8 @@ export async function forward(
     });
     return { response: downstream(response), outcome: "ok" };
   } catch (err) {
-    if (abort.signal.aborted) return { response: gatewayTimeout(), outcome: "timeout" };
-    return { response: badGateway(), outcome: "connect-error" };
+    if (abort.signal.aborted) return failed(gatewayTimeout(), "timeout");
+    return failed(badGateway(), "connect-error");
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

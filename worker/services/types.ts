@@ -1,4 +1,5 @@
 // What a compiled handler sees besides the request. Built once per request by the entry point.
+import type { Env } from "../env.ts";
 export interface RequestContext {
   /** The request URL, parsed once. Middlewares that rewrite the path replace the request, not this. */
   readonly url: URL;
@@ -6,6 +7,9 @@ export interface RequestContext {
   readonly clientIP: string | null;
   /** Keep background work (health reports, mirrors, config polls) alive past the response. */
   readonly waitUntil: (promise: Promise<unknown>) => void;
+  /** Bindings, for what lives outside the isolate: service-binding upstreams, the rate limiter and
+   *  health-checker Durable Objects. Compiled handlers reach I/O only through this. */
+  readonly env: Env;
 }
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */

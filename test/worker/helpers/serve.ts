@@ -1,4 +1,6 @@
 // Build a snapshot from a config object and route requests through it, as the entry point does.
+import { env } from "cloudflare:test";
+import type { Env } from "../../../worker/env.ts";
 import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../../worker/config/index.ts";
 import { serve } from "../../../worker/router.ts";
@@ -22,7 +24,7 @@ export async function send(snapshot: Snapshot, url: string, init: SendOptions = 
   const request = new Request(url, init);
   const pending: Promise<unknown>[] = [];
   const clientIP = init.clientIP === undefined ? "203.0.113.7" : init.clientIP;
-  const rc: RequestContext = { url: new URL(request.url), clientIP, waitUntil: (p) => void pending.push(p) };
+  const rc: RequestContext = { url: new URL(request.url), clientIP, waitUntil: (p) => void pending.push(p), env: env as Env };
   // As the entry point does: an untrusted client's forwarded headers go before any middleware runs.
   const trusted = forwardedPolicy(init.trusted, undefined).trusts(clientIP);
   return serve(stripUntrusted(request, trusted), snapshot, rc);
