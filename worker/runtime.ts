@@ -39,7 +39,7 @@ export function runtimeFor(env: Env): Runtime {
   return runtime;
 }
 
-function createRuntime(env: Env): Runtime {
+export function createRuntime(env: Env): Runtime {
   const isolate = crypto.randomUUID();
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
