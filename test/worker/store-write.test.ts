@@ -98,7 +98,8 @@ describe("ConfigStore.put", () => {
   it("refuses a config that validates but this build cannot serve (compile dry run)", async () => {
     const { stub } = await openStore();
     const weighted = config(1);
-    const services = { ...weighted.http.services, split: { weighted: { services: [{ name: "web", weight: 1 }] } } };
+    // A failover whose main service cannot report its health: valid config, refused by the compile.
+    const services = { ...weighted.http.services, split: { failover: { service: "web", fallback: "web" } } };
     const result = await stub.put({ config: { http: { ...weighted.http, services, routers: { web: { rule: "PathPrefix(`/`)", service: "split" } } } } });
     expect(result).toMatchObject({ ok: false, status: 400 });
     if (result.ok || result.status !== 400) return;

@@ -50,7 +50,7 @@ function build(snapshot: Snapshot): Representations {
   const serviceUsers = usedBy((r) => [String(r.service)]);
   const middlewareUsers = usedBy((r) => (Array.isArray(r.middlewares) ? r.middlewares.map(String) : []));
   const services = Object.entries(http.services ?? {}).map(([name, s]) =>
-    item("services", name, s, { usedBy: serviceUsers(name), type: typeOf(s), ...serverStatus(snapshot, name) }),
+    withServerStatus(item("services", name, s, { usedBy: serviceUsers(name), type: typeOf(s) }), snapshot, name),
   );
   const middlewares = Object.entries(http.middlewares ?? {}).map(([name, m]) =>
     item("middlewares", name, m, { usedBy: middlewareUsers(name), type: typeOf(m) }),
@@ -62,8 +62,15 @@ function typeOf(config: object): string {
   return (Object.keys(config)[0] ?? "").toLowerCase();
 }
 
-function serverStatus(snapshot: Snapshot, name: string): { serverStatus?: Record<string, string> } {
+/**
+ * A loadBalancer's servers and their health (`UP`/`DOWN`, as Traefik's API shows them), read when
+ * the item is serialized: representations are cached per snapshot, health changes under it.
+ */
+function withServerStatus(item: Item, snapshot: Snapshot, name: string): Item {
   const pool = snapshot.services.get(name)?.pool;
-  if (!pool) return {};
-  return { serverStatus: Object.fromEntries(pool.servers.map((s) => [s.configuredURL, pool.status(s)])) };
+  if (!pool) return item;
+  return Object.defineProperty(item, "serverStatus", {
+    enumerable: true,
+    get: () => Object.fromEntries(pool.servers.map((s) => [s.configuredURL, pool.status(s)])),
+  });
 }

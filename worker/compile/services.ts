@@ -1,60 +1,67 @@
-// Services for a snapshot. A service whose effective config (its own and its transport's) is
-// deep-equal to the previous snapshot's keeps its object, and with it its pool state.
-import { canonicalJSON, durationMs, type DynamicConfig } from "../config/index.ts";
-import { LoadBalancer } from "../services/loadbalancer.ts";
-import type { TransportOptions } from "../services/proxy.ts";
-import type { Handler } from "../services/types.ts";
-import { localName, serviceIssue, type CompileIssue } from "./issues.ts";
+// Services for a snapshot, as Traefik's RoundTripperManager.Update treats transports: a service whose
+// reuse key (its config, its transport's, and its children's keys) equals the previous snapshot's
+// keeps its object, and with it its pool state (rotation, health, passive counters, in-flight
+// counts, sticky table); a changed one is rebuilt; a removed one is dropped with the old snapshot.
+import { localName, type DynamicConfig } from "../config/index.ts";
+import { error } from "../config/issues.ts";
+import type { LoadBalancer } from "../services/loadbalancer.ts";
+import type { Handler, Service } from "../services/types.ts";
+import type { CompileIssue } from "./issues.ts";
+import { buildService, type Built } from "./service-builders.ts";
+import { ServiceKeys } from "./service-keys.ts";
 
 export interface ServiceEntry {
   /** Canonical JSON of everything the service was built from: equal key, reusable object. */
   readonly key: string;
   readonly handler: Handler;
+  readonly service: Service;
+  /** The server pool of a loadBalancer service (null for the other types). */
   readonly pool: LoadBalancer | null;
 }
-
-type Http = NonNullable<DynamicConfig["http"]>;
-type ServiceConfig = NonNullable<Http["services"]>[string];
 
 export function buildServices(
   config: DynamicConfig,
   previous: ReadonlyMap<string, ServiceEntry> | null,
   errors: CompileIssue[],
 ): Map<string, ServiceEntry> {
+  const specs = config.http?.services ?? {};
+  const keys = new ServiceKeys(config);
   const out = new Map<string, ServiceEntry>();
-  for (const [name, service] of Object.entries(config.http?.services ?? {})) {
-    const transport = transportFor(config, service);
-    const key = canonicalJSON({ service, transport });
+  const failed = new Set<string>();
+  const building = new Set<string>();
+
+  const get = (name: string): ServiceEntry | null => {
+    const done = out.get(name);
+    if (done) return done;
+    const spec = specs[name];
+    if (!spec || failed.has(name)) return null;
+    if (building.has(name)) {
+      // Validation refuses cycles; this only keeps a missed one from recursing forever.
+      errors.push(error(["http", "services", name], `service "${name}" reaches itself`));
+      return null;
+    }
+    const key = keys.of(name);
     const reused = previous?.get(name);
     if (reused && reused.key === key) {
       out.set(name, reused);
-      continue;
+      return reused;
     }
-    const entry = buildService(name, service, transport, key, errors);
-    if (entry) out.set(name, entry);
-  }
+    building.add(name);
+    const built = buildService(name, spec, { config, child: (ref) => asBuilt(get(localName(ref))), errors });
+    building.delete(name);
+    if (!built) {
+      failed.add(name);
+      return null;
+    }
+    const entry: ServiceEntry = { key, handler: built.service.handle, service: built.service, pool: built.pool };
+    out.set(name, entry);
+    return entry;
+  };
+
+  for (const name of Object.keys(specs)) get(name);
   return out;
 }
 
-function buildService(
-  name: string,
-  service: ServiceConfig,
-  transport: TransportOptions,
-  key: string,
-  errors: CompileIssue[],
-): ServiceEntry | null {
-  if (!service.loadBalancer) {
-    const kind = Object.keys(service)[0] ?? "unknown";
-    errors.push(serviceIssue(name, kind, `service type "${kind}" is not implemented yet in this build`));
-    return null;
-  }
-  const pool = new LoadBalancer(service.loadBalancer.servers ?? [], transport);
-  return { key, handler: pool.handle, pool };
-}
-
-function transportFor(config: DynamicConfig, service: ServiceConfig): TransportOptions {
-  const ref = service.loadBalancer?.serversTransport;
-  const transport = ref ? config.http?.serversTransports?.[localName(ref)] : undefined;
-  const timeout = transport?.forwardingTimeouts?.responseHeaderTimeout;
-  return { responseHeaderTimeoutMs: timeout === undefined ? 0 : durationMs(timeout) };
+function asBuilt(entry: ServiceEntry | null): Built | null {
+  return entry ? { service: entry.service, pool: entry.pool } : null;
 }

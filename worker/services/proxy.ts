@@ -1,35 +1,60 @@
-// The transport: one request to one upstream with fetch. Bodies stream both ways; redirects are
-// passed back to the client (a proxy never follows them); failures become Traefik's statuses.
+// The transport: one request to one upstream with fetch (or a service binding's fetch). Bodies
+// stream both ways; redirects are passed back to the client (a proxy never follows them); WebSocket
+// upgrades are handed through; failures become Traefik's statuses: 502 when the upstream cannot be
+// reached, 504 past a deadline, and a quiet 499 when the client itself went away.
 import { badGateway, gatewayTimeout } from "../http/status.ts";
+import { bindingFetcher } from "./binding.ts";
+import { declaredLength, onBodyEnd, relay } from "./body.ts";
 import { setForwarded } from "./forwarded.ts";
 import { removeHopByHop } from "./hop.ts";
+import { Exchange, type AbortCause } from "./timeouts.ts";
 import type { RequestContext } from "./types.ts";
+import { isWebSocketUpgrade, upgraded } from "./websocket.ts";
 
 export interface Upstream {
-  /** Scheme, host and port of the server; its path only with preservePath (as Traefik). */
+  /** Scheme, host and port of the server; its path only with preservePath (as Traefik). For a
+   *  service binding, `http://<name in lower case>/<path>`: only the path is used. */
   readonly url: URL;
   readonly preservePath: boolean;
+  /** The binding's name for a `binding://NAME` server; the request goes to env[NAME].fetch. */
+  readonly binding?: string | null;
+}
+
+/** Cloudflare cache settings for the upstream fetch (`RequestInit.cf`); ignored for service bindings. */
+export interface CacheOptions {
+  readonly cacheEverything?: boolean;
+  readonly cacheTtl?: number;
+  readonly cacheTtlByStatus?: Readonly<Record<string, number>>;
 }
 
 export interface TransportOptions {
-  /** Abort with 504 if response headers take longer than this; 0 means wait as long as the runtime allows. */
+  /** 504 if response headers take longer than this once the request is sent; 0: no limit. */
   readonly responseHeaderTimeoutMs: number;
+  /** The whole exchange, response body included; 0 or absent: no limit. */
+  readonly overallTimeoutMs?: number;
+  readonly cf?: CacheOptions;
 }
 
-export type ForwardOutcome = "ok" | "connect-error" | "timeout";
+/** What the caller (a pool) wants to know about the exchange. */
+export interface ForwardHooks {
+  /** passHostHeader: a service binding sees the client's host in its URL (default true). */
+  readonly passHostHeader?: boolean;
+  /** Response headers arrived after this many milliseconds. */
+  readonly onHeaders?: (ms: number) => void;
+  /** The exchange is over: body fully relayed, failed, cancelled, or upgraded. Called exactly once. */
+  readonly onEnd?: () => void;
+}
+
+export type TransportFailure = "connect-error" | "timeout";
+export type ForwardOutcome = "ok" | TransportFailure | "client-abort";
 
 // Responses the transport made up because the upstream failed (not answers from an upstream), so
 // middlewares such as retry and circuitBreaker can tell a network error from an upstream's 502.
-const failures = new WeakMap<Response, Exclude<ForwardOutcome, "ok">>();
+const failures = new WeakMap<Response, TransportFailure>();
 
 /** "connect-error" or "timeout" when this response stands for a failed upstream exchange, else null. */
-export function transportFailure(response: Response): Exclude<ForwardOutcome, "ok"> | null {
+export function transportFailure(response: Response): TransportFailure | null {
   return failures.get(response) ?? null;
-}
-
-function failed(response: Response, outcome: Exclude<ForwardOutcome, "ok">): Forwarded {
-  failures.set(response, outcome);
-  return { response, outcome };
 }
 
 export interface Forwarded {
@@ -37,35 +62,105 @@ export interface Forwarded {
   readonly outcome: ForwardOutcome;
 }
 
+function failed(response: Response, outcome: TransportFailure): Forwarded {
+  failures.set(response, outcome);
+  return { response, outcome };
+}
+
+/** Nginx's 499: nobody reads it (the client is gone); it only ends the handler quietly. */
+function clientClosed(): Forwarded {
+  return { response: new Response(null, { status: 499 }), outcome: "client-abort" };
+}
+
 export async function forward(
   request: Request,
   rc: RequestContext,
   upstream: Upstream,
   transport: TransportOptions,
+  hooks: ForwardHooks = {},
 ): Promise<Forwarded> {
-  const headers = upstreamHeaders(request, rc);
-  const abort = new AbortController();
-  const timer = startTimer(abort, transport.responseHeaderTimeoutMs);
-  try {
-    const response = await fetch(targetURL(upstream, new URL(request.url)), {
-      method: request.method,
-      headers,
-      body: request.body,
-      redirect: "manual",
-      signal: abort.signal,
-    });
-    return { response: downstream(response), outcome: "ok" };
-  } catch (err) {
-    if (abort.signal.aborted) return failed(gatewayTimeout(), "timeout");
+  const end = once(hooks.onEnd);
+  const fetcher = upstreamFetcher(rc, upstream);
+  if (!fetcher) {
+    end();
     return failed(badGateway(), "connect-error");
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
+  }
+  const exchange = new Exchange(
+    { responseHeaderTimeoutMs: transport.responseHeaderTimeoutMs, overallTimeoutMs: transport.overallTimeoutMs ?? 0 },
+    request.signal ?? null,
+  );
+  const started = Date.now();
+  try {
+    const target = targetURL(upstream, new URL(request.url), hooks.passHostHeader ?? true);
+    const response = await fetcher.fetch(target, init(request, rc, upstream, transport, exchange));
+    exchange.headersReceived();
+    hooks.onHeaders?.(Date.now() - started);
+    const track = hooks.onEnd !== undefined || exchange.outlivesHeaders;
+    return { response: respond(response, exchange, end, track), outcome: "ok" };
+  } catch {
+    exchange.finish();
+    end();
+    return failure(exchange.abortedBy);
   }
 }
 
+function once(fn: (() => void) | undefined): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    fn?.();
+  };
+}
+
+function failure(cause: AbortCause | null): Forwarded {
+  if (cause === "client") return clientClosed();
+  if (cause === "timeout") return failed(gatewayTimeout(), "timeout");
+  return failed(badGateway(), "connect-error");
+}
+
+const missingBindings = new Set<string>();
+const internet: Pick<Fetcher, "fetch"> = { fetch: (input, init) => fetch(input, init) };
+
+function upstreamFetcher(rc: RequestContext, upstream: Upstream): Pick<Fetcher, "fetch"> | null {
+  if (!upstream.binding) return internet;
+  const fetcher = bindingFetcher(rc.env, upstream.binding);
+  if (!fetcher && !missingBindings.has(upstream.binding)) {
+    missingBindings.add(upstream.binding);
+    console.error(`binding://${upstream.binding}: the Worker has no service binding named ${upstream.binding} (add it to wrangler.toml [[services]])`);
+  }
+  return fetcher;
+}
+
+function init(request: Request, rc: RequestContext, upstream: Upstream, transport: TransportOptions, exchange: Exchange): RequestInit {
+  const out: RequestInit = {
+    method: request.method,
+    headers: upstreamHeaders(request, rc),
+    body: requestBody(request, transport, exchange),
+    redirect: "manual",
+    signal: exchange.signal,
+  };
+  if (transport.cf && !upstream.binding) out.cf = { ...transport.cf };
+  return out;
+}
+
+/** The body to send; the response-header deadline starts once its last byte has gone. */
+function requestBody(request: Request, transport: TransportOptions, exchange: Exchange): ReadableStream<Uint8Array> | null {
+  if (!request.body || transport.responseHeaderTimeoutMs <= 0) {
+    exchange.requestSent();
+    return request.body;
+  }
+  const relayed = relay(request.body, declaredLength(request.headers));
+  relayed.done.then(() => exchange.requestSent(), () => undefined);
+  return relayed.stream;
+}
+
 /** Traefik drops the server URL's path unless preservePath is set; the request's path and query follow. */
-export function targetURL(upstream: Upstream, requestURL: URL): URL {
-  const target = new URL(upstream.url.origin);
+export function targetURL(upstream: Upstream, requestURL: URL, passHostHeader = true): URL {
+  const origin = upstream.binding
+    ? `${requestURL.protocol}//${passHostHeader ? requestURL.host : upstream.url.host}`
+    : upstream.url.origin;
+  const target = new URL(origin);
   const base = upstream.preservePath ? upstream.url.pathname.replace(/\/$/, "") : "";
   target.pathname = base + requestURL.pathname;
   target.search = requestURL.search;
@@ -74,20 +169,30 @@ export function targetURL(upstream: Upstream, requestURL: URL): URL {
 
 function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   const headers = new Headers(request.headers);
-  removeHopByHop(headers);
-  // The runtime derives Host from the target URL; the client's host travels as X-Forwarded-Host.
+  removeHopByHop(headers, isWebSocketUpgrade(request.headers));
+  // The runtime derives Host from the target URL (workerd replaces any Host header; Cloudflare
+  // refuses one outside the Worker's zone); the client's host travels as X-Forwarded-Host.
   headers.delete("host");
   setForwarded(headers, rc.url, rc.clientIP);
   return headers;
 }
 
-function downstream(response: Response): Response {
-  const out = new Response(response.body, response);
+/** The response for the client; `track`: watch the body to its end (deadline, in-flight count). */
+function respond(response: Response, exchange: Exchange, end: () => void, track: boolean): Response {
+  const finish = () => {
+    exchange.finish();
+    end();
+  };
+  if (response.status === 101 && response.webSocket) {
+    finish();
+    return upgraded(response);
+  }
+  let out: Response;
+  if (track) out = onBodyEnd(response, finish);
+  else {
+    finish();
+    out = new Response(response.body, response);
+  }
   removeHopByHop(out.headers);
   return out;
-}
-
-function startTimer(abort: AbortController, ms: number): ReturnType<typeof setTimeout> | undefined {
-  if (ms <= 0) return undefined;
-  return setTimeout(() => abort.abort(), ms);
 }

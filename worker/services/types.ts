@@ -14,3 +14,15 @@ export interface RequestContext {
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */
 export type Handler = (request: Request, rc: RequestContext) => Promise<Response>;
+
+/** Whether a service can take requests, as its parents (weighted, failover, …) see it. */
+export interface HealthReporter {
+  /** May start a background refresh (through rc.waitUntil); answers from what this isolate knows now. */
+  up(rc: RequestContext): boolean;
+}
+
+/** A built service: its handler, and its health when it reports one (Traefik: healthCheck enabled). */
+export interface Service {
+  readonly handle: Handler;
+  readonly health: HealthReporter | null;
+}

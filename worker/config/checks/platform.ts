@@ -41,16 +41,17 @@ function checkMiddleware(ctx: CheckContext, path: Path, middleware: Middleware):
   }
 }
 
-const TRANSPORT_USED: readonly string[] = ["forwardingTimeouts"];
+const TRANSPORT_USED: readonly string[] = ["forwardingTimeouts", "cf"];
+const TIMEOUTS_USED: readonly string[] = ["responseHeaderTimeout", "overallTimeout"];
 
 function checkTransport(ctx: CheckContext, path: Path, transport: ServersTransport): void {
   const ignored = Object.keys(transport).filter((k) => !TRANSPORT_USED.includes(k));
   if (ignored.length > 0) {
     ctx.issues.warn(path, `ignored on Workers, where fetch() manages connections and TLS: ${ignored.join(", ")}`);
   }
-  const timeouts = Object.keys(transport.forwardingTimeouts ?? {}).filter((k) => k !== "responseHeaderTimeout");
+  const timeouts = Object.keys(transport.forwardingTimeouts ?? {}).filter((k) => !TIMEOUTS_USED.includes(k));
   if (transport.forwardingTimeouts && timeouts.length > 0) {
-    ctx.issues.warn([...path, "forwardingTimeouts"], `only responseHeaderTimeout applies on Workers; ignored: ${timeouts.join(", ")}`);
+    ctx.issues.warn([...path, "forwardingTimeouts"], `only responseHeaderTimeout and overallTimeout apply on Workers; ignored: ${timeouts.join(", ")}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // http.serversTransports.<name>: how Traefik talks to servers. On Workers fetch() decides most of
 // this; validate warns about the options that cannot apply.
 import { z } from "zod";
-import { bool, duration, emptyable, nonNegativeInt, str, stringList } from "./common.ts";
+import { bool, duration, emptyable, int, nonNegativeInt, str, stringList } from "./common.ts";
 
 /**
  * Traefik's defaults (dialTimeout 30s, idleConnTimeout 90s, pingTimeout 15s) are not filled in:
@@ -14,6 +14,17 @@ export const forwardingTimeoutsSchema = emptyable(
     idleConnTimeout: duration.optional(),
     readIdleTimeout: duration.optional(),
     pingTimeout: duration.optional(),
+    /** Switchyard: the whole upstream exchange, response body included (504 before the headers). */
+    overallTimeout: duration.optional(),
+  }),
+);
+
+/** Switchyard: Cloudflare cache settings for the upstream fetch (Workers' `RequestInit.cf`). */
+export const fetchCacheSchema = emptyable(
+  z.strictObject({
+    cacheEverything: bool.optional(),
+    cacheTtl: int.optional(),
+    cacheTtlByStatus: z.record(z.string(), int).optional(),
   }),
 );
 
@@ -27,7 +38,9 @@ export const serversTransportSchema = z.strictObject({
   disableHTTP2: bool.optional(),
   peerCertURI: str.optional(),
   spiffe: emptyable(z.strictObject({ ids: stringList.optional(), trustDomain: str.optional() })).optional(),
+  cf: fetchCacheSchema.optional(),
 });
 
 export type ServersTransport = z.output<typeof serversTransportSchema>;
 export type ForwardingTimeouts = z.output<typeof forwardingTimeoutsSchema>;
+export type FetchCache = z.output<typeof fetchCacheSchema>;
