@@ -1,11 +1,14 @@
 // Raw data → a DynamicConfig, or every error found. Schema errors are per entity; semantic checks
 // then run on the entities that passed.
+import { checkAccess } from "./checks/access.ts";
 import { checkCycles } from "./checks/cycles.ts";
 import type { Check } from "./checks/context.ts";
 import { checkOptions } from "./checks/options.ts";
 import { checkPlatform } from "./checks/platform.ts";
 import { checkReferences } from "./checks/references.ts";
 import { checkRules } from "./checks/rules.ts";
+import { checkTraffic } from "./checks/traffic.ts";
+import { checkWeb } from "./checks/web.ts";
 import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
 import type { DynamicConfig } from "./schema/index.ts";
@@ -15,7 +18,7 @@ export type ValidationResult =
   | { ok: true; config: DynamicConfig; warnings: ConfigIssue[] }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform];
+const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform, checkAccess, checkTraffic, checkWeb];
 
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();

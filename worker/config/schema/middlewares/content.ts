@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { bool, emptyable, httpStatus, intIn, nonEmpty, statusRange, str, stringList } from "../common.ts";
 
-const encoding = z.enum(["gzip", "br", "zstd"]);
+/** Traefik's gzip, br, zstd; plus deflate, which a Worker's CompressionStream offers (a Switchyard extension). */
+const encoding = z.enum(["gzip", "deflate", "br", "zstd"]);
 
 export const compressSchema = emptyable(
   z.strictObject({

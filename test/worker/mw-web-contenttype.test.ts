@@ -1,0 +1,56 @@
+// contentType: a response without Content-Type gets the sniffed one (Go's DetectContentType);
+// without the middleware it keeps none, as Traefik v3 disables Go's detection by default.
+import { describe, expect, inject, it } from "vitest";
+import { lb, send, snapshotOf } from "./helpers/serve.ts";
+
+const upstream = inject("whoamiUrl");
+const NO_TYPE = { headers: { customResponseHeaders: { "Content-Type": "" } } };
+
+function snapshot(middlewares: Record<string, unknown>) {
+  return snapshotOf({
+    http: {
+      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: Object.keys(middlewares) } },
+      services: { s: lb(upstream) },
+      middlewares,
+    },
+  });
+}
+
+describe("contentType", () => {
+  it("detects the type of a response that has none", async () => {
+    const res = await send(snapshot({ ct: { contentType: {} }, strip: NO_TYPE }), "https://x.test/");
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(JSON.parse(await res.text())).toMatchObject({ name: "test-whoami" });
+  });
+
+  it("does nothing without the middleware, with autoDetect: false, or when there is a type", async () => {
+    expect((await send(snapshot({ strip: NO_TYPE }), "https://x.test/")).headers.has("content-type")).toBe(false);
+    expect((await send(snapshot({ ct: { contentType: { autoDetect: false } }, strip: NO_TYPE }), "https://x.test/")).headers.has("content-type")).toBe(false);
+    expect((await send(snapshot({ ct: { contentType: null } }), "https://x.test/")).headers.get("content-type")).toBe("application/json");
+  });
+
+  it("types Traefik's own bare responses: a redirect's status text", async () => {
+    const mws = { ct: { contentType: {} }, rr: { redirectRegex: { regex: "^https://x.test/old", replacement: "https://x.test/new" } } };
+    const res = await send(snapshot(mws), "https://x.test/old");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await res.text()).toBe("Found");
+  });
+
+  it("leaves an empty body untyped", async () => {
+    const res = await send(snapshot({ ct: { contentType: {} }, ec: { encodedCharacters: {} } }), "https://x.test/a%2Fb");
+    expect(res.status).toBe(400);
+    expect(res.headers.has("content-type")).toBe(false);
+  });
+
+  it("sniffs the first chunk only, so a stream is not held back", async () => {
+    const res = await send(snapshot({ ct: { contentType: {} }, strip: NO_TYPE }), "https://x.test/stream?n=3&ms=300");
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    const start = Date.now();
+    const reader = res.body!.getReader();
+    await reader.read();
+    const first = Date.now() - start;
+    while (!(await reader.read()).done);
+    expect(Date.now() - start - first).toBeGreaterThan(400);
+  });
+});

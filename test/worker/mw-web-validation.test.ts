@@ -1,0 +1,91 @@
+// Options of the web middlewares refused with their JSON path: at validation where Traefik would
+// refuse them (or fail every request), at compile time where it depends on the runtime.
+import { describe, expect, it } from "vitest";
+import { compileSnapshot } from "../../worker/compile/snapshot.ts";
+import { validateConfig } from "../../worker/config/index.ts";
+
+function config(middleware: Record<string, unknown>) {
+  return {
+    http: {
+      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: ["m"] } },
+      services: { s: { loadBalancer: { servers: [{ url: "http://127.0.0.1:9" }] } } },
+      middlewares: { m: middleware },
+    },
+  };
+}
+
+function errorsOf(middleware: Record<string, unknown>): { path: string; message: string }[] {
+  const valid = validateConfig(config(middleware));
+  return valid.ok ? [] : valid.errors;
+}
+
+function compileErrors(middleware: Record<string, unknown>): { path: string; message: string }[] {
+  const valid = validateConfig(config(middleware));
+  if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+  const compiled = compileSnapshot(valid.config, { version: 1, sha256: "", source: "t", provider: "file", warnings: [] }, null);
+  return compiled.ok ? [] : compiled.errors;
+}
+
+describe("validation of the web middlewares", () => {
+  it.each([
+    [{ stripPrefixRegex: { regex: ["/ok", "/(unclosed"] } }, "http.middlewares.m.stripPrefixRegex.regex[1]", "invalid regular expression"],
+    [{ replacePathRegex: { regex: "(?U)x", replacement: "/" } }, "http.middlewares.m.replacePathRegex.regex", "ungreedy"],
+    [{ redirectRegex: { regex: "[", replacement: "/x" } }, "http.middlewares.m.redirectRegex.regex", "invalid regular expression"],
+    [{ redirectScheme: { scheme: "ftp" } }, "http.middlewares.m.redirectScheme.scheme", 'scheme must be "http" or "https"'],
+    [{ redirectScheme: { scheme: "https", port: "99999" } }, "http.middlewares.m.redirectScheme.port", "not a port"],
+    [{ headers: { accessControlAllowOriginListRegex: ["(bad"] } }, "http.middlewares.m.headers.accessControlAllowOriginListRegex[0]", "invalid regular expression"],
+    [{ headers: {} }, "http.middlewares.m.headers", "headers configuration not valid"],
+    [{ headers: { frameDeny: false, customRequestHeaders: {} } }, "http.middlewares.m.headers", "headers configuration not valid"],
+    [{ headers: { frameDenny: true } }, "http.middlewares.m.headers.frameDenny", 'did you mean "frameDeny"'],
+    [{ compress: { encodings: [] } }, "http.middlewares.m.compress.encodings", "at least one encoding"],
+    [{ compress: { encodings: ["gzip"], defaultEncoding: "br" } }, "http.middlewares.m.compress.defaultEncoding", "not one of encodings"],
+    [{ compress: { encodings: ["lzma"] } }, "http.middlewares.m.compress.encodings[0]", ""],
+    [{ compress: { excludedContentTypes: ["text/"] } }, "http.middlewares.m.compress.excludedContentTypes[0]", "not a media type"],
+    [{ compress: { includedContentTypes: ["a/b; x"] } }, "http.middlewares.m.compress.includedContentTypes[0]", "not a media type"],
+    [{ compress: { includedContentTypes: ["a/b"], excludedContentTypes: ["c/d"] } }, "http.middlewares.m.compress", "cannot be used together"],
+    [{ replacePath: { path: "/a%zz" } }, "http.middlewares.m.replacePath.path", "invalid percent-encoding"],
+    [{ errors: { status: ["500"], service: "s", statusRewrites: { "500": 101 } } }, 'http.middlewares.m.errors.statusRewrites["500"]', "final status"],
+    [{ errors: { status: ["5xx"], service: "s" } }, "http.middlewares.m.errors.status[0]", "not a status code"],
+    [{ errors: { status: ["500"], service: "missing" } }, "http.middlewares.m.errors.service", "does not exist"],
+    [{ encodedCharacters: { allowEncodedSlahs: true } }, "http.middlewares.m.encodedCharacters.allowEncodedSlahs", 'did you mean "allowEncodedSlash"'],
+  ])("%j is refused at %s", (middleware, path, message) => {
+    const found = errorsOf(middleware).find((e) => e.path === path);
+    expect(found, JSON.stringify(errorsOf(middleware))).toBeDefined();
+    expect(found!.message).toContain(message);
+  });
+
+  it.each([
+    { compress: { encodings: ["deflate", "gzip"], defaultEncoding: "deflate" } },
+    { compress: null },
+    { contentType: null },
+    { encodedCharacters: null },
+    { headers: { isDevelopment: true } },
+    { replacePath: { path: "" } },
+    { replacePathRegex: { regex: "^(?i)/x", replacement: "" } },
+    { stripPrefix: { prefixes: [], forceSlash: true } },
+    { errors: { status: ["404,500-599"], service: "s", statusRewrites: { "502-504": "500" }, query: "/{status}?u={url}" } },
+  ])("accepts %j", (middleware) => {
+    expect(errorsOf(middleware)).toEqual([]);
+    expect(compileErrors(middleware)).toEqual([]);
+  });
+
+  it("warns about the deprecated headers options and still applies them", () => {
+    const valid = validateConfig(config({ headers: { sslRedirect: true, featurePolicy: "x" } }));
+    expect(valid.ok).toBe(true);
+    expect(valid.warnings.map((w) => w.path)).toEqual(expect.arrayContaining(["http.middlewares.m.headers.sslRedirect", "http.middlewares.m.headers.featurePolicy"]));
+  });
+});
+
+describe("refused when the router is built", () => {
+  it("grpcWeb: not supported on Workers, naming the middleware's path", () => {
+    const [error] = compileErrors({ grpcWeb: { allowOrigins: ["*"] } });
+    expect(error).toMatchObject({ path: "http.middlewares.m.grpcWeb" });
+    expect(error!.message).toContain("not supported on Workers");
+  });
+
+  it("compress: encodings none of which this runtime's CompressionStream offers", () => {
+    const [error] = compileErrors({ compress: { encodings: ["br", "zstd"] } });
+    expect(error).toMatchObject({ path: "http.middlewares.m.compress" });
+    expect(error!.message).toMatch(/none of the encodings br, zstd is available: this runtime's CompressionStream offers gzip, deflate/);
+  });
+});

@@ -1,0 +1,71 @@
+// The access middlewares' options that the schema alone cannot judge: htpasswd hash formats, digest
+// users that can never log in, forwardAuth combinations a Worker cannot send, ipAllowList codes.
+import { hashProblem } from "../../middlewares/auth/hash-format.ts";
+import { FORWARD_BODY_CEILING } from "../../middlewares/forwardauth/body.ts";
+import { statusText } from "../../middlewares/statustext.ts";
+import type { Path } from "../issues.ts";
+import type { MiddlewareOptions } from "../schema/middlewares.ts";
+import type { CheckContext } from "./context.ts";
+import { entries } from "./context.ts";
+
+function checkBasicUsers(ctx: CheckContext, path: Path, users: readonly string[] | undefined): void {
+  const seen = new Set<string>();
+  users?.forEach((entry, i) => {
+    const colon = entry.indexOf(":");
+    const user = entry.slice(0, colon);
+    const problem = colon > 0 ? hashProblem(entry.slice(colon + 1)) : null;
+    if (problem) ctx.issues.error([...path, "users", i], `user "${user}": ${problem}`);
+    if (seen.has(user)) ctx.issues.warn([...path, "users", i], `user "${user}" is listed more than once: this last entry wins, as in Traefik`);
+    seen.add(user);
+  });
+}
+
+function checkDigestUsers(ctx: CheckContext, path: Path, options: MiddlewareOptions<"digestAuth">): void {
+  const realm = options.realm || "traefik";
+  options.users?.forEach((entry, i) => {
+    const [user = "", userRealm = ""] = entry.split(":");
+    if (userRealm !== realm) {
+      ctx.issues.warn([...path, "users", i], `user "${user}" is for realm "${userRealm}" but this middleware's realm is "${realm}": Traefik looks users up in its own realm, so this user can never log in`);
+    }
+  });
+}
+
+function checkForwardAuth(ctx: CheckContext, path: Path, options: MiddlewareOptions<"forwardAuth">): void {
+  if (options.forwardBody && !options.preserveRequestMethod) {
+    ctx.issues.error([...path, "forwardBody"], "forwardBody needs preserveRequestMethod: true on Workers: Traefik sends the body with a GET, which fetch() cannot do");
+  }
+  if (options.forwardBody && options.maxBodySize < 0) {
+    ctx.issues.warn([...path, "maxBodySize"], `no maxBodySize: Switchyard buffers at most ${FORWARD_BODY_CEILING} bytes of body for the auth server and answers 413 beyond; set maxBodySize to choose`);
+  }
+  if (options.authSigninURL !== undefined) {
+    ctx.issues.error([...path, "authSigninURL"], "authSigninURL (Traefik v3.7) is not supported by Switchyard: let the auth server answer the redirect itself");
+  }
+}
+
+type AllowList = MiddlewareOptions<"ipAllowList"> | MiddlewareOptions<"ipWhiteList">;
+
+function checkAllowList(ctx: CheckContext, path: Path, options: AllowList): void {
+  if (options.sourceRange.length === 0) ctx.issues.error([...path, "sourceRange"], "sourceRange is empty: list the IPs or CIDR ranges to let through");
+  const status = "rejectStatusCode" in options ? options.rejectStatusCode : undefined;
+  if (status !== undefined && statusText(status) === "") ctx.issues.error([...path, "rejectStatusCode"], `${status} is not an HTTP status code Traefik knows`);
+  const strategy = options.ipStrategy;
+  const subnet = strategy?.ipv6Subnet;
+  // Traefik checks ipv6Subnet where it applies: with depth, or with neither depth nor excludedIPs.
+  if (subnet !== undefined && subnet <= 0 && (strategy?.depth || !strategy?.excludedIPs?.length)) {
+    ctx.issues.error([...path, "ipStrategy", "ipv6Subnet"], "ipv6Subnet must be between 1 and 128");
+  }
+  if (strategy?.depth && strategy.excludedIPs?.length) {
+    ctx.issues.warn([...path, "ipStrategy", "excludedIPs"], "excludedIPs is ignored when depth is set (depth wins, as in Traefik)");
+  }
+}
+
+export function checkAccess(ctx: CheckContext): void {
+  for (const [name, middleware] of entries(ctx, "middlewares")) {
+    const base = ["http", "middlewares", name];
+    if (middleware.basicAuth) checkBasicUsers(ctx, [...base, "basicAuth"], middleware.basicAuth.users);
+    if (middleware.digestAuth) checkDigestUsers(ctx, [...base, "digestAuth"], middleware.digestAuth);
+    if (middleware.forwardAuth) checkForwardAuth(ctx, [...base, "forwardAuth"], middleware.forwardAuth);
+    if (middleware.ipAllowList) checkAllowList(ctx, [...base, "ipAllowList"], middleware.ipAllowList);
+    if (middleware.ipWhiteList) checkAllowList(ctx, [...base, "ipWhiteList"], middleware.ipWhiteList);
+  }
+}

@@ -1,0 +1,67 @@
+// errors: when the response's status is in `status`, answer with a page from `service` instead,
+// with that status (or its statusRewrites target). As Traefik: the page is a GET for `query`
+// ({status}, {originalStatus}, {url} filled in) on the request's host, carrying the request's
+// headers (or only errorRequestHeaders); the caught response's body is dropped, not read.
+import type { Handler } from "../services/types.ts";
+import type { MiddlewareFactory } from "./types.ts";
+import { discard } from "./body.ts";
+import { queryEscape } from "./gopath.ts";
+import { goURL } from "./gourl.ts";
+import { requestURI } from "./pathstate.ts";
+import { goError, nullBodyStatus, statusText } from "./respond.ts";
+
+type Range = readonly [number, number];
+
+/** Traefik's HTTPCodeRanges: "500", "500-599", "404,418,500-599". */
+export function parseRanges(list: readonly string[]): Range[] {
+  return list.flatMap((entry) =>
+    entry.split(",").map((item): Range => {
+      const [low, high = low] = item.trim().split("-").map(Number) as [number, number?];
+      return [low, high];
+    }),
+  );
+}
+
+const within = (ranges: readonly Range[], code: number) => ranges.some(([low, high]) => code >= low && code <= high);
+
+// Framing of the original request's body: the page request is a GET without one.
+const BODY_HEADERS = new Set(["content-length", "transfer-encoding"]);
+
+function pageHeaders(request: Request, only: readonly string[] | undefined): Headers {
+  const allowed = only && new Set(only.map((name) => name.toLowerCase()));
+  const headers = new Headers();
+  for (const [name, value] of request.headers) {
+    if (!BODY_HEADERS.has(name) && (!allowed || allowed.has(name))) headers.append(name, value);
+  }
+  return headers;
+}
+
+/** The page, sent with the caught status whatever the error service answered. */
+function withStatus(page: Response, status: number): Response {
+  if (nullBodyStatus(status)) discard(page.body);
+  return new Response(nullBodyStatus(status) ? null : page.body, { status, statusText: statusText(status), headers: page.headers });
+}
+
+export const errors: MiddlewareFactory<"errors"> = (o, ctx) => {
+  const service: Handler | null = ctx.service(o.service);
+  if (!service) return `service "${o.service}" does not exist`;
+  const ranges = parseRanges(o.status);
+  const rewrites = Object.entries(o.statusRewrites ?? {}).map(([from, to]) => ({ from: parseRanges([from]), to }));
+  const query = o.query ? `/${o.query.replace(/^\//, "")}` : "";
+
+  return (next) => async (request, rc) => {
+    const response = await next(request, rc);
+    if (!within(ranges, response.status)) return response;
+    discard(response.body);
+    const original = response.status;
+    const code = rewrites.find(({ from }) => within(from, original))?.to ?? original;
+    const path = query
+      .replaceAll("{status}", String(code))
+      .replaceAll("{originalStatus}", String(original))
+      .replaceAll("{url}", queryEscape(requestURI(request)));
+    const target = goURL(`http://${new URL(request.url).host}${path}`);
+    if (target === null) return goError(code, statusText(code));
+    const page = await service(new Request(target, { method: "GET", headers: pageHeaders(request, o.errorRequestHeaders) }), rc);
+    return withStatus(page, code);
+  };
+};

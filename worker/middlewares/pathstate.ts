@@ -1,0 +1,46 @@
+// The Go path of a request as the path middlewares left it. A URL cannot say everything Traefik's
+// middlewares pass along: Path "" (stripPrefix of the whole path, which addPrefix then extends
+// without a trailing slash) or a RawPath kept as the client sent it. Each rewrite records the
+// Go path of the Request it creates; a Request nobody rewrote is read from its URL.
+import { escapedPath, fromRawPath, type GoPath } from "./gopath.ts";
+
+const rewritten = new WeakMap<Request, GoPath>();
+
+export function goPathOf(request: Request): GoPath {
+  return rewritten.get(request) ?? fromRawPath(new URL(request.url).pathname);
+}
+
+/**
+ * The request with a new Go path (sent as Go's EscapedPath) and headers changed by `edit`, as one
+ * new Request carrying the same body stream (never read).
+ */
+export function withGoPath(request: Request, path: GoPath, edit?: (headers: Headers) => void): Request {
+  const url = new URL(request.url);
+  // An empty Go path is sent as "/" (Go's RequestURI); the record keeps it empty for later middlewares.
+  url.pathname = escapedPath(path) || "/";
+  const out = new Request(url, request);
+  edit?.(out.headers);
+  rewritten.set(out, path);
+  return out;
+}
+
+/** The same request with its headers (and optionally its Host) changed, keeping its recorded Go path. */
+export function withHeaders(request: Request, edit: (headers: Headers) => void, host?: string): Request {
+  const url = new URL(request.url);
+  if (host !== undefined) url.host = host;
+  const out = new Request(url, request);
+  edit(out.headers);
+  const path = rewritten.get(request);
+  if (path) rewritten.set(out, path);
+  return out;
+}
+
+/**
+ * Go's Request.RequestURI: the target as the client sent it, or after a rewrite the escaped path
+ * ("/" when empty) and the raw query.
+ */
+export function requestURI(request: Request): string {
+  const url = new URL(request.url);
+  const path = rewritten.get(request);
+  return (path ? escapedPath(path) || "/" : url.pathname) + url.search;
+}

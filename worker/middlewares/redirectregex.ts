@@ -1,0 +1,25 @@
+// redirectRegex: redirect when a Go regex over the request URL (scheme://host/path?query, as
+// Traefik builds it) rewrites it to something else. The replacement follows Go's Regexp.Expand:
+// `$1x` means group "1x", so write `${1}x`.
+import { compileGoRegex } from "../config/regex.ts";
+import type { MiddlewareFactory } from "./types.ts";
+import { globalRegex, parseTemplate } from "./goreplace.ts";
+import { requestURI } from "./pathstate.ts";
+import { redirector } from "./redirect.ts";
+
+/** Traefik's rawURL: the scheme the client used, the Host, and the request target. */
+export function rawURL(request: Request): string {
+  const url = new URL(request.url);
+  return `${url.protocol}//${url.host}${requestURI(request)}`;
+}
+
+export const redirectRegex: MiddlewareFactory<"redirectRegex"> = ({ regex, replacement, permanent }) => {
+  const compiled = compileGoRegex(regex);
+  if (!compiled.ok) return `invalid regular expression "${regex}": ${compiled.error}`;
+  return redirector({
+    re: globalRegex(compiled.value),
+    template: parseTemplate(replacement),
+    permanent: permanent ?? false,
+    rawURL,
+  });
+};
