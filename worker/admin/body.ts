@@ -1,6 +1,7 @@
 // Admin request bodies: a config in YAML, TOML or JSON (by Content-Type, sniffed otherwise),
 // read with a size limit so a huge body cannot exhaust the isolate.
 import { parseConfigText, type ConfigIssue } from "../config/index.ts";
+import { collect, declaredLength } from "../http/body.ts";
 
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
@@ -40,31 +41,8 @@ function formatOf(contentType: string | null): Format | null {
 
 /** The body as text, or null when it is longer than `limit` bytes (reading stops there). */
 async function readLimited(request: Request, limit: number): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) return null;
+  if ((declaredLength(request.headers) ?? 0) > limit) return null;
   if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concat(chunks, size));
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  const read = await collect(request.body, limit);
+  return read.ok ? new TextDecoder().decode(read.bytes) : null;
 }

@@ -75,8 +75,3 @@ export function head(chunks: readonly Uint8Array[], max: number): Uint8Array {
   }
   return out;
 }
-
-/** Drop a body that will not be read, releasing its connection (a failing cancel is no concern). */
-export function discard(body: ReadableStream | null): void {
-  body?.cancel().catch(() => undefined);
-}

@@ -4,7 +4,7 @@
 // headers (or only errorRequestHeaders); the caught response's body is dropped, not read.
 import type { Handler } from "../services/types.ts";
 import type { MiddlewareFactory } from "./types.ts";
-import { discard } from "./body.ts";
+import { discard } from "../http/body.ts";
 import { queryEscape } from "./gopath.ts";
 import { goURL } from "./gourl.ts";
 import { requestURI } from "./pathstate.ts";

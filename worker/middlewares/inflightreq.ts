@@ -4,7 +4,7 @@
 // config swap while the options are unchanged, so requests still streaming under the old config
 // keep counting. A request stops counting when its response body has been sent (or abandoned).
 import type { MiddlewareFactory } from "./types.ts";
-import { onBodyDone } from "./traffic/body.ts";
+import { onBodyDone } from "../http/body.ts";
 import { sourceExtractor } from "./traffic/source.ts";
 import { keep, type Kept, type Reclaim } from "./traffic/state.ts";
 import { plain } from "./traffic/respond.ts";

@@ -9,7 +9,7 @@
 import { durationMs } from "../config/index.ts";
 import { transportFailure } from "../services/proxy.ts";
 import type { MiddlewareFactory } from "./types.ts";
-import { discard } from "./traffic/body.ts";
+import { discard } from "../http/body.ts";
 import { replayable } from "./traffic/replay.ts";
 
 /** Largest body kept in memory so that it can be sent again. */
@@ -47,7 +47,7 @@ export const retry: MiddlewareFactory<"retry"> = (options) => {
       // Only a failed connection means the request never reached a server (see docs: a timeout
       // means it was sent, and Traefik does not retry once the request was written).
       if (attempt >= attempts || transportFailure(response) !== "connect-error") return response;
-      discard(response);
+      discard(response.body);
       const wait = nextWait();
       if (wait > 0) await sleep(wait);
     }

@@ -4,7 +4,7 @@
 // by the fallback's answer to the same request: the body is kept for that replay, up to
 // errors.maxRequestBodyBytes (a larger one is refused with 413).
 import { serviceUnavailable } from "../http/status.ts";
-import { collect } from "./body.ts";
+import { collect } from "../http/body.ts";
 import { inRanges, type StatusRange } from "./status-ranges.ts";
 import type { Handler, HealthReporter, RequestContext, Service } from "./types.ts";
 

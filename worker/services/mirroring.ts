@@ -4,7 +4,7 @@
 // hangs never touches the client's response. The client's body still streams to the main service:
 // a copy is taken on the side (tee) for the mirrors, up to maxBodySize bytes; a larger body is not
 // mirrored at all. mirrorBody: false sends the mirrors the request without its body.
-import { collect, declaredLength, relay } from "./body.ts";
+import { collect, declaredLength, relay } from "../http/body.ts";
 import type { Handler, HealthReporter, RequestContext, Service } from "./types.ts";
 
 export interface MirrorOptions {

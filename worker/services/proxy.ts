@@ -4,7 +4,7 @@
 // reached, 504 past a deadline, and a quiet 499 when the client itself went away.
 import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
-import { declaredLength, onBodyEnd, relay } from "./body.ts";
+import { declaredLength, onBodyDone, relay } from "../http/body.ts";
 import { setForwarded } from "./forwarded.ts";
 import { removeHopByHop } from "./hop.ts";
 import { Exchange, type AbortCause } from "./timeouts.ts";
@@ -188,7 +188,7 @@ function respond(response: Response, exchange: Exchange, end: () => void, track:
     return upgraded(response);
   }
   let out: Response;
-  if (track) out = onBodyEnd(response, finish);
+  if (track) out = onBodyDone(response, finish);
   else {
     finish();
     out = new Response(response.body, response);

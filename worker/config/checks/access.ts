@@ -1,7 +1,7 @@
 // The access middlewares' options that the schema alone cannot judge: htpasswd hash formats, digest
 // users that can never log in, forwardAuth combinations a Worker cannot send, ipAllowList codes.
 import { hashProblem } from "../../middlewares/auth/hash-format.ts";
-import { FORWARD_BODY_CEILING } from "../../middlewares/forwardauth/body.ts";
+import { FORWARD_BODY_CEILING } from "../../middlewares/forwardauth/limits.ts";
 import { statusText } from "../../middlewares/statustext.ts";
 import type { Path } from "../issues.ts";
 import type { MiddlewareOptions } from "../schema/middlewares.ts";

@@ -3,9 +3,8 @@
 // while retryExpression holds, as Traefik's buffering (oxy's buffer). Workers have no disk, so
 // everything is held in memory (memRequestBodyBytes/memResponseBodyBytes change nothing) and a
 // Workers ceiling, BUFFER_CEILING_BYTES, bounds what is held when Traefik would have no limit.
-import { declaredLength } from "../../services/body.ts";
 import type { Handler, RequestContext } from "../../services/types.ts";
-import { discard, readUpTo } from "../traffic/body.ts";
+import { declaredLength, discard, readUpTo } from "../../http/body.ts";
 import { parseExpression, type Predicate } from "../traffic/expression.ts";
 import { replayable } from "../traffic/replay.ts";
 import { plain } from "../traffic/respond.ts";
@@ -34,7 +33,7 @@ export const buffering: MiddlewareFactory<"buffering"> = (options) => {
       const response = await answer(next, body.attempt(), rc, responseLimit);
       const again = retryIf !== null && attempt <= MAX_RETRY_ATTEMPTS && retryIf({ attempt, status: response.status, method: request.method });
       if (!again) return response;
-      discard(response);
+      discard(response.body);
     }
   };
 };
@@ -45,7 +44,7 @@ async function answer(next: Handler, request: Request, rc: RequestContext, limit
   if (limit <= 0 || !expectsBody(request, response)) return response;
   const declared = declaredLength(response.headers);
   if (declared !== null && declared > limit) {
-    discard(response);
+    discard(response.body);
     return plain(500);
   }
   if (!response.body) return response;

@@ -6,7 +6,8 @@ import type { MiddlewareOptions } from "../../config/index.ts";
 import { compileGoRegex } from "../../config/regex.ts";
 import { statusResponse } from "../statustext.ts";
 import type { MiddlewareFactory } from "../types.ts";
-import { declaredTooLarge, FORWARD_BODY_CEILING, readBounded } from "./body.ts";
+import { collect, declaredLength } from "../../http/body.ts";
+import { FORWARD_BODY_CEILING } from "./limits.ts";
 import { withAuthCookies, type CookieSelection } from "./cookies.ts";
 import { authRequestHeaders, removeHop, withAuthHeaders, type ForwardHeaderOptions, type ResponseHeaderCopy } from "./headers.ts";
 import { authTarget, type AuthTarget } from "./target.ts";
@@ -83,15 +84,15 @@ function hasBody(method: string): boolean {
 /** The request body read for the auth server, null when there is none to send, or "too-large". */
 async function bufferedBody(request: Request, limit: number | null): Promise<Uint8Array | null | "too-large"> {
   if (limit === null || !request.body || !hasBody(request.method)) return null;
-  if (declaredTooLarge(request, limit)) return "too-large";
-  const read = await readBounded(request.body, limit);
+  if ((declaredLength(request.headers) ?? 0) > limit) return "too-large";
+  const read = await collect(request.body, limit);
   return read.ok ? read.bytes : "too-large";
 }
 
 /** The auth answer's body: read (bounded) when maxResponseBodySize is set, else left to stream. */
 async function answerBody(auth: Response, limit: number | null): Promise<BodyInit | null | "too-large"> {
   if (limit === null || !auth.body) return auth.body;
-  const read = await readBounded(auth.body, limit);
+  const read = await collect(auth.body, limit);
   return read.ok ? read.bytes : "too-large";
 }
 

@@ -1,8 +1,7 @@
 // Request bodies that can be sent more than once (retry, buffering): read into memory up to a
 // limit, so each attempt gets its own copy. A body past the limit is never read twice: the caller
 // gets it back as a stream to send exactly once.
-import { declaredLength } from "../../services/body.ts";
-import { readUpTo } from "./body.ts";
+import { declaredLength, readUpTo } from "../../http/body.ts";
 
 export type Replayable =
   /** No body, or the whole body in memory: `attempt()` gives a fresh request each time. */
