@@ -15,6 +15,8 @@ export interface CaseResult {
   readonly median?: number;
   readonly p25?: number;
   readonly p75?: number;
+  readonly cpuMean?: number;
+  readonly cpuShare?: number;
   readonly batches?: number;
   readonly opsPerBatch?: number;
   readonly skipped?: string;
@@ -27,6 +29,8 @@ export interface CompileResult {
   readonly coldCompileMs: number;
   readonly coldMuxMs: number;
   readonly coldPriorityMs: number;
+  /** Main-thread CPU time of compileRule ×N + buildMuxer in the cold build, ms. */
+  readonly coldCpuMs: number;
   /** Median of later rebuilds, ms. */
   readonly warmCompileMs: number;
   readonly warmMuxMs: number;
@@ -57,7 +61,12 @@ async function runCase(id: ImplId, size: number, budgetMs: number): Promise<void
 function runCompile(size: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   const rules = generateRoutes(size).map((r) => ({ name: r.name, rule: r.rule }));
+  const cpuMs = () => {
+    const u = process.threadCpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const build = () => {
+    const c0 = cpuMs();
     const t0 = hrnow();
     const compiled: CompiledRule[] = [];
     for (const r of rules) {
@@ -66,13 +75,16 @@ function runCompile(size: number): void {
       compiled.push(c.value);
     }
     const t1 = hrnow();
+    const c1 = cpuMs();
     const priorities = rules.map((r) => defaultPriority(r.rule));
     const t2 = hrnow();
     const routes: Route<string>[] = rules.map((r, i) => ({ name: r.name, rule: compiled[i]!, priority: priorities[i]!, handler: r.name }));
+    const c3 = cpuMs();
     const t3 = hrnow();
     const mux = buildMuxer(routes);
     const t4 = hrnow();
-    return { mux, compileMs: (t1 - t0) / 1e6, priorityMs: (t2 - t1) / 1e6, muxMs: (t4 - t3) / 1e6 };
+    const c4 = cpuMs();
+    return { mux, compileMs: (t1 - t0) / 1e6, priorityMs: (t2 - t1) / 1e6, muxMs: (t4 - t3) / 1e6, cpuMs: c1 - c0 + (c4 - c3) };
   };
 
   gc?.();
@@ -92,6 +104,7 @@ function runCompile(size: number): void {
     coldCompileMs: cold.compileMs,
     coldMuxMs: cold.muxMs,
     coldPriorityMs: cold.priorityMs,
+    coldCpuMs: cold.cpuMs,
     warmCompileMs: med(warm.map((w) => w.compileMs)),
     warmMuxMs: med(warm.map((w) => w.muxMs)),
     heapMB,

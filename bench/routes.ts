@@ -54,11 +54,19 @@ const get = (url: string, extra: Record<string, string> = {}, method = "GET"): R
   headers: { ...BASE_HEADERS, ...extra },
 });
 
-/** One service's routers. Templates weighted so most routers are Host && PathPrefix. */
+/**
+ * Service templates by share of services: most are Host && PathPrefix. Service s takes the template
+ * whose range below holds frac(s·φ + ½) (evenly spread at any table size); the first services take one template of
+ * each kind so that even the 10-router table has the whole mix.
+ */
+const FIRST = [0.1, 0.9, 0.55, 0.99, 0.7, 0.8];
+const templateOf = (s: number): number => (s < FIRST.length ? FIRST[s]! : (s * 0.6180339887 + 0.5) % 1);
+
+/** One service's routers. */
 function service(s: number, rand: () => number): BenchRoute[] {
   const host = hostOf(s);
   const H = `Host(\`${host}\`)`;
-  const r = rand();
+  const r = templateOf(s);
   const id = () => int(rand, 1, 99999);
   if (r < 0.3) {
     // One API version.
