@@ -50,6 +50,11 @@ describe("syntax errors", () => {
     expect(error("Header(`X-A`, ``)").position).toBe(14);
     expect(error("Method(`GET`, `POST`)")).toMatchObject({ position: 0, message: expect.stringContaining("takes 1 argument, got 2") });
     expect(error("Host(`🦭.com`)").message).toContain("xn--9t9h.com");
+    expect(error("Host(`/`)")).toMatchObject({ position: 5, message: expect.stringContaining("not a host name") });
+    expect(error("Host(`a.com/x`)").position).toBe(5);
+    for (const ok of ["Host(`10::10`)", "Host(`[::1]`)", "Host(`my_host.local`)", "Host(`a.com:8080`)", "Host(`*`)", "Host(`**.a.com`)"]) {
+      expect(compileRule(ok).ok, ok).toBe(true);
+    }
     expect(error("ClientIP(`10.0.0.0/33`)").position).toBe(9);
   });
 
@@ -266,7 +271,7 @@ describe("buildMuxer", () => {
     expect(mux.match(get("http://b.com./"))?.name).toBe("plain");
   });
 
-  it("does not try rules of other hosts or other path prefixes", () => {
+  it("tries only rules of the request's host, and host-less rules of a matching path prefix", () => {
     let tried = 0;
     const counted = (r: Route<string>): Route<string> => ({
       ...r,
@@ -278,8 +283,28 @@ describe("buildMuxer", () => {
     expect(mux.match(get("http://h500.com/p0"))?.name).toBe("r500");
     expect(tried).toBe(1);
     tried = 0;
+    // h500.com's one route (too few to index by path), then the one host-less route under /f7/.
     expect(mux.match(get("http://h500.com/f7/x"))).toBeNull();
+    expect(tried).toBe(2);
+    tried = 0;
+    expect(mux.match(get("http://elsewhere.com/f7/x"))).toBeNull();
     expect(tried).toBe(1);
+  });
+
+  it("indexes wildcard hosts by their suffix", () => {
+    let tried = 0;
+    const counted = (r: Route<string>): Route<string> => ({ ...r, rule: { ...r.rule, hostIndex: r.rule.hostIndex, match: (v) => (tried++, r.rule.match(v)) } });
+    const routes = Array.from({ length: 500 }, (_, i) =>
+      counted(route(`t${i}`, i % 2 ? `HostRegexp(\`^[a-z]+\\.t${i}\\.example\\.com$\`)` : `Host(\`*.t${i}.example.com\`)`)),
+    );
+    const mux = buildMuxer(routes);
+    expect(mux.match(get("http://acme.t77.example.com/"))?.name).toBe("t77");
+    expect(mux.match(get("http://acme.t78.example.com./"))?.name).toBe("t78");
+    expect(mux.match(get("http://a.b.t78.example.com/"))).toBeNull();
+    expect(tried).toBe(3);
+    expect(rule("HostRegexp(`^[a-z]+\\.example\\.com$`) || Host(`a.org`)").hostIndex).toEqual({ exact: ["a.org"], suffixes: [".example.com"] });
+    expect(rule("HostRegexp(`^[a-z]+\\.example\\.com$`) || Host(`a.org`)").hosts).toBeNull();
+    expect(rule("HostRegexp(`.*`)").hostIndex).toBeNull();
   });
 
   it("tries a route listed under two prefixes once, in order", () => {
@@ -309,6 +334,9 @@ describe("viewFromRequest", () => {
     expect(view.query.get("q")).toEqual(["1", "2"]);
     expect(view.header("x-forwarded-proto")).toEqual(["http, https", "http", "https"]);
     expect(view.header("X-Missing")).toEqual([]);
+    expect(view.header("cf-connecting-ip")).toEqual(["203.0.113.9"]);
+    expect(view.header("X-FORWARDED-PROTO")).toEqual(["http, https", "http", "https"]);
+    expect(view.header("Host")).toEqual([]);
     expect(view.clientIP).toBe("203.0.113.7");
     expect(rule("Header(`X-Forwarded-Proto`, `https`) && ClientIP(`203.0.113.0/24`)").match(view)).toBe(true);
     expect(rule("Header(`X-Forwarded-Proto`, `http, https`)").match(view)).toBe(true);
@@ -350,5 +378,25 @@ describe("explain", () => {
   it("flattens chains of the same operator", () => {
     const trace = rule("Path(`/a`) || Path(`/b`) || Path(`/c`)").explain(get("http://h/c"));
     expect(trace.children?.map((c) => c.result)).toEqual([false, false, true]);
+  });
+});
+
+describe("shared matchers", () => {
+  it("are shared only between identical matchers", () => {
+    const a = rule('Header("a\\x00b", "c")');
+    const b = rule('Header("a", "b\\x00c")');
+    const view = get("http://h/", { headers: { a: "b\u0000c" } });
+    expect(b.match(view)).toBe(true);
+    expect(a.match(view)).toBe(false);
+    expect(rule("Query(`q`)").match(get("http://h/?q=x"))).toBe(false);
+    expect(rule("Query(`q`, `x`)").match(get("http://h/?q=x"))).toBe(true);
+    expect(rule("Query(`q`)").match(get("http://h/?q"))).toBe(true);
+    expect(rule("QueryRegexp(`q`, `x`)").match(get("http://h/?q=axb"))).toBe(true);
+  });
+
+  it("do not confuse explain(): each rule shows its own text", () => {
+    rule("PathPrefix(`/api`)");
+    const trace = rule("Host(`a.com`) && PathPrefix(`/api`)").explain(get("http://a.com/api"));
+    expect(trace.children?.map((c) => c.expr)).toEqual(["Host(`a.com`)", "PathPrefix(`/api`)"]);
   });
 });

@@ -1,6 +1,7 @@
 // Go RE2 syntax translated to JS: what Traefik's regexp matchers accept, and what they mean.
 import { describe, expect, it } from "vitest";
 import { compileRule, viewFromDescription } from "../../worker/rules/index.ts";
+import { fullTranslation, simpleTranslation } from "../../worker/rules/regexp.ts";
 
 /** Whether PathRegexp(pattern) compiles, and then which of the given paths it matches. */
 function pathRegexp(pattern: string) {
@@ -97,5 +98,44 @@ describe("Go regexp translation", () => {
     if (r.ok) return;
     expect(r.error.position).toBe(24);
     expect(r.error.message).toBe("invalid PathRegexp regular expression at 24: missing closing ): `/(css`");
+  });
+});
+
+describe("the shortcut for simple patterns", () => {
+  // Patterns the shortcut takes, and subjects to try them on: it must agree with the full
+  // translation on every subject, and its literal prefix/suffix must hold for every match.
+  const patterns = [
+    "^/api", "^/api/v[0-9]+/", "^/svc12/exports/[0-9]+\\.csv$", "^[a-z]+\\.tenant5\\.example\\.com$", "(?i)^/CSS$",
+    "a.b", "^a.*z$", "[a-z0-9-]+", "[^a-z]", "[-a]", "[a-]", "[\\d.]+", "[\\w-]", "\\-x", "\\:x", "a|b", "(a|b)c",
+    "(?:ab)+", "x*?y", "\\d+\\.\\d+", "\\bfoo\\b", "^\\^", "\\$$", "(?i)k", "(?i)[a-c]+$", "^/a+b?c*$", "^ab?$",
+    "\\\\.$", "\\\\\\.com$", "\\.com$", "com$", "^/x/\\.", "(a)(b)", "[.]com$",
+  ];
+  const subjects = [
+    "", "/api", "/API", "/api/v1/x", "/apix", "/svc12/exports/7.csv", "x.tenant5.example.com", "/css", "/CSS", "a.b",
+    "a\nb", "a\rb", "az", "a-z", "-", "ab", "abc", "xy", "1.5", "foo bar", "^", "$", "\u212a", "K", "abc", "/ac",
+    "/abbc", "/a", "a\\.", "\\.com", "x.com", "xcom", "com", "/x/.", "ab", ".com",
+  ];
+
+  for (const p of patterns) {
+    it(p, () => {
+      const simple = simpleTranslation(p);
+      expect(simple, "takes the shortcut").not.toBeNull();
+      const full = fullTranslation(p);
+      expect(full.ok).toBe(true);
+      if (!simple || !full.ok) return;
+      const re = new RegExp(simple.source, simple.fold ? "iu" : "u");
+      for (const s of subjects) {
+        expect(re.test(s), JSON.stringify(s)).toBe(full.value.re.test(s));
+        if (!re.test(s)) continue;
+        if (simple.prefix !== null) expect(s.startsWith(simple.prefix), `prefix of ${JSON.stringify(s)}`).toBe(true);
+        if (simple.suffixes !== null) expect(simple.suffixes.some((x) => s.toLowerCase().endsWith(x)), `suffix of ${JSON.stringify(s)}`).toBe(true);
+      }
+    });
+  }
+
+  it("leaves the rest to the full translation", () => {
+    for (const p of ["a{2}", "[[:alpha:]]", "\\s", "(?i)\\b", "a(?i)b", "(?P<n>a)", "é", "^*", "\\Qa\\E", "[]a]", "\\x41", "a}"]) {
+      expect(simpleTranslation(p), p).toBeNull();
+    }
   });
 });

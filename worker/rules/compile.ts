@@ -1,97 +1,79 @@
-// A parsed rule to a CompiledRule: closures for matching, a tracer for explain(), and what the
-// muxer can index on (hosts, path prefixes). Index facts are computed with the polarity of each
-// leaf, the way Traefik pushes "!" down to the leaves (pkg/rules invert): only a leaf that must
-// hold for the rule to match constrains the request.
+// compileRule: the parsed tree of match Nodes, plus what the muxer can index on (hosts, path
+// prefixes). Index facts are computed with the polarity of each leaf, the way Traefik pushes "!"
+// down to the leaves (pkg/rules invert): only a leaf that must hold for the rule to match
+// constrains the request.
 
-import { buildLeaf, type Leaf } from "./matchers.ts";
-import { parseRule, type RuleNode } from "./parser.ts";
-import type { CompiledRule, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
-
-type Tree =
-  | { readonly kind: "leaf"; readonly leaf: Leaf; readonly node: RuleNode }
-  | { readonly kind: "not"; readonly sub: Tree; readonly node: RuleNode }
-  | { readonly kind: "and" | "or"; readonly subs: readonly Tree[]; readonly node: RuleNode };
+import { RuleFailure } from "./lexer.ts";
+import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
+import { parseRule } from "./parser.ts";
+import { compileGoRegexp } from "./regexp.ts";
+import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
 
 export function compileRule(rule: string): Result<CompiledRule, RuleError> {
-  const parsed = parseRule(rule);
-  if (!parsed.ok) return parsed;
-  const tree = buildTree(parsed.value);
-  if (!tree.ok) return tree;
-  const t = tree.value;
-  const match = matcher(t);
-  const compiled: CompiledRule = {
-    source: rule,
-    match,
-    hosts: Object.freeze(hostsOf(t, false)),
-    pathPrefixes: Object.freeze(prefixesOf(t, false)),
-    explain: (view) => trace(t, rule, view),
-  };
-  return { ok: true, value: Object.freeze(compiled) };
+  try {
+    return { ok: true, value: new Rule(rule, parseRule(rule, true)) };
+  } catch (e) {
+    if (e instanceof RuleFailure) return { ok: false, error: { position: e.position, message: e.message } };
+    throw e;
+  }
 }
 
-/** Leaves are built left to right, so the first error reported is the leftmost, as in Traefik. */
-function buildTree(node: RuleNode): Result<Tree, RuleError> {
-  if (node.kind === "call") {
-    const leaf = buildLeaf(node);
-    return leaf.ok ? { ok: true, value: { kind: "leaf", leaf: leaf.value, node } } : leaf;
+class Rule implements CompiledRule {
+  readonly source: string;
+  readonly hosts: readonly string[] | null;
+  readonly hostIndex: HostIndex | null;
+  readonly pathPrefixes: readonly string[] | null;
+  private readonly root: Node;
+
+  constructor(source: string, root: Node) {
+    const hostIndex = hostIndexOf(root, false);
+    this.source = source;
+    this.root = root;
+    this.hosts = hostIndex !== null && hostIndex.suffixes.length === 0 ? hostIndex.exact : null;
+    this.hostIndex = hostIndex;
+    this.pathPrefixes = prefixesOf(root, false);
+    Object.freeze(this);
   }
-  if (node.kind === "not") {
-    const sub = buildTree(node.operand);
-    return sub.ok ? { ok: true, value: { kind: "not", sub: sub.value, node } } : sub;
+
+  match(view: RequestView): boolean {
+    return evaluate(this.root, view);
   }
-  const subs: Tree[] = [];
-  for (const operand of flatten(node)) {
-    const sub = buildTree(operand);
-    if (!sub.ok) return sub;
-    subs.push(sub.value);
+
+  /** Every sub-expression is evaluated (no short cut), so a user sees each part's result. */
+  explain(view: RequestView): RuleTrace {
+    // Parsed again without shared leaves, for the offsets of this rule's own text.
+    return trace(parseRule(this.source, false), this.source, view);
   }
-  return { ok: true, value: { kind: node.kind, subs, node } };
+
+  /** Hosts of the Host matchers that hold positively, as written (Traefik's ParseDomains). */
+  positiveHosts(): string[] {
+    return positiveHosts(this.root, false);
+  }
 }
 
-/** `a && b && c` as one node with three operands: shallower closures, flatter explain output. */
-function flatten(node: RuleNode & { kind: "and" | "or" }): RuleNode[] {
-  const out: RuleNode[] = [];
-  const visit = (n: RuleNode) => {
-    if (n.kind === node.kind && !n.grouped) {
-      visit(n.left);
-      visit(n.right);
-    } else {
-      out.push(n);
-    }
-  };
-  visit(node.left);
-  visit(node.right);
-  return out;
-}
-
-function matcher(t: Tree): (view: RequestView) => boolean {
-  if (t.kind === "leaf") return t.leaf.test;
-  if (t.kind === "not") {
-    const sub = matcher(t.sub);
-    return (v) => !sub(v);
-  }
-  const subs = t.subs.map(matcher);
-  if (subs.length === 2) {
-    const [a, b] = subs as [(v: RequestView) => boolean, (v: RequestView) => boolean];
-    return t.kind === "and" ? (v) => a(v) && b(v) : (v) => a(v) || b(v);
-  }
-  return t.kind === "and" ? (v) => subs.every((f) => f(v)) : (v) => subs.some((f) => f(v));
-}
-
-/** Every sub-expression is evaluated (no short cut), so a user sees each part's result. */
-function trace(t: Tree, src: string, view: RequestView): RuleTrace {
-  const expr = src.slice(t.node.pos, t.node.end);
-  if (t.kind === "leaf") return { expr, result: t.leaf.test(view), detail: t.leaf.subject(view) };
-  if (t.kind === "not") {
-    const child = trace(t.sub, src, view);
+function trace(n: Node, src: string, view: RequestView): RuleTrace {
+  const expr = src.slice(n.pos, n.end);
+  if (n.op === NOT) {
+    const child = trace(n.a!, src, view);
     return { expr, result: !child.result, children: [child] };
   }
-  const children = t.subs.map((s) => trace(s, src, view));
-  const result = t.kind === "and" ? children.every((c) => c.result) : children.some((c) => c.result);
+  if (n.op !== AND && n.op !== OR) return { expr, result: evaluate(n, view), detail: subject(n, view) };
+  const children = operands(n, n.op).map((x) => trace(x, src, view));
+  const result = n.op === AND ? children.every((c) => c.result) : children.some((c) => c.result);
   return { expr, result, children };
 }
 
-const isAnd = (t: Tree, negated: boolean): boolean => (t.kind === "and") !== negated;
+/** `a && b && c` reads as one operator with three operands (unless written in parentheses). */
+function operands(n: Node, op: number): Node[] {
+  const out: Node[] = [];
+  for (const x of [n.a!, n.b!]) {
+    if (x.op === op && !x.grouped) out.push(...operands(x, op));
+    else out.push(x);
+  }
+  return out;
+}
+
+const isAnd = (n: Node, negated: boolean): boolean => (n.op === AND) !== negated;
 
 /** Host keys compare without trailing dots: Host(`a.com.`) and Host(`a.com`) match the same hosts. */
 export function hostKey(host: string): string {
@@ -100,33 +82,82 @@ export function hostKey(host: string): string {
   return end === host.length ? host : host.slice(0, end);
 }
 
+const NO_SUFFIXES: readonly string[] = Object.freeze([]);
+
+/** The part of a required host ending from its first dot, as the muxer indexes it; null if none. */
+function suffixKey(ending: string): string | null {
+  const dot = ending.indexOf(".");
+  if (dot < 0) return null;
+  const key = hostKey(ending.slice(dot));
+  return key.length > 1 ? key : null;
+}
+
+/** What one matcher says about the host: `*.example.com` and `…\.example\.com$` pin its ending. */
+function leafHostIndex(n: Node): HostIndex | null {
+  if (n.op === HOST) {
+    if (!n.s.startsWith("*")) return { exact: [n.s], suffixes: NO_SUFFIXES };
+    const key = suffixKey(n.s);
+    return key === null ? null : { exact: [], suffixes: [key] };
+  }
+  if (n.op !== HOST_REGEXP) return null;
+  const r = compileGoRegexp(n.s);
+  const keys = r.ok ? r.value.lowerSuffixes?.map(suffixKey) : undefined;
+  return keys && keys.every((k) => k !== null) ? { exact: [], suffixes: keys as string[] } : null;
+}
+
 /**
- * Exact hosts (lower-case) of which the request host must be one, or null when the rule does not
- * pin the host. An empty list means the rule can never match.
+ * The hosts a rule can match, or null when it does not pin the host. Under "and" one operand's
+ * constraint is enough (two exact lists intersect; an exact list beats suffixes); under "or"
+ * every operand must be constrained. An empty exact list means the rule can never match.
  */
-function hostsOf(t: Tree, negated: boolean): string[] | null {
-  if (t.kind === "leaf") return t.leaf.host === undefined || t.leaf.host === null || negated ? null : [t.leaf.host];
-  if (t.kind === "not") return hostsOf(t.sub, !negated);
-  const sets = t.subs.map((s) => hostsOf(s, negated));
-  if (!isAnd(t, negated)) return sets.some((s) => s === null) ? null : [...new Set(sets.flatMap((s) => s!))];
-  const intersect = (a: string[], b: string[]) => a.filter((h) => b.some((x) => hostKey(x) === hostKey(h)));
-  return sets.reduce<string[] | null>((acc, s) => (acc === null ? s : s === null ? acc : intersect(acc, s)), null);
+function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
+  if (n.op === NOT) return hostIndexOf(n.a!, !negated);
+  if (n.op !== AND && n.op !== OR) return negated ? null : leafHostIndex(n);
+  const a = hostIndexOf(n.a!, negated);
+  const b = hostIndexOf(n.b!, negated);
+  if (!isAnd(n, negated)) {
+    if (a === null || b === null) return null;
+    return { exact: [...new Set([...a.exact, ...b.exact])], suffixes: [...new Set([...a.suffixes, ...b.suffixes])] };
+  }
+  if (a === null || b === null) return a ?? b;
+  if (a.suffixes.length === 0 && b.suffixes.length === 0) {
+    return { exact: a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), suffixes: NO_SUFFIXES };
+  }
+  return b.suffixes.length === 0 ? b : a;
+}
+
+function leafPrefixes(n: Node): readonly string[] | null {
+  if (n.op === PATH || n.op === PATH_PREFIX) return [n.s];
+  if (n.op !== PATH_REGEXP) return null;
+  const r = compileGoRegexp(n.s);
+  return r.ok && r.value.literalPrefix !== null ? [r.value.literalPrefix] : null;
 }
 
 /** Literal prefixes of which the routing path must start with one, or null when unconstrained. */
-function prefixesOf(t: Tree, negated: boolean): string[] | null {
-  if (t.kind === "leaf") return t.leaf.pathPrefix === undefined || negated ? null : [t.leaf.pathPrefix];
-  if (t.kind === "not") return prefixesOf(t.sub, !negated);
-  const sets = t.subs.map((s) => prefixesOf(s, negated));
-  if (!isAnd(t, negated)) return sets.some((s) => s === null) ? null : [...new Set(sets.flatMap((s) => s!))];
-  // Any one operand's prefixes will do; the one whose shortest prefix is longest filters best.
-  const shortest = (s: string[]) => Math.min(...s.map((p) => p.length));
-  return sets.reduce<string[] | null>((best, s) => (s === null ? best : best === null || shortest(s) > shortest(best) ? s : best), null);
+function prefixesOf(n: Node, negated: boolean): readonly string[] | null {
+  if (n.op === NOT) return prefixesOf(n.a!, !negated);
+  if (n.op !== AND && n.op !== OR) return negated ? null : leafPrefixes(n);
+  const a = prefixesOf(n.a!, negated);
+  const b = prefixesOf(n.b!, negated);
+  if (!isAnd(n, negated)) return a === null || b === null ? null : [...new Set([...a, ...b])];
+  if (a === null || b === null) return a ?? b;
+  // Either operand's prefixes will do; the one whose shortest prefix is longest filters best.
+  return shortest(b) > shortest(a) ? b : a;
 }
 
-/** Hosts of Host leaves that hold positively, as written (Traefik's ParseDomains). */
-export function positiveHostExprs(node: RuleNode, negated = false): string[] {
-  if (node.kind === "call") return node.name === "Host" && !negated ? node.args.map((a) => a.value.toLowerCase()) : [];
-  if (node.kind === "not") return positiveHostExprs(node.operand, !negated);
-  return [...positiveHostExprs(node.left, negated), ...positiveHostExprs(node.right, negated)];
+function shortest(prefixes: readonly string[]): number {
+  let min = Infinity;
+  for (const p of prefixes) if (p.length < min) min = p.length;
+  return min;
+}
+
+function positiveHosts(n: Node, negated: boolean): string[] {
+  if (n.op === NOT) return positiveHosts(n.a!, !negated);
+  if (n.op === AND || n.op === OR) return [...positiveHosts(n.a!, negated), ...positiveHosts(n.b!, negated)];
+  return n.op === HOST && !negated ? [n.s] : [];
+}
+
+/** Traefik's ParseDomains for a compiled rule: the hosts of its positive Host matchers. */
+export function positiveHostsOf(rule: CompiledRule): string[] {
+  return rule instanceof Rule ? rule.positiveHosts() : [];
 }

@@ -2,7 +2,6 @@
 
 export type * from "./types.ts";
 export type { RequestDescription } from "./view.ts";
-export type { MuxerOptions } from "./mux.ts";
 
 export { compileRule } from "./compile.ts";
 export { defaultPriority } from "./priority.ts";

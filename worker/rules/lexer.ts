@@ -1,101 +1,126 @@
 // Tokens of the rule language. Traefik parses rules as Go expressions (vulcand/predicate on top of
 // go/parser), so strings follow Go: backticks are raw, double quotes take Go escapes. Go's scanner
 // also ends an expression at a newline that follows `)`, an identifier or a string (automatic
-// semicolons); we emit a "newline" token there so the parser can reject what Traefik rejects.
-
-import type { Result, RuleError } from "./types.ts";
+// semicolons); we produce a "newline" token there so the parser can reject what Traefik rejects.
+//
+// The scanner holds the current token in its fields instead of allocating token objects: rules
+// compile by the thousand when a config loads.
 
 export type TokenKind = "ident" | "string" | "(" | ")" | "," | "&&" | "||" | "!" | "newline" | "invalid" | "eof";
 
-export interface Token {
-  readonly kind: TokenKind;
-  /** 0-based offset of the token in the rule. */
-  readonly pos: number;
-  readonly end: number;
-  /** The string's value (escapes applied) or the identifier's name. */
-  readonly value: string;
+/** A rule error while compiling: thrown inside the engine, returned as a RuleError to callers. */
+export class RuleFailure extends Error {
+  readonly position: number;
+
+  /** `message` may hold "%AT%" where "at <position>" reads best; otherwise it is appended. */
+  constructor(position: number, message: string) {
+    super(message.includes("%AT%") ? message.replace("%AT%", `at ${position}`) : `${message} at ${position}`);
+    this.position = position;
+  }
 }
 
-const IDENT_START = /[\p{L}_]/u;
-const IDENT_PART = /[\p{L}\p{Nd}_]/u;
-const SIMPLE: Record<string, TokenKind> = { "(": "(", ")": ")", ",": ",", "!": "!" };
+const NON_ASCII_IDENT_START = /^[\p{L}_]$/u;
+const NON_ASCII_IDENT_PART = /^[\p{L}\p{Nd}_]$/u;
+const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
-export function tokenize(src: string): Result<Token[], RuleError> {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === "\n") {
-      const last = tokens.at(-1)?.kind;
-      if (last === "ident" || last === "string" || last === ")") tokens.push({ kind: "newline", pos: i, end: i + 1, value: "\n" });
-      i++;
-    } else if (c === " " || c === "\t" || c === "\r") {
-      i++;
-    } else if (SIMPLE[c]) {
-      tokens.push({ kind: SIMPLE[c], pos: i, end: i + 1, value: c });
-      i++;
-    } else if ((c === "&" || c === "|") && src[i + 1] === c) {
-      tokens.push({ kind: c === "&" ? "&&" : "||", pos: i, end: i + 2, value: c + c });
-      i += 2;
-    } else if (c === "`" || c === '"') {
-      const r = c === "`" ? rawString(src, i) : quotedString(src, i);
-      if (!r.ok) return r;
-      tokens.push(r.value);
-      i = r.value.end;
-    } else if (IDENT_START.test(String.fromCodePoint(src.codePointAt(i)!))) {
-      const start = i;
-      while (i < src.length && IDENT_PART.test(String.fromCodePoint(src.codePointAt(i)!))) i += src.codePointAt(i)! > 0xffff ? 2 : 1;
-      tokens.push({ kind: "ident", pos: start, end: i, value: src.slice(start, i) });
-    } else {
-      // Left to the parser, which knows what was expected here.
-      const ch = String.fromCodePoint(src.codePointAt(i)!);
-      tokens.push({ kind: "invalid", pos: i, end: i + ch.length, value: ch });
-      i += ch.length;
-    }
-  }
-  tokens.push({ kind: "eof", pos: src.length, end: src.length, value: "" });
-  return { ok: true, value: tokens };
+function identCharLength(src: string, i: number, start: boolean): number {
+  if (i >= src.length) return 0;
+  const c = src.charCodeAt(i);
+  if (isLetter(c) || (!start && isDigit(c))) return 1;
+  if (c < 0x80) return 0;
+  const ch = String.fromCodePoint(src.codePointAt(i)!);
+  return (start ? NON_ASCII_IDENT_START : NON_ASCII_IDENT_PART).test(ch) ? ch.length : 0;
 }
 
-function rawString(src: string, start: number): Result<Token, RuleError> {
-  const close = src.indexOf("`", start + 1);
-  if (close < 0) {
-    return { ok: false, error: { position: start, message: `unterminated string at ${start}; expected a closing backtick` } };
-  }
-  // Go drops carriage returns from raw strings.
-  const value = src.slice(start + 1, close).replaceAll("\r", "");
-  return { ok: true, value: { kind: "string", pos: start, end: close + 1, value } };
-}
+export class Scanner {
+  readonly src: string;
+  kind: TokenKind = "eof";
+  /** 0-based offsets of the current token. */
+  pos = 0;
+  end = 0;
+  /** The identifier's name, the string's value (escapes applied), or the token's text. */
+  value = "";
 
-/** A Go interpreted string: escapes may produce raw bytes, so the value is decoded as UTF-8 at the end. */
-function quotedString(src: string, start: number): Result<Token, RuleError> {
-  const bytes: number[] = [];
-  const encoder = new TextEncoder();
-  for (let i = start + 1; i < src.length; ) {
-    const c = src[i]!;
-    if (c === '"') {
-      const value = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(new Uint8Array(bytes));
-      return { ok: true, value: { kind: "string", pos: start, end: i + 1, value } };
-    }
-    if (c === "\n") break;
-    if (c === "\\") {
-      const r = goEscape(src, i);
-      if (typeof r === "string") return { ok: false, error: { position: i, message: `${r} at ${i}` } };
-      bytes.push(...(r.rune >= 0 ? encoder.encode(String.fromCodePoint(r.rune)) : [r.byte]));
-      i = r.next;
-      continue;
-    }
-    const cp = src.codePointAt(i)!;
-    bytes.push(...encoder.encode(String.fromCodePoint(cp)));
-    i += cp > 0xffff ? 2 : 1;
+  constructor(src: string) {
+    this.src = src;
+    this.next();
   }
-  return { ok: false, error: { position: start, message: `unterminated string at ${start}; expected a closing "` } };
+
+  next(): void {
+    const src = this.src;
+    const prev = this.kind;
+    let i = this.end;
+    for (; i < src.length; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 0x0a && (prev === "ident" || prev === "string" || prev === ")")) return this.set("newline", i, i + 1, "\n");
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;
+    }
+    if (i >= src.length) return this.set("eof", src.length, src.length, "");
+    const ch = src[i]!;
+    if (ch === "(" || ch === ")" || ch === "," || ch === "!") return this.set(ch, i, i + 1, ch);
+    if ((ch === "&" || ch === "|") && src[i + 1] === ch) return this.set(ch === "&" ? "&&" : "||", i, i + 2, ch + ch);
+    if (ch === "`") return this.rawString(i);
+    if (ch === '"') return this.quotedString(i);
+    if (identCharLength(src, i, true) > 0) {
+      let j = i + 1;
+      while (j < src.length && (isLetter(src.charCodeAt(j)) || isDigit(src.charCodeAt(j)))) j++;
+      for (let n = identCharLength(src, j, false); n > 0; n = identCharLength(src, j, false)) j += n;
+      return this.set("ident", i, j, src.slice(i, j));
+    }
+    // Left to the parser, which knows what was expected here.
+    const invalid = String.fromCodePoint(src.codePointAt(i)!);
+    this.set("invalid", i, i + invalid.length, invalid);
+  }
+
+  private set(kind: TokenKind, pos: number, end: number, value: string): void {
+    this.kind = kind;
+    this.pos = pos;
+    this.end = end;
+    this.value = value;
+  }
+
+  private rawString(start: number): void {
+    const close = this.src.indexOf("`", start + 1);
+    if (close < 0) throw new RuleFailure(start, "unterminated string %AT%; expected a closing backtick");
+    const raw = this.src.slice(start + 1, close);
+    // Go drops carriage returns from raw strings.
+    this.set("string", start, close + 1, raw.includes("\r") ? raw.replaceAll("\r", "") : raw);
+  }
+
+  /** A Go interpreted string: escapes may produce raw bytes, so the value is decoded as UTF-8. */
+  private quotedString(start: number): void {
+    const src = this.src;
+    const close = src.indexOf('"', start + 1);
+    const plain = close > 0 ? src.slice(start + 1, close) : "";
+    if (close > 0 && !plain.includes("\\") && !plain.includes("\n")) return this.set("string", start, close + 1, plain);
+    const bytes: number[] = [];
+    const encoder = new TextEncoder();
+    for (let i = start + 1; i < src.length && src[i] !== "\n"; ) {
+      const c = src[i]!;
+      if (c === '"') {
+        const value = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(new Uint8Array(bytes));
+        return this.set("string", start, i + 1, value);
+      }
+      if (c === "\\") {
+        const r = goEscape(src, i);
+        if (typeof r === "string") throw new RuleFailure(i, r);
+        bytes.push(...(r.rune >= 0 ? encoder.encode(String.fromCodePoint(r.rune)) : [r.byte]));
+        i = r.next;
+        continue;
+      }
+      const cp = src.codePointAt(i)!;
+      bytes.push(...encoder.encode(String.fromCodePoint(cp)));
+      i += cp > 0xffff ? 2 : 1;
+    }
+    throw new RuleFailure(start, 'unterminated string %AT%; expected a closing "');
+  }
 }
 
 type Escape = { rune: number; byte: number; next: number } | string;
 
 const SINGLE: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92, '"': 34 };
-const DIGITS: Record<string, [count: number, base: number]> = { x: [2, 16], u: [4, 16], U: [8, 16] };
+const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 function goEscape(src: string, i: number): Escape {
   const c = src[i + 1];
@@ -105,9 +130,8 @@ function goEscape(src: string, i: number): Escape {
     if (!/^[0-7]{3}$/.test(digits) || parseInt(digits, 8) > 255) return "invalid octal escape (use three digits, at most \\377)";
     return { rune: -1, byte: parseInt(digits, 8), next: i + 4 };
   }
-  const spec = c === undefined ? undefined : DIGITS[c];
-  if (!spec) return `unknown escape sequence "\\${c ?? ""}"`;
-  const [count] = spec;
+  const count = c === undefined ? undefined : HEX_DIGITS[c];
+  if (count === undefined) return `unknown escape sequence "\\${c ?? ""}"`;
   const digits = src.slice(i + 2, i + 2 + count);
   if (!new RegExp(`^[0-9A-Fa-f]{${count}}$`).test(digits)) return `invalid escape "\\${c}": expected ${count} hex digits`;
   const value = parseInt(digits, 16);

@@ -6,160 +6,212 @@
 // routers come out of a Go map and are sorted with the unstable sort.Sort. We keep the order routes
 // were given in, so that equal routes resolve the same way on every isolate.
 //
-// Index: routes are bucketed by exact host (rule.hosts, trailing dots ignored), with one fallback
-// bucket for rules that do not pin the host; inside a bucket, by literal path prefix. A request
-// collects the candidate lists of its host's bucket and the fallback (each already in route order)
-// and merges them, stopping at the first route whose rule matches. A bucket with many prefixes
-// keeps them in a radix tree over characters (prefixes may end mid-segment, as PathPrefix(`/api/v`)
-// does), so a lookup costs a few steps along the path whatever the number of routes.
+// Index: routes are bucketed by exact host, by host suffix (Host(`*.example.com`),
+// HostRegexp(`…\.example\.com$`)), or else in one fallback bucket; trailing dots are ignored. Inside
+// a big bucket, routes are indexed by literal path prefix (a host with few routes just lists them:
+// trying each is cheaper). A request collects the candidate lists of its host, of its host's
+// endings that suffix buckets exist for, and of the fallback, each already in route order, and
+// merges them, stopping at the first route whose rule matches.
 
 import { hostKey } from "./compile.ts";
-import type { Muxer, RequestView, Route } from "./types.ts";
+import type { CompiledRule, HostIndex, Muxer, MuxerOptions, RequestView, Route } from "./types.ts";
 
-export interface MuxerOptions {
-  /** Provider names, most preferred first: breaks ties between routes of equal priority. */
-  readonly providersPrecedence?: readonly string[];
-}
+/**
+ * Routes are referred to by rank (their position in route order) in the index: lists of small
+ * integers are compact, and merging candidate lists compares numbers.
+ */
+type Ranks = number[];
 
-interface Entry<H> {
-  readonly rank: number;
-  /** The rule's match, held here to spare two pointer hops per candidate. */
-  readonly match: (view: RequestView) => boolean;
-  readonly route: Route<H>;
-}
-
-/** Trie node while building: one node per character. */
-interface TrieNode<H> {
-  readonly next: Map<number, TrieNode<H>>;
-  routes: Entry<H>[] | null;
-}
-
-/** Radix node used for lookups: single-child chains merged into one label. */
-interface RadixNode<H> {
+/** Radix node over path characters: prefixes may end mid-segment, as PathPrefix(`/api/v`) does. */
+interface RadixNode {
   readonly label: string;
-  readonly routes: Entry<H>[] | null;
-  readonly next: ReadonlyMap<number, RadixNode<H>> | null;
+  readonly ranks: Ranks | null;
+  /** Children by the char code of their label's first character (an array: paths are mostly ASCII). */
+  readonly next: readonly (RadixNode | undefined)[] | null;
 }
 
-/** Up to this many distinct prefixes, a bucket tests them one by one: cheaper than a trie walk. */
+/** Up to this many distinct prefixes, a bucket tests them one by one: cheaper than a tree walk. */
 const LINEAR_MAX = 4;
 
-class Bucket<H> {
-  readonly anyPath: Entry<H>[] = [];
-  private readonly byPrefix = new Map<string, Entry<H>[]>();
-  private linear: readonly (readonly [string, Entry<H>[]])[] = [];
-  private radix: RadixNode<H> | null = null;
+class Bucket {
+  private anyPath: Ranks | null = null;
+  private prefixes: string[] = [];
+  private lists: Ranks[] = [];
+  private radix: RadixNode | null = null;
 
-  add(entry: Entry<H>, prefixes: readonly string[] | null): void {
-    if (prefixes === null) {
-      this.anyPath.push(entry);
+  add(rank: number, prefixes: readonly string[] | null | undefined): void {
+    if (prefixes == null) {
+      (this.anyPath ??= []).push(rank);
       return;
     }
-    for (const p of new Set(prefixes)) {
-      const list = this.byPrefix.get(p);
-      if (list) list.push(entry);
-      else this.byPrefix.set(p, [entry]);
+    for (const p of prefixes) {
+      const i = this.prefixes.indexOf(p);
+      if (i < 0) {
+        this.prefixes.push(p);
+        this.lists.push([rank]);
+      } else if (this.lists[i]!.at(-1) !== rank) {
+        this.lists[i]!.push(rank);
+      }
     }
   }
 
   seal(): void {
-    if (this.byPrefix.size <= LINEAR_MAX) {
-      this.linear = [...this.byPrefix];
-      return;
-    }
-    const root: TrieNode<H> = { next: new Map(), routes: null };
-    for (const [prefix, routes] of this.byPrefix) {
-      let node = root;
-      for (let i = 0; i < prefix.length; i++) {
-        const c = prefix.charCodeAt(i);
-        let child = node.next.get(c);
-        if (!child) node.next.set(c, (child = { next: new Map(), routes: null }));
-        node = child;
-      }
-      node.routes = routes;
-    }
-    this.radix = compress(root, "");
+    if (this.prefixes.length <= LINEAR_MAX) return;
+    const order = this.prefixes.map((_, i) => i).sort((a, b) => (this.prefixes[a]! < this.prefixes[b]! ? -1 : 1));
+    this.radix = radix(order.map((i) => [this.prefixes[i]!, this.lists[i]!] as const), 0, "");
+    this.prefixes = [];
+    this.lists = [];
   }
 
   /** Adds the lists of routes whose path prefix the request's path starts with. */
-  collect(view: RequestView, out: Candidates<H>): void {
-    if (this.anyPath.length > 0) out.add(this.anyPath);
+  collect(view: RequestView, out: Candidates): void {
+    if (this.anyPath !== null) out.add(this.anyPath);
     if (this.radix !== null) return collectRadix(this.radix, view.path, out);
-    if (this.linear.length === 0) return;
+    const prefixes = this.prefixes;
+    if (prefixes.length === 0) return;
     const path = view.path;
-    for (const [prefix, routes] of this.linear) if (path.startsWith(prefix)) out.add(routes);
+    for (let i = 0; i < prefixes.length; i++) if (path.startsWith(prefixes[i]!)) out.add(this.lists[i]!);
   }
 }
 
-function compress<H>(node: TrieNode<H>, label: string): RadixNode<H> {
-  while (node.routes === null && node.next.size === 1) {
-    const [c, child] = node.next.entries().next().value!;
-    label += String.fromCharCode(c);
-    node = child;
+/** Builds a radix tree from prefixes sorted lexically, all sharing their first `depth` characters. */
+function radix(sorted: readonly (readonly [string, Ranks])[], depth: number, label: string): RadixNode {
+  let ranks: Ranks | null = null;
+  let i = 0;
+  if (sorted[0]![0].length === depth) ranks = sorted[i++]![1];
+  const next: (RadixNode | undefined)[] = [];
+  while (i < sorted.length) {
+    const c = sorted[i]![0].charCodeAt(depth);
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]![0].charCodeAt(depth) === c) j++;
+    const group = sorted.slice(i, j);
+    // The group's common prefix beyond `depth` becomes the child's label.
+    const first = group[0]![0];
+    const last = group.at(-1)![0];
+    let end = depth + 1;
+    while (end < first.length && end < last.length && first.charCodeAt(end) === last.charCodeAt(end)) end++;
+    next[c] = radix(group, end, first.slice(depth, end));
+    i = j;
   }
-  const next = new Map([...node.next].map(([c, child]) => [c, compress(child, String.fromCharCode(c))] as const));
-  return { label, routes: node.routes, next: next.size > 0 ? next : null };
+  return { label, ranks, next: next.length > 0 ? next : null };
 }
 
-function collectRadix<H>(root: RadixNode<H>, path: string, out: Candidates<H>): void {
-  if (!path.startsWith(root.label)) return;
+function collectRadix(root: RadixNode, path: string, out: Candidates): void {
   let node = root;
-  for (let pos = root.label.length; ; ) {
-    if (node.routes !== null) out.add(node.routes);
-    const child = node.next?.get(path.charCodeAt(pos));
+  for (let pos = 0; ; ) {
+    if (node.ranks !== null) out.add(node.ranks);
+    const child = node.next?.[path.charCodeAt(pos)];
     if (child === undefined || !path.startsWith(child.label, pos)) return;
     pos += child.label.length;
     node = child;
   }
 }
 
+/** A rule's host constraint as the index needs it; rules built elsewhere may only have `hosts`. */
+function hostIndex(rule: CompiledRule): HostIndex | null {
+  if (rule.hostIndex !== undefined) return rule.hostIndex;
+  return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
+}
+
+/** A host's routes: a plain list while few (trying each is cheapest), else a bucket indexed by path. */
+type HostRoutes = Ranks | Bucket;
+const SMALL = 8;
+
 export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions = {}): Muxer<H> {
-  const entries = ordered(routes, options);
-  const byHost = new Map<string, Bucket<H>>();
-  const fallback = new Bucket<H>();
-  for (const entry of entries) {
-    const { hosts, pathPrefixes = null } = entry.route.rule;
-    if (hosts === null) {
-      fallback.add(entry, pathPrefixes);
-      continue;
-    }
-    for (const key of new Set(hosts.map(hostKey))) {
-      let bucket = byHost.get(key);
-      if (!bucket) byHost.set(key, (bucket = new Bucket<H>()));
-      bucket.add(entry, pathPrefixes);
+  const sorted = ordered(routes, options);
+  const rules = sorted.map((r) => r.rule);
+  const byHost = new Map<string, HostRoutes>();
+  const bySuffix = new Map<string, HostRoutes>();
+  const fallback = new Bucket();
+  for (let rank = 0; rank < rules.length; rank++) {
+    const rule = rules[rank]!;
+    const index = hostIndex(rule);
+    if (index === null) fallback.add(rank, rule.pathPrefixes);
+    else {
+      for (const h of index.exact) addTo(byHost, hostKey(h), rank);
+      for (const s of index.suffixes) addTo(bySuffix, hostKey(s), rank);
     }
   }
-  for (const bucket of [fallback, ...byHost.values()]) bucket.seal();
+  fallback.seal();
+  // Label counts of the suffixes (".tenant5.example.com" has 3): a host is looked up only at those.
+  const depths = [...new Set([...bySuffix.keys()].map(labels))].sort((a, b) => a - b);
+  for (const map of [byHost, bySuffix]) {
+    map.forEach((list, key) => {
+      if ((list as Ranks).length > SMALL) map.set(key, bucketFrom(list as Ranks, rules));
+    });
+  }
 
-  const candidates = new Candidates<H>();
+  const candidates = new Candidates();
   const match = (view: RequestView): Route<H> | null => {
     candidates.reset();
-    if (byHost.size > 0) byHost.get(hostKey(view.host))?.collect(view, candidates);
+    if (byHost.size > 0 || bySuffix.size > 0) {
+      const host = view.host.endsWith(".") ? hostKey(view.host) : view.host;
+      collect(byHost.get(host), view, candidates);
+      if (depths.length > 0) collectSuffixes(host, depths, bySuffix, view, candidates);
+    }
     fallback.collect(view, candidates);
-    return candidates.firstMatch(view);
+    const rank = candidates.firstMatch(rules, view);
+    return rank < 0 ? null : sorted[rank]!;
   };
   return Object.freeze({ match, size: routes.length });
 }
 
-function ordered<H>(routes: readonly Route<H>[], options: MuxerOptions): Entry<H>[] {
+const labels = (suffix: string): number => suffix.split(".").length - 1;
+
+/** Looks the host's endings up, from its last dot backwards, at the label counts suffixes have. */
+function collectSuffixes(host: string, depths: readonly number[], bySuffix: Map<string, HostRoutes>, view: RequestView, out: Candidates): void {
+  let d = 0;
+  let count = 0;
+  for (let dot = host.lastIndexOf("."); dot >= 0 && d < depths.length; dot = dot > 0 ? host.lastIndexOf(".", dot - 1) : -1) {
+    if (++count === depths[d]) {
+      collect(bySuffix.get(host.slice(dot)), view, out);
+      d++;
+    }
+  }
+}
+
+function addTo(map: Map<string, HostRoutes>, key: string, rank: number): void {
+  const list = map.get(key) as Ranks | undefined;
+  if (list === undefined) map.set(key, [rank]);
+  else if (list.at(-1) !== rank) list.push(rank);
+}
+
+function bucketFrom(ranks: Ranks, rules: readonly CompiledRule[]): Bucket {
+  const b = new Bucket();
+  for (const rank of ranks) b.add(rank, rules[rank]!.pathPrefixes);
+  b.seal();
+  return b;
+}
+
+function collect(routes: HostRoutes | undefined, view: RequestView, out: Candidates): void {
+  if (routes === undefined) return;
+  if (routes instanceof Bucket) routes.collect(view, out);
+  else out.add(routes);
+}
+
+function ordered<H>(routes: readonly Route<H>[], options: MuxerOptions): Route<H>[] {
   // Traefik reverses the precedence list and prefers the higher index; absent providers get -1.
   const precedence = [...(options.providersPrecedence ?? [])].reverse();
-  const providerPriority = (name: string) => {
-    const at = name.lastIndexOf("@");
-    return at < 0 ? -1 : precedence.indexOf(name.slice(at + 1));
-  };
-  return routes
-    .map((route, index) => ({ route, index, provider: providerPriority(route.name) }))
-    .sort((a, b) => b.route.priority - a.route.priority || b.provider - a.provider || a.index - b.index)
-    .map(({ route }, rank) => ({ rank, match: route.rule.match.bind(route.rule), route }));
+  const provider = new Int32Array(routes.length).fill(-1);
+  const priority = new Float64Array(routes.length);
+  const order = new Array<number>(routes.length);
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i]!;
+    priority[i] = r.priority;
+    order[i] = i;
+    const at = precedence.length === 0 ? -1 : r.name.lastIndexOf("@");
+    if (at >= 0) provider[i] = precedence.indexOf(r.name.slice(at + 1));
+  }
+  order.sort((a, b) => priority[b]! - priority[a]! || provider[b]! - provider[a]! || a - b);
+  return order.map((i) => routes[i]!);
 }
 
 /**
  * The candidate lists of one request, each sorted by rank. Reused across requests (matching is
  * synchronous): resetting counters is much cheaper than `array.length = 0`.
  */
-class Candidates<H> {
-  private readonly lists: Entry<H>[][] = [];
+class Candidates {
+  private readonly lists: Ranks[] = [];
   private readonly cursors: number[] = [];
   private n = 0;
 
@@ -167,35 +219,35 @@ class Candidates<H> {
     this.n = 0;
   }
 
-  add(list: Entry<H>[]): void {
+  add(list: Ranks): void {
     this.lists[this.n] = list;
     this.cursors[this.n] = 0;
     this.n++;
   }
 
-  /** K-way merge by rank, stopping at the first match; a route listed twice is tried once. */
-  firstMatch(view: RequestView): Route<H> | null {
+  /** K-way merge by rank, stopping at the first match (-1 if none); a route listed twice is tried once. */
+  firstMatch(rules: readonly CompiledRule[], view: RequestView): number {
     const { lists, cursors, n } = this;
     if (n === 1) {
-      for (const e of lists[0]!) if (e.match(view)) return e.route;
-      return null;
+      for (const rank of lists[0]!) if (rules[rank]!.match(view)) return rank;
+      return -1;
     }
     let last = -1;
     for (;;) {
       let best = -1;
       let bestRank = Infinity;
       for (let i = 0; i < n; i++) {
-        const e = lists[i]![cursors[i]!];
-        if (e !== undefined && e.rank < bestRank) {
+        const rank = lists[i]![cursors[i]!];
+        if (rank !== undefined && rank < bestRank) {
           best = i;
-          bestRank = e.rank;
+          bestRank = rank;
         }
       }
-      if (best < 0) return null;
-      const e = lists[best]![cursors[best]!++]!;
-      if (e.rank === last) continue;
-      last = e.rank;
-      if (e.match(view)) return e.route;
+      if (best < 0) return -1;
+      cursors[best]!++;
+      if (bestRank === last) continue;
+      last = bestRank;
+      if (rules[bestRank]!.match(view)) return bestRank;
     }
   }
 }

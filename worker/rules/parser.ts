@@ -1,12 +1,14 @@
-// Rule syntax to an AST with source offsets. Grammar and precedence are Go's, as in Traefik:
+// Rule text to a tree of match Nodes, in one pass. Grammar and precedence are Go's, as in Traefik:
 //   or    := and { "||" and }
 //   and   := unary { "&&" unary }
 //   unary := "!" unary | "(" or ")" | call
 //   call  := Name "(" [ string { "," string } [ "," ] ] ")"
-// Arguments are only checked for being strings here; what they mean is matchers.ts's business.
+// Matchers are built (and their arguments checked) as they are read, left to right, so the first
+// error reported is the leftmost one, as in Traefik. Errors are thrown as RuleFailure.
 
-import { tokenize, type Token, type TokenKind } from "./lexer.ts";
-import type { Result, RuleError } from "./types.ts";
+import { RuleFailure, Scanner, type TokenKind } from "./lexer.ts";
+import { buildLeaf } from "./matchers.ts";
+import { AND, NOT, Node, OR } from "./node.ts";
 
 export const MATCHER_NAMES = [
   "Host",
@@ -24,190 +26,186 @@ export const MATCHER_NAMES = [
 
 export type MatcherName = (typeof MATCHER_NAMES)[number];
 
-export interface Arg {
-  readonly value: string;
-  readonly pos: number;
-  readonly end: number;
-}
-
-interface Span {
-  /** Offsets into the rule: `source.slice(pos, end)` is this node's text. */
-  readonly pos: number;
-  readonly end: number;
-  /** Written in parentheses (then pos/end include them). */
-  readonly grouped?: boolean;
-}
-
-export interface CallNode extends Span {
-  readonly kind: "call";
-  readonly name: MatcherName;
-  readonly args: readonly Arg[];
-}
-
-export interface NotNode extends Span {
-  readonly kind: "not";
-  readonly operand: RuleNode;
-}
-
-export interface BinaryNode extends Span {
-  readonly kind: "and" | "or";
-  readonly left: RuleNode;
-  readonly right: RuleNode;
-}
-
-export type RuleNode = CallNode | NotNode | BinaryNode;
-
 // Traefik registers each matcher under four spellings only: as written, lower, UPPER and Title.
-const SPELLINGS = new Map<string, MatcherName>(
-  MATCHER_NAMES.flatMap((n) => {
-    const lower = n.toLowerCase();
-    return [n, lower, n.toUpperCase(), lower[0]!.toUpperCase() + lower.slice(1)].map((s) => [s, n] as const);
-  }),
-);
+const title = (n: string): string => n[0]!.toUpperCase() + n.slice(1).toLowerCase();
+const spellings = (n: string): string[] => [n, n.toLowerCase(), n.toUpperCase(), title(n)];
+const SPELLINGS = new Map<string, MatcherName>(MATCHER_NAMES.flatMap((n) => spellings(n).map((s) => [s, n] as const)));
 
-export function parseRule(src: string): Result<RuleNode, RuleError> {
-  const tokens = tokenize(src);
-  if (!tokens.ok) return tokens;
-  try {
-    return { ok: true, value: new Parser(tokens.value).parseRule() };
-  } catch (e) {
-    if (e instanceof ParseError) return { ok: false, error: { position: e.position, message: e.message } };
-    throw e;
-  }
+const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead';
+
+/**
+ * Parses a rule. With `shareLeaves`, a matcher already built for another rule (same name, same
+ * arguments) is reused: configs repeat PathPrefix(`/api`), Method(`POST`)… thousands of times.
+ * Shared leaves carry the offsets of the rule that built them, so explain() parses without sharing.
+ */
+export function parseRule(src: string, shareLeaves: boolean): Node {
+  const p = new Parser(new Scanner(src), shareLeaves);
+  return p.rule();
 }
 
-/** Messages carry "%AT%" where "at <position>" goes, so the position reads naturally mid-sentence. */
-class ParseError extends Error {
-  readonly position: number;
+// Leaves are immutable once built (HostRegexp's lazily learnt flag is the same for every user).
+// By matcher, then by first argument, then (two arguments) by second: no key string to build.
+let leaves1 = new Map<MatcherName, Map<string, Node>>();
+let leaves2 = new Map<MatcherName, Map<string, Map<string, Node>>>();
+let leafCount = 0;
+const LEAVES_MAX = 50_000;
 
-  constructor(position: number, message: string) {
-    super(message.replace("%AT%", `at ${position}`));
-    this.position = position;
-  }
+// The arguments of the call being parsed (parsing is synchronous): no arrays per matcher call
+// unless a matcher has to be built.
+const ARGS: string[] = [];
+const ARG_POSITIONS: number[] = [];
+
+/** The leaf built before for `name` with the `n` arguments in ARGS, if any (one or two). */
+function cachedLeaf(name: MatcherName, n: number): Node | undefined {
+  if (n === 1) return leaves1.get(name)?.get(ARGS[0]!);
+  return n === 2 ? leaves2.get(name)?.get(ARGS[0]!)?.get(ARGS[1]!) : undefined;
 }
 
-function describe(t: Token): string {
-  if (t.kind === "eof") return "end of rule";
-  if (t.kind === "newline") return "newline";
-  if (t.kind === "string") return `string ${JSON.stringify(t.value)}`;
-  if (t.kind === "invalid" && (t.value === "&" || t.value === "|")) return `"${t.value}" (did you mean "${t.value}${t.value}"?)`;
-  return JSON.stringify(t.value);
+function cacheLeaf(name: MatcherName, values: readonly string[], leaf: Node): void {
+  if (++leafCount > LEAVES_MAX) [leaves1, leaves2, leafCount] = [new Map(), new Map(), 1];
+  if (values.length === 1) {
+    let byValue = leaves1.get(name);
+    if (byValue === undefined) leaves1.set(name, (byValue = new Map()));
+    byValue.set(values[0]!, leaf);
+  } else if (values.length === 2) {
+    let byFirst = leaves2.get(name);
+    if (byFirst === undefined) leaves2.set(name, (byFirst = new Map()));
+    let bySecond = byFirst.get(values[0]!);
+    if (bySecond === undefined) byFirst.set(values[0]!, (bySecond = new Map()));
+    bySecond.set(values[1]!, leaf);
+  }
 }
 
 class Parser {
-  private i = 0;
-  private readonly tokens: readonly Token[];
+  private readonly sc: Scanner;
+  private readonly shareLeaves: boolean;
 
-  constructor(tokens: readonly Token[]) {
-    this.tokens = tokens;
+  constructor(sc: Scanner, shareLeaves: boolean) {
+    this.sc = sc;
+    this.shareLeaves = shareLeaves;
   }
 
-  // A method, not a getter: TypeScript would otherwise narrow `this.tok.kind` across next().
-  private get tok(): Token {
-    return this.current();
+  /** A method, so that TypeScript does not keep a narrowed kind across sc.next(). */
+  private kind(): TokenKind {
+    return this.sc.kind;
   }
 
-  private current(): Token {
-    return this.tokens[this.i]!;
+  private describe(): string {
+    const { kind, value } = this.sc;
+    if (kind === "eof") return "end of rule";
+    if (kind === "newline") return "newline";
+    if (kind === "string") return `string ${JSON.stringify(value)}`;
+    if (kind === "invalid" && (value === "&" || value === "|")) return `"${value}" (did you mean "${value}${value}"?)`;
+    return JSON.stringify(value);
   }
 
-  private next(): Token {
-    return this.tokens[this.i++]!;
+  private fail(message: string): never {
+    const hint = this.kind() === "newline" ? NEWLINE_HINT : "";
+    throw new RuleFailure(this.sc.pos, message.replace("%FOUND%", this.describe()) + hint);
   }
 
-  private fail(t: Token, message: string): never {
-    throw new ParseError(t.pos, message);
-  }
-
-  private expect(kind: TokenKind, what = `"${kind}"`): Token {
-    if (this.tok.kind !== kind) this.fail(this.tok, `expected ${what} %AT%, found ${describe(this.tok)}${this.newlineHint()}`);
-    return this.next();
-  }
-
-  private newlineHint(): string {
-    return this.tok.kind === "newline"
-      ? '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead'
-      : "";
-  }
-
-  parseRule(): RuleNode {
-    if (this.tok.kind === "eof") this.fail(this.tok, "empty rule %AT%; expected a matcher such as Host(`example.com`)");
-    const node = this.parseOr();
-    if (this.tok.kind === "newline" && this.tokens[this.i + 1]?.kind === "eof") this.next();
-    if (this.current().kind !== "eof") {
-      this.fail(this.tok, `unexpected ${describe(this.tok)} %AT%; expected "&&", "||" or end of rule${this.newlineHint()}`);
+  rule(): Node {
+    if (this.kind() === "eof") this.fail("empty rule %AT%; expected a matcher such as Host(`example.com`)");
+    const node = this.or();
+    if (this.kind() === "newline") {
+      // Go accepts the newline that ends the rule, nothing after it.
+      const at = this.sc.pos;
+      this.sc.next();
+      if (this.kind() !== "eof") throw new RuleFailure(at, `unexpected newline %AT%; expected "&&", "||" or end of rule${NEWLINE_HINT}`);
     }
+    if (this.kind() !== "eof") this.fail('unexpected %FOUND% %AT%; expected "&&", "||" or end of rule');
     return node;
   }
 
-  private parseOr(): RuleNode {
-    let left = this.parseAnd();
-    while (this.tok.kind === "||") {
-      this.next();
-      const right = this.parseAnd();
-      left = { kind: "or", left, right, pos: left.pos, end: right.end };
+  private or(): Node {
+    let left = this.and();
+    while (this.kind() === "||") {
+      this.sc.next();
+      left = binary(OR, left, this.and());
     }
     return left;
   }
 
-  private parseAnd(): RuleNode {
-    let left = this.parseUnary();
-    while (this.tok.kind === "&&") {
-      this.next();
-      const right = this.parseUnary();
-      left = { kind: "and", left, right, pos: left.pos, end: right.end };
+  private and(): Node {
+    let left = this.unary();
+    while (this.kind() === "&&") {
+      this.sc.next();
+      left = binary(AND, left, this.unary());
     }
     return left;
   }
 
-  private parseUnary(): RuleNode {
-    const t = this.tok;
-    if (t.kind === "!") {
-      this.next();
-      const operand = this.parseUnary();
-      return { kind: "not", operand, pos: t.pos, end: operand.end };
+  private unary(): Node {
+    const pos = this.sc.pos;
+    if (this.kind() === "!") {
+      this.sc.next();
+      const operand = this.unary();
+      const n = new Node(NOT, pos, operand.end);
+      n.a = operand;
+      return n;
     }
-    if (t.kind === "(") {
-      this.next();
-      const inner = this.parseOr();
-      const close = this.expect(")");
-      return { ...inner, pos: t.pos, end: close.end, grouped: true };
-    }
-    if (t.kind === "ident") return this.parseCall();
-    return this.fail(t, `unexpected ${describe(t)} %AT%; expected a matcher such as Host(\`example.com\`), "!" or "("${this.newlineHint()}`);
-  }
-
-  private parseCall(): CallNode {
-    const ident = this.next();
-    const name = resolveName(ident);
-    this.expect("(", `"(" after ${ident.value}`);
-    const args: Arg[] = [];
-    while (this.tok.kind !== ")") {
-      const t = this.tok;
-      if (t.kind !== "string") {
-        this.fail(t, `expected a quoted argument %AT%, found ${describe(t)}; quote values with backticks, e.g. ${name}(\`…\`)`);
+    if (this.kind() === "(") {
+      this.sc.next();
+      const inner = this.or();
+      if (this.kind() !== ")") this.fail('expected ")" %AT%, found %FOUND%');
+      if (!this.shareLeaves) {
+        inner.pos = pos;
+        inner.end = this.sc.end;
+        inner.grouped = true;
       }
-      this.next();
-      args.push({ value: t.value, pos: t.pos, end: t.end });
-      if (this.current().kind !== ")") this.expect(",", '"," or ")"');
+      this.sc.next();
+      return inner;
     }
-    const close = this.next();
-    return { kind: "call", name, args, pos: ident.pos, end: close.end };
+    if (this.kind() === "ident") return this.call();
+    return this.fail('unexpected %FOUND% %AT%; expected a matcher such as Host(`example.com`), "!" or "("');
   }
+
+  private call(): Node {
+    const { pos, value: written } = this.sc;
+    const name = resolveName(written, pos);
+    this.sc.next();
+    if (this.kind() !== "(") this.fail(`expected "(" after ${written} %AT%, found %FOUND%`);
+    this.sc.next();
+    let n = 0;
+    while (this.kind() !== ")") {
+      if (this.kind() !== "string") {
+        this.fail(`expected a quoted argument %AT%, found %FOUND%; quote values with backticks, e.g. ${name}(\`…\`)`);
+      }
+      ARGS[n] = this.sc.value;
+      ARG_POSITIONS[n++] = this.sc.pos;
+      this.sc.next();
+      if (this.kind() === ",") this.sc.next();
+      else if (this.kind() !== ")") this.fail('expected "," or ")" %AT%, found %FOUND%');
+    }
+    const end = this.sc.end;
+    this.sc.next();
+    const cached = this.shareLeaves && n > 0 ? cachedLeaf(name, n) : undefined;
+    if (cached !== undefined) return cached;
+    const values = ARGS.slice(0, n);
+    const leaf = buildLeaf(name, values, ARG_POSITIONS.slice(0, n), pos, end);
+    if (this.shareLeaves && n > 0) cacheLeaf(name, values, leaf);
+    return leaf;
+  }
+
 }
 
-function resolveName(ident: Token): MatcherName {
-  const name = SPELLINGS.get(ident.value);
+function binary(op: number, a: Node, b: Node): Node {
+  const n = new Node(op, a.pos, b.end);
+  n.a = a;
+  n.b = b;
+  return n;
+}
+
+function resolveName(written: string, pos: number): MatcherName {
+  const name = SPELLINGS.get(written);
   if (name) return name;
-  const sameLetters = MATCHER_NAMES.find((n) => n.toLowerCase() === ident.value.toLowerCase());
+  const sameLetters = MATCHER_NAMES.find((n) => n.toLowerCase() === written.toLowerCase());
   if (sameLetters) {
-    const lower = sameLetters.toLowerCase();
-    const forms = [sameLetters, lower, sameLetters.toUpperCase(), lower[0]!.toUpperCase() + lower.slice(1)];
-    throw new ParseError(ident.pos, `matcher "${ident.value}" %AT% is spelled in a case Traefik does not accept; write ${forms.join(", ")}`);
+    throw new RuleFailure(pos, `matcher "${written}" %AT% is spelled in a case Traefik does not accept; write ${spellings(sameLetters).join(", ")}`);
   }
-  const guess = MATCHER_NAMES.find((n) => editDistance(n.toLowerCase(), ident.value.toLowerCase()) <= 2);
+  const guess = MATCHER_NAMES.find((n) => editDistance(n.toLowerCase(), written.toLowerCase()) <= 2);
   const hint = guess ? ` (did you mean ${guess}?)` : "";
-  throw new ParseError(ident.pos, `unknown matcher "${ident.value}" %AT%${hint}; expected one of ${MATCHER_NAMES.join(", ")}`);
+  throw new RuleFailure(pos, `unknown matcher "${written}" %AT%${hint}; expected one of ${MATCHER_NAMES.join(", ")}`);
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,8 +1,9 @@
 // Go regexp (RE2 syntax, as Traefik's HostRegexp/PathRegexp/HeaderRegexp/QueryRegexp compile it)
-// to a JS RegExp with the same meaning. Only "does it match anywhere" matters to rules, so
-// greediness is dropped and every group is non-capturing. Go's line anchors, `.` and `\s` differ
-// from JS's, so they are written out explicitly instead of relying on JS flags; case-insensitive
-// parts use the `i` flag for the whole pattern, or `(?i:…)` modifier groups when mixed.
+// to a JS RegExp with the same meaning, always with the u flag (Go matches code points). Only
+// "does it match anywhere" matters to rules, so greediness and captures are irrelevant. The full
+// translation parses Go's syntax and writes Go's line anchors, `.` and `\s` out explicitly
+// instead of relying on JS flags; case-insensitive parts use the `i` flag for the whole pattern,
+// or `(?i:…)` modifier groups when mixed. Common simple patterns take a shortcut (further down).
 
 import type { Result } from "./types.ts";
 import { complement, foldAscii, type ClassItem, type Range } from "./regexp-classes.ts";
@@ -34,6 +35,19 @@ export function compileGoRegexp(pattern: string): Result<GoRegexp, string> {
 }
 
 function translate(pattern: string): Result<GoRegexp, string> {
+  const fast = simpleTranslation(pattern);
+  if (fast !== null) {
+    try {
+      const re = new RegExp(fast.source, fast.fold ? "iu" : "u");
+      return { ok: true, value: { re, literalPrefix: fast.prefix, lowerSuffixes: fast.suffixes } };
+    } catch {
+      // Not valid JS (e.g. `^*`, which Go accepts): the full translation knows what Go makes of it.
+    }
+  }
+  return fullTranslation(pattern);
+}
+
+export function fullTranslation(pattern: string): Result<GoRegexp, string> {
   let ast: ReNode;
   try {
     ast = parseGoRegexp(pattern);
@@ -149,7 +163,9 @@ const hasCase = (cp: number): boolean => {
   return ch.toLowerCase() !== ch.toUpperCase() || cp === 0x130 || cp === 0x131;
 };
 
-const isAlnum = (cp: number): boolean => (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+function isAlnum(cp: number): boolean {
+  return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+}
 
 function classChar(cp: number): string {
   return isAlnum(cp) ? String.fromCharCode(cp) : `\\u{${cp.toString(16)}}`;
@@ -220,4 +236,161 @@ function lowerSuffixes(ast: ReNode): string[] | null {
     out.push(suffix);
   }
   return out;
+}
+
+// --- The common case without a syntax tree ---------------------------------------------------------
+//
+// Most patterns in configs are ASCII literals, escaped punctuation, simple classes, groups and
+// quantifiers, an optional leading (?i). For those, Go and JS (with the u flag) read the same text
+// the same way, except `.` (rewritten) and escaped punctuation JS's u flag refuses (unescaped).
+// Anything else (braces, POSIX classes, \s, \b under (?i), flags mid-pattern, named groups, a
+// quantifier with nothing to repeat…) goes to the full translation, which also produces Go's errors.
+// Thousands of rules compile at config load, so this is one pass over char codes.
+
+interface Simple {
+  readonly source: string;
+  readonly fold: boolean;
+  readonly prefix: string | null;
+  readonly suffixes: string[] | null;
+}
+
+const PLAIN = 0; // a literal in both Go and JS
+const SPECIAL = 1; // . ^ $ * + ? ( ) |
+const UNSUPPORTED = 2; // [ ] { } \ and non-ASCII: handled apart, or by the full translation
+const KIND = new Uint8Array(128);
+for (const c of ".^$*+?()|") KIND[c.charCodeAt(0)] = SPECIAL;
+for (const c of "[]{}\\") KIND[c.charCodeAt(0)] = UNSUPPORTED;
+
+const SYNTAX_ESCAPES = new Set("\\.^$*+?()[]{}|/");
+const PERL = new Set("dDwW");
+
+export function simpleTranslation(p: string): Simple | null {
+  const fold = p.startsWith("(?i)");
+  const start = fold ? 4 : 0;
+  let out = "";
+  let copied = start;
+  let depth = 0;
+  let alternation = false;
+  let repeatable = false; // whether a quantifier here has something to repeat
+  for (let i = start; i < p.length; ) {
+    const c = p.charCodeAt(i);
+    if (c >= 0x80) return null;
+    if (KIND[c] === PLAIN) {
+      repeatable = true;
+      i++;
+      continue;
+    }
+    const ch = p[i]!;
+    if (ch === "*" || ch === "+" || ch === "?") {
+      if (!repeatable) return null;
+      repeatable = false;
+      i += p[i + 1] === "?" ? 2 : 1;
+    } else if (ch === "(") {
+      if (p[i + 1] === "?" && !p.startsWith("(?:", i)) return null;
+      depth++;
+      repeatable = false;
+      i += p[i + 1] === "?" ? 3 : 1;
+    } else if (ch === ")" || ch === "|") {
+      if (ch === "|") alternation = true;
+      else if (--depth < 0) return null;
+      repeatable = ch === ")";
+      i++;
+    } else if (ch === "^" || ch === "$") {
+      repeatable = false;
+      i++;
+    } else if (ch === ".") {
+      out += p.slice(copied, i) + "[^\\n]";
+      copied = ++i;
+      repeatable = true;
+    } else if (ch === "[") {
+      i = simpleClassEnd(p, i);
+      if (i < 0) return null;
+      repeatable = true;
+    } else if (ch === "\\") {
+      const kind = simpleEscape(p[i + 1], fold);
+      if (kind === null) return null;
+      if (kind === "unescape") {
+        out += p.slice(copied, i);
+        copied = i + 1;
+      }
+      repeatable = kind !== "assertion";
+      i += 2;
+    } else {
+      return null;
+    }
+  }
+  if (depth !== 0) return null;
+  const source = out + p.slice(copied);
+  if (alternation) return { source, fold, prefix: null, suffixes: null };
+  const suffix = literalEnd(p, start, fold);
+  return { source, fold, prefix: literalStart(p, start, fold), suffixes: suffix === null ? null : [suffix] };
+}
+
+/**
+ * `\x` in a simple pattern: kept as is, an assertion kept as is, punctuation to unescape (a
+ * literal in Go, which JS's u flag wants bare), or null when it needs the full translation.
+ */
+function simpleEscape(e: string | undefined, fold: boolean): "keep" | "assertion" | "unescape" | null {
+  if (e === undefined || e.charCodeAt(0) >= 0x80) return null;
+  if (SYNTAX_ESCAPES.has(e) || PERL.has(e)) return "keep";
+  // Go's \b is ASCII-only; so is JS's, except under the i flag.
+  if (e === "b" || e === "B") return fold ? null : "assertion";
+  return !isAlnum(e.charCodeAt(0)) && e.charCodeAt(0) > 0x20 ? "unescape" : null;
+}
+
+/** The end of a class made of alphanumerics, ranges of them, `_.-` and safe escapes; else -1. */
+function simpleClassEnd(p: string, start: number): number {
+  let i = start + 1;
+  if (p[i] === "^") i++;
+  if (p[i] === "]") return -1;
+  for (; i < p.length && p[i] !== "]"; i++) {
+    const c = p[i]!;
+    if (c === "\\") {
+      const e = p[++i];
+      if (e === undefined || !(PERL.has(e) || e === "-" || SYNTAX_ESCAPES.has(e))) return -1;
+    } else if (c === "-") {
+      const prev = p[i - 1]!;
+      const next = p[i + 1]!;
+      const edge = prev === "[" || prev === "^" || next === "]";
+      if (!edge && !(isAlnum(prev.charCodeAt(0)) && isAlnum(next.charCodeAt(0)) && prev <= next && p[i - 2] !== "\\")) return -1;
+    } else if (!isAlnum(c.charCodeAt(0)) && c !== "_" && c !== ".") {
+      return -1;
+    }
+  }
+  return i < p.length ? i + 1 : -1;
+}
+
+const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
+/** Literal text right after a leading `^` (case-sensitive: stops at a letter under (?i)). */
+function literalStart(p: string, start: number, fold: boolean): string | null {
+  if (p[start] !== "^") return null;
+  let end = start + 1;
+  while (end < p.length && KIND[p.charCodeAt(end)] === PLAIN && !(fold && isLetter(p.charCodeAt(end)))) end++;
+  // A quantifier may make the last character optional.
+  if (end < p.length && "*?{".includes(p[end]!) && end > start + 1) end--;
+  return end > start + 1 ? p.slice(start + 1, end) : null;
+}
+
+/** Whether the character at i is escaped: preceded by an odd number of backslashes. */
+function escapedAt(p: string, i: number, start: number): boolean {
+  let n = 0;
+  for (let k = i - 1; k >= start && p[k] === "\\"; k--) n++;
+  return n % 2 === 1;
+}
+
+/** Literal text right before a final `$`, escaped punctuation included, lower-cased. */
+function literalEnd(p: string, start: number, fold: boolean): string | null {
+  if (p.at(-1) !== "$" || escapedAt(p, p.length - 1, start)) return null;
+  let suffix = "";
+  for (let i = p.length - 2; i >= start; ) {
+    const c = p.charCodeAt(i);
+    const escaped = escapedAt(p, i, start);
+    // A literal: a plain character as is, or escaped syntax (`\.`); not `\d` and the like.
+    if (escaped ? !SYNTAX_ESCAPES.has(p[i]!) || KIND[c] === PLAIN : KIND[c] !== PLAIN) break;
+    if (!fold && c >= 0x41 && c <= 0x5a) break;
+    suffix = p[i]!.toLowerCase() + suffix;
+    i -= escaped ? 2 : 1;
+  }
+  return suffix === "" ? null : suffix;
 }

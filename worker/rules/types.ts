@@ -39,12 +39,26 @@ export interface CompiledRule {
    */
   readonly hosts: readonly string[] | null;
   /**
+   * What the muxer indexes on, when present: like `hosts`, but also covering wildcard hosts
+   * (Host(`*.example.com`), HostRegexp(`…\.example\.com$`)). Absent: derived from `hosts`.
+   */
+  readonly hostIndex?: HostIndex | null;
+  /**
    * Literal prefixes of which the routing path must start with one for the rule to match (from
    * Path, PathPrefix, and PathRegexp(`^/literal…`)), or null/absent when the path is not pinned.
    */
   readonly pathPrefixes?: readonly string[] | null;
   /** For users debugging rules: each leaf matcher with its result against this request. */
   explain(view: RequestView): RuleTrace;
+}
+
+/**
+ * A host constraint for indexing: the request host (trailing dots ignored) is one of `exact`, or
+ * ends with one of `suffixes` (each starting with "."). Rules can only match such hosts.
+ */
+export interface HostIndex {
+  readonly exact: readonly string[];
+  readonly suffixes: readonly string[];
 }
 
 export interface RuleTrace {
@@ -60,9 +74,18 @@ export interface RuleTrace {
 export interface Route<H> {
   readonly name: string;
   readonly rule: CompiledRule;
-  /** Effective priority: explicit, or Traefik's default (length of the rule string). */
+  /** Effective priority: explicit, or Traefik's default (defaultPriority: the rule's length, adjusted). */
   readonly priority: number;
   readonly handler: H;
+}
+
+/** Options of buildMuxer. */
+export interface MuxerOptions {
+  /**
+   * Traefik's providers.precedence: provider names, most preferred first. Breaks ties between
+   * routes of equal priority; a route's provider is the part of its name after the last "@".
+   */
+  readonly providersPrecedence?: readonly string[];
 }
 
 /** Routes indexed for matching; immutable once built. */

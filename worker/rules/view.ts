@@ -16,50 +16,74 @@ export interface RequestDescription {
   remoteAddr?: string;
 }
 
-type HeaderLines = (lowerName: string) => readonly string[];
+/** Header lines by lower-case name, for views built from a description. */
+type LinesByName = ReadonlyMap<string, readonly string[]>;
 
+/**
+ * Everything but the host is computed on first use: a muxer reads the host and usually the path,
+ * a rule may read the method, a header or the query; the client IP is parsed only for ClientIP.
+ */
 class View implements RequestView {
-  readonly method: string;
   readonly host: string;
-  readonly clientIP: string | null;
-  readonly #escapedPath: string;
-  readonly #search: string;
-  readonly #lines: HeaderLines;
+  readonly #url: URL;
+  /** Where headers come from: the Workers Request, or a description's lines by lower-case name. */
+  readonly #source: Request | LinesByName;
+  readonly #remote: string | null | undefined;
+  #method: string | undefined;
+  #clientIP: string | null | undefined;
   #path: string | undefined;
   #query: ReadonlyMap<string, readonly string[]> | undefined;
-  readonly #headers = new Map<string, readonly string[]>();
+  // Rules of one router usually ask for one header: a one-entry cache, then a map.
+  #headerName: string | undefined;
+  #headerLines: readonly string[] = [];
+  #headers: Map<string, readonly string[]> | undefined;
 
-  constructor(method: string, host: string, url: URL, lines: HeaderLines, clientIP: string | null) {
-    this.method = method;
+  constructor(host: string, url: URL, source: Request | LinesByName, method: string | undefined, remote: string | null | undefined) {
     this.host = host;
-    this.clientIP = clientIP;
-    this.#escapedPath = url.pathname;
-    this.#search = url.search;
-    this.#lines = lines;
+    this.#url = url;
+    this.#source = source;
+    this.#method = method;
+    this.#remote = remote;
+  }
+
+  get method(): string {
+    return (this.#method ??= (this.#source as Request).method);
+  }
+
+  get clientIP(): string | null {
+    if (this.#clientIP === undefined) this.#clientIP = clientIPFromAddress(this.#remote);
+    return this.#clientIP;
   }
 
   get path(): string {
-    return (this.#path ??= routingPath(this.#escapedPath));
+    return (this.#path ??= routingPath(this.#url.pathname));
   }
 
   get query(): ReadonlyMap<string, readonly string[]> {
-    return (this.#query ??= parseQuery(this.#search));
+    return (this.#query ??= parseQuery(this.#url.search));
   }
 
   header(name: string): readonly string[] {
     const key = name.toLowerCase();
-    let lines = this.#headers.get(key);
-    if (lines === undefined) {
-      // Go's server moves Host out of the header map, so Header(`Host`, …) never matches in Traefik.
-      lines = key === "host" ? [] : this.#lines(key);
-      this.#headers.set(key, lines);
-    }
+    if (key === this.#headerName) return this.#headerLines;
+    if (this.#headerName !== undefined) (this.#headers ??= new Map()).set(this.#headerName, this.#headerLines);
+    const lines = this.#headers?.get(key) ?? this.#read(key);
+    this.#headerName = key;
+    this.#headerLines = lines;
     return lines;
+  }
+
+  #read(key: string): readonly string[] {
+    // Go's server moves Host out of the header map, so Header(`Host`, …) never matches in Traefik.
+    if (key === "host") return [];
+    const source = this.#source;
+    return source instanceof Map ? (source.get(key) ?? []) : foldedLines((source as Request).headers.get(key));
   }
 }
 
 /**
- * The view of a request inside the Worker. `clientIP` is what the caller trusts (CF-Connecting-IP).
+ * The view of a request inside the Worker. `clientIP` is what the caller trusts (CF-Connecting-IP);
+ * `url`, when given, is `req.url` already parsed.
  *
  * Headers: the Workers runtime folds repeated header lines into one comma-joined value, so the
  * lines Traefik would see are lost. We return the whole value and, when it contains commas, each
@@ -69,8 +93,10 @@ class View implements RequestView {
  */
 export function viewFromRequest(req: Request, clientIP: string | null, url?: URL): RequestView {
   const u = url ?? new URL(req.url);
-  const lines: HeaderLines = (name) => foldedLines(req.headers.get(name));
-  return new View(req.method, canonicalHost(u.host), u, lines, clientIPFromAddress(clientIP));
+  // URL.hostname is already lower case, without port; only IPv6 brackets remain to remove.
+  const hostname = u.hostname;
+  const host = hostname.charCodeAt(0) === 0x5b ? hostname.slice(1, -1) : hostname;
+  return new View(host, u, req, undefined, clientIP);
 }
 
 function foldedLines(value: string | null): readonly string[] {
@@ -83,7 +109,7 @@ function foldedLines(value: string | null): readonly string[] {
 const RELATIVE_BASE = "http://relative.invalid";
 
 export function viewFromDescription(d: RequestDescription): RequestView {
-  const headers = new Map<string, string[]>();
+  const headers = new Map<string, readonly string[]>();
   for (const [name, value] of Object.entries(d.headers ?? {})) {
     const key = name.toLowerCase();
     headers.set(key, [...(headers.get(key) ?? []), ...(Array.isArray(value) ? value : [value])]);
@@ -99,7 +125,7 @@ export function viewFromDescription(d: RequestDescription): RequestView {
   }
   const hostHeader = headers.get("host")?.[0];
   if (hostHeader !== undefined) host = canonicalHost(hostHeader);
-  return new View(d.method, host, url, (name) => headers.get(name) ?? [], clientIPFromAddress(d.remoteAddr));
+  return new View(host, url, headers, d.method, d.remoteAddr);
 }
 
 /** Traefik's requestdecorator: port and IPv6 brackets removed, then trimmed and lower-cased. */

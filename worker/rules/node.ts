@@ -1,0 +1,145 @@
+// A compiled rule is a tree of Nodes evaluated by one switch. One class for every kind of node
+// keeps property access monomorphic, and a rule costs a few small objects (a config may hold
+// tens of thousands) rather than a closure and its context per operator and matcher.
+
+import type { IPChecker } from "./ip.ts";
+import type { RequestView } from "./types.ts";
+
+export const AND = 0;
+export const OR = 1;
+export const NOT = 2;
+export const HOST = 3;
+export const HOST_REGEXP = 4;
+export const PATH = 5;
+export const PATH_PREFIX = 6;
+export const PATH_REGEXP = 7;
+export const METHOD = 8;
+export const HEADER = 9;
+export const HEADER_REGEXP = 10;
+export const QUERY = 11;
+export const QUERY_REGEXP = 12;
+export const CLIENT_IP = 13;
+
+export type Op = number;
+
+export class Node {
+  op: Op;
+  /** Offsets of the node's text in the rule (parentheses included when grouped). */
+  pos: number;
+  end: number;
+  grouped = false;
+  /** Operands of AND / OR (a, b) and NOT (a). */
+  a: Node | null = null;
+  b: Node | null = null;
+  /** Matcher arguments: host expression, path, method, header or query key (s) and value (t). */
+  s = "";
+  t = "";
+  re: RegExp | null = null;
+  ip: IPChecker | null = null;
+  /** HostRegexp: whether the pattern matches "" (Traefik quirk), known after first use. */
+  empty: boolean | null = null;
+
+  constructor(op: Op, pos: number, end: number) {
+    this.op = op;
+    this.pos = pos;
+    this.end = end;
+  }
+}
+
+export function evaluate(n: Node, v: RequestView): boolean {
+  switch (n.op) {
+    case AND:
+      return evaluate(n.a!, v) && evaluate(n.b!, v);
+    case OR:
+      return evaluate(n.a!, v) || evaluate(n.b!, v);
+    case NOT:
+      return !evaluate(n.a!, v);
+    case HOST:
+      return v.host === n.s ? v.host !== "" : hostMatches(v.host, n.s);
+    case HOST_REGEXP:
+      // Traefik also tests the CNAME-flattened host, "" without CNAME flattening: a pattern that
+      // matches the empty string matches every request. Learnt on first use, as testing compiles
+      // the pattern, which a config with thousands of them should not pay upfront.
+      return (n.empty ??= n.re!.test("")) || n.re!.test(v.host);
+    case PATH:
+      return v.path === n.s;
+    case PATH_PREFIX:
+      return v.path.startsWith(n.s);
+    case PATH_REGEXP:
+      return n.re!.test(v.path);
+    case METHOD:
+      return v.method === n.s;
+    case HEADER:
+      return v.header(n.s).includes(n.t);
+    case HEADER_REGEXP:
+      return anyMatches(v.header(n.s), n.re!);
+    case QUERY:
+      return v.query.get(n.s)?.includes(n.t) ?? false;
+    case QUERY_REGEXP:
+      return anyMatches(v.query.get(n.s), n.re!);
+    case CLIENT_IP:
+      return n.ip!.contains(v.clientIP);
+    default:
+      return false;
+  }
+}
+
+function anyMatches(values: readonly string[] | undefined, re: RegExp): boolean {
+  if (values === undefined) return false;
+  for (const x of values) if (re.test(x)) return true;
+  return false;
+}
+
+/** Traefik's Host matcher: the expression or the request host may end with one extra dot. */
+function hostMatches(reqHost: string, expr: string): boolean {
+  if (reqHost === "") return false;
+  if (domainMatch(reqHost, expr)) return true;
+  if (expr.endsWith(".") && domainMatch(reqHost, expr.slice(0, -1))) return true;
+  return reqHost.endsWith(".") && domainMatch(reqHost.slice(0, -1), expr);
+}
+
+/**
+ * Traefik's DomainMatchHostExpression: `*` matches any host, `*.example.com` exactly one label
+ * under example.com, `**.example.com` one or more labels; neither wildcard matches the apex.
+ */
+function domainMatch(domain: string, expr: string): boolean {
+  if (expr === "*") return true;
+  if (expr.startsWith("**.")) {
+    const suffix = expr.slice(2);
+    return domain.length > suffix.length && domain.endsWith(suffix);
+  }
+  if (expr.startsWith("*")) {
+    const dot = domain.indexOf(".");
+    return expr === (dot < 0 ? "*" : "*" + domain.slice(dot));
+  }
+  return domain === expr;
+}
+
+const quote = (s: string): string => JSON.stringify(s);
+
+/** What a matcher looked at in this request, for explain(). */
+export function subject(n: Node, v: RequestView): string {
+  switch (n.op) {
+    case HOST:
+    case HOST_REGEXP:
+      return `host ${quote(v.host)}`;
+    case PATH:
+    case PATH_PREFIX:
+    case PATH_REGEXP:
+      return `path ${quote(v.path)}`;
+    case METHOD:
+      return `method ${quote(v.method)}`;
+    case HEADER:
+    case HEADER_REGEXP: {
+      const lines = v.header(n.s);
+      return lines.length ? `header ${n.s}: ${lines.map(quote).join(", ")}` : `no ${n.s} header`;
+    }
+    case QUERY:
+    case QUERY_REGEXP: {
+      const values = v.query.get(n.s);
+      return values ? `query ${n.s}: ${values.map(quote).join(", ")}` : `no ${n.s} in query`;
+    }
+    default:
+      return v.clientIP === null ? "unknown client IP" : `client IP ${v.clientIP}`;
+  }
+}
