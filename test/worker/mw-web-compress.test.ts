@@ -3,20 +3,12 @@
 // runtime's own Content-Encoding handling, which a deployed Worker adds, is not in the way).
 import { describe, expect, inject, it } from "vitest";
 import { runtimeFormats } from "../../worker/middlewares/compress/formats.ts";
-import { lb, send, snapshotOf, type Echo } from "./helpers/serve.ts";
+import { behind, type Echo, send } from "./helpers/serve.ts";
 
 const upstream = inject("whoamiUrl");
 const PAD = { "x-pad": "a".repeat(3000) }; // makes whoami's echo several kilobytes
 
-function snapshot(middlewares: Record<string, unknown>) {
-  return snapshotOf({
-    http: {
-      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: Object.keys(middlewares) } },
-      services: { s: lb(upstream) },
-      middlewares,
-    },
-  });
-}
+const snapshot = (middlewares: Record<string, unknown>) => behind(upstream, middlewares);
 
 const compress = (options: Record<string, unknown> = {}) => snapshot({ c: { compress: options } });
 

@@ -1,20 +1,12 @@
 // contentType: a response without Content-Type gets the sniffed one (Go's DetectContentType);
 // without the middleware it keeps none, as Traefik v3 disables Go's detection by default.
 import { describe, expect, inject, it } from "vitest";
-import { lb, send, snapshotOf } from "./helpers/serve.ts";
+import { behind, send } from "./helpers/serve.ts";
 
 const upstream = inject("whoamiUrl");
 const NO_TYPE = { headers: { customResponseHeaders: { "Content-Type": "" } } };
 
-function snapshot(middlewares: Record<string, unknown>) {
-  return snapshotOf({
-    http: {
-      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: Object.keys(middlewares) } },
-      services: { s: lb(upstream) },
-      middlewares,
-    },
-  });
-}
+const snapshot = (middlewares: Record<string, unknown>) => behind(upstream, middlewares);
 
 describe("contentType", () => {
   it("detects the type of a response that has none", async () => {

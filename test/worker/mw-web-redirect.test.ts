@@ -1,18 +1,10 @@
 // redirectScheme and redirectRegex: Traefik's redirect tables, through the router.
 import { describe, expect, inject, it } from "vitest";
-import { lb, send, snapshotOf, type Echo } from "./helpers/serve.ts";
+import { behind, type Echo, send } from "./helpers/serve.ts";
 
 const upstream = inject("whoamiUrl");
 
-function snapshot(middlewares: Record<string, unknown>) {
-  return snapshotOf({
-    http: {
-      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: Object.keys(middlewares) } },
-      services: { s: lb(upstream) },
-      middlewares,
-    },
-  });
-}
+const snapshot = (middlewares: Record<string, unknown>) => behind(upstream, middlewares);
 
 // X-Forwarded-Proto only counts from a trusted client, as at Traefik's entry point.
 const TRUSTED = { clientIP: "203.0.113.7", trusted: "203.0.113.0/24" };

@@ -8,7 +8,8 @@ import { discard } from "../http/body.ts";
 import { queryEscape } from "./gopath.ts";
 import { goURL } from "./gourl.ts";
 import { requestURI } from "./pathstate.ts";
-import { goError, nullBodyStatus, statusText } from "./respond.ts";
+import { goError, nullBodyStatus } from "./respond.ts";
+import { statusText } from "./statustext.ts";
 
 type Range = readonly [number, number];
 

@@ -4,7 +4,8 @@
 import type { Middleware } from "./types.ts";
 import { goURL } from "./gourl.ts";
 import { replaceAll, type Template } from "./goreplace.ts";
-import { bare, statusText } from "./respond.ts";
+import { bare } from "./respond.ts";
+import { statusText } from "./statustext.ts";
 
 export interface Redirect {
   /** Global (see globalRegex). */

@@ -30,6 +30,17 @@ export async function send(snapshot: Snapshot, url: string, init: SendOptions = 
   return serve(stripUntrusted(request, trusted), snapshot, rc);
 }
 
+/** One catch-all router to `upstream` through `middlewares`, applied in their listed order. */
+export function behind(upstream: string, middlewares: Record<string, unknown>) {
+  return snapshotOf({
+    http: {
+      routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: Object.keys(middlewares) } },
+      services: { s: lb(upstream) },
+      middlewares,
+    },
+  });
+}
+
 export function lb(...urls: string[]) {
   return { loadBalancer: { servers: urls.map((url) => ({ url })) } };
 }
