@@ -1,6 +1,6 @@
 // The Worker entry: admin paths go to the admin API; everything else takes the current snapshot
 // (a cold isolate waits for its first config), lets the watcher poll in the background, and routes.
-import { admin, adminBase, isAdminPath } from "./admin/index.ts";
+import { admin, isAdminPath } from "./admin/index.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import type { Env } from "./env.ts";
 import { serviceUnavailable } from "./http/status.ts";
@@ -17,7 +17,7 @@ export default {
     const runtime = runtimeFor(env);
     const url = new URL(request.url);
     const snapshot = await currentSnapshot(runtime, ctx);
-    if (isAdminPath(url.pathname, adminBase(env))) return admin(request, env, runtime);
+    if (isAdminPath(url.pathname, runtime.adminBase)) return admin(request, env, runtime);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
     const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };

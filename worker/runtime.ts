@@ -11,6 +11,7 @@ import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
+import { adminBase } from "./admin/index.ts";
 import type { Env } from "./env.ts";
 import type { ServeOptions } from "./router.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
@@ -27,6 +28,8 @@ export interface Runtime {
   readonly watcher: Watcher;
   readonly forwarded: ForwardedPolicy;
   readonly serveOptions: ServeOptions;
+  /** ADMIN_BASE_PATH, normalised once. */
+  readonly adminBase: string;
   status(): IsolateStatus;
 }
 
@@ -51,7 +54,8 @@ export function createRuntime(env: Env): Runtime {
     return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
-  return { switcher, watcher, forwarded, serveOptions: { versionHeader: env.VERSION_HEADER === "true" }, status };
+  const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
+  return { switcher, watcher, forwarded, serveOptions, adminBase: adminBase(env), status };
 }
 
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
