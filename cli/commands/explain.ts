@@ -51,11 +51,10 @@ function explainOne(muxer: Muxer<RouterInfo>, byPriority: Route<RouterInfo>[], v
   return { router: null, tried };
 }
 
-/** The smallest sub-expressions that made a trace false, for a user to see what to fix. */
+/** The smallest sub-expressions that made a trace false, for a user to see what to fix: inside an
+ *  `&&` each false operand; an `||` or `!` that is false is shown whole. */
 export function failedParts(trace: RuleTrace): string[] {
   if (trace.result) return [];
-  const children = trace.children ?? [];
-  const isAnd = children.length > 1 && children.every((c) => trace.expr.includes("&&"));
-  if (!isAnd) return [trace.expr];
-  return children.filter((c) => !c.result).flatMap(failedParts);
+  if (trace.op !== "and") return [trace.expr];
+  return (trace.children ?? []).filter((c) => !c.result).flatMap(failedParts);
 }

@@ -119,3 +119,16 @@ describe("the installed bin", () => {
     expect(r.stdout).toContain("valid (3 routers");
   });
 });
+
+describe("explain's failed sub-expressions", () => {
+  it("names each false operand of && and a false || whole, even when it contains &&", async () => {
+    const { failedParts } = await import("../../cli/commands/explain.ts");
+    const { compileRule, viewFromDescription } = await import("../../worker/rules/index.ts");
+    const rule = compileRule("Host(`a.com`) && (PathPrefix(`/x`) && Method(`POST`) || Path(`/y`))");
+    if (!rule.ok) throw new Error(rule.error.message);
+    const view = viewFromDescription({ method: "GET", url: "https://b.com/z" });
+    expect(failedParts(rule.value.explain(view))).toEqual(["Host(`a.com`)", "(PathPrefix(`/x`) && Method(`POST`) || Path(`/y`))"]);
+    const onlyMethod = viewFromDescription({ method: "GET", url: "https://a.com/x" });
+    expect(failedParts(rule.value.explain(onlyMethod))).toEqual(["(PathPrefix(`/x`) && Method(`POST`) || Path(`/y`))"]);
+  });
+});

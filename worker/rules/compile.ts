@@ -55,12 +55,12 @@ function trace(n: Node, src: string, view: RequestView): RuleTrace {
   const expr = src.slice(n.pos, n.end);
   if (n.op === NOT) {
     const child = trace(n.a!, src, view);
-    return { expr, result: !child.result, children: [child] };
+    return { expr, op: "not", result: !child.result, children: [child] };
   }
   if (n.op !== AND && n.op !== OR) return { expr, result: evaluate(n, view), detail: subject(n, view) };
   const children = operands(n, n.op).map((x) => trace(x, src, view));
   const result = n.op === AND ? children.every((c) => c.result) : children.some((c) => c.result);
-  return { expr, result, children };
+  return { expr, op: n.op === AND ? "and" : "or", result, children };
 }
 
 /** `a && b && c` reads as one operator with three operands (unless written in parentheses). */

@@ -64,6 +64,8 @@ export interface HostIndex {
 export interface RuleTrace {
   /** The sub-expression as written in the rule. */
   readonly expr: string;
+  /** The operator joining `children`; absent on a leaf matcher. */
+  readonly op?: "and" | "or" | "not";
   readonly result: boolean;
   /** Leaves: what the matcher looked at, e.g. `host "example.org"`. */
   readonly detail?: string;
