@@ -359,15 +359,17 @@ describe("explain", () => {
     const trace = r.explain(get("http://a.com/web"));
     expect(trace).toEqual({
       expr: "Host(`a.com`) && (PathPrefix(`/api`) || !Method(`GET`))",
+      op: "and",
       result: false,
       children: [
         { expr: "Host(`a.com`)", result: true, detail: 'host "a.com"' },
         {
           expr: "(PathPrefix(`/api`) || !Method(`GET`))",
+          op: "or",
           result: false,
           children: [
             { expr: "PathPrefix(`/api`)", result: false, detail: 'path "/web"' },
-            { expr: "!Method(`GET`)", result: false, children: [{ expr: "Method(`GET`)", result: true, detail: 'method "GET"' }] },
+            { expr: "!Method(`GET`)", op: "not", result: false, children: [{ expr: "Method(`GET`)", result: true, detail: 'method "GET"' }] },
           ],
         },
       ],
