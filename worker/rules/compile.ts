@@ -6,7 +6,6 @@
 import { RuleFailure } from "./lexer.ts";
 import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
 import { parseRule } from "./parser.ts";
-import { compileGoRegexp } from "./regexp.ts";
 import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
 
 export function compileRule(rule: string): Result<CompiledRule, RuleError> {
@@ -100,8 +99,7 @@ function leafHostIndex(n: Node): HostIndex | null {
     return key === null ? null : { exact: [], suffixes: [key] };
   }
   if (n.op !== HOST_REGEXP) return null;
-  const r = compileGoRegexp(n.s);
-  const keys = r.ok ? r.value.lowerSuffixes?.map(suffixKey) : undefined;
+  const keys = n.rx!.lowerSuffixes?.map(suffixKey);
   return keys && keys.every((k) => k !== null) ? { exact: [], suffixes: keys as string[] } : null;
 }
 
@@ -129,8 +127,8 @@ function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
 function leafPrefixes(n: Node): readonly string[] | null {
   if (n.op === PATH || n.op === PATH_PREFIX) return [n.s];
   if (n.op !== PATH_REGEXP) return null;
-  const r = compileGoRegexp(n.s);
-  return r.ok && r.value.literalPrefix !== null ? [r.value.literalPrefix] : null;
+  const prefix = n.rx!.literalPrefix;
+  return prefix !== null ? [prefix] : null;
 }
 
 /** Literal prefixes of which the routing path must start with one, or null when unconstrained. */

@@ -33,13 +33,25 @@ function identCharLength(src: string, i: number, start: boolean): number {
   return (start ? NON_ASCII_IDENT_START : NON_ASCII_IDENT_PART).test(ch) ? ch.length : 0;
 }
 
+/** The end of an identifier whose first character ends before `i`. */
+function identEnd(src: string, i: number): number {
+  let j = i;
+  for (; j < src.length; j++) {
+    const c = src.charCodeAt(j);
+    // ASCII letters (either case), digits and "_"; anything else, non-ASCII letters included, below.
+    if (!(((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f)) break;
+  }
+  for (let n = identCharLength(src, j, false); n > 0; n = identCharLength(src, j, false)) j += n;
+  return j;
+}
+
 export class Scanner {
   readonly src: string;
   kind: TokenKind = "eof";
   /** 0-based offsets of the current token. */
   pos = 0;
   end = 0;
-  /** The identifier's name, the string's value (escapes applied), or the token's text. */
+  /** The string's value (escapes applied) or the token's text; "" for an identifier (identName). */
   value = "";
 
   constructor(src: string) {
@@ -57,20 +69,41 @@ export class Scanner {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;
     }
     if (i >= src.length) return this.set("eof", src.length, src.length, "");
-    const ch = src[i]!;
-    if (ch === "(" || ch === ")" || ch === "," || ch === "!") return this.set(ch, i, i + 1, ch);
-    if ((ch === "&" || ch === "|") && src[i + 1] === ch) return this.set(ch === "&" ? "&&" : "||", i, i + 2, ch + ch);
-    if (ch === "`") return this.rawString(i);
-    if (ch === '"') return this.quotedString(i);
-    if (identCharLength(src, i, true) > 0) {
-      let j = i + 1;
-      while (j < src.length && (isLetter(src.charCodeAt(j)) || isDigit(src.charCodeAt(j)))) j++;
-      for (let n = identCharLength(src, j, false); n > 0; n = identCharLength(src, j, false)) j += n;
-      return this.set("ident", i, j, src.slice(i, j));
+    // By char code, with constant strings: no string is built for punctuation.
+    switch (src.charCodeAt(i)) {
+      case 0x28:
+        return this.set("(", i, i + 1, "(");
+      case 0x29:
+        return this.set(")", i, i + 1, ")");
+      case 0x2c:
+        return this.set(",", i, i + 1, ",");
+      case 0x21:
+        return this.set("!", i, i + 1, "!");
+      case 0x26:
+        if (src.charCodeAt(i + 1) === 0x26) return this.set("&&", i, i + 2, "&&");
+        break;
+      case 0x7c:
+        if (src.charCodeAt(i + 1) === 0x7c) return this.set("||", i, i + 2, "||");
+        break;
+      case 0x60:
+        return this.rawString(i);
+      case 0x22:
+        return this.quotedString(i);
     }
+    if (identCharLength(src, i, true) > 0) return this.set("ident", i, identEnd(src, i + 1), "");
     // Left to the parser, which knows what was expected here.
     const invalid = String.fromCodePoint(src.codePointAt(i)!);
     this.set("invalid", i, i + invalid.length, invalid);
+  }
+
+  /** The identifier's name. Read on demand: the parser usually compares it in place (isIdent). */
+  identName(): string {
+    return this.src.slice(this.pos, this.end);
+  }
+
+  /** Whether the current identifier is `name`, without building its text. */
+  isIdent(name: string): boolean {
+    return this.end - this.pos === name.length && this.src.startsWith(name, this.pos);
   }
 
   private set(kind: TokenKind, pos: number, end: number, value: string): void {

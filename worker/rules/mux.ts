@@ -11,7 +11,8 @@
 // a big bucket, routes are indexed by literal path prefix (a host with few routes just lists them:
 // trying each is cheaper). A request collects the candidate lists of its host, of its host's
 // endings that suffix buckets exist for, and of the fallback, each already in route order, and
-// merges them, stopping at the first route whose rule matches.
+// merges them, stopping at the first route whose rule matches. A known host's endings are known at
+// build time: its entry already lists the suffix buckets they hit.
 
 import { hostKey } from "./compile.ts";
 import type { CompiledRule, HostIndex, Muxer, MuxerOptions, RequestView, Route } from "./types.ts";
@@ -141,21 +142,93 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
     });
   }
 
-  const exact = lookupTable(byHost);
-  const suffixes = lookupTable(bySuffix);
+  const hosts = byHost.size > 0 || bySuffix.size > 0 ? new Hosts(byHost, bySuffix, depths) : null;
   const candidates = new Candidates();
   const match = (view: RequestView): Route<H> | null => {
     candidates.reset();
-    if (byHost.size > 0 || bySuffix.size > 0) {
-      const host = view.host.endsWith(".") ? hostKey(view.host) : view.host;
-      collect(exact[host], view, candidates);
-      if (depths.length > 0) collectSuffixes(host, depths, suffixes, view, candidates);
-    }
+    if (hosts !== null) hosts.collect(view, candidates);
     fallback.collect(view, candidates);
     const rank = candidates.firstMatch(rules, view);
     return rank < 0 ? null : sorted[rank]!;
   };
   return Object.freeze({ match, size: routes.length });
+}
+
+/**
+ * What one exact host leads to: its own routes, and those of the suffix buckets its endings hit.
+ * The endings of a known host are known at build time, so a request for it does no suffix lookup.
+ */
+interface HostEntry {
+  /**
+   * The rule's own host string (rules with the same Host matcher share it): handed to the view,
+   * so that their Host matchers find the very same string, a pointer comparison.
+   */
+  readonly host: string;
+  readonly own: HostRoutes;
+  /** Usually null: few hosts fall under a wildcard as well. */
+  readonly suffixes: readonly HostRoutes[] | null;
+}
+
+/** The exact-host and host-suffix tables, and what a request's host needs looked up in them. */
+class Hosts {
+  private readonly suffixes: LookupTable;
+  private readonly exact: HostTable;
+  // Lengths first: a host (or ending) no key is as long as is not hashed at all, which is most of
+  // the cost of a lookup (e.g. hosts only a wildcard routes, endings of unknown tenants).
+  private readonly exactLengths: Lengths;
+  private readonly suffixLengths: Lengths;
+  private readonly depths: readonly number[];
+
+  constructor(byHost: ReadonlyMap<string, HostRoutes>, bySuffix: ReadonlyMap<string, HostRoutes>, depths: readonly number[]) {
+    this.depths = depths;
+    this.suffixes = lookupTable(bySuffix);
+    this.suffixLengths = new Lengths(bySuffix.keys());
+    this.exactLengths = new Lengths(byHost.keys());
+    const exact: Record<string, HostEntry | undefined> = Object.create(null);
+    byHost.forEach((own, host) => {
+      const suffixes: HostRoutes[] = [];
+      forEachSuffix(host, depths, (dot) => {
+        const r = this.suffixes[host.slice(dot)];
+        if (r !== undefined) suffixes.push(r);
+      });
+      exact[host] = { host, own, suffixes: suffixes.length > 0 ? suffixes : null };
+    });
+    this.exact = exact;
+  }
+
+  collect(view: RequestView, out: Candidates): void {
+    const viewHost = view.host;
+    const host = viewHost.charCodeAt(viewHost.length - 1) === 0x2e ? hostKey(viewHost) : viewHost;
+    const entry = this.exactLengths.has(host.length) ? this.exact[host] : undefined;
+    if (entry === undefined) {
+      const n = host.length;
+      forEachSuffix(host, this.depths, (dot) => {
+        if (this.suffixLengths.has(n - dot)) collect(this.suffixes[host.slice(dot)], view, out);
+      });
+      return;
+    }
+    // Same text, but the rules' Host matchers now compare it by pointer rather than char by char.
+    // (`host === viewHost` is an identity check: host is viewHost itself unless dots were trimmed.)
+    if (host === viewHost) view.internHost?.(entry.host);
+    collect(entry.own, view, out);
+    const suffixes = entry.suffixes;
+    if (suffixes !== null) for (let i = 0; i < suffixes.length; i++) collect(suffixes[i], view, out);
+  }
+}
+
+/** The set of a table's key lengths. */
+class Lengths {
+  private readonly lengths: Uint8Array;
+
+  constructor(keys: Iterable<string>) {
+    const all = [...keys].map((k) => k.length);
+    this.lengths = new Uint8Array(all.reduce((max, n) => Math.max(max, n), 0) + 1);
+    for (const n of all) this.lengths[n] = 1;
+  }
+
+  has(n: number): boolean {
+    return n < this.lengths.length && this.lengths[n] === 1;
+  }
 }
 
 /**
@@ -165,6 +238,7 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
  * "constructor" or "__proto__" are plain keys.
  */
 type LookupTable = Readonly<Record<string, HostRoutes | undefined>>;
+type HostTable = Readonly<Record<string, HostEntry | undefined>>;
 
 function lookupTable(map: ReadonlyMap<string, HostRoutes>): LookupTable {
   const table: Record<string, HostRoutes | undefined> = Object.create(null);
@@ -174,13 +248,16 @@ function lookupTable(map: ReadonlyMap<string, HostRoutes>): LookupTable {
 
 const labels = (suffix: string): number => suffix.split(".").length - 1;
 
-/** Looks the host's endings up, from its last dot backwards, at the label counts suffixes have. */
-function collectSuffixes(host: string, depths: readonly number[], bySuffix: LookupTable, view: RequestView, out: Candidates): void {
+/**
+ * Calls `fn` with where the host's endings start (their dot), shortest first, at the label counts
+ * suffixes have. A charCodeAt scan: lastIndexOf is a C++ builtin, a call per dot.
+ */
+function forEachSuffix(host: string, depths: readonly number[], fn: (dot: number) => void): void {
   let d = 0;
   let count = 0;
-  for (let dot = host.lastIndexOf("."); dot >= 0 && d < depths.length; dot = dot > 0 ? host.lastIndexOf(".", dot - 1) : -1) {
-    if (++count === depths[d]) {
-      collect(bySuffix[host.slice(dot)], view, out);
+  for (let i = host.length - 1; i >= 0 && d < depths.length; i--) {
+    if (host.charCodeAt(i) === 0x2e && ++count === depths[d]) {
+      fn(i);
       d++;
     }
   }
@@ -245,7 +322,8 @@ class Candidates {
   firstMatch(rules: readonly CompiledRule[], view: RequestView): number {
     const { lists, cursors, n } = this;
     if (n === 1) {
-      for (const rank of lists[0]!) if (rules[rank]!.match(view)) return rank;
+      const list = lists[0]!;
+      for (let i = 0; i < list.length; i++) if (rules[list[i]!]!.match(view)) return list[i]!;
       return -1;
     }
     let last = -1;

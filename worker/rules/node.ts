@@ -3,6 +3,7 @@
 // tens of thousands) rather than a closure and its context per operator and matcher.
 
 import type { IPChecker } from "./ip.ts";
+import type { GoRegexp } from "./regexp.ts";
 import type { RequestView } from "./types.ts";
 
 export const AND = 0;
@@ -34,7 +35,8 @@ export class Node {
   /** Matcher arguments: host expression, path, method, header or query key (s) and value (t). */
   s = "";
   t = "";
-  re: RegExp | null = null;
+  /** The *Regexp matchers' pattern; its RegExp is built on first evaluation (GoRegexp.re). */
+  rx: GoRegexp | null = null;
   ip: IPChecker | null = null;
   /** HostRegexp: whether the pattern matches "" (Traefik quirk), known after first use. */
   empty: boolean | null = null;
@@ -60,23 +62,23 @@ export function evaluate(n: Node, v: RequestView): boolean {
       // Traefik also tests the CNAME-flattened host, "" without CNAME flattening: a pattern that
       // matches the empty string matches every request. Learnt on first use, as testing compiles
       // the pattern, which a config with thousands of them should not pay upfront.
-      return (n.empty ??= n.re!.test("")) || n.re!.test(v.host);
+      return (n.empty ??= n.rx!.re.test("")) || n.rx!.re.test(v.host);
     case PATH:
       return v.path === n.s;
     case PATH_PREFIX:
       return v.path.startsWith(n.s);
     case PATH_REGEXP:
-      return n.re!.test(v.path);
+      return n.rx!.re.test(v.path);
     case METHOD:
       return v.method === n.s;
     case HEADER:
       return v.header(n.s).includes(n.t);
     case HEADER_REGEXP:
-      return anyMatches(v.header(n.s), n.re!);
+      return anyMatches(v.header(n.s), n.rx!.re);
     case QUERY:
       return v.query.get(n.s)?.includes(n.t) ?? false;
     case QUERY_REGEXP:
-      return anyMatches(v.query.get(n.s), n.re!);
+      return anyMatches(v.query.get(n.s), n.rx!.re);
     case CLIENT_IP:
       return n.ip!.contains(v.clientIP);
     default:

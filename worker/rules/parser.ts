@@ -91,7 +91,8 @@ class Parser {
   }
 
   private describe(): string {
-    const { kind, value } = this.sc;
+    const kind = this.sc.kind;
+    const value = kind === "ident" ? this.sc.identName() : this.sc.value;
     if (kind === "eof") return "end of rule";
     if (kind === "newline") return "newline";
     if (kind === "string") return `string ${JSON.stringify(value)}`;
@@ -161,10 +162,11 @@ class Parser {
   }
 
   private call(): Node {
-    const { pos, value: written } = this.sc;
-    const name = resolveName(written, pos);
+    const pos = this.sc.pos;
+    const name = knownName(this.sc) ?? resolveName(this.sc.identName(), pos);
+    const length = this.sc.end - pos;
     this.sc.next();
-    if (this.kind() !== "(") this.fail(`expected "(" after ${written} %AT%, found %FOUND%`);
+    if (this.kind() !== "(") this.fail(`expected "(" after ${this.sc.src.slice(pos, pos + length)} %AT%, found %FOUND%`);
     this.sc.next();
     let n = 0;
     while (this.kind() !== ")") {
@@ -196,6 +198,25 @@ function binary(op: number, a: Node, b: Node): Node {
   return n;
 }
 
+// The accepted spellings by length, so that the current identifier is compared in place. Plain
+// arrays and an indexed loop: this runs for every matcher of every rule, mostly in cold code.
+const SPELLINGS_BY_LENGTH: string[][] = [];
+const NAMES_BY_LENGTH: MatcherName[][] = [];
+for (const [spelling, name] of SPELLINGS) {
+  (SPELLINGS_BY_LENGTH[spelling.length] ??= []).push(spelling);
+  (NAMES_BY_LENGTH[spelling.length] ??= []).push(name);
+}
+
+/** The matcher the scanner's identifier names, if it is spelled in an accepted way. */
+function knownName(sc: Scanner): MatcherName | undefined {
+  const length = sc.end - sc.pos;
+  const spellings = SPELLINGS_BY_LENGTH[length];
+  if (spellings === undefined) return undefined;
+  for (let k = 0; k < spellings.length; k++) if (sc.isIdent(spellings[k]!)) return NAMES_BY_LENGTH[length]![k];
+  return undefined;
+}
+
+/** The matcher `written` names, or the error explaining why it names none. */
 function resolveName(written: string, pos: number): MatcherName {
   const name = SPELLINGS.get(written);
   if (name) return name;

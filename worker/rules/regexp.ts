@@ -10,6 +10,7 @@ import { complement, foldAscii, type ClassItem, type Range } from "./regexp-clas
 import { GoRegexpError, parseGoRegexp, type ReNode } from "./regexp-syntax.ts";
 
 export interface GoRegexp {
+  /** The JS RegExp; built on first read for patterns the shortcut translated (see LazyGoRegexp). */
   readonly re: RegExp;
   /** A literal the subject must start with (`^/api…` gives "/api"), for indexing; null if none. */
   readonly literalPrefix: string | null;
@@ -19,6 +20,37 @@ export interface GoRegexp {
    */
   readonly lowerSuffixes: readonly string[] | null;
 }
+
+/**
+ * A translated pattern whose RegExp is built on first use: a config loads thousands of regex
+ * rules and most of them are never evaluated before the next reload, while constructing a RegExp
+ * parses the pattern once more. Only the shortcut's output is deferred, and the shortcut only
+ * accepts syntax that JS (u flag) reads as well (see simpleTranslation), so deferring cannot turn
+ * a compile-time error into a run-time one. One class for every pattern keeps `.re` monomorphic.
+ */
+class LazyGoRegexp implements GoRegexp {
+  readonly literalPrefix: string | null;
+  readonly lowerSuffixes: readonly string[] | null;
+  private readonly source: string;
+  private readonly flags: string;
+  private compiled: RegExp | null;
+
+  constructor(source: string, flags: string, compiled: RegExp | null, prefix: string | null, suffixes: readonly string[] | null) {
+    this.source = source;
+    this.flags = flags;
+    this.compiled = compiled;
+    this.literalPrefix = prefix;
+    this.lowerSuffixes = suffixes;
+  }
+
+  get re(): RegExp {
+    return (this.compiled ??= new RegExp(this.source, this.flags));
+  }
+}
+
+// Longer simple patterns are still checked by JS at compile time: a parser's own limits (nesting
+// depth, size) are the one thing the shortcut's scan does not prove.
+const LAZY_MAX_LENGTH = 256;
 
 // Configs repeat patterns (the same PathRegexp on many hosts); a RegExp without the g or y flag
 // keeps no state between test() calls, so one instance can serve every rule using the pattern.
@@ -37,11 +69,15 @@ export function compileGoRegexp(pattern: string): Result<GoRegexp, string> {
 function translate(pattern: string): Result<GoRegexp, string> {
   const fast = simpleTranslation(pattern);
   if (fast !== null) {
+    const flags = fast.fold ? "iu" : "u";
+    if (pattern.length <= LAZY_MAX_LENGTH) {
+      return { ok: true, value: new LazyGoRegexp(fast.source, flags, null, fast.prefix, fast.suffixes) };
+    }
     try {
-      const re = new RegExp(fast.source, fast.fold ? "iu" : "u");
-      return { ok: true, value: { re, literalPrefix: fast.prefix, lowerSuffixes: fast.suffixes } };
+      const re = new RegExp(fast.source, flags);
+      return { ok: true, value: new LazyGoRegexp(fast.source, flags, re, fast.prefix, fast.suffixes) };
     } catch {
-      // Not valid JS (e.g. `^*`, which Go accepts): the full translation knows what Go makes of it.
+      // Not valid JS after all: the full translation knows what Go makes of it.
     }
   }
   return fullTranslation(pattern);
@@ -56,13 +92,15 @@ export function fullTranslation(pattern: string): Result<GoRegexp, string> {
     throw e;
   }
   const fold = dominantFold(ast);
+  const source = emit(ast, fold);
+  const flags = fold ? "iu" : "u";
   let re: RegExp;
   try {
-    re = new RegExp(emit(ast, fold), fold ? "iu" : "u");
+    re = new RegExp(source, flags);
   } catch (e) {
     return { ok: false, error: `cannot be expressed as a JavaScript regular expression (${String(e)})` };
   }
-  return { ok: true, value: { re, literalPrefix: literalPrefix(ast), lowerSuffixes: lowerSuffixes(ast) } };
+  return { ok: true, value: new LazyGoRegexp(source, flags, re, literalPrefix(ast), lowerSuffixes(ast)) };
 }
 
 /** Whether most case-sensitive parts are folded: that becomes the `i` flag, the rest gets modifiers. */

@@ -17,6 +17,12 @@ export interface RequestView {
   header(name: string): readonly string[];
   /** Client IP as text (no port, no brackets), or null when unknown or unparsable. */
   readonly clientIP: string | null;
+  /**
+   * Optional: the muxer found the host in its table and hands over the rules' own string with the
+   * same text. A view may adopt it as `host`: URL.hostname is a fresh slice of the URL, which V8
+   * compares with rule hosts char by char (in the runtime), while the same string compares by pointer.
+   */
+  internHost?(host: string): void;
 }
 
 /** A rule syntax or argument error: where it is and what was expected. */

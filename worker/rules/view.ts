@@ -19,12 +19,31 @@ export interface RequestDescription {
 /** Header lines by lower-case name, for views built from a description. */
 type LinesByName = ReadonlyMap<string, readonly string[]>;
 
+/** Shared by every view that has no lines for a header (frozen: views hand it to rules). */
+const NO_LINES: readonly string[] = Object.freeze([]);
+
+/**
+ * Header names as rules write them ("X-Canary") and lower-cased: a rule asks with the same string
+ * on every request, so one entry saves a toLowerCase (and its allocation) per header lookup.
+ */
+let lastName = "";
+let lastKey = "";
+
+function headerKey(name: string): string {
+  if (name !== lastName) {
+    lastKey = name.toLowerCase();
+    lastName = name;
+  }
+  return lastKey;
+}
+
 /**
  * Everything but the host is computed on first use: a muxer reads the host and usually the path,
  * a rule may read the method, a header or the query; the client IP is parsed only for ClientIP.
  */
 class View implements RequestView {
-  readonly host: string;
+  /** Replaced only by internHost, with the same text. */
+  host: string;
   readonly #url: URL;
   /** Where headers come from: the Workers Request, or a description's lines by lower-case name. */
   readonly #source: Request | LinesByName;
@@ -35,7 +54,7 @@ class View implements RequestView {
   #query: ReadonlyMap<string, readonly string[]> | undefined;
   // Rules of one router usually ask for one header: a one-entry cache, then a map.
   #headerName: string | undefined;
-  #headerLines: readonly string[] = [];
+  #headerLines: readonly string[] = NO_LINES;
   #headers: Map<string, readonly string[]> | undefined;
 
   constructor(host: string, url: URL, source: Request | LinesByName, method: string | undefined, remote: string | null | undefined) {
@@ -44,6 +63,10 @@ class View implements RequestView {
     this.#source = source;
     this.#method = method;
     this.#remote = remote;
+  }
+
+  internHost(host: string): void {
+    this.host = host;
   }
 
   get method(): string {
@@ -64,7 +87,7 @@ class View implements RequestView {
   }
 
   header(name: string): readonly string[] {
-    const key = name.toLowerCase();
+    const key = headerKey(name);
     if (key === this.#headerName) return this.#headerLines;
     if (this.#headerName !== undefined) (this.#headers ??= new Map()).set(this.#headerName, this.#headerLines);
     const lines = this.#headers?.get(key) ?? this.#read(key);
@@ -75,9 +98,9 @@ class View implements RequestView {
 
   #read(key: string): readonly string[] {
     // Go's server moves Host out of the header map, so Header(`Host`, …) never matches in Traefik.
-    if (key === "host") return [];
+    if (key === "host") return NO_LINES;
     const source = this.#source;
-    return source instanceof Map ? (source.get(key) ?? []) : foldedLines((source as Request).headers.get(key));
+    return source instanceof Map ? (source.get(key) ?? NO_LINES) : foldedLines((source as Request).headers.get(key));
   }
 }
 
@@ -100,7 +123,7 @@ export function viewFromRequest(req: Request, clientIP: string | null, url?: URL
 }
 
 function foldedLines(value: string | null): readonly string[] {
-  if (value === null) return [];
+  if (value === null) return NO_LINES;
   if (!value.includes(",")) return [value];
   const parts = value.split(",").map((p) => p.trim()).filter((p) => p !== "");
   return [value, ...parts];
@@ -111,7 +134,7 @@ const RELATIVE_BASE = "http://relative.invalid";
 export function viewFromDescription(d: RequestDescription): RequestView {
   const headers = new Map<string, readonly string[]>();
   for (const [name, value] of Object.entries(d.headers ?? {})) {
-    const key = name.toLowerCase();
+    const key = headerKey(name);
     headers.set(key, [...(headers.get(key) ?? []), ...(Array.isArray(value) ? value : [value])]);
   }
   let url: URL;
