@@ -1,14 +1,10 @@
 // compileRule's shortcuts: regexes built on first use, leaves shared between rules. They must
 // not change what compiles, what errors say, or what a rule matches.
 import { describe, expect, it } from "vitest";
-import { compileRule, viewFromDescription, type CompiledRule, type RequestDescription } from "../../worker/rules/index.ts";
+import { compileRule, viewFromDescription, type RequestDescription } from "../../worker/rules/index.ts";
+import { rule } from "./helpers/rules.ts";
 import { compileGoRegexp, fullTranslation, simpleTranslation } from "../../worker/rules/regexp.ts";
 
-function rule(src: string): CompiledRule {
-  const r = compileRule(src);
-  if (!r.ok) throw new Error(`${src}: ${r.error.message}`);
-  return r.value;
-}
 
 const get = (url: string, extra: Partial<RequestDescription> = {}) => viewFromDescription({ method: "GET", url, ...extra });
 

@@ -6,16 +6,11 @@ import {
   defaultPriority,
   viewFromDescription,
   viewFromRequest,
-  type CompiledRule,
   type RequestDescription,
   type Route,
 } from "../../worker/rules/index.ts";
+import { rule } from "./helpers/rules.ts";
 
-function rule(src: string): CompiledRule {
-  const r = compileRule(src);
-  if (!r.ok) throw new Error(`${src}: ${r.error.message}`);
-  return r.value;
-}
 
 function error(src: string) {
   const r = compileRule(src);

@@ -3,20 +3,14 @@
 import { describe, expect, it } from "vitest";
 import {
   buildMuxer,
-  compileRule,
   defaultPriority,
   viewFromDescription,
   viewFromRequest,
-  type CompiledRule,
   type RequestView,
   type Route,
 } from "../../worker/rules/index.ts";
+import { rule } from "./helpers/rules.ts";
 
-function rule(src: string): CompiledRule {
-  const r = compileRule(src);
-  if (!r.ok) throw new Error(`${src}: ${r.error.message}`);
-  return r.value;
-}
 
 function route(name: string, src: string, priority?: number): Route<string> {
   return { name, rule: rule(src), priority: priority ?? defaultPriority(src), handler: name };
