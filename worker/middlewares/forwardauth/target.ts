@@ -1,11 +1,10 @@
 // Where forwardAuth asks: an http(s) URL through fetch(), or `binding://NAME[/path]`, a Worker bound
 // to this one (rc.env[NAME]). Either way redirects come back as they are (Traefik never follows them)
 // and the exchange is bounded in time, as Traefik's auth client (30 s).
+import { bindingFetcher, parseBindingURL } from "../../services/binding.ts";
 import type { RequestContext } from "../../services/types.ts";
 
 export const AUTH_TIMEOUT_MS = 30_000;
-
-const BINDING = /^binding:\/\/([A-Za-z_][A-Za-z0-9_]*)(\/.*)?$/;
 
 export interface AuthTarget {
   /** The URL the auth request is made for (a binding's is only meaningful to that Worker). */
@@ -15,14 +14,6 @@ export interface AuthTarget {
   send(init: RequestInit, rc: RequestContext): Promise<Response>;
 }
 
-interface Fetcher {
-  fetch(request: Request): Promise<Response>;
-}
-
-function isFetcher(value: unknown): value is Fetcher {
-  return typeof value === "object" && value !== null && typeof (value as { fetch?: unknown }).fetch === "function";
-}
-
 function withTimeout(init: RequestInit, run: (init: RequestInit) => Promise<Response>): Promise<Response> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`no answer from the auth server within ${AUTH_TIMEOUT_MS / 1000}s`)), AUTH_TIMEOUT_MS);
@@ -30,19 +21,19 @@ function withTimeout(init: RequestInit, run: (init: RequestInit) => Promise<Resp
 }
 
 export function authTarget(address: string): AuthTarget {
-  const binding = BINDING.exec(address);
+  const binding = parseBindingURL(address);
   if (!binding) {
     const url = new URL(address);
     return { url, publicURL: true, send: (init) => withTimeout(init, (i) => fetch(url, i)) };
   }
-  const [, name = "", path = "/"] = binding;
-  const url = new URL(`https://${name}${path}`);
+  const name = binding.binding;
+  const url = new URL(`https://${name}${binding.path || "/"}`);
   return {
     url,
     publicURL: false,
     send: (init, rc) => {
-      const fetcher = (rc.env as unknown as Record<string, unknown>)[name];
-      if (!isFetcher(fetcher)) return Promise.reject(new Error(`binding ${name} is not a service binding of this Worker`));
+      const fetcher = bindingFetcher(rc.env, name);
+      if (!fetcher) return Promise.reject(new Error(`binding ${name} is not a service binding of this Worker`));
       return withTimeout(init, (i) => fetcher.fetch(new Request(url, i)));
     },
   };
