@@ -1,6 +1,7 @@
 // Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parseBindingURL } from "../../services/binding.ts";
 import { parseDuration, type Duration } from "../duration.ts";
 import { compileGoRegex } from "../regex.ts";
 
@@ -96,12 +97,10 @@ export const port = z
     if (!/^\d+$/.test(value) || n < 1 || n > 65535) ctx.addIssue({ code: "custom", message: `"${value}" is not a port (1-65535)` });
   });
 
-const BINDING = /^binding:\/\/([A-Za-z_][A-Za-z0-9_]*)(\/.*)?$/;
-
 /** Why a server URL is unusable, or null when it is fine. */
 export function serverUrlProblem(value: string): string | null {
   if (value.startsWith("binding://")) {
-    return BINDING.test(value) ? null : `"${value}" is not a valid service binding URL: use binding://NAME where NAME is the binding's identifier`;
+    return parseBindingURL(value) ? null : `"${value}" is not a valid service binding URL: use binding://NAME where NAME is the binding's identifier`;
   }
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
     return `"${value}" is not an absolute URL: use http://host[:port][/path], https://..., or binding://NAME`;
