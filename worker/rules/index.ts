@@ -5,5 +5,5 @@ export type { RequestDescription } from "./view.ts";
 
 export { compileRule } from "./compile.ts";
 export { defaultPriority } from "./priority.ts";
-export { buildMuxer } from "./mux.ts";
+export { buildMuxer } from "./mux/index.ts";
 export { viewFromDescription, viewFromRequest } from "./view.ts";

@@ -1,0 +1,113 @@
+// The routes of one host (or host ending, or of no host at all) by literal path prefix.
+
+import type { CompiledRule, RequestView } from "../types.ts";
+import type { Candidates, Ranks } from "./candidates.ts";
+
+/** Radix node over path characters: prefixes may end mid-segment, as PathPrefix(`/api/v`) does. */
+interface RadixNode {
+  readonly label: string;
+  readonly ranks: Ranks | null;
+  /** Children by the char code of their label's first character (an array: paths are mostly ASCII). */
+  readonly next: readonly (RadixNode | undefined)[] | null;
+}
+
+/** Up to this many distinct prefixes, a bucket tests them one by one: cheaper than a tree walk. */
+const LINEAR_MAX = 4;
+
+export class Bucket {
+  private anyPath: Ranks | null = null;
+  private prefixes: string[] = [];
+  private lists: Ranks[] = [];
+  private radix: RadixNode | null = null;
+  /** While building: where each prefix is in `prefixes` (the fallback bucket may hold thousands). */
+  private positions: Map<string, number> | null = new Map();
+
+  add(rank: number, prefixes: readonly string[] | null | undefined): void {
+    if (prefixes == null) {
+      (this.anyPath ??= []).push(rank);
+      return;
+    }
+    const positions = this.positions!;
+    for (let k = 0; k < prefixes.length; k++) {
+      const p = prefixes[k]!;
+      const i = positions.get(p);
+      if (i === undefined) {
+        positions.set(p, this.prefixes.length);
+        this.prefixes.push(p);
+        this.lists.push([rank]);
+      } else if (this.lists[i]!.at(-1) !== rank) {
+        this.lists[i]!.push(rank);
+      }
+    }
+  }
+
+  seal(): void {
+    this.positions = null;
+    if (this.prefixes.length <= LINEAR_MAX) return;
+    const order = this.prefixes.map((_, i) => i).sort((a, b) => (this.prefixes[a]! < this.prefixes[b]! ? -1 : 1));
+    this.radix = radix(order.map((i) => [this.prefixes[i]!, this.lists[i]!] as const), 0, "");
+    this.prefixes = [];
+    this.lists = [];
+  }
+
+  /** Adds the lists of routes whose path prefix the request's path starts with. */
+  collect(view: RequestView, out: Candidates): void {
+    if (this.anyPath !== null) out.add(this.anyPath);
+    if (this.radix !== null) return collectRadix(this.radix, view.path, out);
+    const prefixes = this.prefixes;
+    if (prefixes.length === 0) return;
+    const path = view.path;
+    for (let i = 0; i < prefixes.length; i++) if (path.startsWith(prefixes[i]!)) out.add(this.lists[i]!);
+  }
+}
+
+/** Builds a radix tree from prefixes sorted lexically, all sharing their first `depth` characters. */
+function radix(sorted: readonly (readonly [string, Ranks])[], depth: number, label: string): RadixNode {
+  let ranks: Ranks | null = null;
+  let i = 0;
+  if (sorted[0]![0].length === depth) ranks = sorted[i++]![1];
+  const next: (RadixNode | undefined)[] = [];
+  while (i < sorted.length) {
+    const c = sorted[i]![0].charCodeAt(depth);
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]![0].charCodeAt(depth) === c) j++;
+    const group = sorted.slice(i, j);
+    // The group's common prefix beyond `depth` becomes the child's label.
+    const first = group[0]![0];
+    const last = group.at(-1)![0];
+    let end = depth + 1;
+    while (end < first.length && end < last.length && first.charCodeAt(end) === last.charCodeAt(end)) end++;
+    next[c] = radix(group, end, first.slice(depth, end));
+    i = j;
+  }
+  return { label, ranks, next: next.length > 0 ? next : null };
+}
+
+function collectRadix(root: RadixNode, path: string, out: Candidates): void {
+  let node = root;
+  for (let pos = 0; ; ) {
+    if (node.ranks !== null) out.add(node.ranks);
+    const child = node.next?.[path.charCodeAt(pos)];
+    if (child === undefined || !path.startsWith(child.label, pos)) return;
+    pos += child.label.length;
+    node = child;
+  }
+}
+
+/** A host's routes: a plain list while few (trying each is cheapest), else a bucket indexed by path. */
+export type HostRoutes = Ranks | Bucket;
+const SMALL = 8;
+
+export function indexed(ranks: Ranks, rules: readonly CompiledRule[]): HostRoutes {
+  if (ranks.length <= SMALL) return ranks;
+  const b = new Bucket();
+  for (const rank of ranks) b.add(rank, rules[rank]!.pathPrefixes);
+  b.seal();
+  return b;
+}
+
+export function collect(routes: HostRoutes | undefined, view: RequestView, out: Candidates): void {
+  if (routes === undefined) return;
+  if (routes instanceof Bucket) routes.collect(view, out);
+  else out.add(routes);
+}
