@@ -31,7 +31,8 @@ class Rule implements CompiledRule {
     this.hosts = hostIndex !== null && hostIndex.suffixes.length === 0 ? hostIndex.exact : null;
     this.hostIndex = hostIndex;
     this.pathPrefixes = prefixesOf(root, false);
-    Object.freeze(this);
+    // Not frozen: Object.freeze costs more than the rest of this constructor in cold code, and
+    // the fields are readonly and the class private to this module.
   }
 
   match(view: RequestView): boolean {
@@ -110,7 +111,7 @@ function leafHostIndex(n: Node): HostIndex | null {
  */
 function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
   if (n.op === NOT) return hostIndexOf(n.a!, !negated);
-  if (n.op !== AND && n.op !== OR) return negated ? null : leafHostIndex(n);
+  if (n.op !== AND && n.op !== OR) return negated ? null : n.hostIndex === undefined ? (n.hostIndex = leafHostIndex(n)) : n.hostIndex;
   const a = hostIndexOf(n.a!, negated);
   const b = hostIndexOf(n.b!, negated);
   if (!isAnd(n, negated)) {
@@ -134,7 +135,7 @@ function leafPrefixes(n: Node): readonly string[] | null {
 /** Literal prefixes of which the routing path must start with one, or null when unconstrained. */
 function prefixesOf(n: Node, negated: boolean): readonly string[] | null {
   if (n.op === NOT) return prefixesOf(n.a!, !negated);
-  if (n.op !== AND && n.op !== OR) return negated ? null : leafPrefixes(n);
+  if (n.op !== AND && n.op !== OR) return negated ? null : n.prefixes === undefined ? (n.prefixes = leafPrefixes(n)) : n.prefixes;
   const a = prefixesOf(n.a!, negated);
   const b = prefixesOf(n.b!, negated);
   if (!isAnd(n, negated)) return a === null || b === null ? null : [...new Set([...a, ...b])];

@@ -4,7 +4,7 @@
 
 import type { IPChecker } from "./ip.ts";
 import type { GoRegexp } from "./regexp.ts";
-import type { RequestView } from "./types.ts";
+import type { HostIndex, RequestView } from "./types.ts";
 
 export const AND = 0;
 export const OR = 1;
@@ -40,6 +40,12 @@ export class Node {
   ip: IPChecker | null = null;
   /** HostRegexp: whether the pattern matches "" (Traefik quirk), known after first use. */
   empty: boolean | null = null;
+  /**
+   * A leaf's index facts (compile.ts), computed on first use: leaves are shared between rules, so
+   * thousands of rules with the same PathPrefix share one list. undefined: not computed yet.
+   */
+  hostIndex: HostIndex | null | undefined = undefined;
+  prefixes: readonly string[] | null | undefined = undefined;
 
   constructor(op: Op, pos: number, end: number) {
     this.op = op;

@@ -7,73 +7,29 @@
 // error reported is the leftmost one, as in Traefik. Errors are thrown as RuleFailure.
 
 import { RuleFailure, Scanner, type TokenKind } from "./lexer.ts";
-import { buildLeaf } from "./matchers.ts";
+import { ARG_POSITIONS, ARGS, leafFor } from "./leaves.ts";
+import { MATCHER_NAMES, matcherAt, SPELLINGS, spellings, type MatcherName } from "./names.ts";
 import { AND, NOT, Node, OR } from "./node.ts";
-
-export const MATCHER_NAMES = [
-  "Host",
-  "HostRegexp",
-  "Path",
-  "PathPrefix",
-  "PathRegexp",
-  "Method",
-  "Header",
-  "HeaderRegexp",
-  "Query",
-  "QueryRegexp",
-  "ClientIP",
-] as const;
-
-export type MatcherName = (typeof MATCHER_NAMES)[number];
-
-// Traefik registers each matcher under four spellings only: as written, lower, UPPER and Title.
-const title = (n: string): string => n[0]!.toUpperCase() + n.slice(1).toLowerCase();
-const spellings = (n: string): string[] => [n, n.toLowerCase(), n.toUpperCase(), title(n)];
-const SPELLINGS = new Map<string, MatcherName>(MATCHER_NAMES.flatMap((n) => spellings(n).map((s) => [s, n] as const)));
+import { quickParse } from "./quick.ts";
 
 const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead';
 
 /**
  * Parses a rule. With `shareLeaves`, a matcher already built for another rule (same name, same
- * arguments) is reused: configs repeat PathPrefix(`/api`), Method(`POST`)… thousands of times.
- * Shared leaves carry the offsets of the rule that built them, so explain() parses without sharing.
+ * arguments) is reused (leaves.ts), and the common shape of rule takes the one-pass shortcut
+ * (quick.ts); without, every node carries this rule's own offsets, for explain().
  */
 export function parseRule(src: string, shareLeaves: boolean): Node {
-  const p = new Parser(new Scanner(src), shareLeaves);
-  return p.rule();
-}
-
-// Leaves are immutable once built (HostRegexp's lazily learnt flag is the same for every user).
-// By matcher, then by first argument, then (two arguments) by second: no key string to build.
-let leaves1 = new Map<MatcherName, Map<string, Node>>();
-let leaves2 = new Map<MatcherName, Map<string, Map<string, Node>>>();
-let leafCount = 0;
-const LEAVES_MAX = 50_000;
-
-// The arguments of the call being parsed (parsing is synchronous): no arrays per matcher call
-// unless a matcher has to be built.
-const ARGS: string[] = [];
-const ARG_POSITIONS: number[] = [];
-
-/** The leaf built before for `name` with the `n` arguments in ARGS, if any (one or two). */
-function cachedLeaf(name: MatcherName, n: number): Node | undefined {
-  if (n === 1) return leaves1.get(name)?.get(ARGS[0]!);
-  return n === 2 ? leaves2.get(name)?.get(ARGS[0]!)?.get(ARGS[1]!) : undefined;
-}
-
-function cacheLeaf(name: MatcherName, values: readonly string[], leaf: Node): void {
-  if (++leafCount > LEAVES_MAX) [leaves1, leaves2, leafCount] = [new Map(), new Map(), 1];
-  if (values.length === 1) {
-    let byValue = leaves1.get(name);
-    if (byValue === undefined) leaves1.set(name, (byValue = new Map()));
-    byValue.set(values[0]!, leaf);
-  } else if (values.length === 2) {
-    let byFirst = leaves2.get(name);
-    if (byFirst === undefined) leaves2.set(name, (byFirst = new Map()));
-    let bySecond = byFirst.get(values[0]!);
-    if (bySecond === undefined) byFirst.set(values[0]!, (bySecond = new Map()));
-    bySecond.set(values[1]!, leaf);
+  if (shareLeaves) {
+    const quick = quickParse(src);
+    if (quick !== null) return quick;
   }
+  return fullParse(src, shareLeaves);
+}
+
+/** The reference parser alone (tests compare the shortcut with it). */
+export function fullParse(src: string, shareLeaves: boolean): Node {
+  return new Parser(new Scanner(src), shareLeaves).rule();
 }
 
 class Parser {
@@ -181,12 +137,7 @@ class Parser {
     }
     const end = this.sc.end;
     this.sc.next();
-    const cached = this.shareLeaves && n > 0 ? cachedLeaf(name, n) : undefined;
-    if (cached !== undefined) return cached;
-    const values = ARGS.slice(0, n);
-    const leaf = buildLeaf(name, values, ARG_POSITIONS.slice(0, n), pos, end);
-    if (this.shareLeaves && n > 0) cacheLeaf(name, values, leaf);
-    return leaf;
+    return leafFor(name, n, pos, end, this.shareLeaves);
   }
 
 }
@@ -198,22 +149,9 @@ function binary(op: number, a: Node, b: Node): Node {
   return n;
 }
 
-// The accepted spellings by length, so that the current identifier is compared in place. Plain
-// arrays and an indexed loop: this runs for every matcher of every rule, mostly in cold code.
-const SPELLINGS_BY_LENGTH: string[][] = [];
-const NAMES_BY_LENGTH: MatcherName[][] = [];
-for (const [spelling, name] of SPELLINGS) {
-  (SPELLINGS_BY_LENGTH[spelling.length] ??= []).push(spelling);
-  (NAMES_BY_LENGTH[spelling.length] ??= []).push(name);
-}
-
 /** The matcher the scanner's identifier names, if it is spelled in an accepted way. */
 function knownName(sc: Scanner): MatcherName | undefined {
-  const length = sc.end - sc.pos;
-  const spellings = SPELLINGS_BY_LENGTH[length];
-  if (spellings === undefined) return undefined;
-  for (let k = 0; k < spellings.length; k++) if (sc.isIdent(spellings[k]!)) return NAMES_BY_LENGTH[length]![k];
-  return undefined;
+  return matcherAt(sc.src, sc.pos, sc.end);
 }
 
 /** The matcher `written` names, or the error explaining why it names none. */

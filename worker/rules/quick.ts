@@ -1,0 +1,136 @@
+// The common shape of rule in one pass: matcher calls with backtick arguments (or double-quoted
+// ones without escapes), joined by "&&", "||" and "!", grouped by parentheses, on one line.
+// Anything else (escapes, line breaks, a syntax or argument error…) gives null, and the full parser (parser.ts) takes the rule:
+// it is the reference, and for every rule quickParse returns null or exactly the tree the full
+// parser builds with shared leaves (test/worker/rules-quick.test.ts).
+//
+// Why a second parser: a config loads thousands of rules in code V8 has not optimized yet, where
+// each call and property load is a trip through a generic handler. One loop over char codes with
+// local state and an explicit operator stack (shunting-yard) does a fraction of that work.
+
+import { RuleFailure } from "./lexer.ts";
+import { ARG_POSITIONS, ARGS, leafFor } from "./leaves.ts";
+import { matcherAt } from "./names.ts";
+import { AND, Node, NOT, OR } from "./node.ts";
+
+const LPAREN = -1;
+// The operator stack (AND, OR, NOT or LPAREN, with the offset of "!" and "(") and the operand
+// stack; reused by every parse, which is synchronous.
+const OPS: number[] = [];
+const OP_POS: number[] = [];
+const VALS: Node[] = [];
+
+export function quickParse(src: string): Node | null {
+  if (src.includes("\r")) return null; // Go drops it from raw strings: the full scanner knows
+  try {
+    return parse(src);
+  } catch (e) {
+    if (e instanceof RuleFailure) return null; // a bad argument: reported by the full parser
+    throw e;
+  }
+}
+
+function parse(src: string): Node | null {
+  let ops = 0;
+  let vals = 0;
+  let wantOperand = true;
+  let i = 0;
+  for (;;) {
+    let c = src.charCodeAt(i);
+    while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+    if (i >= src.length) break;
+    if (wantOperand) {
+      if (c === 0x21 || c === 0x28) {
+        OPS[ops] = c === 0x21 ? NOT : LPAREN;
+        OP_POS[ops++] = i++;
+        continue;
+      }
+      const leaf = call(src, i);
+      if (leaf === null) return null;
+      i = callEnd;
+      VALS[vals++] = leaf;
+      wantOperand = false;
+    } else if ((c === 0x26 || c === 0x7c) && src.charCodeAt(i + 1) === c) {
+      // "&&" binds tighter than "||"; both associate to the left.
+      const op = c === 0x26 ? AND : OR;
+      while (ops > 0) {
+        const top = OPS[ops - 1];
+        if (top !== AND && (top !== OR || op !== OR)) break;
+        vals = reduce(--ops, vals);
+      }
+      OPS[ops++] = op;
+      i += 2;
+      wantOperand = true;
+      continue;
+    } else if (c === 0x29) {
+      while (ops > 0 && OPS[ops - 1] !== LPAREN) vals = reduce(--ops, vals);
+      if (ops === 0) return null;
+      ops--;
+      i++;
+    } else {
+      return null;
+    }
+    // An operand is complete: the "!"s right before it apply to it.
+    while (ops > 0 && OPS[ops - 1] === NOT) {
+      const operand = VALS[vals - 1]!;
+      const not = new Node(NOT, OP_POS[--ops]!, operand.end);
+      not.a = operand;
+      VALS[vals - 1] = not;
+    }
+  }
+  if (wantOperand) return null;
+  while (ops > 0) {
+    if (OPS[ops - 1] === LPAREN) return null;
+    vals = reduce(--ops, vals);
+  }
+  return vals === 1 ? VALS[0]! : null;
+}
+
+/** Replaces the two operands on top of VALS with OPS[at] applied to them; returns the new count. */
+function reduce(at: number, vals: number): number {
+  const a = VALS[vals - 2]!;
+  const b = VALS[vals - 1]!;
+  const n = new Node(OPS[at]!, a.pos, b.end);
+  n.a = a;
+  n.b = b;
+  VALS[vals - 2] = n;
+  return vals - 1;
+}
+
+/** Where the last call() ended (after its ")"). */
+let callEnd = 0;
+
+/** The matcher call at `start`, or null when it is not one of the common form. */
+function call(src: string, start: number): Node | null {
+  let i = start;
+  let c = src.charCodeAt(i);
+  while ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) c = src.charCodeAt(++i);
+  // An identifier going on with digits, "_" or non-ASCII letters is no matcher of the short form.
+  if (i === start || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80) return null;
+  const name = matcherAt(src, start, i);
+  if (name === undefined) return null;
+  while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+  if (c !== 0x28) return null;
+  let n = 0;
+  for (;;) {
+    c = src.charCodeAt(++i);
+    while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+    if (c === 0x29) break;
+    // A raw string, or a double-quoted one without escapes (or line breaks: Go refuses them there).
+    if (c !== 0x60 && c !== 0x22) return null;
+    const close = src.indexOf(c === 0x60 ? "`" : '"', i + 1);
+    if (close < 0) return null;
+    const value = src.slice(i + 1, close);
+    if (c === 0x22 && (value.includes("\\") || value.includes("\n"))) return null;
+    ARGS[n] = value;
+    ARG_POSITIONS[n++] = i;
+    i = close + 1;
+    c = src.charCodeAt(i);
+    while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+    if (c === 0x29) break;
+    if (c !== 0x2c) return null;
+  }
+  if (n === 0) return null;
+  callEnd = i + 1;
+  return leafFor(name, n, start, callEnd, true);
+}
