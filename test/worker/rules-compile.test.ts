@@ -40,6 +40,21 @@ describe("lazy regexes", () => {
     expect(r.value.re).toBe(r.value.re);
   });
 
+  it("finds the literal a pattern must end with, as the muxer indexes hosts by it", () => {
+    const cases: [string, string[] | null][] = [
+      ["^[a-z]+\\.tenant9\\.example\\.com$", [".tenant9.example.com"]],
+      ["^[a-z]+\\.Tenant\\.com$", ["enant.com"]], // an upper-case letter is no host text: the literal stops
+      ["(?i)^x\\.Example\\.COM$", ["x.example.com"]], // unless the pattern folds case
+      ["^a\\\\$", ["a\\"]], // an escaped backslash is a literal; the "$" is the anchor
+      ["\\$$", ["$"]],
+      ["x\\$", null], // an escaped "$" is no anchor
+      ["^/x\\d$", null],
+      ["^.+\\.b\\-c\\.io$", ["c.io"]],
+      ["^(a|b)\\.c$", null],
+    ];
+    for (const [pattern, suffixes] of cases) expect(simpleTranslation(pattern)?.suffixes ?? null, pattern).toEqual(suffixes);
+  });
+
   it("still reports invalid patterns at compile time, at the pattern", () => {
     const src = "Host(`a.com`) && PathRegexp(`^/a(b`)";
     const r = compileRule(src);

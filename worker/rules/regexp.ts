@@ -300,6 +300,8 @@ for (const c of ".^$*+?()|") KIND[c.charCodeAt(0)] = SPECIAL;
 for (const c of "[]{}\\") KIND[c.charCodeAt(0)] = UNSUPPORTED;
 
 const SYNTAX_ESCAPES = new Set("\\.^$*+?()[]{}|/");
+const SYNTAX_ESCAPE_CODES = new Uint8Array(128);
+for (const c of SYNTAX_ESCAPES) SYNTAX_ESCAPE_CODES[c.charCodeAt(0)] = 1;
 const PERL = new Set("dDwW");
 
 export function simpleTranslation(p: string): Simple | null {
@@ -419,16 +421,22 @@ function escapedAt(p: string, i: number, start: number): boolean {
 
 /** Literal text right before a final `$`, escaped punctuation included, lower-cased. */
 function literalEnd(p: string, start: number, fold: boolean): string | null {
-  if (p.at(-1) !== "$" || escapedAt(p, p.length - 1, start)) return null;
-  let suffix = "";
-  for (let i = p.length - 2; i >= start; ) {
+  const last = p.length - 1;
+  if (p.charCodeAt(last) !== 0x24 || escapedAt(p, last, start)) return null;
+  // Walks back to where the literal starts, then takes it in one slice (this runs for every regex
+  // rule of a config, in code not yet optimized: no string built per character).
+  let from = last;
+  let escapes = false;
+  for (let i = last - 1; i >= start; i = from - 1) {
     const c = p.charCodeAt(i);
-    const escaped = escapedAt(p, i, start);
+    const escaped = i > start && p.charCodeAt(i - 1) === 0x5c && escapedAt(p, i, start);
     // A literal: a plain character as is, or escaped syntax (`\.`); not `\d` and the like.
-    if (escaped ? !SYNTAX_ESCAPES.has(p[i]!) || KIND[c] === PLAIN : KIND[c] !== PLAIN) break;
+    if (escaped ? KIND[c] === PLAIN || SYNTAX_ESCAPE_CODES[c] !== 1 : KIND[c] !== PLAIN) break;
     if (!fold && c >= 0x41 && c <= 0x5a) break;
-    suffix = p[i]!.toLowerCase() + suffix;
-    i -= escaped ? 2 : 1;
+    from = escaped ? i - 1 : i;
+    escapes ||= escaped;
   }
-  return suffix === "" ? null : suffix;
+  if (from === last) return null;
+  const text = p.slice(from, last);
+  return (escapes ? text.replace(/\\(.)/g, "$1") : text).toLowerCase();
 }
