@@ -115,6 +115,43 @@ describe("muxer host index", () => {
   });
 });
 
+describe("muxer route order", () => {
+  it("orders by priority, then provider precedence, then the order given, whatever the priorities", () => {
+    // Each route matches /p/ and everything under it; the test asks which route wins /p/<i>.
+    const build = (priorities: number[], providers: string[], precedence?: string[]) => {
+      const routes = priorities.map((p, i) => route(`r${i}@${providers[i]}`, "PathPrefix(`/p/`)", p));
+      return buildMuxer(routes, precedence ? { providersPrecedence: precedence } : {}).match(get("http://h.example.com/p/0"))?.name;
+    };
+    // Integer priorities (one native sort of packed keys).
+    expect(build([5, 9, 9, 1], ["file", "file", "file", "file"])).toBe("r1@file");
+    expect(build([5, 9, 9, 1], ["file", "docker", "kv", "file"], ["kv", "docker"])).toBe("r2@kv");
+    expect(build([5, 9, 9, 1], ["file", "docker", "kv", "file"], ["docker", "kv"])).toBe("r1@docker");
+    expect(build([5, 9, 9, 9], ["file", "file", "file", "kv"], ["kv"])).toBe("r3@kv");
+    // Priorities the packed keys cannot hold exactly: fractions, and a range beyond 2^53.
+    expect(build([1.5, 2.25, 2.25], ["file", "file", "file"])).toBe("r1@file");
+    expect(build([1, 2 ** 60, 2 ** 60 - 1024], ["file", "file", "file"])).toBe("r1@file");
+    expect(build([2 ** 60, 2 ** 60, 3], ["file", "kv", "file"], ["kv"])).toBe("r1@kv");
+    expect(buildMuxer([]).match(get("http://h.example.com/p/0"))).toBeNull();
+  });
+
+  it("ranks every route the way a brute-force sort does, packed or compared (priorities 2^45 apart)", () => {
+    for (const big of [false, true]) {
+      const routes = Array.from({ length: 300 }, (_, i) => route(`r${i}@${["file", "kv", "docker"][i % 3]}`, `PathPrefix(\`/p/${i % 40}\`)`, big ? (i % 7) * 2 ** 45 : i % 7));
+      const precedence = ["docker", "kv"];
+      const mux = buildMuxer(routes, { providersPrecedence: precedence });
+      const rank = (name: string) => {
+        const p = name.slice(name.indexOf("@") + 1);
+        return [...precedence].reverse().indexOf(p);
+      };
+      const sorted = routes.map((r, i) => ({ r, i })).sort((a, b) => b.r.priority - a.r.priority || rank(b.r.name) - rank(a.r.name) || a.i - b.i);
+      for (let k = 0; k < 40; k++) {
+        const want = sorted.find(({ r }) => r.rule.match(get(`http://h.example.com/p/${k}`)))?.r.name;
+        expect(mux.match(get(`http://h.example.com/p/${k}`))?.name, `big=${big} /p/${k}`).toBe(want);
+      }
+    }
+  });
+});
+
 describe("view headers", () => {
   it("looks each header up by its lower-case name, however rules alternate their spelling", () => {
     const view = fromRequest("http://h.example.com/", { "X-A": "1", "x-b": "2" });

@@ -24,9 +24,12 @@ const LEAVES_MAX = 50_000;
 export function leafFor(name: MatcherName, n: number, pos: number, end: number, share: boolean): Node {
   const cached = share && n > 0 ? cachedLeaf(name, n) : undefined;
   if (cached !== undefined) return cached;
-  const values = ARGS.slice(0, n);
-  const leaf = buildLeaf(name, values, ARG_POSITIONS.slice(0, n), pos, end);
-  if (share && n > 0) cacheLeaf(name, values, leaf);
+  // Factories read the arguments and keep none of the arrays: no copies (a config builds
+  // thousands of leaves). Truncating is safe: parsers fill ARGS from index 0 on every call.
+  ARGS.length = n;
+  ARG_POSITIONS.length = n;
+  const leaf = buildLeaf(name, ARGS, ARG_POSITIONS, pos, end);
+  if (share && n > 0) cacheLeaf(name, ARGS, leaf);
   return leaf;
 }
 

@@ -21,17 +21,22 @@ interface HostEntry {
    */
   readonly host: string;
   own: HostRoutes;
-  /** Usually null: few hosts fall under a wildcard as well. */
-  suffixes: HostRoutes[] | null;
+  /**
+   * Usually null: few hosts fall under a wildcard as well. undefined until the host's first
+   * request: a config loads in every new isolate, which serves few of its hosts, so each host's
+   * endings are looked up (and its routes indexed) once it is asked for, not at load.
+   */
+  suffixes: HostRoutes[] | null | undefined;
 }
 
 type Table<T> = Record<string, T | undefined>;
 const table = <T>(): Table<T> => Object.create(null) as Table<T>;
 
-/** Collects ranks by host and by ending while the muxer walks routes in order, then seals them. */
+/** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
   private readonly exact = table<HostEntry>();
-  private readonly entries: HostEntry[] = [];
+  private readonly exactLengths = new Lengths();
+  private hosts = 0;
   private readonly suffixes = table<HostRoutes>();
   private readonly suffixKeys: string[] = [];
 
@@ -39,9 +44,9 @@ export class HostIndexBuilder {
     const key = hostKey(host);
     const entry = this.exact[key];
     if (entry === undefined) {
-      const created: HostEntry = { host: key, own: [rank], suffixes: null };
-      this.exact[key] = created;
-      this.entries.push(created);
+      this.exact[key] = { host: key, own: [rank], suffixes: undefined };
+      this.exactLengths.add(key.length);
+      this.hosts++;
     } else push(entry.own as Ranks, rank);
   }
 
@@ -56,7 +61,7 @@ export class HostIndexBuilder {
 
   /** null when no route has a host constraint. */
   build(rules: readonly CompiledRule[]): HostIndex | null {
-    if (this.entries.length === 0 && this.suffixKeys.length === 0) return null;
+    if (this.hosts === 0 && this.suffixKeys.length === 0) return null;
     const suffixLengths = new Lengths();
     const depths: number[] = [];
     for (const key of this.suffixKeys) {
@@ -66,29 +71,13 @@ export class HostIndexBuilder {
       if (!depths.includes(n)) depths.push(n);
     }
     depths.sort((a, b) => a - b);
-    const exactLengths = new Lengths();
-    for (const entry of this.entries) {
-      entry.own = indexed(entry.own as Ranks, rules);
-      exactLengths.add(entry.host.length);
-      if (depths.length > 0) entry.suffixes = this.endingRoutes(entry.host, depths, suffixLengths);
-    }
-    return new HostIndex(this.exact, exactLengths, this.suffixes, suffixLengths, depths);
-  }
-
-  private endingRoutes(host: string, depths: readonly number[], lengths: Lengths): HostRoutes[] | null {
-    let found: HostRoutes[] | null = null;
-    const count = endings(host, depths);
-    for (let j = 0; j < count; j++) {
-      const dot = DOTS[j]!;
-      const routes = lengths.has(host.length - dot) ? this.suffixes[host.slice(dot)] : undefined;
-      if (routes !== undefined) (found ??= []).push(routes);
-    }
-    return found;
+    return new HostIndex(rules, this.exact, this.exactLengths, this.suffixes, suffixLengths, depths);
   }
 }
 
-/** The sealed tables, and what a request's host needs looked up in them. */
+/** The tables, and what a request's host needs looked up in them. */
 export class HostIndex {
+  private readonly rules: readonly CompiledRule[];
   private readonly exact: Readonly<Table<HostEntry>>;
   private readonly suffixes: Readonly<Table<HostRoutes>>;
   // Lengths first: a host (or ending) no key is as long as is not hashed at all, which is most of
@@ -98,7 +87,15 @@ export class HostIndex {
   /** Label counts of the endings (".tenant5.example.com" has 3): a host is looked up only at those. */
   private readonly depths: readonly number[];
 
-  constructor(exact: Table<HostEntry>, exactLengths: Lengths, suffixes: Table<HostRoutes>, suffixLengths: Lengths, depths: readonly number[]) {
+  constructor(
+    rules: readonly CompiledRule[],
+    exact: Table<HostEntry>,
+    exactLengths: Lengths,
+    suffixes: Table<HostRoutes>,
+    suffixLengths: Lengths,
+    depths: readonly number[],
+  ) {
+    this.rules = rules;
     this.exact = exact;
     this.exactLengths = exactLengths;
     this.suffixes = suffixes;
@@ -121,9 +118,23 @@ export class HostIndex {
     // Same text, but the rules' Host matchers now compare it by pointer rather than char by char.
     // (`host === viewHost` is an identity check: host is viewHost itself unless dots were trimmed.)
     if (host === viewHost) view.internHost?.(entry.host);
+    const suffixes = entry.suffixes === undefined ? this.complete(entry) : entry.suffixes;
     collect(entry.own, view, out);
-    const suffixes = entry.suffixes;
     if (suffixes !== null) for (let i = 0; i < suffixes.length; i++) collect(suffixes[i], view, out);
+  }
+
+  /** A host's first request: its routes indexed by path if many, the ending buckets it falls under. */
+  private complete(entry: HostEntry): HostRoutes[] | null {
+    entry.own = indexed(entry.own as Ranks, this.rules);
+    let found: HostRoutes[] | null = null;
+    const host = entry.host;
+    const count = endings(host, this.depths);
+    for (let j = 0; j < count; j++) {
+      const dot = DOTS[j]!;
+      const routes = this.suffixLengths.has(host.length - dot) ? this.suffixes[host.slice(dot)] : undefined;
+      if (routes !== undefined) (found ??= []).push(routes);
+    }
+    return (entry.suffixes = found);
   }
 }
 

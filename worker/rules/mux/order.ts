@@ -12,42 +12,40 @@ export function ordered<H>(routes: readonly Route<H>[], options: MuxerOptions): 
   const n = routes.length;
   const provider = new Int32Array(n).fill(-1);
   const priority = new Float64Array(n);
+  let integers = true;
+  let max = -Infinity;
+  let min = Infinity;
   for (let i = 0; i < n; i++) {
     const r = routes[i]!;
-    priority[i] = r.priority;
+    const p = r.priority;
+    priority[i] = p;
+    if (p > max) max = p;
+    if (p < min) min = p;
+    integers &&= Number.isInteger(p);
     const at = precedence.length === 0 ? -1 : r.name.lastIndexOf("@");
     if (at >= 0) provider[i] = precedence.indexOf(r.name.slice(at + 1));
   }
-  const order = packedOrder(priority, provider, precedence.length + 1) ?? comparedOrder(priority, provider);
+  const providers = precedence.length + 1;
+  const packs = n > 0 && integers && (max - min + 1) * providers * n <= Number.MAX_SAFE_INTEGER;
+  const order = packs ? packedOrder(priority, provider, providers, max) : comparedOrder(priority, provider);
   const out = new Array<Route<H>>(n);
-  for (let k = 0; k < n; k++) out[k] = routes[order[k]!]!;
+  for (let k = 0; k < n; k++) out[k] = routes[order[k]! % n]!;
   return out;
 }
 
 /**
  * The order as one numeric sort: each route's sort key (priority descending, then provider, then
- * position) packed into one exact float64 when it fits, which is the usual case (integer
- * priorities of a few thousand at most). A sort without a comparator runs natively: for 10,000
- * routes that is about 1 ms, against about 10 ms of comparator calls in code not yet optimized
- * (a config loads once per isolate, so its code always runs cold).
+ * position) packed into one exact float64, which fits in the usual case (integer priorities of a
+ * few thousand at most): keys modulo n are the positions in order. A sort without a comparator
+ * runs natively: for 10,000 routes about 1 ms, against about 10 ms of comparator calls in code not
+ * yet optimized (a config loads once per isolate, so its code always runs cold).
  */
-function packedOrder(priority: Float64Array, provider: Int32Array, providers: number): Float64Array | null {
+function packedOrder(priority: Float64Array, provider: Int32Array, providers: number, max: number): Float64Array {
   const n = priority.length;
-  let max = -Infinity;
-  let min = Infinity;
-  for (let i = 0; i < n; i++) {
-    const p = priority[i]!;
-    if (!Number.isInteger(p)) return null;
-    if (p > max) max = p;
-    if (p < min) min = p;
-  }
-  if (n === 0 || (max - min + 1) * providers * n > Number.MAX_SAFE_INTEGER) return null;
   const keys = new Float64Array(n);
   // provider runs from -1 to providers - 2; its term is 0 for the most preferred.
   for (let i = 0; i < n; i++) keys[i] = ((max - priority[i]!) * providers + (providers - 2 - provider[i]!)) * n + i;
-  keys.sort();
-  for (let k = 0; k < n; k++) keys[k] = keys[k]! % n;
-  return keys;
+  return keys.sort();
 }
 
 function comparedOrder(priority: Float64Array, provider: Int32Array): number[] {
