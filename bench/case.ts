@@ -2,6 +2,7 @@
 // or `case.ts compile <size>`. Prints one line `RESULT {json}`. A fresh process per case keeps one
 // router's type feedback and garbage from skewing the next one, like one router per isolate.
 
+import { PerformanceObserver } from "node:perf_hooks";
 import { buildMuxer, compileRule, defaultPriority } from "../worker/rules/index.ts";
 import type { CompiledRule, Route } from "../worker/rules/index.ts";
 import { IMPLS, setup, tables, type ImplId } from "./impls.ts";
@@ -31,6 +32,8 @@ export interface CompileResult {
   readonly coldPriorityMs: number;
   /** Main-thread CPU time of compileRule ×N + buildMuxer in the cold build, ms. */
   readonly coldCpuMs: number;
+  /** Garbage collection pauses inside the cold build (compileRule ×N + buildMuxer), ms. */
+  readonly coldGcMs: number;
   /** Median of later rebuilds, ms. */
   readonly warmCompileMs: number;
   readonly warmMuxMs: number;
@@ -58,15 +61,23 @@ async function runCase(id: ImplId, size: number, budgetMs: number): Promise<void
   print({ impl: id, size, buildMs: s.buildMs, ...timing });
 }
 
-function runCompile(size: number): void {
+async function runCompile(size: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const rules = generateRoutes(size).map((r) => ({ name: r.name, rule: r.rule }));
+  // Rules as an isolate gets them: out of JSON.parse of the config snapshot, so flat strings (the
+  // generator's template literals would be cons strings, flattened again by the first scan).
+  const rules = JSON.parse(JSON.stringify(generateRoutes(size).map((r) => ({ name: r.name, rule: r.rule })))) as { name: string; rule: string }[];
   const cpuMs = () => {
     const u = process.threadCpuUsage();
     return (u.user + u.system) / 1000;
   };
+  const pauses: { start: number; duration: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
+  });
+  observer.observe({ entryTypes: ["gc"] });
   const build = () => {
     const c0 = cpuMs();
+    const w0 = performance.now();
     const t0 = hrnow();
     const compiled: CompiledRule[] = [];
     for (const r of rules) {
@@ -76,21 +87,30 @@ function runCompile(size: number): void {
     }
     const t1 = hrnow();
     const c1 = cpuMs();
+    const w1 = performance.now();
     const priorities = rules.map((r) => defaultPriority(r.rule));
     const t2 = hrnow();
     const routes: Route<string>[] = rules.map((r, i) => ({ name: r.name, rule: compiled[i]!, priority: priorities[i]!, handler: r.name }));
     const c3 = cpuMs();
+    const w3 = performance.now();
     const t3 = hrnow();
     const mux = buildMuxer(routes);
     const t4 = hrnow();
     const c4 = cpuMs();
-    return { mux, compileMs: (t1 - t0) / 1e6, priorityMs: (t2 - t1) / 1e6, muxMs: (t4 - t3) / 1e6, cpuMs: c1 - c0 + (c4 - c3) };
+    const w4 = performance.now();
+    const windows = [[w0, w1], [w3, w4]] as const;
+    return { mux, compileMs: (t1 - t0) / 1e6, priorityMs: (t2 - t1) / 1e6, muxMs: (t4 - t3) / 1e6, cpuMs: c1 - c0 + (c4 - c3), windows };
   };
 
   gc?.();
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const cold = build();
+  await new Promise((resolve) => setTimeout(resolve, 10)); // the observer reports after a tick
+  const coldGcMs = pauses
+    .filter((p) => cold.windows.some(([a, b]) => p.start >= a && p.start < b))
+    .reduce((sum, p) => sum + p.duration, 0);
+  observer.disconnect();
   gc?.();
   gc?.();
   const heapMB = gc ? (process.memoryUsage().heapUsed - heap0) / 2 ** 20 : null;
@@ -105,6 +125,7 @@ function runCompile(size: number): void {
     coldMuxMs: cold.muxMs,
     coldPriorityMs: cold.priorityMs,
     coldCpuMs: cold.cpuMs,
+    coldGcMs,
     warmCompileMs: med(warm.map((w) => w.compileMs)),
     warmMuxMs: med(warm.map((w) => w.muxMs)),
     heapMB,
@@ -113,7 +134,7 @@ function runCompile(size: number): void {
 
 const [what, sizeArg, budgetArg] = process.argv.slice(2);
 const size = Number(sizeArg);
-if (what === "compile") runCompile(size);
+if (what === "compile") await runCompile(size);
 else if (what !== undefined && what in IMPLS) await runCase(what as ImplId, size, Number(budgetArg ?? 1500));
 else {
   console.error(`usage: case.ts <${Object.keys(IMPLS).join("|")}|compile> <size> [budgetMs]`);

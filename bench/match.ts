@@ -202,7 +202,7 @@ const coldMs = (x: CompileResult) => x.coldCompileMs + x.coldMuxMs;
 if (c) {
   console.log(`
 compile @10,000 routers, fresh process (median of ${compiles.length} by cold time: ${compiles.map((x) => ms(coldMs(x))).join(", ")} ms):
-  cold: compileRule ×10,000 ${ms(c.coldCompileMs)} ms + buildMuxer ${ms(c.coldMuxMs)} ms = ${ms(coldMs(c))} ms wall, ${ms(c.coldCpuMs)} ms main-thread CPU
+  cold: compileRule ×10,000 ${ms(c.coldCompileMs)} ms + buildMuxer ${ms(c.coldMuxMs)} ms = ${ms(coldMs(c))} ms wall, ${ms(c.coldCpuMs)} ms main-thread CPU, of which GC pauses ${ms(c.coldGcMs)} ms
   warm rebuild: ${ms(c.warmCompileMs)} + ${ms(c.warmMuxMs)} = ${ms(c.warmCompileMs + c.warmMuxMs)} ms;  defaultPriority ×10,000 (not in the target): ${ms(c.coldPriorityMs)} ms cold
   heap retained by compiled rules + muxer: ${c.heapMB === null ? "n/a (run node with --expose-gc)" : `${c.heapMB.toFixed(1)} MB`}`);
 } else {
