@@ -15,7 +15,7 @@ export interface CheckedConfig {
 /** The validated config, or null after printing every error with its path. */
 export async function checkConfigFile(file: string, io: Io): Promise<CheckedConfig | null> {
   const loaded = loadConfig(await readText(file), formatOf(file));
-  const checked = loaded.ok ? checkConfig(loaded.config) : loaded;
+  const checked = loaded.ok ? checkConfig(loaded.config, loaded.rules) : loaded;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

@@ -22,7 +22,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     for (const e of loaded.errors) io.err(formatIssue(e));
     return 1;
   }
-  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: Router) => ({ service: r.service }), []);
+  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: Router) => ({ service: r.service }), [], loaded.rules);
   const muxer = buildMuxer(routes);
   const byPriority = [...routes].sort((a, b) => b.priority - a.priority);
   let bad = 0;

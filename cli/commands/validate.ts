@@ -7,7 +7,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
   const result = loadConfig(await readText(file), formatOf(file));
-  const checked = result.ok ? checkConfig(result.config) : result;
+  const checked = result.ok ? checkConfig(result.config, result.rules) : result;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

@@ -15,7 +15,7 @@ export type Checked =
 export function checkConfig(raw: unknown): Checked {
   const valid = validateConfig(raw);
   if (!valid.ok) return { ok: false, errors: valid.errors };
-  const compiled = compileSnapshot(valid.config, DRY_RUN, null);
+  const compiled = compileSnapshot(valid.config, DRY_RUN, null, valid.rules);
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const canonical = canonicalJSON(valid.config);
   const bytes = new TextEncoder().encode(canonical).byteLength;

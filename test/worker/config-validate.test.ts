@@ -255,7 +255,7 @@ describe("validateConfig: a full realistic Traefik config", () => {
 
   it("accepts an empty config and an empty http section", () => {
     for (const raw of [null, undefined, {}, { http: null }, { http: {} }, { http: { routers: null, services: {} } }]) {
-      expect(validateConfig(raw)).toEqual({ ok: true, config: {}, warnings: [] });
+      expect(validateConfig(raw)).toEqual({ ok: true, config: {}, warnings: [], rules: new Map() });
     }
   });
 });
@@ -462,5 +462,36 @@ describe("validateConfig: rules", () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ path: "http.routers.bad.rule", severity: "error" });
     expect(result.errors[0]?.message).toMatch(/^invalid rule at position \d+: /);
+  });
+});
+
+describe("rules compiled once per config load", () => {
+  it("hands the rules validation compiled to the snapshot compiler, which routes with those very objects", async () => {
+    const { compileSnapshot } = await import("../../worker/compile/snapshot.ts");
+    const { viewFromDescription } = await import("../../worker/rules/index.ts");
+    const config = {
+      http: {
+        routers: {
+          a: { rule: "Host(`a.example.com`) && PathPrefix(`/x`)", service: "s" },
+          b: { rule: "Host(`b.example.com`)", service: "s" },
+          twin: { rule: "Host(`b.example.com`)", service: "s", priority: 1 },
+        },
+        services: { s: { loadBalancer: { servers: [{ url: "http://127.0.0.1:9/" }] } } },
+      },
+    };
+    const valid = validateConfig(config);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+    // One entry per distinct rule text.
+    expect([...valid.rules.keys()].sort()).toEqual(["Host(`a.example.com`) && PathPrefix(`/x`)", "Host(`b.example.com`)"]);
+    const meta = { version: 1, sha256: "", source: "test", provider: "file", warnings: [] };
+    const view = viewFromDescription({ method: "GET", url: "http://a.example.com/x/y" });
+    const reused = compileSnapshot(valid.config, meta, null, valid.rules);
+    const fresh = compileSnapshot(valid.config, meta, null);
+    if (!reused.ok || !fresh.ok) throw new Error("compile failed");
+    const want = valid.rules.get("Host(`a.example.com`) && PathPrefix(`/x`)");
+    expect(reused.snapshot.muxer.match(view)?.rule).toBe(want);
+    // Without them the rule is compiled again: an equal rule, another object.
+    expect(fresh.snapshot.muxer.match(view)?.rule).not.toBe(want);
+    expect(fresh.snapshot.muxer.match(view)?.name).toBe("a");
   });
 });

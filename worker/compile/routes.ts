@@ -1,6 +1,6 @@
 // Routers → routes for the muxer. Shared by the snapshot compiler (handlers are services) and the
 // CLI's explain (handlers are just the router's description).
-import type { DynamicConfig } from "../config/index.ts";
+import type { CompiledRules, DynamicConfig } from "../config/index.ts";
 import { compileRule, defaultPriority, type Route } from "../rules/index.ts";
 import { routerIssue, type CompileIssue } from "./issues.ts";
 
@@ -9,10 +9,12 @@ export type Router = NonNullable<NonNullable<DynamicConfig["http"]>["routers"]>[
 /** Builds a router's handler, or pushes why it can't and returns null. */
 export type HandlerFactory<H> = (name: string, router: Router, errors: CompileIssue[]) => H | null;
 
-export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[]): Route<H>[] {
+/** `compiled`: rules validation already compiled (by text), taken as they are. */
+export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[], compiled?: CompiledRules): Route<H>[] {
   const routes: Route<H>[] = [];
   for (const [name, router] of Object.entries(config.http?.routers ?? {})) {
-    const rule = compileRule(router.rule);
+    const known = compiled?.get(router.rule);
+    const rule = known !== undefined ? { ok: true as const, value: known } : compileRule(router.rule);
     if (!rule.ok) {
       errors.push(routerIssue(name, "rule", rule.error.message));
       continue;

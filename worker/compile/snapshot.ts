@@ -1,7 +1,7 @@
 // The listener's pure half: config → an immutable Snapshot the switcher can swap in.
 // Built from (config, previous) so that services whose config is unchanged keep their objects
 // (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
-import type { ConfigIssue, DynamicConfig } from "../config/index.ts";
+import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.ts";
 import { buildMuxer, type Muxer } from "../rules/index.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
@@ -31,11 +31,15 @@ export interface Snapshot {
 
 export type CompileResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: CompileIssue[] };
 
-export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previous: Snapshot | null): CompileResult {
+/**
+ * `rules`: the rules validateConfig compiled for this config (ValidationResult.rules), so that a
+ * config load compiles each rule once; any rule missing there is compiled here.
+ */
+export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previous: Snapshot | null, rules?: CompiledRules): CompileResult {
   const errors: CompileIssue[] = [];
   const services = buildServices(config, previous?.services ?? null, errors);
   const slot: SnapshotSlot = { current: null };
-  const routes = compileRoutes(config, routerHandler(config, services, slot), errors);
+  const routes = compileRoutes(config, routerHandler(config, services, slot), errors, rules);
   if (errors.length > 0) return { ok: false, errors };
   const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
   slot.current = snapshot;

@@ -17,7 +17,7 @@ export {
   type Resolved,
 } from "./references.ts";
 export { compileGoRegex } from "./regex.ts";
-export { validateConfig, type ValidationResult } from "./validate.ts";
+export { validateConfig, type CompiledRules, type ValidationResult } from "./validate.ts";
 
 export {
   dynamicConfigSchema,

@@ -13,9 +13,13 @@ import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
 import type { DynamicConfig } from "./schema/index.ts";
 import { readShell } from "./shell.ts";
+import type { CompiledRule } from "../rules/index.ts";
+
+/** The routers' rules as validation compiled them, by rule text (see compileSnapshot). */
+export type CompiledRules = ReadonlyMap<string, CompiledRule>;
 
 export type ValidationResult =
-  | { ok: true; config: DynamicConfig; warnings: ConfigIssue[] }
+  | { ok: true; config: DynamicConfig; warnings: ConfigIssue[]; rules: CompiledRules }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
 const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform, checkAccess, checkTraffic, checkWeb];
@@ -23,8 +27,9 @@ const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, chec
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();
   const { config, defined } = parseEntities(readShell(raw, issues), issues);
-  for (const check of CHECKS) check({ config, defined, issues });
+  const rules = new Map<string, CompiledRule>();
+  for (const check of CHECKS) check({ config, defined, issues, rules });
   const errors = issues.errors;
   const warnings = issues.warnings;
-  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings, rules };
 }

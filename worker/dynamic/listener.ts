@@ -21,7 +21,7 @@ export function routerListener(switcher: Switcher<Snapshot>): Listener {
     const valid = validateConfig(value);
     if (!valid.ok) throw new ConfigRejected(ref.version, valid.errors);
     const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
-    const compiled = compileSnapshot(valid.config, meta, switcher.current);
+    const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules);
     if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
     switcher.swap(compiled.snapshot);
   };

@@ -10,7 +10,7 @@ import type { RequestContext } from "../../../worker/services/types.ts";
 export function snapshotOf(config: unknown, previous: Snapshot | null = null, version = 1): Snapshot {
   const valid = validateConfig(config);
   if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
-  const compiled = compileSnapshot(valid.config, { version, sha256: "", source: "test", provider: "file", warnings: valid.warnings }, previous);
+  const compiled = compileSnapshot(valid.config, { version, sha256: "", source: "test", provider: "file", warnings: valid.warnings }, previous, valid.rules);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
   return compiled.snapshot;
 }

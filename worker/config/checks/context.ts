@@ -2,6 +2,7 @@
 import type { DefinedNames } from "../entities.ts";
 import type { IssueList } from "../issues.ts";
 import type { DynamicConfig } from "../schema/index.ts";
+import type { CompiledRule } from "../../rules/index.ts";
 
 export interface CheckContext {
   /** The entities that passed their schema (the others were already reported). */
@@ -9,6 +10,8 @@ export interface CheckContext {
   /** Every name defined, including entities that failed their schema. */
   readonly defined: DefinedNames;
   readonly issues: IssueList;
+  /** Every rule that compiled, by its text: compiling the snapshot reuses them instead of compiling twice. */
+  readonly rules: Map<string, CompiledRule>;
 }
 
 export type Check = (ctx: CheckContext) => void;

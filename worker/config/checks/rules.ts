@@ -1,5 +1,5 @@
 // Router rules: v3 syntax only, and each rule must compile.
-import { compileRule } from "../../rules/index.ts";
+import { compileRule, type CompiledRule } from "../../rules/index.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 
@@ -18,10 +18,12 @@ function checkSyntax(ctx: CheckContext, name: string, syntax: string | undefined
   return false;
 }
 
-function compileProblem(rule: string): { position: number; message: string } | null {
+function compileProblem(rule: string, rules: Map<string, CompiledRule>): { position: number; message: string } | null {
   try {
     const compiled = compileRule(rule);
-    return compiled.ok ? null : compiled.error;
+    if (!compiled.ok) return compiled.error;
+    rules.set(rule, compiled.value);
+    return null;
   } catch (e) {
     return { position: 0, message: e instanceof Error ? e.message : String(e) };
   }
@@ -30,7 +32,7 @@ function compileProblem(rule: string): { position: number; message: string } | n
 export function checkRules(ctx: CheckContext): void {
   for (const [name, router] of entries(ctx, "routers")) {
     if (!checkSyntax(ctx, name, router.ruleSyntax)) continue;
-    const problem = compileProblem(router.rule);
+    const problem = compileProblem(router.rule, ctx.rules);
     if (problem) {
       ctx.issues.error(["http", "routers", name, "rule"], `invalid rule at position ${problem.position}: ${problem.message}`);
     }
