@@ -321,3 +321,22 @@ describe("case variants that are errors", () => {
     expect(paths(result.errors)).toContain("http.routers.r.__proto__");
   });
 });
+
+describe("canonicalCase copies only what it renames", () => {
+  it("returns a canonical value as it is, and copies the maps on the way to a renamed key", async () => {
+    const { canonicalCase } = await import("../../worker/config/keys.ts");
+    const { IssueList } = await import("../../worker/config/issues.ts");
+    const { serviceSchema } = await import("../../worker/config/schema/services.ts");
+    const canonical = { loadBalancer: { servers: [{ url: "http://a/" }], healthCheck: { path: "/h" } } };
+    const issues = new IssueList();
+    expect(canonicalCase(canonical, serviceSchema, ["s"], issues)).toBe(canonical);
+    const variant = { loadBalancer: { servers: [{ url: "http://a/" }], healthcheck: { path: "/h" } } };
+    const renamed = canonicalCase(variant, serviceSchema, ["s"], issues) as typeof canonical;
+    expect(renamed).not.toBe(variant);
+    expect(renamed).toEqual(canonical);
+    // Untouched branches are shared, not copied; the input is left as written.
+    expect(renamed.loadBalancer.servers).toBe(variant.loadBalancer.servers);
+    expect(Object.keys(variant.loadBalancer)).toContain("healthcheck");
+    expect(issues.warnings).toHaveLength(1);
+  });
+});

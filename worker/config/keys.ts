@@ -45,8 +45,10 @@ function chooseSpelling(target: string, spellings: readonly string[], path: Path
 /**
  * `map` with every key that is a case variant of one of `known` renamed to it. Unknown keys are
  * kept for the schema to report. Built with fromEntries so a `__proto__` key stays a plain key.
+ * A map whose keys are all spelled as known (nearly every map of every config) is returned as is.
  */
 export function canonicalKeys(map: Record<string, unknown>, known: readonly string[], path: Path, issues: IssueList): Record<string, unknown> {
+  if (Object.keys(map).every((key) => known.includes(key) || canonicalSpelling(key, known) === undefined)) return map;
   const entries: [string, unknown][] = [];
   for (const [target, spellings] of spellingsByKey(map, known)) {
     entries.push([target, map[chooseSpelling(target, spellings, path, issues)]]);
@@ -62,19 +64,35 @@ function fits(value: unknown, schema: Schema): boolean {
   return false;
 }
 
+// The walkers below copy a map or list only when something in it changed: a config of 10,000
+// routers is nearly all canonical already, and copying it would cost more than checking it.
+
 function objectCase(map: Record<string, unknown>, schema: z.core.$ZodObject, path: Path, issues: IssueList): Record<string, unknown> {
   const shape = schema._zod.def.shape;
   const renamed = canonicalKeys(map, Object.keys(shape), path, issues);
-  const entries = Object.entries(renamed).map(([key, value]): [string, unknown] => {
+  return mapValues(renamed, renamed !== map, (key, value) => {
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    return [key, field === undefined ? value : canonicalCase(value, field, [...path, key], issues)];
+    return field === undefined ? value : canonicalCase(value, field, [...path, key], issues);
   });
-  return Object.fromEntries(entries);
 }
 
 function recordCase(map: Record<string, unknown>, schema: z.core.$ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
   const valueType = schema._zod.def.valueType;
-  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, canonicalCase(value, valueType, [...path, name], issues)]));
+  return mapValues(map, false, (name, value) => canonicalCase(value, valueType, [...path, name], issues));
+}
+
+/** `map` with `f` applied to its values: `map` itself when no value changed (and not `copied` already). */
+function mapValues(map: Record<string, unknown>, copied: boolean, f: (key: string, value: unknown) => unknown): Record<string, unknown> {
+  const entries = Object.entries(map);
+  let changed = copied;
+  for (const entry of entries) {
+    const value = f(entry[0], entry[1]);
+    if (value !== entry[1]) {
+      entry[1] = value;
+      changed = true;
+    }
+  }
+  return changed ? Object.fromEntries(entries) : map;
 }
 
 /**
@@ -92,7 +110,8 @@ export function canonicalCase(value: unknown, schema: Schema, path: Path, issues
   if (s instanceof z.core.$ZodObject && isMap(value)) return objectCase(value, s, path, issues);
   if (s instanceof z.core.$ZodRecord && isMap(value)) return recordCase(value, s, path, issues);
   if (s instanceof z.core.$ZodArray && Array.isArray(value)) {
-    return value.map((item: unknown, i) => canonicalCase(item, s._zod.def.element, [...path, i], issues));
+    const items = value.map((item: unknown, i) => canonicalCase(item, s._zod.def.element, [...path, i], issues));
+    return items.every((item, i) => item === value[i]) ? value : items;
   }
   return value;
 }

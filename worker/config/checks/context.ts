@@ -16,11 +16,16 @@ export interface CheckContext {
 
 export type Check = (ctx: CheckContext) => void;
 
+type Section = NonNullable<DynamicConfig["http"]>;
+
+// Every check reads the sections it cares about: each section's pairs are listed once per config.
+const pairs = new WeakMap<object, [string, unknown][]>();
+
 /** `[name, value]` pairs of one http section of the checked config. */
-export function entries<K extends keyof NonNullable<DynamicConfig["http"]>>(
-  ctx: CheckContext,
-  section: K,
-): [string, NonNullable<NonNullable<DynamicConfig["http"]>[K]>[string]][] {
+export function entries<K extends keyof Section>(ctx: CheckContext, section: K): [string, NonNullable<Section[K]>[string]][] {
   const map = ctx.config.http?.[section];
-  return map ? Object.entries(map) : [];
+  if (!map) return [];
+  let listed = pairs.get(map);
+  if (listed === undefined) pairs.set(map, (listed = Object.entries(map)));
+  return listed as [string, NonNullable<Section[K]>[string]][];
 }

@@ -38,18 +38,31 @@ function middlewareSites(middleware: Middleware, push: Push): void {
   if (middleware.errors) push(["errors", "service"], middleware.errors.service, "service");
 }
 
-export function referenceSites(config: DynamicConfig): ReferenceSite[] {
+// Two checks walk the sites of one config (references, cycles): found once per config.
+const memo = new WeakMap<DynamicConfig, readonly ReferenceSite[]>();
+
+export function referenceSites(config: DynamicConfig): readonly ReferenceSite[] {
+  let sites = memo.get(config);
+  if (sites === undefined) memo.set(config, (sites = findSites(config)));
+  return sites;
+}
+
+function findSites(config: DynamicConfig): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
-  const pusher = (section: HttpSection, name: string): Push => (tail, ref, kind) => {
+  const site = (section: HttpSection, name: string, tail: Path, ref: string, kind: RefKind): void => {
     const fromRouter = section === "routers" && tail[0] === "service";
-    sites.push({ path: ["http", section, name, ...tail], ref, kind, from: { section, name }, fromRouter });
+    const head: Path = ["http", section, name];
+    sites.push({ path: head.concat(tail), ref, kind, from: { section, name }, fromRouter });
   };
-  for (const [name, router] of Object.entries(config.http?.routers ?? {})) {
-    const push = pusher("routers", name);
-    push(["service"], router.service, "service");
-    router.middlewares?.forEach((m, i) => push(["middlewares", i], m, "middleware"));
+  const routers = config.http?.routers ?? {};
+  for (const name of Object.keys(routers)) {
+    const router = routers[name]!;
+    site("routers", name, ["service"], router.service, "service");
+    router.middlewares?.forEach((m, i) => site("routers", name, ["middlewares", i], m, "middleware"));
   }
-  for (const [name, service] of Object.entries(config.http?.services ?? {})) serviceSites(service, pusher("services", name));
-  for (const [name, middleware] of Object.entries(config.http?.middlewares ?? {})) middlewareSites(middleware, pusher("middlewares", name));
+  for (const [name, service] of Object.entries(config.http?.services ?? {})) serviceSites(service, (tail, ref, kind) => site("services", name, tail, ref, kind));
+  for (const [name, middleware] of Object.entries(config.http?.middlewares ?? {})) {
+    middlewareSites(middleware, (tail, ref, kind) => site("middlewares", name, tail, ref, kind));
+  }
   return sites;
 }
