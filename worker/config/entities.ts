@@ -1,6 +1,6 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
-import type { z } from "zod";
+import type * as z from "zod";
 import { IssueList, type Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";

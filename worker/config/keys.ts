@@ -2,11 +2,12 @@
 // a known key only in letter case is renamed to Switchyard's spelling (with a warning), so every
 // consumer sees `healthCheck`, never `healthcheck`. Names chosen by the user (the keys of a
 // z.record: router names, header names...) are data and stay as written.
-import { z } from "zod";
+import * as z from "zod";
+import { $ZodArray, $ZodObject, $ZodRecord, $ZodUnion, type $ZodType } from "zod/v4/core";
 import type { IssueList, Path } from "./issues.ts";
 import { unwrap } from "./zod-issues.ts";
 
-type Schema = z.core.$ZodType;
+type Schema = $ZodType;
 
 export function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,15 +60,15 @@ export function canonicalKeys(map: Record<string, unknown>, known: readonly stri
 /** Whether `value` has the shape `schema` describes at its top (a map or a list). */
 function fits(value: unknown, schema: Schema): boolean {
   const s = unwrap(schema);
-  if (s instanceof z.core.$ZodObject || s instanceof z.core.$ZodRecord) return isMap(value);
-  if (s instanceof z.core.$ZodArray) return Array.isArray(value);
+  if (s instanceof $ZodObject || s instanceof $ZodRecord) return isMap(value);
+  if (s instanceof $ZodArray) return Array.isArray(value);
   return false;
 }
 
 // The walkers below copy a map or list only when something in it changed: a config of 10,000
 // routers is nearly all canonical already, and copying it would cost more than checking it.
 
-function objectCase(map: Record<string, unknown>, schema: z.core.$ZodObject, path: Path, issues: IssueList): Record<string, unknown> {
+function objectCase(map: Record<string, unknown>, schema: $ZodObject, path: Path, issues: IssueList): Record<string, unknown> {
   const shape = schema._zod.def.shape;
   const renamed = canonicalKeys(map, Object.keys(shape), path, issues);
   return mapValues(renamed, renamed !== map, (key, value) => {
@@ -76,7 +77,7 @@ function objectCase(map: Record<string, unknown>, schema: z.core.$ZodObject, pat
   });
 }
 
-function recordCase(map: Record<string, unknown>, schema: z.core.$ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
+function recordCase(map: Record<string, unknown>, schema: $ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
   const valueType = schema._zod.def.valueType;
   return mapValues(map, false, (name, value) => canonicalCase(value, valueType, [...path, name], issues));
 }
@@ -103,13 +104,13 @@ function mapValues(map: Record<string, unknown>, copied: boolean, f: (key: strin
  */
 export function canonicalCase(value: unknown, schema: Schema, path: Path, issues: IssueList): unknown {
   const s = unwrap(schema);
-  if (s instanceof z.core.$ZodUnion) {
+  if (s instanceof $ZodUnion) {
     const option = s._zod.def.options.find((o) => fits(value, o));
     return option === undefined ? value : canonicalCase(value, option, path, issues);
   }
-  if (s instanceof z.core.$ZodObject && isMap(value)) return objectCase(value, s, path, issues);
-  if (s instanceof z.core.$ZodRecord && isMap(value)) return recordCase(value, s, path, issues);
-  if (s instanceof z.core.$ZodArray && Array.isArray(value)) {
+  if (s instanceof $ZodObject && isMap(value)) return objectCase(value, s, path, issues);
+  if (s instanceof $ZodRecord && isMap(value)) return recordCase(value, s, path, issues);
+  if (s instanceof $ZodArray && Array.isArray(value)) {
     const items = value.map((item: unknown, i) => canonicalCase(item, s._zod.def.element, [...path, i], issues));
     return items.every((item, i) => item === value[i]) ? value : items;
   }

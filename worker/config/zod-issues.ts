@@ -1,20 +1,21 @@
 // zod issues → ConfigIssues with full paths and messages written for people editing a config.
-import { z } from "zod";
+import * as z from "zod";
+import { $ZodArray, $ZodDefault, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
 import { error, type ConfigIssue, type Path, type PathSegment } from "./issues.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
 import { didYouMean } from "./suggest.ts";
 
-type Schema = z.core.$ZodType;
+type Schema = $ZodType;
 
 /** Strips wrappers (optional, default, preprocess...) down to the schema that holds structure. */
 export function unwrap(schema: Schema): Schema {
   let current = schema;
   for (;;) {
-    if (current instanceof z.core.$ZodOptional || current instanceof z.core.$ZodNullable) current = current._zod.def.innerType;
-    else if (current instanceof z.core.$ZodDefault || current instanceof z.core.$ZodPrefault) current = current._zod.def.innerType;
-    else if (current instanceof z.core.$ZodPipe) {
+    if (current instanceof $ZodOptional || current instanceof $ZodNullable) current = current._zod.def.innerType;
+    else if (current instanceof $ZodDefault || current instanceof $ZodPrefault) current = current._zod.def.innerType;
+    else if (current instanceof $ZodPipe) {
       const { in: input, out } = current._zod.def;
-      current = input instanceof z.core.$ZodTransform ? out : input;
+      current = input instanceof $ZodTransform ? out : input;
     } else return current;
   }
 }
@@ -25,9 +26,9 @@ export function schemaAt(root: Schema, path: readonly PropertyKey[]): Schema | u
   for (const segment of path) {
     if (current === undefined) return undefined;
     const s = unwrap(current);
-    if (s instanceof z.core.$ZodObject) current = s._zod.def.shape[String(segment)];
-    else if (s instanceof z.core.$ZodRecord) current = s._zod.def.valueType;
-    else if (s instanceof z.core.$ZodArray) current = s._zod.def.element;
+    if (s instanceof $ZodObject) current = s._zod.def.shape[String(segment)];
+    else if (s instanceof $ZodRecord) current = s._zod.def.valueType;
+    else if (s instanceof $ZodArray) current = s._zod.def.element;
     else return undefined;
   }
   return current === undefined ? undefined : unwrap(current);
@@ -51,7 +52,7 @@ const EXPECTED: Record<string, string> = {
   array: "a list",
 };
 
-type RawIssue = z.core.$ZodRawIssue;
+type RawIssue = $ZodRawIssue;
 
 function sizeMessage(issue: RawIssue & { code: "too_small" | "too_big" }): string {
   const small = issue.code === "too_small";
@@ -88,7 +89,7 @@ function unknownKey(root: Schema, at: readonly PropertyKey[], key: string): stri
   if (schema === middlewareSchema) {
     return `unknown middleware type "${key}"${didYouMean(key, MIDDLEWARE_TYPES)}; valid types are ${MIDDLEWARE_TYPES.join(", ")}`;
   }
-  const known = schema instanceof z.core.$ZodObject ? Object.keys(schema._zod.def.shape) : [];
+  const known = schema instanceof $ZodObject ? Object.keys(schema._zod.def.shape) : [];
   const hint = didYouMean(key, known);
   if (hint !== "" || known.length === 0) return `unknown key "${key}"${hint}`;
   return `unknown key "${key}"; known keys here: ${known.join(", ")}`;

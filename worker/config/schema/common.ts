@@ -1,6 +1,6 @@
 // Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports.
 import ipaddr from "ipaddr.js";
-import { z } from "zod";
+import * as z from "zod";
 import { parseBindingURL } from "../../services/binding.ts";
 import { parseDuration, type Duration } from "../duration.ts";
 import { compileGoRegex } from "../regex.ts";

@@ -1,5 +1,5 @@
 // The whole dynamic configuration. Switchyard routes `http` only; validate handles tcp/udp/tls.
-import { z } from "zod";
+import * as z from "zod";
 import { middlewareSchema } from "./middlewares.ts";
 import { routerSchema } from "./routers.ts";
 import { serviceSchema } from "./services.ts";

@@ -1,5 +1,5 @@
 // http.middlewares.<name>: exactly one middleware type, with Traefik v3's options for it.
-import { z } from "zod";
+import * as z from "zod";
 import { basicAuthSchema, digestAuthSchema, forwardAuthSchema } from "./middlewares/auth.ts";
 import {
   chainSchema,

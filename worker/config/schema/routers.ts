@@ -1,5 +1,5 @@
 // http.routers.<name>: Traefik v3's Router.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, emptyable, nonEmpty, nonNegativeInt, str, stringList } from "./common.ts";
 
 export const routerTlsSchema = emptyable(

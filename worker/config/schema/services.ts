@@ -1,5 +1,5 @@
 // http.services.<name>: exactly one of loadBalancer, weighted, mirroring, failover, highestRandomWeight.
-import { z } from "zod";
+import * as z from "zod";
 import {
   bool,
   duration,

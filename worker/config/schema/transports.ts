@@ -1,6 +1,6 @@
 // http.serversTransports.<name>: how Traefik talks to servers. On Workers fetch() decides most of
 // this; validate warns about the options that cannot apply.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, duration, emptyable, int, nonNegativeInt, str, stringList } from "./common.ts";
 
 /**

@@ -1,5 +1,5 @@
 // basicAuth, digestAuth, forwardAuth.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
 
 /** The user part of `user:secret`, for messages that must not echo the secret. */

@@ -1,6 +1,6 @@
 // Responses and everything else: compress, contentType, errors, grpcWeb, encodedCharacters,
 // passTLSClientCert, chain, plugin.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, emptyable, httpStatus, intIn, nonEmpty, statusRange, str, stringList } from "../common.ts";
 
 /** Traefik's gzip, br, zstd; plus deflate, which a Worker's CompressionStream offers (a Switchyard extension). */

@@ -1,5 +1,5 @@
 // headers: custom request/response headers, CORS and security headers.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, int, nonNegativeInt, regex, str, stringList, stringMap } from "../common.ts";
 
 export const headersSchema = z.strictObject({

@@ -1,5 +1,5 @@
 // Path and redirect middlewares.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, nonEmpty, port, regex, str } from "../common.ts";
 
 export const addPrefixSchema = z.strictObject({ prefix: nonEmpty });

@@ -1,5 +1,5 @@
 // Traffic control: IP filtering, rate and concurrency limits, buffering, circuit breaking, retries.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, duration, emptyable, httpStatus, intIn, ipOrCidr, nonNegativeInt, str, stringList } from "../common.ts";
 import { clientTlsSchema } from "./auth.ts";
 
