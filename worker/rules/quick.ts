@@ -102,15 +102,16 @@ let callEnd = 0;
 
 /** The matcher call at `start`, or null when it is not one of the common form. */
 function call(src: string, start: number): Node | null {
-  let i = start;
-  let c = src.charCodeAt(i);
-  while ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) c = src.charCodeAt(++i);
-  // An identifier going on with digits, "_" or non-ASCII letters is no matcher of the short form.
-  if (i === start || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80) return null;
-  const name = matcherAt(src, start, i);
+  // The name runs to "(" (blanks before it allowed): one native search rather than a loop per
+  // letter, and the name must then be exactly one of the accepted spellings, so letters only.
+  const open = src.indexOf("(", start);
+  if (open < 0) return null;
+  let end = open;
+  for (let b = src.charCodeAt(end - 1); b === 0x20 || b === 0x09; b = src.charCodeAt(--end - 1));
+  const name = matcherAt(src, start, end);
   if (name === undefined) return null;
-  while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
-  if (c !== 0x28) return null;
+  let i = open;
+  let c: number;
   let n = 0;
   for (;;) {
     c = src.charCodeAt(++i);
