@@ -22,68 +22,65 @@ const VALS: Node[] = [];
 
 export function quickParse(src: string): Node | null {
   if (src.includes("\r")) return null; // Go drops it from raw strings: the full scanner knows
+  // The whole loop in one function: calls cost most in code V8 has not optimized yet.
   try {
-    return parse(src);
+    let ops = 0;
+    let vals = 0;
+    let wantOperand = true;
+    let i = 0;
+    for (;;) {
+      let c = src.charCodeAt(i);
+      while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+      if (i >= src.length) break;
+      if (wantOperand) {
+        if (c === 0x21 || c === 0x28) {
+          OPS[ops] = c === 0x21 ? NOT : LPAREN;
+          OP_POS[ops++] = i++;
+          continue;
+        }
+        const leaf = call(src, i);
+        if (leaf === null) return null;
+        i = callEnd;
+        VALS[vals++] = leaf;
+        wantOperand = false;
+      } else if ((c === 0x26 || c === 0x7c) && src.charCodeAt(i + 1) === c) {
+        // "&&" binds tighter than "||"; both associate to the left.
+        const op = c === 0x26 ? AND : OR;
+        while (ops > 0) {
+          const top = OPS[ops - 1];
+          if (top !== AND && (top !== OR || op !== OR)) break;
+          vals = reduce(--ops, vals);
+        }
+        OPS[ops++] = op;
+        i += 2;
+        wantOperand = true;
+        continue;
+      } else if (c === 0x29) {
+        while (ops > 0 && OPS[ops - 1] !== LPAREN) vals = reduce(--ops, vals);
+        if (ops === 0) return null;
+        ops--;
+        i++;
+      } else {
+        return null;
+      }
+      // An operand is complete: the "!"s right before it apply to it.
+      while (ops > 0 && OPS[ops - 1] === NOT) {
+        const operand = VALS[vals - 1]!;
+        const not = new Node(NOT, OP_POS[--ops]!, operand.end);
+        not.a = operand;
+        VALS[vals - 1] = not;
+      }
+    }
+    if (wantOperand) return null;
+    while (ops > 0) {
+      if (OPS[ops - 1] === LPAREN) return null;
+      vals = reduce(--ops, vals);
+    }
+    return vals === 1 ? VALS[0]! : null;
   } catch (e) {
     if (e instanceof RuleFailure) return null; // a bad argument: reported by the full parser
     throw e;
   }
-}
-
-function parse(src: string): Node | null {
-  let ops = 0;
-  let vals = 0;
-  let wantOperand = true;
-  let i = 0;
-  for (;;) {
-    let c = src.charCodeAt(i);
-    while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
-    if (i >= src.length) break;
-    if (wantOperand) {
-      if (c === 0x21 || c === 0x28) {
-        OPS[ops] = c === 0x21 ? NOT : LPAREN;
-        OP_POS[ops++] = i++;
-        continue;
-      }
-      const leaf = call(src, i);
-      if (leaf === null) return null;
-      i = callEnd;
-      VALS[vals++] = leaf;
-      wantOperand = false;
-    } else if ((c === 0x26 || c === 0x7c) && src.charCodeAt(i + 1) === c) {
-      // "&&" binds tighter than "||"; both associate to the left.
-      const op = c === 0x26 ? AND : OR;
-      while (ops > 0) {
-        const top = OPS[ops - 1];
-        if (top !== AND && (top !== OR || op !== OR)) break;
-        vals = reduce(--ops, vals);
-      }
-      OPS[ops++] = op;
-      i += 2;
-      wantOperand = true;
-      continue;
-    } else if (c === 0x29) {
-      while (ops > 0 && OPS[ops - 1] !== LPAREN) vals = reduce(--ops, vals);
-      if (ops === 0) return null;
-      ops--;
-      i++;
-    } else {
-      return null;
-    }
-    // An operand is complete: the "!"s right before it apply to it.
-    while (ops > 0 && OPS[ops - 1] === NOT) {
-      const operand = VALS[vals - 1]!;
-      const not = new Node(NOT, OP_POS[--ops]!, operand.end);
-      not.a = operand;
-      VALS[vals - 1] = not;
-    }
-  }
-  if (wantOperand) return null;
-  while (ops > 0) {
-    if (OPS[ops - 1] === LPAREN) return null;
-    vals = reduce(--ops, vals);
-  }
-  return vals === 1 ? VALS[0]! : null;
 }
 
 /** Replaces the two operands on top of VALS with OPS[at] applied to them; returns the new count. */
