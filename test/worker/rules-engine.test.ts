@@ -261,6 +261,9 @@ describe("buildMuxer", () => {
 
   it("ignores trailing dots on both the rule's host and the request's", () => {
     const mux = buildMuxer([route("dot", "Host(`a.com.`)"), route("plain", "Host(`b.com`)")]);
+    const view = get("http://a.com/");
+    expect(mux.match(view)?.name).toBe("dot");
+    expect(view.host).toBe("a.com"); // the index hands the view the same text, never the rule's dot
     expect(mux.match(get("http://a.com/"))?.name).toBe("dot");
     expect(mux.match(get("http://a.com./"))?.name).toBe("dot");
     expect(mux.match(get("http://b.com./"))?.name).toBe("plain");

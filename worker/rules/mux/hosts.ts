@@ -32,9 +32,15 @@ interface HostEntry {
 type Table<T> = Record<string, T | undefined>;
 const table = <T>(): Table<T> => Object.create(null) as Table<T>;
 
+/**
+ * An exact host's slot: while it has one route (most hosts), just that route's rank; a HostEntry
+ * once it has more, or once it is first asked for. A number costs nothing to store at load.
+ */
+type Slot = number | HostEntry;
+
 /** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
-  private readonly exact = table<HostEntry>();
+  private readonly exact = table<Slot>();
   private readonly exactLengths = new Lengths();
   private hosts = 0;
   private readonly suffixes = table<HostRoutes>();
@@ -42,12 +48,13 @@ export class HostIndexBuilder {
 
   addHost(host: string, rank: number): void {
     const key = hostKey(host);
-    const entry = this.exact[key];
-    if (entry === undefined) {
-      this.exact[key] = { host: key, own: [rank], suffixes: undefined };
+    const slot = this.exact[key];
+    if (slot === undefined) {
+      this.exact[key] = rank;
       this.exactLengths.add(key.length);
       this.hosts++;
-    } else push(entry.own as Ranks, rank);
+    } else if (typeof slot !== "number") push(slot.own as Ranks, rank);
+    else if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
   }
 
   addSuffix(suffix: string, rank: number): void {
@@ -78,7 +85,7 @@ export class HostIndexBuilder {
 /** The tables, and what a request's host needs looked up in them. */
 export class HostIndex {
   private readonly rules: readonly CompiledRule[];
-  private readonly exact: Readonly<Table<HostEntry>>;
+  private readonly exact: Table<Slot>;
   private readonly suffixes: Readonly<Table<HostRoutes>>;
   // Lengths first: a host (or ending) no key is as long as is not hashed at all, which is most of
   // the cost of a lookup (e.g. hosts only a wildcard routes, endings of unknown tenants).
@@ -89,7 +96,7 @@ export class HostIndex {
 
   constructor(
     rules: readonly CompiledRule[],
-    exact: Table<HostEntry>,
+    exact: Table<Slot>,
     exactLengths: Lengths,
     suffixes: Table<HostRoutes>,
     suffixLengths: Lengths,
@@ -106,8 +113,8 @@ export class HostIndex {
   collect(view: RequestView, out: Candidates): void {
     const viewHost = view.host;
     const host = viewHost.charCodeAt(viewHost.length - 1) === 0x2e ? hostKey(viewHost) : viewHost;
-    const entry = this.exactLengths.has(host.length) ? this.exact[host] : undefined;
-    if (entry === undefined) {
+    const slot = this.exactLengths.has(host.length) ? this.exact[host] : undefined;
+    if (slot === undefined) {
       const count = endings(host, this.depths);
       for (let j = 0; j < count; j++) {
         const dot = DOTS[j]!;
@@ -115,12 +122,23 @@ export class HostIndex {
       }
       return;
     }
+    const entry = typeof slot === "number" ? this.entryOf(host, slot) : slot;
     // Same text, but the rules' Host matchers now compare it by pointer rather than char by char.
     // (`host === viewHost` is an identity check: host is viewHost itself unless dots were trimmed.)
     if (host === viewHost) view.internHost?.(entry.host);
     const suffixes = entry.suffixes === undefined ? this.complete(entry) : entry.suffixes;
     collect(entry.own, view, out);
     if (suffixes !== null) for (let i = 0; i < suffixes.length; i++) collect(suffixes[i], view, out);
+  }
+
+  /** The entry of a host with one route, made on its first request; `host` is the request's text. */
+  private entryOf(host: string, rank: number): HostEntry {
+    // The rule's own string for the host, to hand to views (see HostEntry.host).
+    const written = this.rules[rank]!.hostIndex?.exact.find((h) => hostKey(h) === host);
+    const own = written === undefined ? host : hostKey(written);
+    const entry: HostEntry = { host: own, own: [rank], suffixes: undefined };
+    this.exact[own] = entry;
+    return entry;
   }
 
   /** A host's first request: its routes indexed by path if many, the ending buckets it falls under. */
