@@ -42,10 +42,12 @@ export class Bucket {
   }
 
   seal(): void {
+    const positions = this.positions!;
     this.positions = null;
     if (this.prefixes.length <= LINEAR_MAX) return;
-    const order = this.prefixes.map((_, i) => i).sort((a, b) => (this.prefixes[a]! < this.prefixes[b]! ? -1 : 1));
-    this.radix = radix(order.map((i) => [this.prefixes[i]!, this.lists[i]!] as const), 0, "");
+    // A sort without a comparator orders strings by UTF-16 code units, as `<` does, natively.
+    const sorted = [...this.prefixes].sort();
+    this.radix = radix(sorted.map((p) => [p, this.lists[positions.get(p)!]!] as const), 0, "");
     this.prefixes = [];
     this.lists = [];
   }

@@ -21,7 +21,7 @@ export function ordered<H>(routes: readonly Route<H>[], options: MuxerOptions): 
     priority[i] = p;
     if (p > max) max = p;
     if (p < min) min = p;
-    integers &&= Number.isInteger(p);
+    integers &&= p % 1 === 0; // Number.isInteger without a call (NaN and ±Infinity fail too)
     const at = precedence.length === 0 ? -1 : r.name.lastIndexOf("@");
     if (at >= 0) provider[i] = precedence.indexOf(r.name.slice(at + 1));
   }
