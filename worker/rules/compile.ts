@@ -27,12 +27,29 @@ class Rule implements CompiledRule {
   private readonly root: Node;
 
   constructor(source: string, root: Node) {
-    const hostIndex = hostIndexOf(root, false);
+    let hostIndex: HostIndex | null;
+    let prefixes: readonly string[] | null;
+    const a = root.a;
+    const b = root.b;
+    if (root.op === AND && a !== null && b !== null && a.a === null && b.a === null) {
+      // The commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)): when one of
+      // them says nothing, the other's facts are the rule's, without walking the tree (calls
+      // cost most in code not yet optimized, and a config compiles thousands of rules).
+      const ha = a.hostIndex === undefined ? (a.hostIndex = leafHostIndex(a)) : a.hostIndex;
+      const hb = b.hostIndex === undefined ? (b.hostIndex = leafHostIndex(b)) : b.hostIndex;
+      hostIndex = ha === null || hb === null ? (ha ?? hb) : hostIndexOf(root, false);
+      const pa = a.prefixes === undefined ? (a.prefixes = leafPrefixes(a)) : a.prefixes;
+      const pb = b.prefixes === undefined ? (b.prefixes = leafPrefixes(b)) : b.prefixes;
+      prefixes = pa === null || pb === null ? (pa ?? pb) : prefixesOf(root, false);
+    } else {
+      hostIndex = hostIndexOf(root, false);
+      prefixes = prefixesOf(root, false);
+    }
     this.source = source;
     this.root = root;
     this.hosts = hostIndex !== null && hostIndex.suffixes.length === 0 ? hostIndex.exact : null;
     this.hostIndex = hostIndex;
-    this.pathPrefixes = prefixesOf(root, false);
+    this.pathPrefixes = prefixes;
     // Not frozen: Object.freeze costs more than the rest of this constructor in cold code, and
     // the fields are readonly and the class private to this module.
   }
