@@ -63,6 +63,13 @@ describe("muxer host index", () => {
     expect(mux.match(get("http://x.tenant77.example.com/f"))?.name).toBe("fallback");
     expect(mux.match(get("http://abc.io/f"))?.name).toBe("fallback");
     expect(mux.match(get("http://" + "a".repeat(300) + ".io/f"))?.name).toBe("fallback");
+    // Hosts of 255 characters and more share one length slot: found, and others of such lengths not.
+    const long = Array.from({ length: 5 }, (_, i) => `${String.fromCharCode(97 + i).repeat(60)}`).join(".") + ".io";
+    const longer = buildMuxer([route("long", `Host(\`${long}\`)`), route("other", "Host(`x.io`)")]);
+    expect(long.length).toBeGreaterThan(255);
+    expect(longer.match(get(`http://${long}/`))?.name).toBe("long");
+    expect(longer.match(get(`http://${long.replace("e", "f")}/`))).toBeNull();
+    expect(longer.match(get(`http://${long}x/`))).toBeNull();
   });
 
   it("agrees with a brute-force scan on a mixed table, for views from descriptions and from Requests", () => {

@@ -41,20 +41,26 @@ type Slot = number | HostEntry;
 /** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
   private readonly exact = table<Slot>();
-  private readonly exactLengths = new Lengths();
+  private readonly exactLengths = new Uint8Array(LONG + 1);
   private hosts = 0;
   private readonly suffixes = table<HostRoutes>();
   private readonly suffixKeys: string[] = [];
 
+  // Called once per host of every route: its helpers are written out (calls cost most in code not
+  // yet optimized).
   addHost(host: string, rank: number): void {
-    const key = hostKey(host);
+    const key = host.charCodeAt(host.length - 1) === 0x2e ? hostKey(host) : host;
     const slot = this.exact[key];
     if (slot === undefined) {
       this.exact[key] = rank;
-      this.exactLengths.add(key.length);
+      this.exactLengths[key.length < LONG ? key.length : LONG] = 1;
       this.hosts++;
-    } else if (typeof slot !== "number") push(slot.own as Ranks, rank);
-    else if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
+    } else if (typeof slot === "number") {
+      if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
+    } else {
+      const own = slot.own as Ranks;
+      if (own[own.length - 1] !== rank) own.push(rank);
+    }
   }
 
   addSuffix(suffix: string, rank: number): void {
@@ -69,11 +75,11 @@ export class HostIndexBuilder {
   /** null when no route has a host constraint. */
   build(rules: readonly CompiledRule[]): HostIndex | null {
     if (this.hosts === 0 && this.suffixKeys.length === 0) return null;
-    const suffixLengths = new Lengths();
+    const suffixLengths = new Uint8Array(LONG + 1);
     const depths: number[] = [];
     for (const key of this.suffixKeys) {
       this.suffixes[key] = indexed(this.suffixes[key] as Ranks, rules);
-      suffixLengths.add(key.length);
+      suffixLengths[key.length < LONG ? key.length : LONG] = 1;
       const n = labels(key);
       if (!depths.includes(n)) depths.push(n);
     }
@@ -113,12 +119,12 @@ export class HostIndex {
   collect(view: RequestView, out: Candidates): void {
     const viewHost = view.host;
     const host = viewHost.charCodeAt(viewHost.length - 1) === 0x2e ? hostKey(viewHost) : viewHost;
-    const slot = this.exactLengths.has(host.length) ? this.exact[host] : undefined;
+    const slot = hasLength(this.exactLengths, host.length) ? this.exact[host] : undefined;
     if (slot === undefined) {
       const count = endings(host, this.depths);
       for (let j = 0; j < count; j++) {
         const dot = DOTS[j]!;
-        if (this.suffixLengths.has(host.length - dot)) collect(this.suffixes[host.slice(dot)], view, out);
+        if (hasLength(this.suffixLengths, host.length - dot)) collect(this.suffixes[host.slice(dot)], view, out);
       }
       return;
     }
@@ -149,7 +155,7 @@ export class HostIndex {
     const count = endings(host, this.depths);
     for (let j = 0; j < count; j++) {
       const dot = DOTS[j]!;
-      const routes = this.suffixLengths.has(host.length - dot) ? this.suffixes[host.slice(dot)] : undefined;
+      const routes = hasLength(this.suffixLengths, host.length - dot) ? this.suffixes[host.slice(dot)] : undefined;
       if (routes !== undefined) (found ??= []).push(routes);
     }
     return (entry.suffixes = found);
@@ -160,23 +166,13 @@ function push(list: Ranks, rank: number): void {
   if (list[list.length - 1] !== rank) list.push(rank);
 }
 
-/** The set of a table's key lengths. */
-class Lengths {
-  private lengths = new Uint8Array(64);
-
-  add(n: number): void {
-    if (n >= this.lengths.length) {
-      const grown = new Uint8Array(Math.max(n + 1, this.lengths.length * 2));
-      grown.set(this.lengths);
-      this.lengths = grown;
-    }
-    this.lengths[n] = 1;
-  }
-
-  has(n: number): boolean {
-    return n < this.lengths.length && this.lengths[n] === 1;
-  }
-}
+/**
+ * Which lengths a table's keys have: 1 at each; every length from LONG on shares the last slot
+ * (DNS names stop at 253). Looked up before the table: most misses stop here, unhashed.
+ */
+type Lengths = Uint8Array;
+const LONG = 255;
+const hasLength = (lengths: Lengths, n: number): boolean => lengths[n < LONG ? n : LONG] === 1;
 
 /** The dots in an ending: a search per dot rather than a look at every character. */
 function labels(suffix: string): number {

@@ -12,12 +12,6 @@ import { Candidates } from "./candidates.ts";
 import { HostIndexBuilder } from "./hosts.ts";
 import { ordered } from "./order.ts";
 
-/** A rule's host constraint as the index needs it; rules built elsewhere may only have `hosts`. */
-function hostsOf(rule: CompiledRule): RuleHosts | null {
-  if (rule.hostIndex !== undefined) return rule.hostIndex;
-  return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
-}
-
 export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions = {}): Muxer<H> {
   const sorted = ordered(routes, options);
   const rules = new Array<CompiledRule>(sorted.length);
@@ -25,7 +19,8 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
   const fallback = new Bucket();
   for (let rank = 0; rank < sorted.length; rank++) {
     const rule = (rules[rank] = sorted[rank]!.rule);
-    const index = hostsOf(rule);
+    // A rule's host constraint; rules built elsewhere may only have `hosts`.
+    const index: RuleHosts | null = rule.hostIndex !== undefined ? rule.hostIndex : rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
     if (index === null) {
       fallback.add(rank, rule.pathPrefixes);
       continue;
