@@ -1,7 +1,7 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
 import type * as z from "zod";
-import { IssueList, type Path } from "./issues.ts";
+import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
 import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
@@ -42,10 +42,11 @@ function checkOneType(value: unknown, types: readonly string[], what: string, pa
 
 /** Keys in their canonical case (keys.ts); false when two spellings of one key clash. */
 function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueList): { input: unknown; ok: boolean } {
-  const found = new IssueList();
-  const input = canonicalCase(value, schema, path, found);
-  issues.items.push(...found.items);
-  return { input, ok: found.errors.length === 0 };
+  const before = issues.items.length;
+  const input = canonicalCase(value, schema, path, issues);
+  let ok = true;
+  for (let i = before; i < issues.items.length; i++) if (issues.items[i]!.severity === "error") ok = false;
+  return { input, ok };
 }
 
 function parseSection<S extends z.ZodType>(

@@ -72,6 +72,8 @@ function objectCase(map: Record<string, unknown>, schema: $ZodObject, path: Path
   const shape = schema._zod.def.shape;
   const renamed = canonicalKeys(map, Object.keys(shape), path, issues);
   return mapValues(renamed, renamed !== map, (key, value) => {
+    // Only maps and lists have keys to rename: a scalar needs no walk (nor its path built).
+    if (typeof value !== "object" || value === null) return value;
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     return field === undefined ? value : canonicalCase(value, field, [...path, key], issues);
   });
