@@ -134,6 +134,7 @@ describe("muxer route order", () => {
     expect(build([5, 9, 9, 1], ["file", "docker", "kv", "file"], ["kv", "docker"])).toBe("r2@kv");
     expect(build([5, 9, 9, 1], ["file", "docker", "kv", "file"], ["docker", "kv"])).toBe("r1@docker");
     expect(build([5, 9, 9, 9], ["file", "file", "file", "kv"], ["kv"])).toBe("r3@kv");
+    expect(build([-5, -3, -3, -9], ["file", "file", "kv", "file"], ["kv"])).toBe("r2@kv");
     // Priorities the packed keys cannot hold exactly: fractions, and a range beyond 2^53.
     expect(build([1.5, 2.25, 2.25], ["file", "file", "file"])).toBe("r1@file");
     expect(build([1, 2 ** 60, 2 ** 60 - 1024], ["file", "file", "file"])).toBe("r1@file");

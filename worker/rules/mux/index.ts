@@ -10,15 +10,17 @@ import type { CompiledRule, HostIndex as RuleHosts, Muxer, MuxerOptions, Request
 import { Bucket } from "./bucket.ts";
 import { Candidates } from "./candidates.ts";
 import { HostIndexBuilder } from "./hosts.ts";
-import { ordered } from "./order.ts";
+import { routeOrder } from "./order.ts";
 
 export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions = {}): Muxer<H> {
-  const sorted = ordered(routes, options);
-  const rules = new Array<CompiledRule>(sorted.length);
+  const order = routeOrder(routes, options);
+  const sorted = new Array<Route<H>>(routes.length);
+  const rules = new Array<CompiledRule>(routes.length);
   const builder = new HostIndexBuilder();
   const fallback = new Bucket();
-  for (let rank = 0; rank < sorted.length; rank++) {
-    const rule = (rules[rank] = sorted[rank]!.rule);
+  for (let rank = 0; rank < routes.length; rank++) {
+    const route = (sorted[rank] = routes[order[rank]!]!);
+    const rule = (rules[rank] = route.rule);
     // A rule's host constraint; rules built elsewhere may only have `hosts`.
     const index: RuleHosts | null = rule.hostIndex !== undefined ? rule.hostIndex : rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
     if (index === null) {

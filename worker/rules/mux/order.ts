@@ -6,49 +6,50 @@
 
 import type { MuxerOptions, Route } from "../types.ts";
 
-export function ordered<H>(routes: readonly Route<H>[], options: MuxerOptions): Route<H>[] {
-  // Traefik reverses the precedence list and prefers the higher index; absent providers get -1.
-  const precedence = [...(options.providersPrecedence ?? [])].reverse();
+/** The positions of `routes` in route order. */
+export function routeOrder<H>(routes: readonly Route<H>[], options: MuxerOptions): ArrayLike<number> {
   const n = routes.length;
-  const provider = new Int32Array(n).fill(-1);
-  const priority = new Float64Array(n);
-  let integers = true;
-  let max = -Infinity;
-  let min = Infinity;
-  for (let i = 0; i < n; i++) {
-    const r = routes[i]!;
-    const p = r.priority;
-    priority[i] = p;
-    if (p > max) max = p;
-    if (p < min) min = p;
-    integers &&= p % 1 === 0; // Number.isInteger without a call (NaN and ±Infinity fail too)
-    const at = precedence.length === 0 ? -1 : r.name.lastIndexOf("@");
-    if (at >= 0) provider[i] = precedence.indexOf(r.name.slice(at + 1));
-  }
+  const precedence = options.providersPrecedence ?? [];
+  const provider = precedence.length === 0 ? null : providerRanks(routes, precedence);
   const providers = precedence.length + 1;
-  const packs = n > 0 && integers && (max - min + 1) * providers * n <= Number.MAX_SAFE_INTEGER;
-  const order = packs ? packedOrder(priority, provider, providers, max) : comparedOrder(priority, provider);
-  const out = new Array<Route<H>>(n);
-  for (let k = 0; k < n; k++) out[k] = routes[order[k]! % n]!;
-  return out;
+  // Each route's sort key (priority descending, then provider, then position) packed into one
+  // float64, in one pass: a sort without a comparator then runs natively. It is exact while
+  // |priority| · providers · n stays well below 2^53, true of integer priorities up to millions;
+  // any other priority takes the comparator. (For 10,000 routes: ~1 ms, against ~10 ms of
+  // comparator calls in code not yet optimized, and a config loads once per isolate, so its code
+  // always runs cold.)
+  const keys = new Float64Array(n);
+  const limit = Number.MAX_SAFE_INTEGER / (2 * (providers * n + 1));
+  let packs = true;
+  for (let i = 0; i < n; i++) {
+    const p = routes[i]!.priority;
+    // The provider term is 0 for the most preferred provider, providers - 1 for none.
+    const term = provider === null ? 0 : providers - 2 - provider[i]!;
+    keys[i] = (term - p * providers) * n + i;
+    packs &&= p % 1 === 0 && p < limit && p > -limit; // an integer, small enough to stay exact
+  }
+  if (!packs) return comparedOrder(routes, provider);
+  keys.sort();
+  for (let k = 0; k < n; k++) keys[k] = ((keys[k]! % n) + n) % n; // the position, from the key
+  return keys;
 }
 
 /**
- * The order as one numeric sort: each route's sort key (priority descending, then provider, then
- * position) packed into one exact float64, which fits in the usual case (integer priorities of a
- * few thousand at most): keys modulo n are the positions in order. A sort without a comparator
- * runs natively: for 10,000 routes about 1 ms, against about 10 ms of comparator calls in code not
- * yet optimized (a config loads once per isolate, so its code always runs cold).
+ * Each route's provider as Traefik ranks it: Traefik reverses the precedence list and prefers the
+ * higher index; a provider not in the list gets -1.
  */
-function packedOrder(priority: Float64Array, provider: Int32Array, providers: number, max: number): Float64Array {
-  const n = priority.length;
-  const keys = new Float64Array(n);
-  // provider runs from -1 to providers - 2; its term is 0 for the most preferred.
-  for (let i = 0; i < n; i++) keys[i] = ((max - priority[i]!) * providers + (providers - 2 - provider[i]!)) * n + i;
-  return keys.sort();
+function providerRanks<H>(routes: readonly Route<H>[], precedence: readonly string[]): Int32Array {
+  const reversed = [...precedence].reverse();
+  const ranks = new Int32Array(routes.length).fill(-1);
+  routes.forEach((r, i) => {
+    const at = r.name.lastIndexOf("@");
+    if (at >= 0) ranks[i] = reversed.indexOf(r.name.slice(at + 1));
+  });
+  return ranks;
 }
 
-function comparedOrder(priority: Float64Array, provider: Int32Array): number[] {
-  const order = Array.from({ length: priority.length }, (_, i) => i);
-  return order.sort((a, b) => priority[b]! - priority[a]! || provider[b]! - provider[a]! || a - b);
+function comparedOrder<H>(routes: readonly Route<H>[], provider: Int32Array | null): number[] {
+  const order = Array.from({ length: routes.length }, (_, i) => i);
+  const rank = (i: number) => (provider === null ? -1 : provider[i]!);
+  return order.sort((a, b) => routes[b]!.priority - routes[a]!.priority || rank(b) - rank(a) || a - b);
 }
