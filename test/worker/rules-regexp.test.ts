@@ -1,7 +1,8 @@
 // Go RE2 syntax translated to JS: what Traefik's regexp matchers accept, and what they mean.
 import { describe, expect, it } from "vitest";
 import { compileRule, viewFromDescription } from "../../worker/rules/index.ts";
-import { fullTranslation, simpleTranslation } from "../../worker/rules/regexp.ts";
+import { commonTranslation } from "../../worker/rules/regexp-common.ts";
+import { fullTranslation, scanTranslation, simpleTranslation } from "../../worker/rules/regexp.ts";
 
 /** Whether PathRegexp(pattern) compiles, and then which of the given paths it matches. */
 function pathRegexp(pattern: string) {
@@ -132,6 +133,37 @@ describe("the shortcut for simple patterns", () => {
       }
     });
   }
+
+  it("recognises the commonest shape by native matches, with the very result of the character scan", () => {
+    // Atoms of the common shape and of what borders it (escaped backslashes next to dots, classes
+    // with dots, case folding, upper case before "$"), so that both sides of its edge are hit.
+    const atoms = ["a", "B", "z", "0", ".", "\\.", "\\\\", "\\$", "\\d", "\\W", "\\/", "\\(", "\\[", "\\*", "\\|", "[a-z]", "[^0-9]",
+      "[A-Za-z0-9_.]", "[\\d.-]", "[.]", "[a-f]", "+", "*", "?", "*?", "-", "/", "_", " ", "Q", "é", "{2}", "(", ")", "|"];
+    let seed = 99;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const seen = { common: 0, suffix: 0, prefix: 0, dot: 0 };
+    for (let k = 0; k < 40_000; k++) {
+      let p = rand(2) === 0 ? "^" : "";
+      for (let i = 1 + rand(9); i > 0; i--) p += atoms[rand(atoms.length)];
+      if (rand(3) !== 0) p += "$";
+      if (rand(5) === 0) p = "(?i)" + p;
+      const quick = commonTranslation(p);
+      if (quick === null) continue;
+      seen.common++;
+      if (quick.suffixes) seen.suffix++;
+      if (quick.prefix) seen.prefix++;
+      if (quick.source.includes("[^\\n]")) seen.dot++;
+      expect(quick, p).toEqual(scanTranslation(p));
+    }
+    expect(seen.common).toBeGreaterThan(8_000);
+    expect(Math.min(seen.suffix, seen.prefix, seen.dot)).toBeGreaterThan(1_000);
+    for (const p of ["^[a-z]+\\.tenant5\\.example\\.com$", "^/svc1/exports/[0-9]+\\.csv$", "(?i)^x\\.Example\\.COM$", "\\\\.b$", "[.]\\.."]) {
+      expect(commonTranslation(p), p).not.toBeNull();
+      expect(commonTranslation(p), p).toEqual(scanTranslation(p));
+    }
+    expect(commonTranslation("\\\\.b$")?.suffixes).toEqual(["b"]); // an escaped backslash, then a bare "."
+    expect(commonTranslation("^a.b$")?.source).toBe("^a[^\\n]b$");
+  });
 
   it("leaves the rest to the full translation", () => {
     for (const p of ["a{2}", "[[:alpha:]]", "\\s", "(?i)\\b", "a(?i)b", "(?P<n>a)", "é", "^*", "\\Qa\\E", "[]a]", "\\x41", "a}"]) {

@@ -7,6 +7,7 @@
 
 import type { Result } from "./types.ts";
 import { complement, foldAscii, type ClassItem, type Range } from "./regexp-classes.ts";
+import { commonTranslation, type Simple } from "./regexp-common.ts";
 import { GoRegexpError, parseGoRegexp, type ReNode } from "./regexp-syntax.ts";
 
 export interface GoRegexp {
@@ -285,12 +286,6 @@ function lowerSuffixes(ast: ReNode): string[] | null {
 // quantifier with nothing to repeat…) goes to the full translation, which also produces Go's errors.
 // Thousands of rules compile at config load, so this is one pass over char codes.
 
-interface Simple {
-  readonly source: string;
-  readonly fold: boolean;
-  readonly prefix: string | null;
-  readonly suffixes: string[] | null;
-}
 
 const PLAIN = 0; // a literal in both Go and JS
 const SPECIAL = 1; // . ^ $ * + ? ( ) |
@@ -305,6 +300,11 @@ for (const c of SYNTAX_ESCAPES) SYNTAX_ESCAPE_CODES[c.charCodeAt(0)] = 1;
 const PERL = new Set("dDwW");
 
 export function simpleTranslation(p: string): Simple | null {
+  return commonTranslation(p) ?? scanTranslation(p);
+}
+
+/** The shortcut's general case: one pass over the pattern's char codes. */
+export function scanTranslation(p: string): Simple | null {
   const fold = p.startsWith("(?i)");
   const start = fold ? 4 : 0;
   let out = "";
