@@ -45,20 +45,10 @@ export type Collected = { readonly ok: true; readonly bytes: Uint8Array } | { re
 
 /** Reads a whole stream into memory, giving up (and cancelling it) past `limit` bytes (-1: no limit). */
 export async function collect(stream: ReadableStream<Uint8Array>, limit: number): Promise<Collected> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (limit >= 0 && size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return { ok: false };
-    }
-    chunks.push(value);
-  }
-  return { ok: true, bytes: concat(chunks, size) };
+  const read = await readUpTo(stream, limit < 0 ? Infinity : limit);
+  if (read.kind === "complete") return { ok: true, bytes: read.bytes };
+  await read.rest.cancel().catch(() => undefined);
+  return { ok: false };
 }
 
 export type Limited =
