@@ -5,14 +5,12 @@
 
 import { RuleFailure } from "./lexer.ts";
 import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
-import { fullParse, parseRule } from "./parser.ts";
-import { quickParse } from "./quick.ts";
+import { parseRule } from "./parser.ts";
 import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
 
 export function compileRule(rule: string): Result<CompiledRule, RuleError> {
   try {
-    // parseRule(rule, true), one call shorter: a config compiles thousands of rules, cold.
-    return { ok: true, value: new Rule(rule, quickParse(rule) ?? fullParse(rule, true)) };
+    return { ok: true, value: new Rule(rule, parseRule(rule, true)) };
   } catch (e) {
     if (e instanceof RuleFailure) return { ok: false, error: { position: e.position, message: e.message } };
     throw e;
@@ -35,11 +33,11 @@ class Rule implements CompiledRule {
       // The commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)): when one of
       // them says nothing, the other's facts are the rule's, without walking the tree (calls
       // cost most in code not yet optimized, and a config compiles thousands of rules).
-      const ha = a.hostIndex === undefined ? (a.hostIndex = leafHostIndex(a)) : a.hostIndex;
-      const hb = b.hostIndex === undefined ? (b.hostIndex = leafHostIndex(b)) : b.hostIndex;
+      const ha = hostsOfLeaf(a);
+      const hb = hostsOfLeaf(b);
       hostIndex = ha === null || hb === null ? (ha ?? hb) : hostIndexOf(root, false);
-      const pa = a.prefixes === undefined ? (a.prefixes = leafPrefixes(a)) : a.prefixes;
-      const pb = b.prefixes === undefined ? (b.prefixes = leafPrefixes(b)) : b.prefixes;
+      const pa = prefixesOfLeaf(a);
+      const pb = prefixesOfLeaf(b);
       prefixes = pa === null || pb === null ? (pa ?? pb) : prefixesOf(root, false);
     } else {
       hostIndex = hostIndexOf(root, false);
@@ -123,6 +121,10 @@ function leafHostIndex(n: Node): HostIndex | null {
   return keys && keys.every((k) => k !== null) ? { exact: [], suffixes: keys as string[] } : null;
 }
 
+// A leaf's facts are worked out once and kept on it: leaves are shared between rules.
+const hostsOfLeaf = (n: Node): HostIndex | null => (n.hostIndex === undefined ? (n.hostIndex = leafHostIndex(n)) : n.hostIndex);
+const prefixesOfLeaf = (n: Node): readonly string[] | null => (n.prefixes === undefined ? (n.prefixes = leafPrefixes(n)) : n.prefixes);
+
 /**
  * The hosts a rule can match, or null when it does not pin the host. Under "and" one operand's
  * constraint is enough (two exact lists intersect; an exact list beats suffixes); under "or"
@@ -130,7 +132,7 @@ function leafHostIndex(n: Node): HostIndex | null {
  */
 function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
   if (n.op === NOT) return hostIndexOf(n.a!, !negated);
-  if (n.op !== AND && n.op !== OR) return negated ? null : n.hostIndex === undefined ? (n.hostIndex = leafHostIndex(n)) : n.hostIndex;
+  if (n.op !== AND && n.op !== OR) return negated ? null : hostsOfLeaf(n);
   const a = hostIndexOf(n.a!, negated);
   const b = hostIndexOf(n.b!, negated);
   if (!isAnd(n, negated)) {
@@ -154,7 +156,7 @@ function leafPrefixes(n: Node): readonly string[] | null {
 /** Literal prefixes of which the routing path must start with one, or null when unconstrained. */
 function prefixesOf(n: Node, negated: boolean): readonly string[] | null {
   if (n.op === NOT) return prefixesOf(n.a!, !negated);
-  if (n.op !== AND && n.op !== OR) return negated ? null : n.prefixes === undefined ? (n.prefixes = leafPrefixes(n)) : n.prefixes;
+  if (n.op !== AND && n.op !== OR) return negated ? null : prefixesOfLeaf(n);
   const a = prefixesOf(n.a!, negated);
   const b = prefixesOf(n.b!, negated);
   if (!isAnd(n, negated)) return a === null || b === null ? null : [...new Set([...a, ...b])];

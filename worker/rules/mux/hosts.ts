@@ -46,21 +46,15 @@ export class HostIndexBuilder {
   private readonly suffixes = table<HostRoutes>();
   private readonly suffixKeys: string[] = [];
 
-  // Called once per host of every route: its helpers are written out (calls cost most in code not
-  // yet optimized).
   addHost(host: string, rank: number): void {
-    const key = host.charCodeAt(host.length - 1) === 0x2e ? hostKey(host) : host;
+    const key = hostKey(host);
     const slot = this.exact[key];
     if (slot === undefined) {
       this.exact[key] = rank;
       this.exactLengths[key.length < LONG ? key.length : LONG] = 1;
       this.hosts++;
-    } else if (typeof slot === "number") {
-      if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
-    } else {
-      const own = slot.own as Ranks;
-      if (own[own.length - 1] !== rank) own.push(rank);
-    }
+    } else if (typeof slot !== "number") push(slot.own as Ranks, rank);
+    else if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
   }
 
   addSuffix(suffix: string, rank: number): void {

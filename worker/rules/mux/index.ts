@@ -12,6 +12,12 @@ import { Candidates } from "./candidates.ts";
 import { HostIndexBuilder } from "./hosts.ts";
 import { routeOrder } from "./order.ts";
 
+/** A rule's host constraint as the index needs it; rules built elsewhere may only have `hosts`. */
+function hostsOf(rule: CompiledRule): RuleHosts | null {
+  if (rule.hostIndex !== undefined) return rule.hostIndex;
+  return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
+}
+
 export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions = {}): Muxer<H> {
   const order = routeOrder(routes, options);
   const sorted = new Array<Route<H>>(routes.length);
@@ -21,8 +27,7 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
   for (let rank = 0; rank < routes.length; rank++) {
     const route = (sorted[rank] = routes[order[rank]!]!);
     const rule = (rules[rank] = route.rule);
-    // A rule's host constraint; rules built elsewhere may only have `hosts`.
-    const index: RuleHosts | null = rule.hostIndex !== undefined ? rule.hostIndex : rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
+    const index = hostsOf(rule);
     if (index === null) {
       fallback.add(rank, rule.pathPrefixes);
       continue;
