@@ -55,6 +55,22 @@ describe("lazy regexes", () => {
     for (const [pattern, suffixes] of cases) expect(simpleTranslation(pattern)?.suffixes ?? null, pattern).toEqual(suffixes);
   });
 
+  it("finds the literal a pattern must start with, as the muxer indexes paths by it", () => {
+    const cases: [string, string | null][] = [
+      ["^/api/v1", "/api/v1"],
+      ["^/api/v*", "/api/"], // a quantifier makes the last character optional
+      ["^ab?c", "a"],
+      ["^/x\\.y", "/x"], // escapes end it
+      ["(?i)^/api/x", "/"], // letters do when folding case
+      ["(?i)^/1a", "/1"],
+      ["^/a(b)", "/a"],
+      ["^", null],
+      ["^/a|b", null], // no prefix under alternation
+      ["a/b", null],
+    ];
+    for (const [pattern, prefix] of cases) expect(simpleTranslation(pattern)?.prefix ?? null, pattern).toBe(prefix);
+  });
+
   it("still reports invalid patterns at compile time, at the pattern", () => {
     const src = "Host(`a.com`) && PathRegexp(`^/a(b`)";
     const r = compileRule(src);

@@ -5,7 +5,8 @@
 // far more than a native match. No groups, alternation, braces, lazy quantifiers or escapes to
 // rewrite; "^" only first and "$" only last; class ranges a-z, A-Z and 0-9 only. Anything else
 // gives null, for the loop, which accepts a superset and gives the same result on this subset
-// (test/worker/rules-regexp.test.ts compares them on random patterns).
+// (test/worker/rules-regexp.test.ts compares them on random patterns). The loop takes a simple
+// pattern's literal prefix and suffix from here too: one reading of them for both.
 
 /** A simple pattern's JS source (u flag, `i` when folding) and what it pins for indexing. */
 export interface Simple {
@@ -54,7 +55,8 @@ export function commonTranslation(p: string): Simple | null {
   return { source, fold, prefix: literalStart(p, start, fold), suffixes: suffix === null ? null : [suffix] };
 }
 
-function literalStart(p: string, start: number, fold: boolean): string | null {
+/** Literal text right after a leading `^` at `start` (case-sensitive: stops at a letter when folding). */
+export function literalStart(p: string, start: number, fold: boolean): string | null {
   const re = fold ? PREFIX_FOLD : PREFIX;
   re.lastIndex = start;
   const m = re.exec(p);
@@ -64,7 +66,8 @@ function literalStart(p: string, start: number, fold: boolean): string | null {
   return text === "" ? null : text;
 }
 
-function literalEnd(body: string, fold: boolean): string | null {
+/** Literal text right before a final `$` of `body` (the pattern after any "(?i)"), lower-cased. */
+export function literalEnd(body: string, fold: boolean): string | null {
   const m = (fold ? SUFFIX_FOLD : SUFFIX).exec(body);
   if (m === null) return null;
   const text = m[1]!;

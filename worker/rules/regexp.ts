@@ -7,7 +7,7 @@
 
 import type { Result } from "./types.ts";
 import { complement, foldAscii, type ClassItem, type Range } from "./regexp-classes.ts";
-import { commonTranslation, type Simple } from "./regexp-common.ts";
+import { commonTranslation, literalEnd, literalStart, type Simple } from "./regexp-common.ts";
 import { GoRegexpError, parseGoRegexp, type ReNode } from "./regexp-syntax.ts";
 
 export interface GoRegexp {
@@ -295,8 +295,6 @@ for (const c of ".^$*+?()|") KIND[c.charCodeAt(0)] = SPECIAL;
 for (const c of "[]{}\\") KIND[c.charCodeAt(0)] = UNSUPPORTED;
 
 const SYNTAX_ESCAPES = new Set("\\.^$*+?()[]{}|/");
-const SYNTAX_ESCAPE_CODES = new Uint8Array(128);
-for (const c of SYNTAX_ESCAPES) SYNTAX_ESCAPE_CODES[c.charCodeAt(0)] = 1;
 const PERL = new Set("dDwW");
 
 export function simpleTranslation(p: string): Simple | null {
@@ -362,7 +360,7 @@ export function scanTranslation(p: string): Simple | null {
   if (depth !== 0) return null;
   const source = out + p.slice(copied);
   if (alternation) return { source, fold, prefix: null, suffixes: null };
-  const suffix = literalEnd(p, start, fold);
+  const suffix = literalEnd(start === 0 ? p : p.slice(start), fold);
   return { source, fold, prefix: literalStart(p, start, fold), suffixes: suffix === null ? null : [suffix] };
 }
 
@@ -398,45 +396,4 @@ function simpleClassEnd(p: string, start: number): number {
     }
   }
   return i < p.length ? i + 1 : -1;
-}
-
-const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
-
-/** Literal text right after a leading `^` (case-sensitive: stops at a letter under (?i)). */
-function literalStart(p: string, start: number, fold: boolean): string | null {
-  if (p[start] !== "^") return null;
-  let end = start + 1;
-  while (end < p.length && KIND[p.charCodeAt(end)] === PLAIN && !(fold && isLetter(p.charCodeAt(end)))) end++;
-  // A quantifier may make the last character optional.
-  if (end < p.length && "*?{".includes(p[end]!) && end > start + 1) end--;
-  return end > start + 1 ? p.slice(start + 1, end) : null;
-}
-
-/** Whether the character at i is escaped: preceded by an odd number of backslashes. */
-function escapedAt(p: string, i: number, start: number): boolean {
-  let n = 0;
-  for (let k = i - 1; k >= start && p[k] === "\\"; k--) n++;
-  return n % 2 === 1;
-}
-
-/** Literal text right before a final `$`, escaped punctuation included, lower-cased. */
-function literalEnd(p: string, start: number, fold: boolean): string | null {
-  const last = p.length - 1;
-  if (p.charCodeAt(last) !== 0x24 || escapedAt(p, last, start)) return null;
-  // Walks back to where the literal starts, then takes it in one slice (this runs for every regex
-  // rule of a config, in code not yet optimized: no string built per character).
-  let from = last;
-  let escapes = false;
-  for (let i = last - 1; i >= start; i = from - 1) {
-    const c = p.charCodeAt(i);
-    const escaped = i > start && p.charCodeAt(i - 1) === 0x5c && escapedAt(p, i, start);
-    // A literal: a plain character as is, or escaped syntax (`\.`); not `\d` and the like.
-    if (escaped ? KIND[c] === PLAIN || SYNTAX_ESCAPE_CODES[c] !== 1 : KIND[c] !== PLAIN) break;
-    if (!fold && c >= 0x41 && c <= 0x5a) break;
-    from = escaped ? i - 1 : i;
-    escapes ||= escaped;
-  }
-  if (from === last) return null;
-  const text = p.slice(from, last);
-  return (escapes ? text.replace(/\\(.)/g, "$1") : text).toLowerCase();
 }
