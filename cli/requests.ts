@@ -1,6 +1,7 @@
 // REQS.jsonl: one request description per line. A bad line is reported, not fatal: the output
 // keeps one line per input line so it can be pasted next to the input.
-import type { RequestDescription } from "../worker/rules/index.ts";
+import { viewFromDescription, type RequestDescription, type RequestView } from "../worker/rules/index.ts";
+import type { Io } from "./io.ts";
 
 export type RequestLine = { line: number; request: RequestDescription } | { line: number; error: string };
 
@@ -48,4 +49,22 @@ function checkHeaders(headers: unknown): string | null {
     if (!ok) return `header "${name}" must be a string or an array of strings`;
   }
   return null;
+}
+
+/**
+ * Prints one JSON line per request line, in order: `answer` for a request, `unread` plus the
+ * error for a line that could not be read. Exit status 1 when some line could not be read.
+ */
+export function answerEach(requests: readonly RequestLine[], io: Io, unread: object, answer: (view: RequestView) => object): number {
+  let bad = 0;
+  for (const entry of requests) {
+    if ("error" in entry) {
+      bad++;
+      io.out(JSON.stringify({ ...unread, error: entry.error }));
+    } else {
+      io.out(JSON.stringify(answer(viewFromDescription(entry.request))));
+    }
+  }
+  if (bad > 0) io.err(`${bad} request line${bad === 1 ? "" : "s"} could not be read`);
+  return bad > 0 ? 1 : 0;
 }

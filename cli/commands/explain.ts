@@ -1,8 +1,8 @@
 import { compileRoutes, type Router } from "../../worker/compile/routes.ts";
 import { loadConfig } from "../../worker/config/index.ts";
-import { buildMuxer, viewFromDescription, type Muxer, type Route, type RuleTrace } from "../../worker/rules/index.ts";
+import { buildMuxer, type Muxer, type RequestView as View, type Route, type RuleTrace } from "../../worker/rules/index.ts";
 import { formatOf, parse, readText, required, type Io } from "../io.ts";
-import { parseRequests } from "../requests.ts";
+import { answerEach, parseRequests } from "../requests.ts";
 import { formatIssue } from "./validate.ts";
 
 interface RouterInfo {
@@ -25,20 +25,8 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: Router) => ({ service: r.service }), [], loaded.rules);
   const muxer = buildMuxer(routes);
   const byPriority = [...routes].sort((a, b) => b.priority - a.priority);
-  let bad = 0;
-  for (const entry of requests) {
-    if ("error" in entry) {
-      bad++;
-      io.out(JSON.stringify({ router: null, error: entry.error }));
-      continue;
-    }
-    io.out(JSON.stringify(explainOne(muxer, byPriority, viewFromDescription(entry.request))));
-  }
-  if (bad > 0) io.err(`${bad} request line${bad === 1 ? "" : "s"} could not be read`);
-  return bad > 0 ? 1 : 0;
+  return answerEach(requests, io, { router: null }, (view) => explainOne(muxer, byPriority, view));
 }
-
-type View = ReturnType<typeof viewFromDescription>;
 
 function explainOne(muxer: Muxer<RouterInfo>, byPriority: Route<RouterInfo>[], view: View) {
   const hit = muxer.match(view);
