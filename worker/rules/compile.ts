@@ -101,6 +101,9 @@ export function hostKey(host: string): string {
 
 const NO_SUFFIXES: readonly string[] = Object.freeze([]);
 
+/** A compiled rule's HostIndex is always made here: one shape, so the code reading them sees one map. */
+const hostFacts = (exact: readonly string[], suffixes: readonly string[]): HostIndex => ({ exact, suffixes });
+
 /** The part of a required host ending from its first dot, as the muxer indexes it; null if none. */
 function suffixKey(ending: string): string | null {
   const dot = ending.indexOf(".");
@@ -112,13 +115,20 @@ function suffixKey(ending: string): string | null {
 /** What one matcher says about the host: `*.example.com` and `…\.example\.com$` pin its ending. */
 function leafHostIndex(n: Node): HostIndex | null {
   if (n.op === HOST) {
-    if (!n.s.startsWith("*")) return { exact: [n.s], suffixes: NO_SUFFIXES };
+    if (!n.s.startsWith("*")) return hostFacts([n.s], NO_SUFFIXES);
     const key = suffixKey(n.s);
-    return key === null ? null : { exact: [], suffixes: [key] };
+    return key === null ? null : hostFacts(NO_SUFFIXES, [key]);
   }
   if (n.op !== HOST_REGEXP) return null;
-  const keys = n.rx!.lowerSuffixes?.map(suffixKey);
-  return keys && keys.every((k) => k !== null) ? { exact: [], suffixes: keys as string[] } : null;
+  const suffixes = n.rx!.lowerSuffixes;
+  if (suffixes === null) return null;
+  const keys: string[] = [];
+  for (const s of suffixes) {
+    const key = suffixKey(s);
+    if (key === null) return null;
+    keys.push(key);
+  }
+  return hostFacts(NO_SUFFIXES, keys);
 }
 
 // A leaf's facts are worked out once and kept on it: leaves are shared between rules.
@@ -137,11 +147,11 @@ function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
   const b = hostIndexOf(n.b!, negated);
   if (!isAnd(n, negated)) {
     if (a === null || b === null) return null;
-    return { exact: [...new Set([...a.exact, ...b.exact])], suffixes: [...new Set([...a.suffixes, ...b.suffixes])] };
+    return hostFacts([...new Set([...a.exact, ...b.exact])], [...new Set([...a.suffixes, ...b.suffixes])]);
   }
   if (a === null || b === null) return a ?? b;
   if (a.suffixes.length === 0 && b.suffixes.length === 0) {
-    return { exact: a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), suffixes: NO_SUFFIXES };
+    return hostFacts(a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), NO_SUFFIXES);
   }
   return b.suffixes.length === 0 ? b : a;
 }

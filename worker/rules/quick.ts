@@ -29,8 +29,9 @@ export function quickParse(src: string): Node | null {
     let wantOperand = true;
     let i = 0;
     for (;;) {
-      let c = src.charCodeAt(i);
-      while (c === 0x20 || c === 0x09) c = src.charCodeAt(++i);
+      // Bounds first: reading past the end gives NaN, and a deopt in code V8 just optimized.
+      let c = 0;
+      while (i < src.length && ((c = src.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
       if (i >= src.length) break;
       if (wantOperand) {
         if (c === 0x21 || c === 0x28) {
