@@ -99,7 +99,9 @@ export function hostKey(host: string): string {
   return end === host.length ? host : host.slice(0, end);
 }
 
-const NO_SUFFIXES: readonly string[] = Object.freeze([]);
+// An empty list of strings with the elements kind of the others (a literal [] holds small integers,
+// and a frozen array has a map of its own): HostIndex fields then see one array map.
+const NO_SUFFIXES: readonly string[] = [""].slice(1);
 
 /** A compiled rule's HostIndex is always made here: one shape, so the code reading them sees one map. */
 const hostFacts = (exact: readonly string[], suffixes: readonly string[]): HostIndex => ({ exact, suffixes });

@@ -30,7 +30,12 @@ export function routeOrder<H>(routes: readonly Route<H>[], options: MuxerOptions
   }
   if (!packs) return comparedOrder(routes, provider);
   keys.sort();
-  for (let k = 0; k < n; k++) keys[k] = ((keys[k]! % n) + n) % n; // the position, from the key
+  // The position, from the key: key - floor(key / n) * n, exact for keys within the limit (a
+  // float % is a call into C per key).
+  for (let k = 0; k < n; k++) {
+    const key = keys[k]!;
+    keys[k] = key - Math.floor(key / n) * n;
+  }
   return keys;
 }
 
