@@ -8,7 +8,7 @@
 // 3. Print ns/op medians, ratios, compile time and heap, and PASS/MISS per target. Exit 0.
 
 import { spawnSync } from "node:child_process";
-import { cpus, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,14 @@ const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 45_000);
 const CASE = fileURLToPath(new URL("./case.ts", import.meta.url).href);
 
 const ORDER: ImplId[] = ["ours", "ours-url", "ours-match", "find-my-way", "hono-trie", "hono-regexp", "itty-scan", "itty-fetch", "url", "map"];
+
+/**
+ * V8 in each case process is set up as workerd sets it up: workerd asks V8 for its default worker
+ * pool (jsg/setup.c++, NewDefaultPlatform(0)): one thread per processor but one, 1 to 16, where
+ * Node starts 4 whatever the machine. On 2 cores, Node's 4 background threads (compilers, GC
+ * helpers) would take turns on the core the measured code runs on.
+ */
+const V8_POOL = Math.max(1, Math.min(16, availableParallelism() - 1));
 
 // --- 1. sanity ------------------------------------------------------------------------------------
 
@@ -62,13 +70,13 @@ for (const size of [10, 10_000]) {
   const t = tables(10_000);
   const misses = t.requests.filter((q) => q.expected === null).length;
   console.log(`requests: ${t.requests.length} per size (${misses} misses @10,000), replayed in order; peers get GET /svc{i}/users/{id} twins`);
-  console.log(`engine worker/rules/**/*.ts sha256 ${ENGINE}; node ${process.version}, ${cpus().length} CPUs, load average ${load()}; budget ${BUDGET_MS} ms per case (floors ${FLOOR_BUDGET_MS} ms)\n`);
+  console.log(`engine worker/rules/**/*.ts sha256 ${ENGINE}; node ${process.version} (V8 pool ${V8_POOL}, as workerd), ${cpus().length} CPUs, load average ${load()}; budget ${BUDGET_MS} ms per case (floors ${FLOOR_BUDGET_MS} ms)\n`);
 }
 
 // --- 2. cases -------------------------------------------------------------------------------------
 
 function child(args: string[]): { result?: CaseResult | CompileResult; error?: string } {
-  const r = spawnSync(process.execPath, ["--expose-gc", CASE, ...args], { encoding: "utf8", timeout: TIMEOUT_MS, maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ["--expose-gc", `--v8-pool-size=${V8_POOL}`, CASE, ...args], { encoding: "utf8", timeout: TIMEOUT_MS, maxBuffer: 1 << 24 });
   const line = r.stdout?.split("\n").find((l) => l.startsWith("RESULT "));
   if (line) return { result: JSON.parse(line.slice(7)) };
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") return { error: `timeout > ${TIMEOUT_MS / 1000} s` };
