@@ -9,6 +9,7 @@ import {
   type RequestView,
   type Route,
 } from "../../worker/rules/index.ts";
+import { routeOrder } from "../../worker/rules/mux/order.ts";
 import { rule } from "./helpers/rules.ts";
 
 
@@ -156,6 +157,27 @@ describe("muxer route order", () => {
         const want = sorted.find(({ r }) => r.rule.match(get(`http://h.example.com/p/${k}`)))?.r.name;
         expect(mux.match(get(`http://h.example.com/p/${k}`))?.name, `big=${big} /p/${k}`).toBe(want);
       }
+    }
+  });
+});
+
+describe("route order at the edge of the packed keys", () => {
+  it("gives a brute-force sort's positions for priorities just inside the packing limit, of either sign", () => {
+    // The packed path is taken while |priority| < MAX_SAFE_INTEGER / (2 (providers·n + 1)); the
+    // positions are decoded from keys near 2^52 there, where a rounding slip would show.
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 120);
+      const precedence = ["docker", "kv"].slice(0, trial % 3);
+      const limit = Number.MAX_SAFE_INTEGER / (2 * ((precedence.length + 1) * n + 1));
+      const routes = Array.from({ length: n }, (_, i) => {
+        const p = (rand() < 0.5 ? -1 : 1) * Math.floor(limit - 1 - rand() * 4);
+        return { name: `r${i}@${["file", "kv", "docker"][Math.floor(rand() * 3)]}`, rule: rule("Path(`/`)"), priority: p, handler: i };
+      });
+      const rank = (name: string) => [...precedence].reverse().indexOf(name.slice(name.indexOf("@") + 1));
+      const want = routes.map((_, i) => i).sort((a, b) => routes[b]!.priority - routes[a]!.priority || rank(routes[b]!.name) - rank(routes[a]!.name) || a - b);
+      expect(Array.from(routeOrder(routes, { providersPrecedence: precedence })), `trial ${trial}`).toEqual(want);
     }
   });
 });
