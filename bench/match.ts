@@ -107,21 +107,33 @@ function runCell(id: ImplId, size: number): void {
   process.stderr.write(".");
 }
 
-const started = Date.now();
-for (const size of SIZES) for (const id of ORDER) runCell(id, size);
-// Extra rounds of the target cells, interleaved, so a burst of load moves one round, not the verdict.
-for (let r = 1; r < ROUNDS; r++) for (const [id, size] of KEY_CELLS) runCell(id, size);
 // Compile: fresh processes (at least 5: a cold build swings with the JIT threads' luck), keeping
-// the one with the median cold time.
+// the one with the median cold time. They run between the sweeps and rounds below, as the target
+// cells' rounds do, so that a slow spell of the machine moves one of them, not the median.
 const COMPILE_ROUNDS = Math.max(5, ROUNDS);
 const compiles: CompileResult[] = [];
 let compileError = "";
-for (let r = 0; r < COMPILE_ROUNDS; r++) {
+let compileRuns = 0;
+function runCompile(): void {
+  if (compileRuns >= COMPILE_ROUNDS) return;
+  compileRuns++;
   const { result, error } = child(["compile", "10000"]);
   if (result) compiles.push(result as CompileResult);
   else compileError = error!;
   process.stderr.write(".");
 }
+
+const started = Date.now();
+for (const size of SIZES) {
+  for (const id of ORDER) runCell(id, size);
+  runCompile();
+}
+// Extra rounds of the target cells, interleaved, so a burst of load moves one round, not the verdict.
+for (let r = 1; r < ROUNDS; r++) {
+  for (const [id, size] of KEY_CELLS) runCell(id, size);
+  runCompile();
+}
+while (compileRuns < COMPILE_ROUNDS) runCompile();
 process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${load()}\n\n`);
 if (engineHash() !== ENGINE) console.log("WARNING: worker/rules changed during the run; cells may mix two versions of the engine\n");
 
