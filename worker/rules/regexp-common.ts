@@ -70,6 +70,18 @@ export function literalStart(p: string, start: number, fold: boolean): string | 
 export function literalEnd(body: string, fold: boolean): string | null {
   const m = (fold ? SUFFIX_FOLD : SUFFIX).exec(body);
   if (m === null) return null;
-  const text = m[1]!;
-  return (text.includes("\\") ? text.replace(/\\(.)/g, "$1") : text).toLowerCase();
+  const text = unescape(m[1]!);
+  // Without folding the run holds no upper case (SUFFIX stops at it): nothing to lower.
+  return fold ? text.toLowerCase() : text;
 }
+
+const BACKSLASHES = /\\/g;
+const ESCAPED = /\\(.)/g;
+
+/**
+ * The run's escapes are a backslash and one character each. Without an escaped backslash, every
+ * backslash goes: a global replace with "" has a fast path in V8, a capture and "$1" does not
+ * (about 0.5 µs per pattern, and a config has thousands of HostRegexp).
+ */
+const unescape = (text: string): string =>
+  !text.includes("\\") ? text : text.includes("\\\\") ? text.replace(ESCAPED, "$1") : text.replace(BACKSLASHES, "");
