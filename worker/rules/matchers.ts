@@ -21,13 +21,8 @@ import {
 } from "./node.ts";
 import { compileGoRegexp } from "./regexp.ts";
 
-/** The arguments of one matcher call: values and their offsets in the rule. */
-interface Args {
-  readonly values: readonly string[];
-  readonly positions: readonly number[];
-}
-
-type Factory = (n: Node, args: Args) => void;
+/** Fills in the Node of one matcher call from its argument values and their offsets in the rule. */
+type Factory = (n: Node, values: readonly string[], positions: readonly number[]) => void;
 
 const USAGE: Record<MatcherName, string> = {
   Host: "Host(`example.com`)",
@@ -46,12 +41,12 @@ const USAGE: Record<MatcherName, string> = {
 const FACTORIES: Record<MatcherName, { readonly op: number; readonly arity: readonly number[]; readonly build: Factory }> = {
   Host: { op: HOST, arity: [1], build: host },
   HostRegexp: { op: HOST_REGEXP, arity: [1], build: hostRegexp },
-  Path: { op: PATH, arity: [1], build: (n, a) => path(n, a, "Path") },
-  PathPrefix: { op: PATH_PREFIX, arity: [1], build: (n, a) => path(n, a, "PathPrefix") },
-  PathRegexp: { op: PATH_REGEXP, arity: [1], build: (n, a) => regexp(n, a, 0, "PathRegexp") },
+  Path: { op: PATH, arity: [1], build: (n, v, p) => path(n, v, p, "Path") },
+  PathPrefix: { op: PATH_PREFIX, arity: [1], build: (n, v, p) => path(n, v, p, "PathPrefix") },
+  PathRegexp: { op: PATH_REGEXP, arity: [1], build: (n, v, p) => regexp(n, v, p, 0, "PathRegexp") },
   Method: { op: METHOD, arity: [1], build: method },
   Header: { op: HEADER, arity: [2], build: keyValue },
-  HeaderRegexp: { op: HEADER_REGEXP, arity: [2], build: (n, a) => regexp(n, a, 1, "HeaderRegexp") },
+  HeaderRegexp: { op: HEADER_REGEXP, arity: [2], build: (n, v, p) => regexp(n, v, p, 1, "HeaderRegexp") },
   Query: { op: QUERY, arity: [1, 2], build: keyValue },
   QueryRegexp: { op: QUERY_REGEXP, arity: [1, 2], build: queryRegexp },
   ClientIP: { op: CLIENT_IP, arity: [1], build: clientIP },
@@ -68,7 +63,7 @@ export function buildLeaf(name: MatcherName, values: readonly string[], position
     throw new RuleFailure(pos, `${name} %AT% takes ${expected}, got ${values.length}; e.g. ${USAGE[name]}`);
   }
   const n = new Node(op, pos, end);
-  build(n, { values, positions });
+  build(n, values, positions);
   return n;
 }
 
@@ -90,9 +85,15 @@ function nonASCII(name: string, value: string, position: number): never {
 // Characters a Host expression may hold: a host name, an IP address (IPv6 with or without
 // brackets) and wildcards. Traefik rejects Host(`/`) as not a host name.
 const HOST_CHARS = /^[A-Za-z0-9._:\[\]*-]+$/;
+/** The same without upper case, as hosts are usually written: then no lower-cased copy to make. */
+const LOWER_HOST_CHARS = /^[a-z0-9._:\[\]*-]+$/;
 
-function host(n: Node, { values, positions }: Args): void {
+function host(n: Node, values: readonly string[], positions: readonly number[]): void {
   const value = values[0]!;
+  if (LOWER_HOST_CHARS.test(value)) {
+    n.s = value;
+    return;
+  }
   // HOST_CHARS are ASCII: a value that passes needs no isASCII scan; one that fails is reported as
   // non-ASCII first, as before.
   if (HOST_CHARS.test(value)) {
@@ -103,13 +104,13 @@ function host(n: Node, { values, positions }: Args): void {
   throw new RuleFailure(positions[0]!, `Host value ${JSON.stringify(value)} %AT% is not a host name; e.g. Host(\`example.com\`) or Host(\`*.example.com\`)`);
 }
 
-function hostRegexp(n: Node, a: Args): void {
-  if (!isASCII(a.values[0]!)) nonASCII("HostRegexp", a.values[0]!, a.positions[0]!);
-  regexp(n, a, 0, "HostRegexp");
+function hostRegexp(n: Node, values: readonly string[], positions: readonly number[]): void {
+  if (!isASCII(values[0]!)) nonASCII("HostRegexp", values[0]!, positions[0]!);
+  regexp(n, values, positions, 0, "HostRegexp");
 }
 
 /** Compiles argument `i` as a Go regexp; the pattern stays in `s` (or `t` after a key) for indexing. */
-function regexp(n: Node, { values, positions }: Args, i: number, name: string): void {
+function regexp(n: Node, values: readonly string[], positions: readonly number[], i: number, name: string): void {
   const r = compileGoRegexp(values[i]!);
   if (!r.ok) throw new RuleFailure(positions[i]!, `invalid ${name} regular expression %AT%: ${r.error}`);
   n.rx = r.value;
@@ -117,35 +118,35 @@ function regexp(n: Node, { values, positions }: Args, i: number, name: string): 
   if (i === 1) n.t = values[1]!;
 }
 
-function path(n: Node, { values, positions }: Args, name: string): void {
+function path(n: Node, values: readonly string[], positions: readonly number[], name: string): void {
   const p = values[0]!;
   if (!p.startsWith("/")) throw new RuleFailure(positions[0]!, `${name} value ${JSON.stringify(p)} %AT% must start with "/"; e.g. ${name}(\`/${p}\`)`);
   n.s = p;
 }
 
 /** Go's strings.ToUpper maps rune by rune; JS may expand one letter to two ("ß" to "SS"). */
-function method(n: Node, { values }: Args): void {
+function method(n: Node, values: readonly string[]): void {
   const m = values[0]!;
   n.s = isASCII(m) ? m.toUpperCase() : Array.from(m, (c) => (c.toUpperCase().length === c.length ? c.toUpperCase() : c)).join("");
 }
 
 /** Header(`k`, `v`), Query(`k`, `v`); Query(`k`) alone wants the key with an empty value, as in Traefik. */
-function keyValue(n: Node, { values }: Args): void {
+function keyValue(n: Node, values: readonly string[]): void {
   // Header names are case-insensitive: lower-cased once here rather than on every request.
   n.s = n.op === HEADER ? values[0]!.toLowerCase() : values[0]!;
   n.t = values[1] ?? "";
 }
 
-function queryRegexp(n: Node, a: Args): void {
-  if (a.values.length === 1) {
+function queryRegexp(n: Node, values: readonly string[], positions: readonly number[]): void {
+  if (values.length === 1) {
     n.op = QUERY;
-    keyValue(n, a);
+    keyValue(n, values);
   } else {
-    regexp(n, a, 1, "QueryRegexp");
+    regexp(n, values, positions, 1, "QueryRegexp");
   }
 }
 
-function clientIP(n: Node, { values, positions }: Args): void {
+function clientIP(n: Node, values: readonly string[], positions: readonly number[]): void {
   n.ip = newChecker(values[0]!);
   if (n.ip === null) {
     throw new RuleFailure(positions[0]!, `invalid ClientIP value ${JSON.stringify(values[0])} %AT%; expected an IP address or a CIDR range such as 10.0.0.0/8 or 2001:db8::/32`);

@@ -38,8 +38,6 @@ export class Node {
   /** The *Regexp matchers' pattern; its RegExp is built on first evaluation (GoRegexp.re). */
   rx: GoRegexp | null = null;
   ip: IPChecker | null = null;
-  /** HostRegexp: whether the pattern matches "" (Traefik quirk), known after first use. */
-  empty: boolean | null = null;
   /**
    * A leaf's index facts (compile.ts), computed on first use: leaves are shared between rules, so
    * thousands of rules with the same PathPrefix share one list. undefined: not computed yet.
@@ -68,7 +66,7 @@ export function evaluate(n: Node, v: RequestView): boolean {
       // Traefik also tests the CNAME-flattened host, "" without CNAME flattening: a pattern that
       // matches the empty string matches every request. Learnt on first use, as testing compiles
       // the pattern, which a config with thousands of them should not pay upfront.
-      return (n.empty ??= n.rx!.re.test("")) || n.rx!.re.test(v.host);
+      return n.rx!.matchesEmpty || n.rx!.re.test(v.host);
     case PATH:
       return v.path === n.s;
     case PATH_PREFIX:

@@ -20,6 +20,8 @@ export interface GoRegexp {
    * lower case, for indexing hosts; null if the pattern does not pin its end.
    */
   readonly lowerSuffixes: readonly string[] | null;
+  /** Whether the pattern matches "" (HostRegexp's Traefik quirk); learnt on first read. */
+  readonly matchesEmpty: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ class LazyGoRegexp implements GoRegexp {
   private readonly source: string;
   private readonly flags: string;
   private compiled: RegExp | null;
+  private empty: boolean | null = null;
 
   constructor(source: string, flags: string, compiled: RegExp | null, prefix: string | null, suffixes: readonly string[] | null) {
     this.source = source;
@@ -46,6 +49,10 @@ class LazyGoRegexp implements GoRegexp {
 
   get re(): RegExp {
     return (this.compiled ??= new RegExp(this.source, this.flags));
+  }
+
+  get matchesEmpty(): boolean {
+    return (this.empty ??= this.re.test(""));
   }
 }
 
