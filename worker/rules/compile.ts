@@ -19,20 +19,26 @@ export function compileRule(rule: string): Result<CompiledRule, RuleError> {
 
 class Rule implements CompiledRule {
   readonly source: string;
-  readonly hosts: readonly string[] | null;
   readonly hostIndex: HostIndex | null;
   readonly pathPrefixes: readonly string[] | null;
-  private readonly root: Node;
+  /**
+   * The tree; null for the commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)),
+   * whose two matchers are `a` and `b`: the "&&" node is not kept. A config holds thousands of
+   * rules, and every object they keep is copied by each young-generation GC while they load.
+   */
+  private readonly root: Node | null;
+  private readonly a: Node | null;
+  private readonly b: Node | null;
 
   constructor(source: string, root: Node) {
     let hostIndex: HostIndex | null;
     let prefixes: readonly string[] | null;
     const a = root.a;
     const b = root.b;
-    if (root.op === AND && a !== null && b !== null && a.a === null && b.a === null) {
-      // The commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)): when one of
-      // them says nothing, the other's facts are the rule's, without walking the tree (calls
-      // cost most in code not yet optimized, and a config compiles thousands of rules).
+    const pair = root.op === AND && a !== null && b !== null && a.a === null && b.a === null;
+    if (pair) {
+      // When one of the two says nothing, the other's facts are the rule's, without walking the
+      // tree (calls cost most in code not yet optimized, and a config compiles thousands of rules).
       const ha = hostsOfLeaf(a);
       const hb = hostsOfLeaf(b);
       hostIndex = ha === null || hb === null ? (ha ?? hb) : hostIndexOf(root, false);
@@ -44,16 +50,23 @@ class Rule implements CompiledRule {
       prefixes = prefixesOf(root, false);
     }
     this.source = source;
-    this.root = root;
-    this.hosts = hostIndex !== null && hostIndex.suffixes.length === 0 ? hostIndex.exact : null;
+    this.root = pair ? null : root;
+    this.a = pair ? a : null;
+    this.b = pair ? b : null;
     this.hostIndex = hostIndex;
     this.pathPrefixes = prefixes;
     // Not frozen: Object.freeze costs more than the rest of this constructor in cold code, and
     // the fields are readonly and the class private to this module.
   }
 
+  get hosts(): readonly string[] | null {
+    const index = this.hostIndex;
+    return index !== null && index.suffixes.length === 0 ? index.exact : null;
+  }
+
   match(view: RequestView): boolean {
-    return evaluate(this.root, view);
+    const root = this.root;
+    return root === null ? evaluate(this.a!, view) && evaluate(this.b!, view) : evaluate(root, view);
   }
 
   /** Every sub-expression is evaluated (no short cut), so a user sees each part's result. */
@@ -64,7 +77,8 @@ class Rule implements CompiledRule {
 
   /** Hosts of the Host matchers that hold positively, as written (Traefik's ParseDomains). */
   positiveHosts(): string[] {
-    return positiveHosts(this.root, false);
+    const root = this.root;
+    return root === null ? [...positiveHosts(this.a!, false), ...positiveHosts(this.b!, false)] : positiveHosts(root, false);
   }
 }
 
