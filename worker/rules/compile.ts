@@ -115,7 +115,7 @@ export function hostKey(host: string): string {
 
 // An empty list of strings with the elements kind of the others (a literal [] holds small integers,
 // and a frozen array has a map of its own): HostIndex fields then see one array map.
-const NO_SUFFIXES: readonly string[] = [""].slice(1);
+const NO_STRINGS: readonly string[] = [""].slice(1);
 
 /** A compiled rule's HostIndex is always made here: one shape, so the code reading them sees one map. */
 const hostFacts = (exact: readonly string[], suffixes: readonly string[]): HostIndex => ({ exact, suffixes });
@@ -131,9 +131,9 @@ function suffixKey(ending: string): string | null {
 /** What one matcher says about the host: `*.example.com` and `…\.example\.com$` pin its ending. */
 function leafHostIndex(n: Node): HostIndex | null {
   if (n.op === HOST) {
-    if (!n.s.startsWith("*")) return hostFacts([n.s], NO_SUFFIXES);
+    if (!n.s.startsWith("*")) return hostFacts([n.s], NO_STRINGS);
     const key = suffixKey(n.s);
-    return key === null ? null : hostFacts(NO_SUFFIXES, [key]);
+    return key === null ? null : hostFacts(NO_STRINGS, [key]);
   }
   if (n.op !== HOST_REGEXP) return null;
   const suffixes = n.rx!.lowerSuffixes;
@@ -144,7 +144,7 @@ function leafHostIndex(n: Node): HostIndex | null {
     if (key === null) return null;
     keys.push(key);
   }
-  return hostFacts(NO_SUFFIXES, keys);
+  return hostFacts(NO_STRINGS, keys);
 }
 
 // A leaf's facts are worked out once and kept on it: leaves are shared between rules.
@@ -167,7 +167,7 @@ function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
   }
   if (a === null || b === null) return a ?? b;
   if (a.suffixes.length === 0 && b.suffixes.length === 0) {
-    return hostFacts(a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), NO_SUFFIXES);
+    return hostFacts(a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), NO_STRINGS);
   }
   return b.suffixes.length === 0 ? b : a;
 }

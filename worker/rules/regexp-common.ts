@@ -70,7 +70,7 @@ export function literalStart(p: string, start: number, fold: boolean): string | 
 export function literalEnd(body: string, fold: boolean): string | null {
   const m = (fold ? SUFFIX_FOLD : SUFFIX).exec(body);
   if (m === null) return null;
-  const text = unescape(m[1]!);
+  const text = unescapeRun(m[1]!);
   // Without folding the run holds no upper case (SUFFIX stops at it): nothing to lower.
   return fold ? text.toLowerCase() : text;
 }
@@ -83,5 +83,5 @@ const ESCAPED = /\\(.)/g;
  * backslash goes: a global replace with "" has a fast path in V8, a capture and "$1" does not
  * (about 0.5 µs per pattern, and a config has thousands of HostRegexp).
  */
-const unescape = (text: string): string =>
+const unescapeRun = (text: string): string =>
   !text.includes("\\") ? text : text.includes("\\\\") ? text.replace(ESCAPED, "$1") : text.replace(BACKSLASHES, "");
