@@ -1,6 +1,7 @@
-// One benchmark case in a fresh process (spawned by match.ts): `case.ts <impl> <size> <budgetMs>`
-// or `case.ts compile <size>`. Prints one line `RESULT {json}`. A fresh process per case keeps one
-// router's type feedback and garbage from skewing the next one, like one router per isolate.
+// One benchmark case in a fresh process (spawned by match.ts): `case.ts <impl> <size> <budgetMs>`,
+// `case.ts compile <size>` or `case.ts load <size>`. Prints one line `RESULT {json}`. A fresh
+// process per case keeps one router's type feedback and garbage from skewing the next one, like
+// one router per isolate.
 
 import { PerformanceObserver } from "node:perf_hooks";
 import { buildMuxer, compileRule, defaultPriority } from "../worker/rules/index.ts";
@@ -41,7 +42,16 @@ export interface CompileResult {
   readonly heapMB: number | null;
 }
 
-const print = (r: CaseResult | CompileResult) => console.log(`RESULT ${JSON.stringify(r)}`);
+/** A whole config loaded cold, as an isolate loads one (not a target: for orientation). */
+export interface LoadResult {
+  readonly size: number;
+  readonly services: number;
+  readonly jsonMs: number;
+  readonly validateMs: number;
+  readonly snapshotMs: number;
+}
+
+const print = (r: CaseResult | CompileResult | LoadResult) => console.log(`RESULT ${JSON.stringify(r)}`);
 
 /** A router whose build exceeds this is not measured (RegExpRouter at 10,000 takes seconds). */
 const BUILD_BUDGET_MS = Number(process.env.BENCH_BUILD_BUDGET_MS ?? 15_000);
@@ -132,11 +142,41 @@ async function runCompile(size: number): Promise<void> {
   });
 }
 
+/**
+ * The bench's routers as a Traefik config (one service per 20 routers, each a pool of two servers),
+ * loaded as worker/dynamic/listener.ts loads a config: JSON.parse, validateConfig, compileSnapshot.
+ */
+async function runLoad(size: number): Promise<void> {
+  // Imported here: the other cases' processes should not load (or JIT) the config code.
+  const { validateConfig } = await import("../worker/config/index.ts");
+  const { compileSnapshot } = await import("../worker/compile/snapshot.ts");
+  const routers: Record<string, unknown> = {};
+  const services: Record<string, unknown> = {};
+  generateRoutes(size).forEach((r, i) => {
+    const service = `svc${Math.floor(i / 20)}`;
+    routers[r.name.slice(0, r.name.lastIndexOf("@"))] = { rule: r.rule, service };
+    services[service] ??= { loadBalancer: { servers: [{ url: `http://10.0.${i % 250}.1:8080` }, { url: `http://10.1.${i % 250}.1:8080` }] } };
+  });
+  const text = JSON.stringify({ http: { routers, services } });
+  const t0 = hrnow();
+  const raw: unknown = JSON.parse(text);
+  const t1 = hrnow();
+  const valid = validateConfig(raw);
+  const t2 = hrnow();
+  if (!valid.ok) throw new Error(`config invalid: ${valid.errors[0]?.path}: ${valid.errors[0]?.message}`);
+  const meta = { version: 1, sha256: "", source: "bench", provider: "kv", warnings: valid.warnings };
+  const snapshot = compileSnapshot(valid.config, meta, null, valid.rules);
+  const t3 = hrnow();
+  if (!snapshot.ok) throw new Error(`snapshot: ${snapshot.errors[0]?.message}`);
+  print({ size, services: Object.keys(services).length, jsonMs: (t1 - t0) / 1e6, validateMs: (t2 - t1) / 1e6, snapshotMs: (t3 - t2) / 1e6 });
+}
+
 const [what, sizeArg, budgetArg] = process.argv.slice(2);
 const size = Number(sizeArg);
 if (what === "compile") await runCompile(size);
+else if (what === "load") await runLoad(size);
 else if (what !== undefined && what in IMPLS) await runCase(what as ImplId, size, Number(budgetArg ?? 1500));
 else {
-  console.error(`usage: case.ts <${Object.keys(IMPLS).join("|")}|compile> <size> [budgetMs]`);
+  console.error(`usage: case.ts <${Object.keys(IMPLS).join("|")}|compile|load> <size> [budgetMs]`);
   process.exit(2);
 }

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildMuxer } from "../worker/rules/index.ts";
-import type { CaseResult, CompileResult } from "./case.ts";
+import type { CaseResult, CompileResult, LoadResult } from "./case.ts";
 import { checkOurs, compileRoutes, IMPLS, tables, type ImplId } from "./impls.ts";
 
 const SIZES = [10, 1_000, 10_000] as const;
@@ -75,7 +75,7 @@ for (const size of [10, 10_000]) {
 
 // --- 2. cases -------------------------------------------------------------------------------------
 
-function child(args: string[]): { result?: CaseResult | CompileResult; error?: string } {
+function child(args: string[]): { result?: CaseResult | CompileResult | LoadResult; error?: string } {
   const r = spawnSync(process.execPath, ["--expose-gc", `--v8-pool-size=${V8_POOL}`, CASE, ...args], { encoding: "utf8", timeout: TIMEOUT_MS, maxBuffer: 1 << 24 });
   const line = r.stdout?.split("\n").find((l) => l.startsWith("RESULT "));
   if (line) return { result: JSON.parse(line.slice(7)) };
@@ -114,12 +114,21 @@ const COMPILE_ROUNDS = Math.max(5, ROUNDS);
 const compiles: CompileResult[] = [];
 let compileError = "";
 let compileRuns = 0;
+// A whole config's cold load, for orientation (not a target): a few rounds, alongside.
+const LOAD_ROUNDS = 3;
+const loads: LoadResult[] = [];
+let loadError = "";
 function runCompile(): void {
   if (compileRuns >= COMPILE_ROUNDS) return;
   compileRuns++;
   const { result, error } = child(["compile", "10000"]);
   if (result) compiles.push(result as CompileResult);
   else compileError = error!;
+  process.stderr.write(".");
+  if (loads.length >= LOAD_ROUNDS || loadError) return;
+  const load = child(["load", "10000"]);
+  if (load.result) loads.push(load.result as LoadResult);
+  else loadError = load.error!;
   process.stderr.write(".");
 }
 
@@ -230,6 +239,17 @@ compile @10,000 routers, fresh process (median of ${compiles.length} by cold tim
   heap retained by compiled rules + muxer: ${c.heapMB === null ? "n/a (run node with --expose-gc)" : `${c.heapMB.toFixed(1)} MB`}`);
 } else {
   console.log(`\ncompile @10,000: failed (${compileError})`);
+}
+
+const loadMs = (x: LoadResult) => x.jsonMs + x.validateMs + x.snapshotMs;
+loads.sort((a, b) => loadMs(a) - loadMs(b));
+const l: LoadResult | null = loads[(loads.length - 1) >> 1] ?? null;
+if (l) {
+  console.log(`
+config load @${l.size.toLocaleString("en-US")} routers, ${l.services} services, fresh process (median of ${loads.length}: ${loads.map((x) => ms(loadMs(x))).join(", ")} ms; not a target):
+  JSON.parse ${ms(l.jsonMs)} ms + validateConfig ${ms(l.validateMs)} ms (schema, references, every rule compiled) + compileSnapshot ${ms(l.snapshotMs)} ms (services, muxer) = ${ms(loadMs(l))} ms`);
+} else if (loadError) {
+  console.log(`\nconfig load @10,000: failed (${loadError})`);
 }
 
 // --- targets --------------------------------------------------------------------------------------
