@@ -5,6 +5,7 @@ import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
 import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
+import { quickRouter } from "./quick-router.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
 import { routerSchema } from "./schema/routers.ts";
 import { SERVICE_TYPES, serviceSchema } from "./schema/services.ts";
@@ -49,20 +50,31 @@ function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueLi
   return { input, ok };
 }
 
-function parseSection<S extends z.ZodType>(
-  schema: S,
-  section: HttpSection,
-  raw: Record<string, unknown>,
-  issues: IssueList,
-  types?: readonly string[],
-): Record<string, z.output<S>> {
+/** What a section's entries are read with: the schema, and perhaps a quicker reader for the common shape. */
+interface Reader<S extends z.ZodType> {
+  readonly schema: S;
+  /** The schema's output for an entry of the common shape (which has nothing to report); else undefined. */
+  readonly quick?: (value: unknown) => z.output<S> | undefined;
+  /** Services and middlewares: the types of which each has exactly one. */
+  readonly types?: readonly string[];
+}
+
+// Options for every entry's parse: one object, not one per entry.
+const PARSE_OPTIONS = { reportInput: true, error: errorMap } as const;
+
+function parseSection<S extends z.ZodType>({ schema, quick, types }: Reader<S>, section: HttpSection, raw: Record<string, unknown>, issues: IssueList): Record<string, z.output<S>> {
   const out: Record<string, z.output<S>> = {};
   for (const [name, value] of Object.entries(raw)) {
     const path = ["http", section, name];
+    const read = quick?.(value);
+    if (read !== undefined) {
+      if (checkName(name, path, issues)) out[name] = read;
+      continue;
+    }
     const { input, ok: keysOk } = readKeys(value, schema, path, issues);
     let ok = checkName(name, path, issues) && keysOk;
     if (types) ok = checkOneType(input, types, section.slice(0, -1), path, issues) && ok;
-    const parsed = schema.safeParse(input, { reportInput: true, error: errorMap });
+    const parsed = schema.safeParse(input, PARSE_OPTIONS);
     if (!parsed.success) issues.items.push(...fromZod(parsed.error, schema, path));
     else if (ok) out[name] = parsed.data;
   }
@@ -81,10 +93,10 @@ function assemble(http: Required<HttpConfig>): DynamicConfig {
 
 export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
   const http: Required<HttpConfig> = {
-    routers: parseSection(routerSchema, "routers", raw.routers, issues),
-    services: parseSection(serviceSchema, "services", raw.services, issues, SERVICE_TYPES),
-    middlewares: parseSection(middlewareSchema, "middlewares", raw.middlewares, issues, MIDDLEWARE_TYPES),
-    serversTransports: parseSection(serversTransportSchema, "serversTransports", raw.serversTransports, issues),
+    routers: parseSection({ schema: routerSchema, quick: quickRouter }, "routers", raw.routers, issues),
+    services: parseSection({ schema: serviceSchema, types: SERVICE_TYPES }, "services", raw.services, issues),
+    middlewares: parseSection({ schema: middlewareSchema, types: MIDDLEWARE_TYPES }, "middlewares", raw.middlewares, issues),
+    serversTransports: parseSection({ schema: serversTransportSchema }, "serversTransports", raw.serversTransports, issues),
   };
   const defined: DefinedNames = {
     routers: new Set(Object.keys(raw.routers)),
