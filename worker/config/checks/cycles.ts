@@ -11,9 +11,9 @@ function graphOf(ctx: CheckContext, section: "services" | "middlewares"): Graph 
   const graph = new Map<string, string[]>();
   for (const name of Object.keys(ctx.config.http?.[section] ?? {})) graph.set(name, []);
   for (const site of referenceSites(ctx.config)) {
-    if (site.from.section !== section || site.kind !== kind) continue;
+    if (site.section !== section || site.kind !== kind) continue;
     const resolved = resolveRef(site.ref, kind);
-    if (resolved.kind === "local") graph.get(site.from.name)?.push(resolved.name);
+    if (resolved.kind === "local") graph.get(site.name)?.push(resolved.name);
   }
   return graph;
 }

@@ -5,14 +5,33 @@ import type { DynamicConfig, HttpSection } from "../schema/index.ts";
 import type { Middleware } from "../schema/middlewares.ts";
 import type { Service } from "../schema/services.ts";
 
-export interface ReferenceSite {
-  readonly path: Path;
+/** One place a config names another entity. */
+export class ReferenceSite {
   readonly ref: string;
   readonly kind: RefKind;
   /** The entity holding the reference. */
-  readonly from: { readonly section: HttpSection; readonly name: string };
+  readonly section: HttpSection;
+  readonly name: string;
+  /** Where in that entity, e.g. ["middlewares", 0]. */
+  private readonly tail: Path;
+
+  constructor(section: HttpSection, name: string, tail: Path, ref: string, kind: RefKind) {
+    this.section = section;
+    this.name = name;
+    this.tail = tail;
+    this.ref = ref;
+    this.kind = kind;
+  }
+
   /** A router's service: the one place @internal services may appear. */
-  readonly fromRouter: boolean;
+  get fromRouter(): boolean {
+    return this.section === "routers" && this.tail[0] === "service";
+  }
+
+  /** The JSON path of the reference, built only for an issue (a config has one site per router at least). */
+  get path(): Path {
+    return ["http", this.section, this.name, ...this.tail];
+  }
 }
 
 type Push = (tail: Path, ref: string, kind: RefKind) => void;
@@ -47,22 +66,21 @@ export function referenceSites(config: DynamicConfig): readonly ReferenceSite[] 
   return sites;
 }
 
+const ROUTER_SERVICE: Path = Object.freeze(["service"]);
+
 function findSites(config: DynamicConfig): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
-  const site = (section: HttpSection, name: string, tail: Path, ref: string, kind: RefKind): void => {
-    const fromRouter = section === "routers" && tail[0] === "service";
-    const head: Path = ["http", section, name];
-    sites.push({ path: head.concat(tail), ref, kind, from: { section, name }, fromRouter });
-  };
   const routers = config.http?.routers ?? {};
   for (const name of Object.keys(routers)) {
     const router = routers[name]!;
-    site("routers", name, ["service"], router.service, "service");
-    router.middlewares?.forEach((m, i) => site("routers", name, ["middlewares", i], m, "middleware"));
+    sites.push(new ReferenceSite("routers", name, ROUTER_SERVICE, router.service, "service"));
+    router.middlewares?.forEach((m, i) => sites.push(new ReferenceSite("routers", name, ["middlewares", i], m, "middleware")));
   }
-  for (const [name, service] of Object.entries(config.http?.services ?? {})) serviceSites(service, (tail, ref, kind) => site("services", name, tail, ref, kind));
+  for (const [name, service] of Object.entries(config.http?.services ?? {})) {
+    serviceSites(service, (tail, ref, kind) => sites.push(new ReferenceSite("services", name, tail, ref, kind)));
+  }
   for (const [name, middleware] of Object.entries(config.http?.middlewares ?? {})) {
-    middlewareSites(middleware, (tail, ref, kind) => site("middlewares", name, tail, ref, kind));
+    middlewareSites(middleware, (tail, ref, kind) => sites.push(new ReferenceSite("middlewares", name, tail, ref, kind)));
   }
   return sites;
 }
