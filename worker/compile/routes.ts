@@ -12,17 +12,22 @@ export type HandlerFactory<H> = (name: string, router: Router, errors: CompileIs
 /** `compiled`: rules validation already compiled (by text), taken as they are. */
 export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[], compiled?: CompiledRules): Route<H>[] {
   const routes: Route<H>[] = [];
-  for (const [name, router] of Object.entries(config.http?.routers ?? {})) {
-    const known = compiled?.get(router.rule);
-    const rule = known !== undefined ? { ok: true as const, value: known } : compileRule(router.rule);
-    if (!rule.ok) {
-      errors.push(routerIssue(name, "rule", rule.error.message));
-      continue;
+  const routers = config.http?.routers ?? {};
+  for (const name of Object.keys(routers)) {
+    const router = routers[name]!;
+    let rule = compiled?.get(router.rule);
+    if (rule === undefined) {
+      const result = compileRule(router.rule);
+      if (!result.ok) {
+        errors.push(routerIssue(name, "rule", result.error.message));
+        continue;
+      }
+      rule = result.value;
     }
     const handler = handlerFor(name, router, errors);
     if (handler === null) continue;
     const priority = router.priority || defaultPriority(router.rule);
-    routes.push({ name, rule: rule.value, priority, handler });
+    routes.push({ name, rule, priority, handler });
   }
   return routes;
 }
