@@ -47,7 +47,7 @@ export class Bucket {
     if (this.prefixes.length <= LINEAR_MAX) return;
     // A sort without a comparator orders strings by UTF-16 code units, as `<` does, natively.
     const sorted = [...this.prefixes].sort();
-    this.radix = radix(sorted.map((p) => [p, this.lists[positions.get(p)!]!] as const), 0, "");
+    this.radix = radix(sorted.map((p) => [p, this.lists[positions.get(p)!]!] as const), 0, sorted.length, 0, "");
     this.prefixes = [];
     this.lists = [];
   }
@@ -63,23 +63,25 @@ export class Bucket {
   }
 }
 
-/** Builds a radix tree from prefixes sorted lexically, all sharing their first `depth` characters. */
-function radix(sorted: readonly (readonly [string, Ranks])[], depth: number, label: string): RadixNode {
+/**
+ * Builds a radix tree from `sorted[from, to)`, prefixes sorted lexically that all share their first
+ * `depth` characters (index ranges, not copies of the list, at every level).
+ */
+function radix(sorted: readonly (readonly [string, Ranks])[], from: number, to: number, depth: number, label: string): RadixNode {
   let ranks: Ranks | null = null;
-  let i = 0;
-  if (sorted[0]![0].length === depth) ranks = sorted[i++]![1];
+  let i = from;
+  if (sorted[i]![0].length === depth) ranks = sorted[i++]![1];
   const next: (RadixNode | undefined)[] = [];
-  while (i < sorted.length) {
+  while (i < to) {
     const c = sorted[i]![0].charCodeAt(depth);
     let j = i + 1;
-    while (j < sorted.length && sorted[j]![0].charCodeAt(depth) === c) j++;
-    const group = sorted.slice(i, j);
+    while (j < to && sorted[j]![0].charCodeAt(depth) === c) j++;
     // The group's common prefix beyond `depth` becomes the child's label.
-    const first = group[0]![0];
-    const last = group.at(-1)![0];
+    const first = sorted[i]![0];
+    const last = sorted[j - 1]![0];
     let end = depth + 1;
     while (end < first.length && end < last.length && first.charCodeAt(end) === last.charCodeAt(end)) end++;
-    next[c] = radix(group, end, first.slice(depth, end));
+    next[c] = radix(sorted, i, j, end, first.slice(depth, end));
     i = j;
   }
   return { label, ranks, next: next.length > 0 ? next : null };
