@@ -96,14 +96,9 @@ export class Scanner {
     this.set("invalid", i, i + invalid.length, invalid);
   }
 
-  /** The identifier's name. Read on demand: the parser usually compares it in place (isIdent). */
+  /** The identifier's name. Read on demand: the parser compares it in place (names.ts matcherAt). */
   identName(): string {
     return this.src.slice(this.pos, this.end);
-  }
-
-  /** Whether the current identifier is `name`, without building its text. */
-  isIdent(name: string): boolean {
-    return this.end - this.pos === name.length && this.src.startsWith(name, this.pos);
   }
 
   private set(kind: TokenKind, pos: number, end: number, value: string): void {

@@ -11,6 +11,7 @@ import { ARG_POSITIONS, ARGS, leafFor } from "./leaves.ts";
 import { MATCHER_NAMES, matcherAt, SPELLINGS, spellings, type MatcherName } from "./names.ts";
 import { AND, NOT, Node, OR } from "./node.ts";
 import { quickParse } from "./quick.ts";
+import { editDistance } from "../config/suggest.ts";
 
 const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead';
 
@@ -119,7 +120,7 @@ class Parser {
 
   private call(): Node {
     const pos = this.sc.pos;
-    const name = knownName(this.sc) ?? resolveName(this.sc.identName(), pos);
+    const name = matcherAt(this.sc.src, pos, this.sc.end) ?? resolveName(this.sc.identName(), pos);
     const length = this.sc.end - pos;
     this.sc.next();
     if (this.kind() !== "(") this.fail(`expected "(" after ${this.sc.src.slice(pos, pos + length)} %AT%, found %FOUND%`);
@@ -139,7 +140,6 @@ class Parser {
     this.sc.next();
     return leafFor(name, n, pos, end, this.shareLeaves);
   }
-
 }
 
 function binary(op: number, a: Node, b: Node): Node {
@@ -147,11 +147,6 @@ function binary(op: number, a: Node, b: Node): Node {
   n.a = a;
   n.b = b;
   return n;
-}
-
-/** The matcher the scanner's identifier names, if it is spelled in an accepted way. */
-function knownName(sc: Scanner): MatcherName | undefined {
-  return matcherAt(sc.src, sc.pos, sc.end);
 }
 
 /** The matcher `written` names, or the error explaining why it names none. */
@@ -165,16 +160,4 @@ function resolveName(written: string, pos: number): MatcherName {
   const guess = MATCHER_NAMES.find((n) => editDistance(n.toLowerCase(), written.toLowerCase()) <= 2);
   const hint = guess ? ` (did you mean ${guess}?)` : "";
   throw new RuleFailure(pos, `unknown matcher "${written}" %AT%${hint}; expected one of ${MATCHER_NAMES.join(", ")}`);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -50,13 +50,18 @@ export function commonTranslation(p: string): Simple | null {
   const fold = p.startsWith("(?i)");
   const start = fold ? 4 : 0;
   const body = start === 0 ? p : p.slice(start);
-  const source = dotless ? body : body.replace(DOTS, anyButNewline);
-  const suffix = literalEnd(body, fold);
+  return pinned(p, dotless ? body : body.replace(DOTS, anyButNewline), fold);
+}
+
+/** A simple pattern without alternation: `source`, with the literal start and end that `p` pins. */
+export function pinned(p: string, source: string, fold: boolean): Simple {
+  const start = fold ? 4 : 0;
+  const suffix = literalEnd(start === 0 ? p : p.slice(start), fold);
   return { source, fold, prefix: literalStart(p, start, fold), suffixes: suffix === null ? null : [suffix] };
 }
 
 /** Literal text right after a leading `^` at `start` (case-sensitive: stops at a letter when folding). */
-export function literalStart(p: string, start: number, fold: boolean): string | null {
+function literalStart(p: string, start: number, fold: boolean): string | null {
   const re = fold ? PREFIX_FOLD : PREFIX;
   re.lastIndex = start;
   const m = re.exec(p);
@@ -67,7 +72,7 @@ export function literalStart(p: string, start: number, fold: boolean): string | 
 }
 
 /** Literal text right before a final `$` of `body` (the pattern after any "(?i)"), lower-cased. */
-export function literalEnd(body: string, fold: boolean): string | null {
+function literalEnd(body: string, fold: boolean): string | null {
   const m = (fold ? SUFFIX_FOLD : SUFFIX).exec(body);
   if (m === null) return null;
   const text = unescapeRun(m[1]!);

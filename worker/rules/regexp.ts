@@ -7,7 +7,7 @@
 
 import type { Result } from "./types.ts";
 import { complement, foldAscii, type ClassItem, type Range } from "./regexp-classes.ts";
-import { commonTranslation, literalEnd, literalStart, type Simple } from "./regexp-common.ts";
+import { commonTranslation, pinned, type Simple } from "./regexp-common.ts";
 import { GoRegexpError, parseGoRegexp, type ReNode } from "./regexp-syntax.ts";
 
 export interface GoRegexp {
@@ -293,7 +293,6 @@ function lowerSuffixes(ast: ReNode): string[] | null {
 // quantifier with nothing to repeat…) goes to the full translation, which also produces Go's errors.
 // Thousands of rules compile at config load, so this is one pass over char codes.
 
-
 const PLAIN = 0; // a literal in both Go and JS
 const SPECIAL = 1; // . ^ $ * + ? ( ) |
 const UNSUPPORTED = 2; // [ ] { } \ and non-ASCII: handled apart, or by the full translation
@@ -366,9 +365,7 @@ export function scanTranslation(p: string): Simple | null {
   }
   if (depth !== 0) return null;
   const source = out + p.slice(copied);
-  if (alternation) return { source, fold, prefix: null, suffixes: null };
-  const suffix = literalEnd(start === 0 ? p : p.slice(start), fold);
-  return { source, fold, prefix: literalStart(p, start, fold), suffixes: suffix === null ? null : [suffix] };
+  return alternation ? { source, fold, prefix: null, suffixes: null } : pinned(p, source, fold);
 }
 
 /**
