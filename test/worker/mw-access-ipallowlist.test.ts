@@ -44,6 +44,13 @@ describe("ipAllowList", () => {
     expect(await statusFor(snapshotOf(config({ sourceRange: ["::ffff:10.0.0.0/104"] })), "10.1.2.3")).toBe(200);
   });
 
+  it("reads ::1.2.3.4 as Go does, an IPv6 address outside 1.2.3.0/24 (not a mapped IPv4 one)", async () => {
+    const snap = snapshotOf(config({ sourceRange: ["1.2.3.0/24"] }));
+    expect(await statusFor(snap, "::1.2.3.4")).toBe(403);
+    expect(await statusFor(snap, "::ffff:1.2.3.4")).toBe(200);
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["::1.2.3.0/120"] })), "::1.2.3.4")).toBe(200);
+  });
+
   it("refuses a request with no client IP", async () => {
     expect(await statusFor(snapshotOf(config({ sourceRange: ["0.0.0.0/0"] })), null)).toBe(403);
   });

@@ -6,7 +6,7 @@
 // middleware runs, as Traefik's forwardedHeaders do.
 import ipaddr from "ipaddr.js";
 import type { RequestContext } from "../../services/types.ts";
-import { IPRanges, parseAddress } from "./ranges.ts";
+import { IPRanges } from "./ranges.ts";
 
 export interface IPStrategyOptions {
   readonly depth?: number | undefined;
@@ -19,6 +19,12 @@ export type IPStrategy = (request: Request, rc: RequestContext) => string;
 
 function forwardedFor(request: Request): string[] {
   return (request.headers.get("x-forwarded-for") ?? "").split(",");
+}
+
+/** An address as Go's netip.ParseAddr reads it (dotted-quad IPv4 only), or null. */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  return ipaddr.IPv6.isValid(text) ? ipaddr.IPv6.parse(text) : null;
 }
 
 /** An IPv6 address reduced to its /subnet network; anything else unchanged (as Traefik's getIPv6SubnetIP). */
