@@ -10,20 +10,7 @@ import { goURL } from "./gourl.ts";
 import { requestURI } from "./pathstate.ts";
 import { goError, nullBodyStatus } from "./respond.ts";
 import { statusText } from "./statustext.ts";
-
-type Range = readonly [number, number];
-
-/** Traefik's HTTPCodeRanges: "500", "500-599", "404,418,500-599". */
-export function parseRanges(list: readonly string[]): Range[] {
-  return list.flatMap((entry) =>
-    entry.split(",").map((item): Range => {
-      const [low, high = low] = item.trim().split("-").map(Number) as [number, number?];
-      return [low, high];
-    }),
-  );
-}
-
-const within = (ranges: readonly Range[], code: number) => ranges.some(([low, high]) => code >= low && code <= high);
+import { inRanges, parseStatusRanges } from "../services/status-ranges.ts";
 
 // Framing of the original request's body: the page request is a GET without one.
 const BODY_HEADERS = new Set(["content-length", "transfer-encoding"]);
@@ -46,16 +33,16 @@ function withStatus(page: Response, status: number): Response {
 export const errors: MiddlewareFactory<"errors"> = (o, ctx) => {
   const service: Handler | null = ctx.service(o.service);
   if (!service) return `service "${o.service}" does not exist`;
-  const ranges = parseRanges(o.status);
-  const rewrites = Object.entries(o.statusRewrites ?? {}).map(([from, to]) => ({ from: parseRanges([from]), to }));
+  const ranges = parseStatusRanges(o.status);
+  const rewrites = Object.entries(o.statusRewrites ?? {}).map(([from, to]) => ({ from: parseStatusRanges([from]), to }));
   const query = o.query ? `/${o.query.replace(/^\//, "")}` : "";
 
   return (next) => async (request, rc) => {
     const response = await next(request, rc);
-    if (!within(ranges, response.status)) return response;
+    if (!inRanges(response.status, ranges)) return response;
     discard(response.body);
     const original = response.status;
-    const code = rewrites.find(({ from }) => within(from, original))?.to ?? original;
+    const code = rewrites.find(({ from }) => inRanges(original, from))?.to ?? original;
     const path = query
       .replaceAll("{status}", String(code))
       .replaceAll("{originalStatus}", String(original))

@@ -1,4 +1,5 @@
-// Status lists as Traefik writes them: "500", "500-504", or several joined by commas.
+// Status lists as Traefik writes them (its HTTPCodeRanges): "500", "500-504", or several joined by
+// commas. Read by the failover service and the errors middleware.
 
 export interface StatusRange {
   readonly low: number;
