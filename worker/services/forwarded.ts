@@ -70,8 +70,8 @@ export function setForwarded(headers: Headers, url: URL, clientIP: string | null
   if (clientIP) setIfAbsent(headers, "x-real-ip", clientIP);
 }
 
-// Cloudflare itself appends the client to X-Forwarded-For: don't list it twice.
-function appendHop(incoming: string | null, clientIP: string): string {
+/** `incoming` with the client appended; Cloudflare itself appends it, so it is not listed twice. */
+export function appendHop(incoming: string | null, clientIP: string): string {
   if (!incoming) return clientIP;
   const hops = incoming.split(",").map((h) => h.trim());
   return hops[hops.length - 1] === clientIP ? incoming : `${incoming}, ${clientIP}`;

@@ -12,7 +12,11 @@ const HOP_BY_HOP = [
   "upgrade",
 ];
 
-export function removeHopByHop(headers: Headers, keepUpgrade = false): void {
+/**
+ * Removes the Connection-named headers and `hop` (by default the proxy's list above). `keepUpgrade`
+ * keeps Upgrade and Connection for a WebSocket handshake.
+ */
+export function removeHopByHop(headers: Headers, keepUpgrade = false, hop: readonly string[] = HOP_BY_HOP): void {
   const named = headers.get("connection");
   if (named) {
     for (const token of named.split(",")) {
@@ -20,7 +24,7 @@ export function removeHopByHop(headers: Headers, keepUpgrade = false): void {
       if (name && !(keepUpgrade && name === "upgrade")) headers.delete(name);
     }
   }
-  for (const name of HOP_BY_HOP) {
+  for (const name of hop) {
     if (keepUpgrade && (name === "upgrade" || name === "connection")) continue;
     headers.delete(name);
   }

@@ -1,4 +1,6 @@
 // The headers forwardAuth sends to the auth server, and the ones it copies back onto the request.
+import { appendHop } from "../../services/forwarded.ts";
+import { removeHopByHop } from "../../services/hop.ts";
 import type { RequestContext } from "../../services/types.ts";
 
 // Hop-by-hop headers dropped from the auth request and from a denial copied to the client. Unlike a
@@ -11,24 +13,12 @@ export interface ForwardHeaderOptions {
   readonly authRequestHeaders: readonly string[];
 }
 
-export function removeHop(headers: Headers): void {
-  for (const token of (headers.get("connection") ?? "").split(",")) {
-    const name = token.trim();
-    if (name) headers.delete(name);
-  }
-  for (const name of HOP) headers.delete(name);
-}
+/** The Connection-named headers and forwardAuth's hop-by-hop list removed. */
+export const removeHop = (headers: Headers): void => removeHopByHop(headers, false, HOP);
 
 /** Go's http.CanonicalHeaderKey: `x-auth-user` → `X-Auth-User` (what authResponseHeadersRegex sees). */
 export function canonicalName(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
-}
-
-// Cloudflare appends the client to an X-Forwarded-For it passes on: don't list it twice.
-function appendClient(prior: string | null, client: string): string {
-  if (!prior) return client;
-  const hops = prior.split(",").map((h) => h.trim());
-  return hops[hops.length - 1] === client ? prior : `${prior}, ${client}`;
 }
 
 /** A client-sent X-Forwarded-* value when trusted, else what this request says. */
@@ -53,7 +43,7 @@ export function authRequestHeaders(request: Request, rc: RequestContext, options
   headers.delete("content-length");
   const trust = options.trustForwardHeader;
   const url = new URL(request.url);
-  if (rc.clientIP) headers.set("x-forwarded-for", trust ? appendClient(request.headers.get("x-forwarded-for"), rc.clientIP) : rc.clientIP);
+  if (rc.clientIP) headers.set("x-forwarded-for", trust ? appendHop(request.headers.get("x-forwarded-for"), rc.clientIP) : rc.clientIP);
   else if (!trust) headers.delete("x-forwarded-for");
   forwarded(headers, request, "x-forwarded-method", request.method, trust);
   forwarded(headers, request, "x-forwarded-proto", rc.url.protocol.slice(0, -1), trust);
