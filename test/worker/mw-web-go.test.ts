@@ -89,6 +89,9 @@ describe("Go's URL path escaping", () => {
     expect(pathUnescape("/a+b%2B%zz")).toBeNull();
     expect(pathUnescape("/a+b%2B")).toBe("/a+b+");
     expect(queryEscape("/a b?c=d&é~*")).toBe("%2Fa+b%3Fc%3Dd%26%C3%A9~%2A");
+    expect(queryEscape("it's (a) b!-_.%20")).toBe("it%27s+%28a%29+b%21-_.%2520");
+    // Surrogates: a pair is one code point's 4 bytes, a lone one is U+FFFD (Go's UTF-8 of it).
+    expect(queryEscape("\ud83d\ude00 (\ud800)")).toBe("%F0%9F%98%80+%28%EF%BF%BD%29");
   });
 });
 

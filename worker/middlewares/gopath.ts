@@ -88,8 +88,14 @@ export function byteLength(s: string): number {
   return /^[\x00-\x7f]*$/.test(s) ? s.length : utf8.encode(s).length;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+const KEPT_BY_JS = /[!'()*]/g;
+
 /** Go's url.QueryEscape: only unreserved characters are kept, spaces become "+". */
 export function queryEscape(s: string): string {
+  // encodeURIComponent escapes the same UTF-8 bytes but keeps !'()* and writes a space as %20;
+  // it throws on a lone surrogate, which the byte loop writes as U+FFFD, as Go's UTF-8 does.
+  if (!SURROGATE.test(s)) return encodeURIComponent(s).replace(KEPT_BY_JS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, "+");
   let out = "";
   for (const b of utf8.encode(s)) {
     const c = String.fromCharCode(b);

@@ -3,7 +3,7 @@
 // therefore signed (HMAC-SHA-256 under a key derived from the middleware's config, the same in every
 // isolate) and carry their issue time; they expire after NONCE_TTL_MS. The nonce count (nc) that
 // go-http-auth uses against replays is tracked per isolate, bounded as go-http-auth bounds its cache.
-import { hex, toBase64, utf8 } from "./bytes.ts";
+import { hex, sameText, toBase64, utf8 } from "./bytes.ts";
 
 export const NONCE_TTL_MS = 5 * 60_000;
 const CACHE_SIZE = 1000;
@@ -62,7 +62,7 @@ export class DigestNonces {
 
   private async verify(body: string, signature: string): Promise<boolean> {
     const expected = hex((await this.sign(body)).subarray(0, 16));
-    return expected.length === signature.length && crypto.subtle.timingSafeEqual(utf8(expected), utf8(signature));
+    return sameText(expected, signature);
   }
 
   private async sign(text: string): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 // Only a certificate Cloudflare verified and that is not revoked is reported: Traefik passes only
 // certificates its TLS clientAuth policy admitted, and an unverified one must not look trusted.
 import { fromBase64 } from "../auth/bytes.ts";
-import { parseCertificate, type Attribute, type Certificate } from "./x509.ts";
+import { OID, parseCertificate, type Attribute, type Certificate } from "./x509.ts";
 
 /** The fields of cf.tlsClientAuth this middleware reads. */
 interface TLSClientAuth {
@@ -39,9 +39,8 @@ function rfc9440(value: string | undefined): string[] {
     .filter((b64): b64 is string => b64 !== undefined && fromBase64(b64) !== null);
 }
 
-const DN_KEYS: Readonly<Record<string, string>> = {
-  CN: "2.5.4.3", SERIALNUMBER: "2.5.4.5", C: "2.5.4.6", L: "2.5.4.7", ST: "2.5.4.8", O: "2.5.4.10", OU: "2.5.4.11", DC: "0.9.2342.19200300.100.1.25",
-};
+/** RFC 2253 attribute names, as Cloudflare writes the DN, to their OIDs. */
+const DN_KEYS: Readonly<Record<string, string>> = { CN: OID.CN, SERIALNUMBER: OID.SN, C: OID.C, L: OID.L, ST: OID.ST, O: OID.O, OU: OID.OU, DC: OID.DC };
 
 /** An RFC 2253 DN string as attributes in certificate order (the string lists them last first). */
 function dnAttributes(dn: string | undefined): Attribute[] {

@@ -5,21 +5,11 @@
 import type { MiddlewareOptions } from "../../config/index.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { clientCertificates } from "./cloudflare.ts";
-import type { Attribute, Certificate } from "./x509.ts";
+import { OID, type Attribute, type Certificate } from "./x509.ts";
+import { queryEscape } from "../gopath.ts";
 
 type Info = NonNullable<MiddlewareOptions<"passTLSClientCert">["info"]>;
 type DNOptions = NonNullable<Info["subject"]>;
-
-const OID = {
-  DC: "0.9.2342.19200300.100.1.25", C: "2.5.4.6", ST: "2.5.4.8", L: "2.5.4.7", O: "2.5.4.10", OU: "2.5.4.11", SN: "2.5.4.5", CN: "2.5.4.3",
-} as const;
-
-/** Go's url.QueryEscape: everything but letters, digits and -_.~ escaped, spaces as "+". */
-export function queryEscape(text: string): string {
-  return encodeURIComponent(text)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, "+");
-}
 
 /** The selected parts of a name in Traefik's order: DC, C, ST, L, O, OU, then the last SN and CN. */
 function dnInfo(options: DNOptions | undefined, name: readonly Attribute[]): string {

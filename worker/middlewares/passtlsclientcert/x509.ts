@@ -4,6 +4,11 @@
 import ipaddr from "ipaddr.js";
 import { children, DerReader, integer, oid, text, time, type Element } from "./der.ts";
 
+/** The name attributes passTLSClientCert reports, by their OIDs (Attribute.type). */
+export const OID = {
+  DC: "0.9.2342.19200300.100.1.25", C: "2.5.4.6", ST: "2.5.4.8", L: "2.5.4.7", O: "2.5.4.10", OU: "2.5.4.11", SN: "2.5.4.5", CN: "2.5.4.3",
+} as const;
+
 export interface Attribute {
   readonly type: string;
   readonly value: string;
