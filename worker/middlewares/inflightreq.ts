@@ -7,7 +7,7 @@ import type { MiddlewareFactory } from "./types.ts";
 import { onBodyDone } from "../http/body.ts";
 import { sourceExtractor } from "./traffic/source.ts";
 import { keep, type Kept, type Reclaim } from "./traffic/state.ts";
-import { plain } from "./traffic/respond.ts";
+import { plain } from "./respond.ts";
 
 class InFlight implements Kept {
   private readonly counts = new Map<string, number>();

@@ -3,7 +3,8 @@
 // the status text as body, as Traefik does. Ranges and the strategy are built once per compile.
 import { IPRanges } from "./ip/ranges.ts";
 import { ipStrategy, type IPStrategyOptions } from "./ip/strategy.ts";
-import { statusResponse, statusText } from "./statustext.ts";
+import { plain } from "./respond.ts";
+import { statusText } from "./statustext.ts";
 import type { Middleware, MiddlewareFactory } from "./types.ts";
 
 interface AllowListOptions {
@@ -19,7 +20,7 @@ function allowList(options: AllowListOptions): Middleware | string {
   const strategy = ipStrategy(options.ipStrategy);
   if (typeof strategy === "string") return strategy;
   const allowed = new IPRanges(options.sourceRange);
-  return (next) => (request, rc) => (allowed.contains(strategy(request, rc)) ? next(request, rc) : Promise.resolve(statusResponse(status)));
+  return (next) => (request, rc) => (allowed.contains(strategy(request, rc)) ? next(request, rc) : Promise.resolve(plain(status)));
 }
 
 export const ipAllowList: MiddlewareFactory<"ipAllowList"> = (options) => allowList(options);

@@ -1,8 +1,17 @@
 // Responses as Traefik (Go's net/http) writes them, and a safe way to change a response's headers.
+import { statusText } from "./statustext.ts";
 
 /** Statuses whose responses have no body (the Response constructor refuses one). */
 export function nullBodyStatus(status: number): boolean {
   return status === 101 || status === 204 || status === 205 || status === 304;
+}
+
+/** A plain-text answer, as Go's WriteHeader+Write: the body defaults to the status's reason phrase. */
+export function plain(status: number, body: string = statusText(status), headers: HeadersInit = {}): Response {
+  const out = new Headers(headers);
+  // Go's server sniffs a written body as text/plain; an empty body gets no Content-Type.
+  if (body !== "") out.set("content-type", "text/plain; charset=utf-8");
+  return new Response(body, { status, headers: out });
 }
 
 /** Go's http.Error: a plain-text line, never sniffed. */

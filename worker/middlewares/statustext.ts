@@ -22,8 +22,3 @@ const TEXT: Readonly<Record<number, string>> = {
 export function statusText(status: number): string {
   return TEXT[status] ?? "";
 }
-
-/** A plain-text response whose body is the status's reason phrase, as Go writes it. */
-export function statusResponse(status: number): Response {
-  return new Response(statusText(status), { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}

@@ -7,7 +7,7 @@ import type { Handler, RequestContext } from "../../services/types.ts";
 import { declaredLength, discard, readUpTo } from "../../http/body.ts";
 import { parseExpression, type Predicate } from "../traffic/expression.ts";
 import { replayable } from "../traffic/replay.ts";
-import { plain } from "../traffic/respond.ts";
+import { plain } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { BUFFER_CEILING_BYTES, effectiveLimit } from "./limits.ts";
 import { MAX_RETRY_ATTEMPTS, retryFunctions, type AttemptView } from "./retry-expression.ts";

@@ -4,7 +4,7 @@
 import { durationMs } from "../../config/index.ts";
 import { parseExpression } from "../traffic/expression.ts";
 import { keep } from "../traffic/state.ts";
-import { plain } from "../traffic/respond.ts";
+import { plain } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { Breaker, type BreakerTiming } from "./breaker.ts";
 import { breakerFunctions } from "./functions.ts";

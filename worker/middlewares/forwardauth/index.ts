@@ -4,7 +4,7 @@
 // auth server too: it is read once, at most maxBodySize bytes (413 beyond), and replayed upstream.
 import type { MiddlewareOptions } from "../../config/index.ts";
 import { compileGoRegex } from "../../config/regex.ts";
-import { statusResponse } from "../statustext.ts";
+import { bare, nullBodyStatus, plain } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { collect, declaredLength } from "../../http/body.ts";
 import { FORWARD_BODY_CEILING } from "./limits.ts";
@@ -57,7 +57,7 @@ export const forwardAuth: MiddlewareFactory<"forwardAuth"> = (options, ctx) => {
   if (typeof c === "string") return c;
   return (next) => async (request, rc) => {
     const body = await bufferedBody(request, c.bodyLimit);
-    if (body === "too-large") return statusResponse(413);
+    if (body === "too-large") return plain(413);
     const method = c.preserveMethod ? request.method : "GET";
     let auth: Response;
     try {
@@ -97,11 +97,7 @@ async function answerBody(auth: Response, limit: number | null): Promise<BodyIni
 }
 
 /** Traefik answers 500 with no body when the auth server cannot be reached or read. */
-function failure(): Response {
-  return new Response(null, { status: 500 });
-}
-
-const NULL_BODY = new Set([101, 204, 205, 304]);
+const failure = (): Response => bare(500);
 
 /** The auth server's refusal, copied to the client; a relative Location made absolute as Go's Response.Location(). */
 function denied(auth: Response, body: BodyInit | null, c: Compiled): Response {
@@ -116,6 +112,6 @@ function denied(auth: Response, body: BodyInit | null, c: Compiled): Response {
     }
   }
   const status = auth.status < 200 ? 500 : auth.status;
-  return new Response(NULL_BODY.has(status) ? null : body, { status, headers });
+  return new Response(nullBodyStatus(status) ? null : body, { status, headers });
 }
 

@@ -6,7 +6,7 @@
 import { durationMs } from "../../config/index.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { sourceExtractor } from "../traffic/source.ts";
-import { plain } from "../traffic/respond.ts";
+import { goError, plain } from "../respond.ts";
 import type { RequestContext } from "../../services/types.ts";
 import type { BucketRule, Verdict } from "./bucket.ts";
 import { formatGoDuration } from "./go-duration.ts";
@@ -58,7 +58,7 @@ export const rateLimit: MiddlewareFactory<"rateLimit"> = (options, ctx) => {
     const refused = precheck.refuse(source, sentAt);
     if (refused !== null) return tooManyRequests(refused);
     const verdict = await take(rc, prefix + source, rule, ctx.name);
-    if (!verdict) return plain(500, "Could not insert/update bucket\n", { "x-content-type-options": "nosniff" });
+    if (!verdict) return goError(500, "Could not insert/update bucket");
     precheck.learn(source, sentAt, verdict);
     if (!verdict.allowed) return tooManyRequests(verdict.delayNs);
     if (verdict.delayNs > 0) await sleep(verdict.delayNs / 1e6);
