@@ -13,15 +13,11 @@ import { BUFFER_CEILING_BYTES, effectiveLimit } from "./limits.ts";
 import { MAX_RETRY_ATTEMPTS, retryFunctions, type AttemptView } from "./retry-expression.ts";
 
 export const buffering: MiddlewareFactory<"buffering"> = (options) => {
-  let shouldRetry: Predicate<AttemptView> | null = null;
-  if (options.retryExpression) {
-    const parsed = parseExpression(options.retryExpression, retryFunctions);
-    if (!parsed.ok) return `invalid retryExpression at position ${parsed.position}: ${parsed.message}`;
-    shouldRetry = parsed.predicate;
-  }
+  const parsed = options.retryExpression ? parseExpression(options.retryExpression, retryFunctions) : null;
+  if (parsed !== null && !parsed.ok) return `invalid retryExpression at position ${parsed.position}: ${parsed.message}`;
+  const retryIf: Predicate<AttemptView> | null = parsed === null ? null : parsed.predicate;
   const requestLimit = effectiveLimit(options.maxRequestBodyBytes);
   const responseLimit = options.maxResponseBodyBytes ?? 0;
-  const retryIf = shouldRetry;
   return (next) => async (request, rc) => {
     // Over the limit, declared or found while reading: 413 before anything is sent.
     const body = await replayable(request, requestLimit);

@@ -43,8 +43,9 @@ function staticHeaders(o: Options): [string, string][] {
   return out;
 }
 
-function requestHeaders(o: Options, ssl: boolean): [string, string][] {
-  const out = staticHeaders(o);
+/** The headers for one request: the options' fixed ones (built once, `fixed`) and those that vary with it. */
+function requestHeaders(o: Options, fixed: readonly [string, string][], ssl: boolean): [string, string][] {
+  const out = [...fixed];
   const dev = o.isDevelopment ?? false;
   if (o.stsSeconds && (ssl || o.forceSTSHeader) && !dev) {
     const flags = (o.stsIncludeSubdomains ? "; includeSubDomains" : "") + (o.stsPreload ? "; preload" : "");
@@ -81,13 +82,14 @@ export function secureHandler(o: Options): Middleware {
   const allowed = (o.allowedHosts ?? []).map((h) => h.toLowerCase());
   const proxyHeaders = o.hostsProxyHeaders ?? [];
   const sslHeaders = o.sslProxyHeaders ?? {};
+  const fixed = staticHeaders(o);
   return (next) => async (request, rc) => {
     const host = requestHost(request, proxyHeaders);
     if (allowed.length > 0 && !o.isDevelopment && !allowed.includes(host.toLowerCase())) return goError(500, "Bad Host");
     const ssl = isSSL(request, sslHeaders);
     const redirect = sslRedirect(o, request, host, ssl);
     if (redirect) return redirect;
-    const set = requestHeaders(o, ssl);
+    const set = requestHeaders(o, fixed, ssl);
     const response = await next(request, rc);
     return editResponse(response, (h) => {
       fixLocation(h, o, ssl);
