@@ -83,11 +83,6 @@ export function ensureLeadingSlash(s: string): string {
   return s === "" || s.startsWith("/") ? s : `/${s}`;
 }
 
-/** UTF-8 length, as Go's len() of a string. */
-export function byteLength(s: string): number {
-  return /^[\x00-\x7f]*$/.test(s) ? s.length : utf8.encode(s).length;
-}
-
 const SURROGATE = /[\ud800-\udfff]/;
 const KEPT_BY_JS = /[!'()*]/g;
 

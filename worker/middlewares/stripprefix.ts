@@ -4,7 +4,8 @@
 // the result starts with "/" unless empty, and a result that would climb out of the prefix with a
 // dot segment (/api../x stripped of /api) is refused with 400.
 import type { MiddlewareFactory } from "./types.ts";
-import { byteLength, ensureLeadingSlash } from "./gopath.ts";
+import { utf8Length } from "../rules/utf8.ts";
+import { ensureLeadingSlash } from "./gopath.ts";
 import { goPathOf, withGoPath } from "./pathstate.ts";
 import { goError } from "./respond.ts";
 
@@ -25,7 +26,7 @@ export function hasDotSegment(path: string): boolean {
 export const stripPrefix: MiddlewareFactory<"stripPrefix"> = ({ prefixes, forceSlash }) => {
   // forceSlash (deprecated) keeps Traefik v1's "/" for a path that was exactly the prefix.
   const lead = forceSlash ? (s: string) => `/${s.replace(/^\//, "")}` : ensureLeadingSlash;
-  const list = prefixes.map((prefix) => ({ prefix, bytes: byteLength(prefix), header: prefix.trim() }));
+  const list = prefixes.map((prefix) => ({ prefix, bytes: utf8Length(prefix), header: prefix.trim() }));
   return (next) => (request, rc) => {
     const { path, rawPath } = goPathOf(request);
     const match = list.find(({ prefix }) => path.startsWith(prefix));

@@ -3,7 +3,8 @@
 // anywhere counts only if the path starts with that same text.
 import { compileGoRegex } from "../config/regex.ts";
 import type { MiddlewareFactory } from "./types.ts";
-import { byteLength, ensureLeadingSlash } from "./gopath.ts";
+import { utf8Length } from "../rules/utf8.ts";
+import { ensureLeadingSlash } from "./gopath.ts";
 import { goPathOf, withGoPath } from "./pathstate.ts";
 
 export const stripPrefixRegex: MiddlewareFactory<"stripPrefixRegex"> = ({ regex }) => {
@@ -22,7 +23,7 @@ export const stripPrefixRegex: MiddlewareFactory<"stripPrefixRegex"> = ({ regex 
         path: ensureLeadingSlash(path.slice(prefix.length)),
         // Traefik cuts the raw path by the decoded prefix's length; where that no longer encodes
         // the path, Go's EscapedPath falls back to re-encoding the decoded path.
-        rawPath: rawPath === "" ? "" : ensureLeadingSlash(rawPath.slice(byteLength(prefix))),
+        rawPath: rawPath === "" ? "" : ensureLeadingSlash(rawPath.slice(utf8Length(prefix))),
       };
       return next(withGoPath(request, stripped, (h) => h.append("x-forwarded-prefix", prefix)), rc);
     }
