@@ -7,7 +7,7 @@ import { error } from "../config/issues.ts";
 import type { LoadBalancer } from "../services/loadbalancer.ts";
 import type { Handler, Service } from "../services/types.ts";
 import type { CompileIssue } from "./issues.ts";
-import { buildService, type Built } from "./service-builders.ts";
+import { buildService } from "./service-builders.ts";
 import { ServiceKeys } from "./service-keys.ts";
 
 export interface ServiceEntry {
@@ -47,7 +47,7 @@ export function buildServices(
       return reused;
     }
     building.add(name);
-    const built = buildService(name, spec, { config, child: (ref) => asBuilt(get(localName(ref))), errors });
+    const built = buildService(name, spec, { config, child: (ref) => get(localName(ref)), errors });
     building.delete(name);
     if (!built) {
       failed.add(name);
@@ -60,8 +60,4 @@ export function buildServices(
 
   for (const name of Object.keys(specs)) get(name);
   return out;
-}
-
-function asBuilt(entry: ServiceEntry | null): Built | null {
-  return entry ? { service: entry.service, pool: entry.pool } : null;
 }
