@@ -28,7 +28,7 @@ const routers = new Map<string, ReturnType<typeof build>>();
 export async function admin(request: Request, env: Env, runtime: Runtime): Promise<Response> {
   const denied = await authorize(request, env.ADMIN_TOKEN);
   if (denied) return denied;
-  const base = adminBase(env);
+  const base = runtime.adminBase;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
   return router.fetch(request, env, runtime);
