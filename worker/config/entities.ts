@@ -12,8 +12,11 @@ import { SERVICE_TYPES, serviceSchema } from "./schema/services.ts";
 import { serversTransportSchema } from "./schema/transports.ts";
 import { errorMap, fromZod } from "./zod-issues.ts";
 
-/** Every name defined in the config, valid or not: references to a broken one are not "missing". */
-export type DefinedNames = Record<HttpSection, ReadonlySet<string>>;
+/**
+ * Every name a reference can point at (routers are never referenced), valid or not: references to
+ * a broken one are not "missing".
+ */
+export type DefinedNames = Record<Exclude<HttpSection, "routers">, ReadonlySet<string>>;
 
 export interface Entities {
   readonly config: DynamicConfig;
@@ -101,7 +104,6 @@ export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
     serversTransports: parseSection({ schema: serversTransportSchema }, "serversTransports", raw.serversTransports, issues),
   };
   const defined: DefinedNames = {
-    routers: new Set(Object.keys(raw.routers)),
     services: new Set(Object.keys(raw.services)),
     middlewares: new Set(Object.keys(raw.middlewares)),
     serversTransports: new Set(Object.keys(raw.serversTransports)),

@@ -1,11 +1,11 @@
 // Every reference names something that exists, through a provider Switchyard has.
 import { resolveRef, type RefKind } from "../references.ts";
-import type { HttpSection } from "../schema/index.ts";
+import type { DefinedNames } from "../entities.ts";
 import { didYouMean } from "../suggest.ts";
 import type { CheckContext } from "./context.ts";
 import { referenceSites } from "./sites.ts";
 
-const SECTION_OF: Record<RefKind, HttpSection> = {
+const SECTION_OF: Record<RefKind, keyof DefinedNames> = {
   service: "services",
   middleware: "middlewares",
   serversTransport: "serversTransports",
