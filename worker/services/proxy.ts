@@ -2,6 +2,7 @@
 // stream both ways; redirects are passed back to the client (a proxy never follows them); WebSocket
 // upgrades are handed through; failures become Traefik's statuses: 502 when the upstream cannot be
 // reached, 504 past a deadline, and a quiet 499 when the client itself went away.
+import type { FetchCache } from "../config/schema/transports.ts";
 import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";
@@ -21,11 +22,7 @@ export interface Upstream {
 }
 
 /** Cloudflare cache settings for the upstream fetch (`RequestInit.cf`); ignored for service bindings. */
-export interface CacheOptions {
-  readonly cacheEverything?: boolean;
-  readonly cacheTtl?: number;
-  readonly cacheTtlByStatus?: Readonly<Record<string, number>>;
-}
+export type CacheOptions = Readonly<FetchCache>;
 
 export interface TransportOptions {
   /** 504 if response headers take longer than this once the request is sent; 0: no limit. */
