@@ -1,12 +1,10 @@
 // What the store accepts: a config that validates and that this build can compile (a dry run of
 // what the listener will do with it). Synchronous, so it can run inside a write's critical section.
-import { compileSnapshot, type SnapshotMeta } from "../../worker/compile/snapshot.ts";
+import { checkConfig as dryRun } from "../../worker/compile/check.ts";
 import { canonicalJSON, validateConfig, type ConfigIssue } from "../../worker/config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
 export const MAX_CONFIG_BYTES = 2_000_000;
-
-const DRY_RUN: SnapshotMeta = { version: 0, sha256: "", source: "check", provider: "check", warnings: [] };
 
 export type Checked =
   | { ok: true; canonical: string; warnings: ConfigIssue[] }
@@ -15,7 +13,7 @@ export type Checked =
 export function checkConfig(raw: unknown): Checked {
   const valid = validateConfig(raw);
   if (!valid.ok) return { ok: false, errors: valid.errors };
-  const compiled = compileSnapshot(valid.config, DRY_RUN, null, valid.rules);
+  const compiled = dryRun(valid.config, valid.rules);
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const canonical = canonicalJSON(valid.config);
   const bytes = new TextEncoder().encode(canonical).byteLength;

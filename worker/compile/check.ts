@@ -1,6 +1,6 @@
 // The full check a config passes before it may go live: schema and references (validateConfig),
-// then a dry-run compile (everything this build must be able to serve). Used by the config store,
-// the CLI and the listener alike, so a config refused by one is refused by all.
+// then a dry-run compile (everything this build must be able to serve). Used by the config store
+// and the CLI alike, so a config refused by one is refused by the other.
 import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.ts";
 import { compileSnapshot } from "./snapshot.ts";
 
