@@ -49,7 +49,7 @@ function chooseSpelling(target: string, spellings: readonly string[], path: Path
  * A map whose keys are all spelled as known (nearly every map of every config) is returned as is.
  */
 export function canonicalKeys(map: Record<string, unknown>, known: readonly string[], path: Path, issues: IssueList): Record<string, unknown> {
-  if (Object.keys(map).every((key) => known.includes(key) || canonicalSpelling(key, known) === undefined)) return map;
+  if (Object.keys(map).every((key) => (canonicalSpelling(key, known) ?? key) === key)) return map;
   const entries: [string, unknown][] = [];
   for (const [target, spellings] of spellingsByKey(map, known)) {
     entries.push([target, map[chooseSpelling(target, spellings, path, issues)]]);
