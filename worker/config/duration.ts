@@ -60,3 +60,9 @@ export function durationMs(value: Duration): number {
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.value;
 }
+
+/** Milliseconds of a duration that passed validation, or `fallback` when it is absent, zero or negative. */
+export function positiveMs(value: Duration | undefined, fallback: number): number {
+  const ms = value === undefined ? fallback : durationMs(value);
+  return ms > 0 ? ms : fallback;
+}

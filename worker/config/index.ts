@@ -2,7 +2,7 @@
 // YAML, TOML or JSON, validated, and made canonical.
 
 export { canonicalJSON, sha256Hex } from "./canonical.ts";
-export { durationMs, parseDuration, type Duration } from "./duration.ts";
+export { durationMs, parseDuration, positiveMs, type Duration } from "./duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
 export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";

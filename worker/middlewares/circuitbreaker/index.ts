@@ -1,7 +1,7 @@
 // circuitBreaker: stop sending requests to a failing service. Expression, durations and fallback
 // as Traefik's; the state lives in this isolate (each isolate has its own breaker) and survives a
 // config swap while the middleware's options are unchanged.
-import { durationMs } from "../../config/index.ts";
+import { positiveMs } from "../../config/index.ts";
 import { parseExpression } from "../traffic/expression.ts";
 import { keep } from "../traffic/state.ts";
 import { plain } from "../respond.ts";
@@ -10,18 +10,13 @@ import { Breaker, type BreakerTiming } from "./breaker.ts";
 import { breakerFunctions } from "./functions.ts";
 
 /** Traefik applies a duration only when it is positive; otherwise oxy's default stays. */
-function positiveOr(value: string | number, fallbackMs: number): number {
-  const ms = durationMs(value);
-  return ms > 0 ? ms : fallbackMs;
-}
-
 export const circuitBreaker: MiddlewareFactory<"circuitBreaker"> = (options, ctx) => {
   const parsed = parseExpression(options.expression, breakerFunctions);
   if (!parsed.ok) return `invalid expression at position ${parsed.position}: ${parsed.message}`;
   const timing: BreakerTiming = {
-    checkPeriodMs: positiveOr(options.checkPeriod, 100),
-    fallbackMs: positiveOr(options.fallbackDuration, 10_000),
-    recoveryMs: positiveOr(options.recoveryDuration, 10_000),
+    checkPeriodMs: positiveMs(options.checkPeriod, 100),
+    fallbackMs: positiveMs(options.fallbackDuration, 10_000),
+    recoveryMs: positiveMs(options.recoveryDuration, 10_000),
   };
   const breaker = keep({ kind: "circuitBreaker", router: ctx.router, name: ctx.name, options }, (reclaim) => new Breaker(parsed.predicate, timing, reclaim));
   const status = options.responseCode;

@@ -1,6 +1,6 @@
 // What an active health check probes, in a form that travels to the health-checker Durable Object
 // (plain data) and names it (a stable hash of the spec, so isolates with the same config share one).
-import { canonicalJSON, durationMs, type ServerHealthCheck } from "../../config/index.ts";
+import { canonicalJSON, positiveMs, type ServerHealthCheck } from "../../config/index.ts";
 import { parseBindingURL } from "../binding.ts";
 import { fnv1a } from "../hash.ts";
 
@@ -30,11 +30,6 @@ const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 /** A positive duration in ms, or the fallback (Traefik falls back on non-positive values too). */
-function positiveMs(value: string | number | undefined, fallback: number): number {
-  const ms = value === undefined ? fallback : durationMs(value);
-  return ms > 0 ? ms : fallback;
-}
-
 export function probeSpec(service: string, servers: readonly string[], check: ServerHealthCheck): ProbeSpec {
   const intervalMs = positiveMs(check.interval, DEFAULT_INTERVAL_MS);
   return {
