@@ -73,8 +73,8 @@ export async function readUpTo(body: ReadableStream<Uint8Array>, limit: number):
   }
 }
 
-/** The chunks as one array of `size` bytes (the chunk itself when there is only one). */
-export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+/** The chunks as one array of `size` bytes (their total by default; the chunk itself when there is only one). */
+export function concat(chunks: readonly Uint8Array[], size = chunks.reduce((n, c) => n + c.byteLength, 0)): Uint8Array {
   if (chunks.length === 1 && chunks[0]) return chunks[0];
   const out = new Uint8Array(size);
   let offset = 0;

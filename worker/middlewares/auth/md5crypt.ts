@@ -1,7 +1,7 @@
 // MD5-crypt (`$1$` from crypt(3), `$apr1$` from `htpasswd -m`), as go-http-auth's MD5Crypt computes
 // it: the magic comes from the stored hash, so any `$magic$salt$hash` entry is checked the same way.
 // MD5 comes from Web Crypto (a Workers extension); each round awaits it, about a thousand digests.
-import { concat } from "./bytes.ts";
+import { concat } from "../../http/body.ts";
 
 const ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const SWAPS = [12, 6, 0, 13, 7, 1, 14, 8, 2, 15, 9, 3, 5, 10, 4, 11] as const;

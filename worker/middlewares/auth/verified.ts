@@ -3,7 +3,8 @@
 // every request; Traefik re-checks each time (with a singleflight for concurrent identical checks).
 // Here a success is remembered under a salted SHA-256 of user, password and secret, never the
 // password itself; failures are never remembered, so a wrong password costs a full check each time.
-import { concat, hex, utf8 } from "./bytes.ts";
+import { concat } from "../../http/body.ts";
+import { hex, utf8 } from "./bytes.ts";
 
 const CAPACITY = 1024;
 
