@@ -117,4 +117,12 @@ describe("compiling the same text twice", () => {
     expect([a.pathPrefixes, b.pathPrefixes, c.pathPrefixes]).toEqual([["/api"], ["/api"], ["/api"]]);
     expect(rule("Host(`a.com`)").hosts).toEqual(["a.com"]);
   });
+
+  it("keeps a two-matcher rule's own matchers after later parses (the shortcut reuses its && node)", () => {
+    const a = rule("Host(`a.com`) && PathPrefix(`/a`)");
+    const b = rule("Host(`b.com`) && PathPrefix(`/b`)");
+    expect([a.match(get("https://a.com/a")), a.match(get("https://b.com/b"))]).toEqual([true, false]);
+    expect([b.match(get("https://b.com/b")), b.match(get("https://a.com/a"))]).toEqual([true, false]);
+    expect(a.explain(get("https://a.com/b")).children?.map((c) => c.result)).toEqual([true, false]);
+  });
 });

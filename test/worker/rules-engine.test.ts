@@ -303,6 +303,10 @@ describe("buildMuxer", () => {
     expect(rule("HostRegexp(`^[a-z]+\\.example\\.com$`) || Host(`a.org`)").hostIndex).toEqual({ exact: ["a.org"], suffixes: [".example.com"] });
     expect(rule("HostRegexp(`^[a-z]+\\.example\\.com$`) || Host(`a.org`)").hosts).toBeNull();
     expect(rule("HostRegexp(`.*`)").hostIndex).toBeNull();
+    // One exact host, the commonest case, is the string itself; two make a list.
+    expect(rule("Host(`a.org`) && PathPrefix(`/x`)").hostIndex).toBe("a.org");
+    expect(rule("Host(`a.org`) && PathPrefix(`/x`)").hosts).toEqual(["a.org"]);
+    expect(rule("Host(`a.org`) || Host(`b.org`)").hostIndex).toEqual({ exact: ["a.org", "b.org"], suffixes: [] });
   });
 
   it("tries a route listed under two prefixes once, in order", () => {

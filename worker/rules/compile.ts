@@ -19,7 +19,7 @@ export function compileRule(rule: string): Result<CompiledRule, RuleError> {
 
 class Rule implements CompiledRule {
   readonly source: string;
-  readonly hostIndex: HostIndex | null;
+  readonly hostIndex: HostIndex | string | null;
   readonly pathPrefixes: readonly string[] | null;
   /**
    * The tree; null for the commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)),
@@ -31,7 +31,7 @@ class Rule implements CompiledRule {
   private readonly b: Node | null;
 
   constructor(source: string, root: Node) {
-    let hostIndex: HostIndex | null;
+    let hostIndex: HostIndex | string | null;
     let prefixes: readonly string[] | null;
     const a = root.a;
     const b = root.b;
@@ -61,6 +61,7 @@ class Rule implements CompiledRule {
 
   get hosts(): readonly string[] | null {
     const index = this.hostIndex;
+    if (typeof index === "string") return [index];
     return index !== null && index.suffixes.length === 0 ? index.exact : null;
   }
 
@@ -120,6 +121,11 @@ const NO_STRINGS: readonly string[] = [""].slice(1);
 /** A compiled rule's HostIndex is always made here: one shape, so the code reading them sees one map. */
 const hostFacts = (exact: readonly string[], suffixes: readonly string[]): HostIndex => ({ exact, suffixes });
 
+/** What a rule or leaf says of the host: one exact host (a string: no list to make), a HostIndex, or nothing. */
+type HostFacts = HostIndex | string | null;
+const exactOf = (f: HostIndex | string): readonly string[] => (typeof f === "string" ? [f] : f.exact);
+const suffixesOf = (f: HostIndex | string): readonly string[] => (typeof f === "string" ? NO_STRINGS : f.suffixes);
+
 /** The part of a required host ending from its first dot, as the muxer indexes it; null if none. */
 function suffixKey(ending: string): string | null {
   const dot = ending.indexOf(".");
@@ -129,9 +135,9 @@ function suffixKey(ending: string): string | null {
 }
 
 /** What one matcher says about the host: `*.example.com` and `…\.example\.com$` pin its ending. */
-function leafHostIndex(n: Node): HostIndex | null {
+function leafHostIndex(n: Node): HostFacts {
   if (n.op === HOST) {
-    if (!n.s.startsWith("*")) return hostFacts([n.s], NO_STRINGS);
+    if (!n.s.startsWith("*")) return n.s;
     const key = suffixKey(n.s);
     return key === null ? null : hostFacts(NO_STRINGS, [key]);
   }
@@ -148,7 +154,7 @@ function leafHostIndex(n: Node): HostIndex | null {
 }
 
 // A leaf's facts are worked out once and kept on it: leaves are shared between rules.
-const hostsOfLeaf = (n: Node): HostIndex | null => (n.hostIndex === undefined ? (n.hostIndex = leafHostIndex(n)) : n.hostIndex);
+const hostsOfLeaf = (n: Node): HostFacts => (n.hostIndex === undefined ? (n.hostIndex = leafHostIndex(n)) : n.hostIndex);
 const prefixesOfLeaf = (n: Node): readonly string[] | null => (n.prefixes === undefined ? (n.prefixes = leafPrefixes(n)) : n.prefixes);
 
 /**
@@ -156,20 +162,23 @@ const prefixesOfLeaf = (n: Node): readonly string[] | null => (n.prefixes === un
  * constraint is enough (two exact lists intersect; an exact list beats suffixes); under "or"
  * every operand must be constrained. An empty exact list means the rule can never match.
  */
-function hostIndexOf(n: Node, negated: boolean): HostIndex | null {
+function hostIndexOf(n: Node, negated: boolean): HostFacts {
   if (n.op === NOT) return hostIndexOf(n.a!, !negated);
   if (n.op !== AND && n.op !== OR) return negated ? null : hostsOfLeaf(n);
   const a = hostIndexOf(n.a!, negated);
   const b = hostIndexOf(n.b!, negated);
   if (!isAnd(n, negated)) {
     if (a === null || b === null) return null;
-    return hostFacts([...new Set([...a.exact, ...b.exact])], [...new Set([...a.suffixes, ...b.suffixes])]);
+    return hostFacts([...new Set([...exactOf(a), ...exactOf(b)])], [...new Set([...suffixesOf(a), ...suffixesOf(b)])]);
   }
   if (a === null || b === null) return a ?? b;
-  if (a.suffixes.length === 0 && b.suffixes.length === 0) {
-    return hostFacts(a.exact.filter((h) => b.exact.some((x) => hostKey(x) === hostKey(h))), NO_STRINGS);
+  const sa = suffixesOf(a);
+  const sb = suffixesOf(b);
+  if (sa.length === 0 && sb.length === 0) {
+    const other = exactOf(b);
+    return hostFacts(exactOf(a).filter((h) => other.some((x) => hostKey(x) === hostKey(h))), NO_STRINGS);
   }
-  return b.suffixes.length === 0 ? b : a;
+  return sb.length === 0 ? b : a;
 }
 
 function leafPrefixes(n: Node): readonly string[] | null {

@@ -42,7 +42,7 @@ export class Node {
    * A leaf's index facts (compile.ts), computed on first use: leaves are shared between rules, so
    * thousands of rules with the same PathPrefix share one list. undefined: not computed yet.
    */
-  hostIndex: HostIndex | null | undefined = undefined;
+  hostIndex: HostIndex | string | null | undefined = undefined;
   prefixes: readonly string[] | null | undefined = undefined;
 
   constructor(op: Op, pos: number, end: number) {

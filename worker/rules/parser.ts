@@ -18,7 +18,8 @@ const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go synta
 /**
  * Parses a rule. With `shareLeaves`, a matcher already built for another rule (same name, same
  * arguments) is reused (leaves.ts), and the common shape of rule takes the one-pass shortcut
- * (quick.ts); without, every node carries this rule's own offsets, for explain().
+ * (quick.ts); without, every node carries this rule's own offsets, for explain(). A shared-leaves
+ * parse of two matchers joined by "&&" returns quick.ts's PAIR, a node the next parse reuses.
  */
 export function parseRule(src: string, shareLeaves: boolean): Node {
   if (shareLeaves) {

@@ -73,6 +73,7 @@ export function quickParse(src: string): Node | null {
       }
     }
     if (wantOperand) return null;
+    if (ops === 1 && OPS[0] === AND && vals === 2 && VALS[0]!.a === null && VALS[1]!.a === null) return pair(VALS[0]!, VALS[1]!);
     while (ops > 0) {
       if (OPS[ops - 1] === LPAREN) return null;
       vals = reduce(--ops, vals);
@@ -82,6 +83,22 @@ export function quickParse(src: string): Node | null {
     if (e instanceof RuleFailure) return null; // a bad argument: reported by the full parser
     throw e;
   }
+}
+
+/**
+ * What quickParse returns for the commonest rule, two matchers joined by "&&": one node, reused by
+ * every parse. compileRule keeps the two matchers, not the node joining them, so a config of
+ * thousands of such rules makes no node for it (objects made while a config loads are what its
+ * garbage collections copy). Valid until the next parse: a caller keeping the tree copies it.
+ */
+export const PAIR = new Node(AND, 0, 0);
+
+function pair(a: Node, b: Node): Node {
+  PAIR.a = a;
+  PAIR.b = b;
+  PAIR.pos = a.pos;
+  PAIR.end = b.end;
+  return PAIR;
 }
 
 /** Replaces the two operands on top of VALS with OPS[at] applied to them; returns the new count. */

@@ -46,9 +46,10 @@ export interface CompiledRule {
   readonly hosts: readonly string[] | null;
   /**
    * What the muxer indexes on, when present: like `hosts`, but also covering wildcard hosts
-   * (Host(`*.example.com`), HostRegexp(`…\.example\.com$`)). Absent: derived from `hosts`.
+   * (Host(`*.example.com`), HostRegexp(`…\.example\.com$`)). A string is one exact host, the
+   * commonest constraint, kept without a list: a config holds thousands. Absent: derived from `hosts`.
    */
-  readonly hostIndex?: HostIndex | null;
+  readonly hostIndex?: HostIndex | string | null;
   /**
    * Literal prefixes of which the routing path must start with one for the rule to match (from
    * Path, PathPrefix, and PathRegexp(`^/literal…`)), or null/absent when the path is not pinned.

@@ -134,7 +134,8 @@ export class HostIndex {
   /** The entry of a host with one route, made on its first request; `host` is the request's text. */
   private entryOf(host: string, rank: number): HostEntry {
     // The rule's own string for the host, to hand to views (see HostEntry.host).
-    const written = this.rules[rank]!.hostIndex?.exact.find((h) => hostKey(h) === host);
+    const index = this.rules[rank]!.hostIndex;
+    const written = typeof index === "string" ? index : index?.exact.find((h) => hostKey(h) === host);
     const own = written === undefined ? host : hostKey(written);
     const entry: HostEntry = { host: own, own: [rank], suffixes: undefined };
     this.exact[own] = entry;

@@ -13,7 +13,7 @@ import { HostIndexBuilder } from "./hosts.ts";
 import { routeOrder } from "./order.ts";
 
 /** A rule's host constraint as the index needs it; rules built elsewhere may only have `hosts`. */
-function hostsOf(rule: CompiledRule): RuleHosts | null {
+function hostsOf(rule: CompiledRule): RuleHosts | string | null {
   if (rule.hostIndex !== undefined) return rule.hostIndex;
   return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
 }
@@ -30,6 +30,10 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
     const index = hostsOf(rule);
     if (index === null) {
       fallback.add(rank, rule.pathPrefixes);
+      continue;
+    }
+    if (typeof index === "string") {
+      builder.addHost(index, rank);
       continue;
     }
     const { exact, suffixes } = index;
