@@ -162,17 +162,21 @@ describe("muxer route order", () => {
 });
 
 describe("route order at the edge of the packed keys", () => {
-  it("gives a brute-force sort's positions for priorities just inside the packing limit, of either sign", () => {
-    // The packed path is taken while |priority| < MAX_SAFE_INTEGER / (2 (providers·n + 1)); the
-    // positions are decoded from keys near 2^52 there, where a rounding slip would show.
+  it("gives a brute-force sort's positions for priority spans just inside and just past the packing limit", () => {
+    // Keys are packed into an Int32Array while (max - min + 1) · providers · n <= 2^31 - 1; the
+    // largest keys sit right below 2^31 there, where an overflow would show. Past it (and for
+    // non-integer priorities), the comparator sorts.
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    for (let trial = 0; trial < 200; trial++) {
-      const n = 1 + Math.floor(rand() * 120);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 2 + Math.floor(rand() * 120);
       const precedence = ["docker", "kv"].slice(0, trial % 3);
-      const limit = Number.MAX_SAFE_INTEGER / (2 * ((precedence.length + 1) * n + 1));
+      const span = Math.floor(0x7fffffff / ((precedence.length + 1) * n)) + (trial % 2); // inside, then one past
+      const base = [0, -(2 ** 40), 2 ** 40, -span / 2][trial % 4]!;
       const routes = Array.from({ length: n }, (_, i) => {
-        const p = (rand() < 0.5 ? -1 : 1) * Math.floor(limit - 1 - rand() * 4);
+        // The span's two ends first, then anything in between, a few of them tied.
+        const offset = i === 0 ? 0 : i === 1 ? span - 1 : rand() < 0.3 ? span - 1 : Math.floor(rand() * span);
+        const p = base + offset + (trial % 7 === 6 && i === 2 ? 0.5 : 0);
         return { name: `r${i}@${["file", "kv", "docker"][Math.floor(rand() * 3)]}`, rule: rule("Path(`/`)"), priority: p, handler: i };
       });
       const rank = (name: string) => [...precedence].reverse().indexOf(name.slice(name.indexOf("@") + 1));

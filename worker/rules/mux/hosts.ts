@@ -47,7 +47,7 @@ export class HostIndexBuilder {
   private readonly suffixKeys: string[] = [];
 
   addHost(host: string, rank: number): void {
-    const key = hostKey(host);
+    const key = host.charCodeAt(host.length - 1) === 0x2e ? hostKey(host) : host;
     const slot = this.exact[key];
     if (slot === undefined) {
       this.exact[key] = rank;
