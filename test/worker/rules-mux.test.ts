@@ -162,22 +162,21 @@ describe("muxer route order", () => {
 });
 
 describe("route order at the edge of the packed keys", () => {
-  it("gives a brute-force sort's positions for priority spans just inside and just past the packing limit", () => {
-    // Keys are packed into an Int32Array while (max - min + 1) · providers · n <= 2^31 - 1; the
-    // largest keys sit right below 2^31 there, where an overflow would show. Past it (and for
-    // non-integer priorities), the comparator sorts.
+  it("gives a brute-force sort's positions for priorities just inside and just past the packing limit, of either sign", () => {
+    // Keys are packed into an Int32Array while every |priority| <= 2^31 / (providers · n) - 1; the
+    // keys come near ±2^31 there, where an overflow would show. Past it (and for non-integer
+    // priorities), the comparator sorts.
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     for (let trial = 0; trial < 300; trial++) {
       const n = 2 + Math.floor(rand() * 120);
       const precedence = ["docker", "kv"].slice(0, trial % 3);
-      const span = Math.floor(0x7fffffff / ((precedence.length + 1) * n)) + (trial % 2); // inside, then one past
-      const base = [0, -(2 ** 40), 2 ** 40, -span / 2][trial % 4]!;
+      const limit = Math.floor(0x7fffffff / ((precedence.length + 1) * n)) - 1 + (trial % 2); // inside, then one past
       const routes = Array.from({ length: n }, (_, i) => {
-        // The span's two ends first, then anything in between, a few of them tied.
-        const offset = i === 0 ? 0 : i === 1 ? span - 1 : rand() < 0.3 ? span - 1 : Math.floor(rand() * span);
-        const p = base + offset + (trial % 7 === 6 && i === 2 ? 0.5 : 0);
-        return { name: `r${i}@${["file", "kv", "docker"][Math.floor(rand() * 3)]}`, rule: rule("Path(`/`)"), priority: p, handler: i };
+        // Both ends first, then anything in between, a few of them tied at the ends.
+        const x = rand();
+        const p = i === 0 ? limit : i === 1 ? -limit : x < 0.15 ? limit : x < 0.3 ? -limit : Math.round((rand() * 2 - 1) * limit);
+        return { name: `r${i}@${["file", "kv", "docker"][Math.floor(rand() * 3)]}`, rule: rule("Path(`/`)"), priority: trial % 7 === 6 && i === 2 ? p - 0.5 : p, handler: i };
       });
       const rank = (name: string) => [...precedence].reverse().indexOf(name.slice(name.indexOf("@") + 1));
       const want = routes.map((_, i) => i).sort((a, b) => routes[b]!.priority - routes[a]!.priority || rank(routes[b]!.name) - rank(routes[a]!.name) || a - b);
