@@ -5,12 +5,14 @@
 
 import { RuleFailure } from "./lexer.ts";
 import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
-import { parseRule } from "./parser.ts";
+import { fullParse, parseRule } from "./parser.ts";
+import { quickParse } from "./quick.ts";
 import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
 
 export function compileRule(rule: string): Result<CompiledRule, RuleError> {
   try {
-    return { ok: true, value: new Rule(rule, parseRule(rule, true)) };
+    // parseRule(rule, true), without the call: this runs for every rule of a config, cold.
+    return { ok: true, value: new Rule(rule, quickParse(rule) ?? fullParse(rule, true)) };
   } catch (e) {
     if (e instanceof RuleFailure) return { ok: false, error: { position: e.position, message: e.message } };
     throw e;
@@ -22,12 +24,12 @@ class Rule implements CompiledRule {
   readonly hostIndex: HostIndex | string | null;
   readonly pathPrefixes: readonly string[] | null;
   /**
-   * The tree; null for the commonest rule, two matchers joined by "&&" (Host(…) && PathPrefix(…)),
-   * whose two matchers are `a` and `b`: the "&&" node is not kept. A config holds thousands of
-   * rules, and every object they keep is copied by each young-generation GC while they load.
+   * The tree in `a`, `b` null; but for the commonest rule, two matchers joined by "&&"
+   * (Host(…) && PathPrefix(…)), the two matchers: the "&&" node is not kept. A config holds
+   * thousands of rules, and every object they keep is copied by each young-generation GC while
+   * they load.
    */
-  private readonly root: Node | null;
-  private readonly a: Node | null;
+  private readonly a: Node;
   private readonly b: Node | null;
 
   constructor(source: string, root: Node) {
@@ -38,20 +40,20 @@ class Rule implements CompiledRule {
     const pair = root.op === AND && a !== null && b !== null && a.a === null && b.a === null;
     if (pair) {
       // When one of the two says nothing, the other's facts are the rule's, without walking the
-      // tree (calls cost most in code not yet optimized, and a config compiles thousands of rules).
-      const ha = hostsOfLeaf(a);
-      const hb = hostsOfLeaf(b);
+      // tree. Calls cost most in code not yet optimized, and a config compiles thousands of rules:
+      // the facts of a leaf met before are read in line.
+      const ha = a.hostIndex !== undefined ? a.hostIndex : hostsOfLeaf(a);
+      const hb = b.hostIndex !== undefined ? b.hostIndex : hostsOfLeaf(b);
       hostIndex = ha === null || hb === null ? (ha ?? hb) : hostIndexOf(root, false);
-      const pa = prefixesOfLeaf(a);
-      const pb = prefixesOfLeaf(b);
+      const pa = a.prefixes !== undefined ? a.prefixes : prefixesOfLeaf(a);
+      const pb = b.prefixes !== undefined ? b.prefixes : prefixesOfLeaf(b);
       prefixes = pa === null || pb === null ? (pa ?? pb) : prefixesOf(root, false);
     } else {
       hostIndex = hostIndexOf(root, false);
       prefixes = prefixesOf(root, false);
     }
     this.source = source;
-    this.root = pair ? null : root;
-    this.a = pair ? a : null;
+    this.a = pair ? a : root;
     this.b = pair ? b : null;
     this.hostIndex = hostIndex;
     this.pathPrefixes = prefixes;
@@ -66,8 +68,8 @@ class Rule implements CompiledRule {
   }
 
   match(view: RequestView): boolean {
-    const root = this.root;
-    return root === null ? evaluate(this.a!, view) && evaluate(this.b!, view) : evaluate(root, view);
+    const b = this.b;
+    return evaluate(this.a, view) && (b === null || evaluate(b, view));
   }
 
   /** Every sub-expression is evaluated (no short cut), so a user sees each part's result. */
@@ -78,8 +80,8 @@ class Rule implements CompiledRule {
 
   /** Hosts of the Host matchers that hold positively, as written (Traefik's ParseDomains). */
   positiveHosts(): string[] {
-    const root = this.root;
-    return root === null ? [...positiveHosts(this.a!, false), ...positiveHosts(this.b!, false)] : positiveHosts(root, false);
+    const b = this.b;
+    return b === null ? positiveHosts(this.a, false) : [...positiveHosts(this.a, false), ...positiveHosts(b, false)];
   }
 }
 
