@@ -73,6 +73,29 @@ describe("muxer host index", () => {
     expect(longer.match(get(`http://${long}x/`))).toBeNull();
   });
 
+  it("answers a host's first request and its later ones alike (hosts move to the request-time table when first asked for)", () => {
+    const routes = [
+      route("one", "Host(`one.example.com`)"),
+      route("two-a", "Host(`two.example.com`) && PathPrefix(`/a`)"),
+      route("two", "Host(`two.example.com`)"),
+      route("proto", "Host(`__proto__`) || Host(`constructor`)"),
+      route("wild", "Host(`*.example.com`) && PathPrefix(`/w`)", 500),
+      route("dotted", "Host(`dot.example.com.`)"),
+    ];
+    const mux = buildMuxer(routes);
+    const scan = linear(routes);
+    const urls = ["http://one.example.com/", "http://two.example.com/a", "http://two.example.com/b", "http://__proto__/",
+      "http://constructor/", "http://one.example.com/w", "http://dot.example.com/", "http://dot.example.com./", "http://one.example.com./x",
+      "http://toString/", "http://three.example.com/w"];
+    for (let round = 0; round < 3; round++) {
+      for (const url of round === 1 ? [...urls].reverse() : urls) {
+        expect(mux.match(get(url))?.name ?? null, `${url} round ${round}`).toBe(scan(get(url)));
+      }
+    }
+    expect(mux.match(get("http://two.example.com/a"))?.name).toBe("two-a");
+    expect(mux.match(get("http://toString/"))).toBeNull();
+  });
+
   it("agrees with a brute-force scan on a mixed table, for views from descriptions and from Requests", () => {
     const routes: Route<string>[] = [];
     for (let i = 0; i < 60; i++) {

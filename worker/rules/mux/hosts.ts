@@ -3,10 +3,13 @@
 // build time: its entry already lists the ending buckets they hit, so a request for it does one
 // lookup. Other hosts are looked up by their endings at the label counts endings have.
 //
-// Tables are prototype-less objects, not Maps: hosts looked up per request come from URL.hostname,
-// a sliced string, which Map.get must hash and compare with a runtime call, while a property lookup
-// finds the key through V8's string table (about 20% cheaper per lookup, 7–15% per view+match at
-// 10,000 routers). Without a prototype, "constructor" or "__proto__" are plain keys.
+// Request-time tables are prototype-less objects, not Maps: hosts looked up per request come from
+// URL.hostname, a sliced string, which Map.get must hash and compare with a runtime call, while a
+// property lookup finds the key through V8's string table (about 20% cheaper per lookup, 7–15% per
+// view+match at 10,000 routers). Without a prototype, "constructor" or "__proto__" are plain keys.
+// But storing a property key internalizes it (a copy and a string-table insert, about three times
+// a Map.set): exact hosts, thousands per config and few of them ever asked for in one isolate, are
+// collected in a Map at load, and move to the object table on their first request.
 
 import { hostKey } from "../compile.ts";
 import type { CompiledRule, RequestView } from "../types.ts";
@@ -40,7 +43,7 @@ type Slot = number | HostEntry;
 
 /** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
-  private readonly exact = table<Slot>();
+  private readonly exact = new Map<string, Slot>();
   private readonly exactLengths = new Uint8Array(LONG + 1);
   private hosts = 0;
   private readonly suffixes = table<HostRoutes>();
@@ -48,13 +51,13 @@ export class HostIndexBuilder {
 
   addHost(host: string, rank: number): void {
     const key = host.charCodeAt(host.length - 1) === 0x2e ? hostKey(host) : host;
-    const slot = this.exact[key];
+    const slot = this.exact.get(key);
     if (slot === undefined) {
-      this.exact[key] = rank;
+      this.exact.set(key, rank);
       this.exactLengths[key.length < LONG ? key.length : LONG] = 1;
       this.hosts++;
     } else if (typeof slot !== "number") push(slot.own as Ranks, rank);
-    else if (slot !== rank) this.exact[key] = { host: key, own: [slot, rank], suffixes: undefined };
+    else if (slot !== rank) this.exact.set(key, { host: key, own: [slot, rank], suffixes: undefined });
   }
 
   addSuffix(suffix: string, rank: number): void {
@@ -85,7 +88,9 @@ export class HostIndexBuilder {
 /** The tables, and what a request's host needs looked up in them. */
 export class HostIndex {
   private readonly rules: readonly CompiledRule[];
-  private readonly exact: Table<Slot>;
+  private readonly exact: Map<string, Slot>;
+  /** The entries of the exact hosts asked for so far (see the top of the file). */
+  private readonly asked = table<HostEntry>();
   private readonly suffixes: Readonly<Table<HostRoutes>>;
   // Lengths first: a host (or ending) no key is as long as is not hashed at all, which is most of
   // the cost of a lookup (e.g. hosts only a wildcard routes, endings of unknown tenants).
@@ -96,7 +101,7 @@ export class HostIndex {
 
   constructor(
     rules: readonly CompiledRule[],
-    exact: Table<Slot>,
+    exact: Map<string, Slot>,
     exactLengths: Lengths,
     suffixes: Table<HostRoutes>,
     suffixLengths: Lengths,
@@ -113,8 +118,8 @@ export class HostIndex {
   collect(view: RequestView, out: Candidates): void {
     const viewHost = view.host;
     const host = viewHost.charCodeAt(viewHost.length - 1) === 0x2e ? hostKey(viewHost) : viewHost;
-    const slot = hasLength(this.exactLengths, host.length) ? this.exact[host] : undefined;
-    if (slot === undefined) {
+    const entry = hasLength(this.exactLengths, host.length) ? (this.asked[host] ?? this.firstAsked(host)) : undefined;
+    if (entry === undefined) {
       const count = endings(host, this.depths);
       for (let j = 0; j < count; j++) {
         const dot = DOTS[j]!;
@@ -122,7 +127,6 @@ export class HostIndex {
       }
       return;
     }
-    const entry = typeof slot === "number" ? this.entryOf(host, slot) : slot;
     // Same text, but the rules' Host matchers now compare it by pointer rather than char by char.
     // (`host === viewHost` is an identity check: host is viewHost itself unless dots were trimmed.)
     if (host === viewHost) view.internHost?.(entry.host);
@@ -131,15 +135,22 @@ export class HostIndex {
     if (suffixes !== null) for (let i = 0; i < suffixes.length; i++) collect(suffixes[i], view, out);
   }
 
+  /** A host's entry on its first request, moved to `asked`; undefined if no route has the host. */
+  private firstAsked(host: string): HostEntry | undefined {
+    const slot = this.exact.get(host);
+    if (slot === undefined) return undefined;
+    const entry = typeof slot === "number" ? this.entryOf(host, slot) : slot;
+    this.asked[entry.host] = entry;
+    return entry;
+  }
+
   /** The entry of a host with one route, made on its first request; `host` is the request's text. */
   private entryOf(host: string, rank: number): HostEntry {
     // The rule's own string for the host, to hand to views (see HostEntry.host).
     const index = this.rules[rank]!.hostIndex;
     const written = typeof index === "string" ? index : index?.exact.find((h) => hostKey(h) === host);
     const own = written === undefined ? host : hostKey(written);
-    const entry: HostEntry = { host: own, own: [rank], suffixes: undefined };
-    this.exact[own] = entry;
-    return entry;
+    return { host: own, own: [rank], suffixes: undefined };
   }
 
   /** A host's first request: its routes indexed by path if many, the ending buckets it falls under. */
