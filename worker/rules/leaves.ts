@@ -27,8 +27,10 @@ export function leafFor(name: MatcherName, n: number, pos: number, end: number, 
   if (cached !== undefined) return cached;
   // Factories read the arguments and keep none of the arrays: no copies (a config builds
   // thousands of leaves). Truncating is safe: parsers fill ARGS from index 0 on every call.
-  ARGS.length = n;
-  ARG_POSITIONS.length = n;
+  if (ARGS.length !== n) {
+    ARGS.length = n;
+    ARG_POSITIONS.length = n;
+  }
   const leaf = buildLeaf(name, ARGS, ARG_POSITIONS, pos, end);
   if (share && n > 0) cacheLeaf(name, ARGS, leaf);
   return leaf;
