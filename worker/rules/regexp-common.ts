@@ -2,11 +2,12 @@
 // character loop in regexp.ts: a literal with simple classes, escaped punctuation and quantifiers,
 // anchored at either end (`^[a-z]+\.tenant\.example\.com$`, `^/exports/[0-9]+\.csv$`). A config
 // compiles thousands of these, in code V8 has not optimized yet, where each step of a loop costs
-// far more than a native match. No groups, alternation, braces, lazy quantifiers or escapes to
-// rewrite; "^" only first and "$" only last; class ranges a-z, A-Z and 0-9 only. Anything else
-// gives null, for the loop, which accepts a superset and gives the same result on this subset
-// (test/worker/rules-regexp.test.ts compares them on random patterns). The loop takes a simple
-// pattern's literal prefix and suffix from here too: one reading of them for both.
+// far more than a native match. No groups, alternation, lazy quantifiers or escapes to rewrite;
+// braces only as a count `{n}` or `{n,}` (n of 1 to 3 digits); "^" only first and "$" only last;
+// class ranges a-z, A-Z and 0-9 only. Anything else gives null, for the loop, which accepts a
+// superset and gives the same result on this subset (test/worker/rules-regexp.test.ts compares
+// them on random patterns). The loop takes a simple pattern's literal prefix and suffix from here
+// too: one reading of them for both.
 
 /** A simple pattern's JS source (u flag, `i` when folding) and what it pins for indexing. */
 export interface Simple {
@@ -25,7 +26,8 @@ const ESCAPED_SYNTAX = String.raw`\\[.^$*+?()[\]{}|\\]`; // escaped punctuation:
 const KEPT_ESCAPE = String.raw`\\[.^$*+?()[\]{}|/\\dDwW]`; // escapes JS (u flag) reads as Go does
 const CLASS = String.raw`\[\^?(?:a-z|A-Z|0-9|[A-Za-z0-9_.]|\\[dDwW.^$*+?()[\]{}|/\\-])+\]`;
 
-const shape = (atom: string): RegExp => new RegExp(String.raw`^(?:\(\?i\))?\^?(?:(?:${atom})[*+?]?)*\$?$`);
+const QUANTIFIER = String.raw`[*+?]|\{[0-9]{1,3},?\}`;
+const shape = (atom: string): RegExp => new RegExp(String.raw`^(?:\(\?i\))?\^?(?:(?:${atom})(?:${QUANTIFIER})?)*\$?$`);
 /** The shape without a bare "." (the usual case: its source is the pattern as written). */
 const WITHOUT_DOT = shape(`${PLAIN}|${KEPT_ESCAPE}|${CLASS}`);
 const WITH_DOT = shape(String.raw`${PLAIN}|\.|${KEPT_ESCAPE}|${CLASS}`);

@@ -289,8 +289,9 @@ function lowerSuffixes(ast: ReNode): string[] | null {
 // Most patterns in configs are ASCII literals, escaped punctuation, simple classes, groups and
 // quantifiers, an optional leading (?i). For those, Go and JS (with the u flag) read the same text
 // the same way, except `.` (rewritten) and escaped punctuation JS's u flag refuses (unescaped).
-// Anything else (braces, POSIX classes, \s, \b under (?i), flags mid-pattern, named groups, a
-// quantifier with nothing to repeat…) goes to the full translation, which also produces Go's errors.
+// Counted repeats are taken as `{n}` and `{n,}` with n < 1000 outside groups (see countEnd).
+// Anything else (other braces, POSIX classes, \s, \b under (?i), flags mid-pattern, named groups,
+// a quantifier with nothing to repeat…) goes to the full translation, which also produces Go's errors.
 // Thousands of rules compile at config load, so this is one pass over char codes.
 
 const PLAIN = 0; // a literal in both Go and JS
@@ -350,6 +351,11 @@ export function scanTranslation(p: string): Simple | null {
       i = simpleClassEnd(p, i);
       if (i < 0) return null;
       repeatable = true;
+    } else if (ch === "{") {
+      const end = countEnd(p, i);
+      if (end < 0 || !repeatable || depth > 0) return null;
+      repeatable = false;
+      i = p[end] === "?" ? end + 1 : end;
     } else if (ch === "\\") {
       const kind = simpleEscape(p[i + 1], fold);
       if (kind === null) return null;
@@ -367,6 +373,21 @@ export function scanTranslation(p: string): Simple | null {
   const source = out + p.slice(copied);
   return alternation ? { source, fold, prefix: null, suffixes: null } : pinned(p, source, fold);
 }
+
+/**
+ * The end of a counted repeat `{n}` or `{n,}` at `start` (n of 1 to 3 digits), else -1. Go and JS
+ * read these alike; `{n,m}` (JS refuses m < n, where Go's message must win), counts from 1000 (Go's
+ * limit) and repeats inside groups (Go limits their product) are the full translation's.
+ */
+function countEnd(p: string, start: number): number {
+  let i = start + 1;
+  while (i < p.length && i - start <= 3 && isDigit(p.charCodeAt(i))) i++;
+  if (i === start + 1) return -1;
+  if (p[i] === ",") i++;
+  return p[i] === "}" ? i + 1 : -1;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /**
  * `\x` in a simple pattern: kept as is, an assertion kept as is, punctuation to unescape (a
