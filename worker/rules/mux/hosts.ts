@@ -36,10 +36,10 @@ type Table<T> = Record<string, T | undefined>;
 const table = <T>(): Table<T> => Object.create(null) as Table<T>;
 
 /**
- * An exact host's slot: while it has one route (most hosts), just that route's rank; a HostEntry
- * once it has more, or once it is first asked for. A number costs nothing to store at load.
+ * An exact host's routes as loaded: one rank (most hosts; a number costs nothing to store), or the
+ * ranks of several. Its HostEntry is made on its first request.
  */
-type Slot = number | HostEntry;
+type Slot = number | Ranks;
 
 /** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
@@ -56,8 +56,8 @@ export class HostIndexBuilder {
       this.exact.set(key, rank);
       this.exactLengths[key.length < LONG ? key.length : LONG] = 1;
       this.hosts++;
-    } else if (typeof slot !== "number") push(slot.own as Ranks, rank);
-    else if (slot !== rank) this.exact.set(key, { host: key, own: [slot, rank], suffixes: undefined });
+    } else if (typeof slot !== "number") push(slot, rank);
+    else if (slot !== rank) this.exact.set(key, [slot, rank]);
   }
 
   addSuffix(suffix: string, rank: number): void {
@@ -139,18 +139,18 @@ export class HostIndex {
   private firstAsked(host: string): HostEntry | undefined {
     const slot = this.exact.get(host);
     if (slot === undefined) return undefined;
-    const entry = typeof slot === "number" ? this.entryOf(host, slot) : slot;
+    const entry = this.entryOf(host, typeof slot === "number" ? [slot] : slot);
     this.asked[entry.host] = entry;
     return entry;
   }
 
-  /** The entry of a host with one route, made on its first request; `host` is the request's text. */
-  private entryOf(host: string, rank: number): HostEntry {
+  /** A host's entry, made on its first request; `host` is the request's text. */
+  private entryOf(host: string, ranks: Ranks): HostEntry {
     // The rule's own string for the host, to hand to views (see HostEntry.host).
-    const index = this.rules[rank]!.hostIndex;
+    const index = this.rules[ranks[0]!]!.hostIndex;
     const written = typeof index === "string" ? index : index?.exact.find((h) => hostKey(h) === host);
     const own = written === undefined ? host : hostKey(written);
-    return { host: own, own: [rank], suffixes: undefined };
+    return { host: own, own: ranks, suffixes: undefined };
   }
 
   /** A host's first request: its routes indexed by path if many, the ending buckets it falls under. */
