@@ -281,11 +281,15 @@ const v = (id: ImplId, size: number) => ({ w: value(id, size, "median"), c: valu
   const m = v("ours-match", 10_000);
   const m10 = v("ours-match", 10);
   console.log(`  info  match only @10,000: ${pair(m.w, f.w)} find-my-way, ${pair(m.w, m10.w)} our @10  [cpu ${pair(m.c, f.c)}, ${pair(m.c, m10.c)}]`);
-  // Cells seconds apart can differ by tens of percent on a shared machine: the same comparison
-  // round by round (rounds after the first run the target cells back to back) shows how far.
-  const fmwRounds = measured("find-my-way", 10_000);
-  const ratios = measured("ours", 10_000).flatMap((r, i) => (fmwRounds[i] ? [ratio(r.median! / fmwRounds[i]!.median!)] : []));
-  if (ratios.length > 1) console.log(`  info  ours (view+match) / find-my-way @10,000, round by round: ${ratios.join(", ")}`);
+  // Cells seconds apart can differ by tens of percent on a shared machine: the same comparisons
+  // round by round (rounds after the first run the target cells back to back) show how far.
+  const roundByRound = (label: string, over: [ImplId, number]) => {
+    const base = measured(...over);
+    const ratios = measured("ours", 10_000).flatMap((r, i) => (base[i] ? [ratio(r.median! / base[i]!.median!)] : []));
+    if (ratios.length > 1) console.log(`  info  ${label}, round by round: ${ratios.join(", ")}`);
+  };
+  roundByRound("ours (view+match) / find-my-way @10,000", ["find-my-way", 10_000]);
+  roundByRound("ours (view+match) @10,000 / @10", ["ours", 10]);
   const shares = [...KEY_CELLS, ["ours-match", 10] as const, ["ours-match", 10_000] as const].map(([id, s]) => lowestShare(id, s)).filter((x): x is number => x !== null);
   if (shares.length > 0 && Math.min(...shares) < 0.9) {
     console.log(`  NOTE  the machine was busy (CPU share down to ${pct(Math.min(...shares))} in target cells): wall-clock verdicts are unreliable, the CPU-time ones less so`);
