@@ -5,14 +5,12 @@
 
 import { RuleFailure } from "./lexer.ts";
 import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
-import { fullParse, parseRule } from "./parser.ts";
-import { quickParse } from "./quick.ts";
+import { parseRule } from "./parser.ts";
 import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
 
 export function compileRule(rule: string): Result<CompiledRule, RuleError> {
   try {
-    // parseRule(rule, true), without the call: this runs for every rule of a config, cold.
-    return { ok: true, value: new Rule(rule, quickParse(rule) ?? fullParse(rule, true)) };
+    return { ok: true, value: new Rule(rule, parseRule(rule, true)) };
   } catch (e) {
     if (e instanceof RuleFailure) return { ok: false, error: { position: e.position, message: e.message } };
     throw e;
@@ -40,13 +38,12 @@ class Rule implements CompiledRule {
     const pair = root.op === AND && a !== null && b !== null && a.a === null && b.a === null;
     if (pair) {
       // When one of the two says nothing, the other's facts are the rule's, without walking the
-      // tree. Calls cost most in code not yet optimized, and a config compiles thousands of rules:
-      // the facts of a leaf met before are read in line.
-      const ha = a.hostIndex !== undefined ? a.hostIndex : hostsOfLeaf(a);
-      const hb = b.hostIndex !== undefined ? b.hostIndex : hostsOfLeaf(b);
+      // tree (calls cost most in code not yet optimized, and a config compiles thousands of rules).
+      const ha = hostsOfLeaf(a);
+      const hb = hostsOfLeaf(b);
       hostIndex = ha === null || hb === null ? (ha ?? hb) : hostIndexOf(root, false);
-      const pa = a.prefixes !== undefined ? a.prefixes : prefixesOfLeaf(a);
-      const pb = b.prefixes !== undefined ? b.prefixes : prefixesOfLeaf(b);
+      const pa = prefixesOfLeaf(a);
+      const pb = prefixesOfLeaf(b);
       prefixes = pa === null || pb === null ? (pa ?? pb) : prefixesOf(root, false);
     } else {
       hostIndex = hostIndexOf(root, false);

@@ -22,8 +22,7 @@ const LEAVES_MAX = 50_000;
 
 /** The leaf for `name` with the `n` arguments in ARGS, from the call at src[pos, end). */
 export function leafFor(name: MatcherName, n: number, pos: number, end: number, share: boolean): Node {
-  // One-argument matchers looked up in line: a call per leaf costs most in code not yet optimized.
-  const cached = !share || n === 0 ? undefined : n === 1 ? leaves1.get(name)?.get(ARGS[0]!) : cachedLeaf(name, n);
+  const cached = share && n > 0 ? cachedLeaf(name, n) : undefined;
   if (cached !== undefined) return cached;
   // Factories read the arguments and keep none of the arrays: no copies (a config builds
   // thousands of leaves). Truncating is safe: parsers fill ARGS from index 0 on every call.
@@ -37,6 +36,7 @@ export function leafFor(name: MatcherName, n: number, pos: number, end: number, 
 }
 
 function cachedLeaf(name: MatcherName, n: number): Node | undefined {
+  if (n === 1) return leaves1.get(name)?.get(ARGS[0]!);
   return n === 2 ? leaves2.get(name)?.get(ARGS[0]!)?.get(ARGS[1]!) : undefined;
 }
 
