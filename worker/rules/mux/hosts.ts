@@ -45,7 +45,6 @@ type Slot = number | Ranks;
 export class HostIndexBuilder {
   private readonly exact = new Map<string, Slot>();
   private readonly exactLengths = new Uint8Array(LONG + 1);
-  private hosts = 0;
   private readonly suffixes = table<HostRoutes>();
   private readonly suffixKeys: string[] = [];
 
@@ -55,7 +54,6 @@ export class HostIndexBuilder {
     if (slot === undefined) {
       this.exact.set(key, rank);
       this.exactLengths[key.length < LONG ? key.length : LONG] = 1;
-      this.hosts++;
     } else if (typeof slot !== "number") push(slot, rank);
     else if (slot !== rank) this.exact.set(key, [slot, rank]);
   }
@@ -71,7 +69,7 @@ export class HostIndexBuilder {
 
   /** null when no route has a host constraint. */
   build(rules: readonly CompiledRule[]): HostIndex | null {
-    if (this.hosts === 0 && this.suffixKeys.length === 0) return null;
+    if (this.exact.size === 0 && this.suffixKeys.length === 0) return null;
     const suffixLengths = new Uint8Array(LONG + 1);
     const depths: number[] = [];
     for (const key of this.suffixKeys) {
