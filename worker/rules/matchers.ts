@@ -20,6 +20,7 @@ import {
   QUERY_REGEXP,
 } from "./node.ts";
 import { compileGoRegexp } from "./regexp.ts";
+import { isASCII } from "./utf8.ts";
 
 /** Fills in the Node of one matcher call from its argument values and their offsets in the rule. */
 type Factory = (n: Node, values: readonly string[], positions: readonly number[]) => void;
@@ -67,9 +68,6 @@ export function buildLeaf(name: MatcherName, values: readonly string[], position
   return n;
 }
 
-// One native call rather than a loop per character: this checks every HostRegexp of a config.
-const ASCII = /^[\x00-\x7f]*$/;
-const isASCII = (s: string): boolean => ASCII.test(s);
 
 function nonASCII(name: string, value: string, position: number): never {
   let hint = "";

@@ -5,6 +5,7 @@
 // match what a Traefik user would see.
 
 import { namedClass, perlClass, unicodeClass, type ClassItem } from "./regexp-classes.ts";
+import { isASCII } from "./utf8.ts";
 
 export type ReNode =
   | { readonly t: "lit"; readonly cp: number; readonly fold: boolean }
@@ -49,7 +50,7 @@ class Parser {
 
   constructor(src: string) {
     this.src = src;
-    this.s = /^[\x00-\x7f]*$/.test(src) ? src : Array.from(src);
+    this.s = isASCII(src) ? src : Array.from(src);
   }
 
   done(): boolean {
