@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileGoRegex, durationMs, formatPath, parseDuration, parseRef, resolveRef } from "../../worker/config/index.ts";
+import { compileGoRegexp } from "../../worker/go/regexp/index.ts";
+import { durationMs, formatPath, parseDuration, parseRef, resolveRef } from "../../worker/config/index.ts";
 
 describe("durations", () => {
   it.each([
@@ -69,16 +70,23 @@ describe("references", () => {
   });
 });
 
-describe("compileGoRegex", () => {
+describe("compileGoRegexp (middleware fields)", () => {
   it("reads Go named groups and leading flags", () => {
-    const named = compileGoRegex("^/(?P<id>[0-9]+)$");
-    expect(named.ok && named.value.exec("/42")?.groups?.id).toBe("42");
-    const insensitive = compileGoRegex("(?i)^/API");
+    const named = compileGoRegexp("^/(?P<id>[0-9]+)$");
+    expect(named.ok).toBe(true);
+    if (!named.ok) return;
+    const m = named.value.find("/42", 0);
+    expect(m?.group(named.value.groupIndex("id"))).toBe("42");
+    const insensitive = compileGoRegexp("(?i)^/API");
     expect(insensitive.ok && insensitive.value.test("/api")).toBe(true);
   });
 
-  it("explains what does not compile", () => {
-    expect(compileGoRegex("([a-z]").ok).toBe(false);
-    expect(compileGoRegex("(?U)a+")).toEqual({ ok: false, error: expect.stringContaining("ungreedy") });
+  it("takes Go's ungreedy flag (?U), which the JavaScript translation had to refuse", () => {
+    const lazy = compileGoRegexp("(?U)a+");
+    expect(lazy.ok && lazy.value.find("aaa", 0)?.group(0)).toBe("a");
+  });
+
+  it("explains what does not compile, in Go's words", () => {
+    expect(compileGoRegexp("([a-z]")).toEqual({ ok: false, error: "missing closing ): `([a-z]`" });
   });
 });

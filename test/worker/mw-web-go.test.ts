@@ -4,9 +4,16 @@ import { describe, expect, it } from "vitest";
 import { chooseEncoding, parseAcceptEncoding } from "../../worker/middlewares/compress/accept.ts";
 import { parseMediaType } from "../../worker/middlewares/compress/mediatype.ts";
 import { escapedPath, escapePath, fromRawPath, pathUnescape, queryEscape } from "../../worker/middlewares/gopath.ts";
-import { globalRegex, parseTemplate, replaceAll } from "../../worker/middlewares/goreplace.ts";
+import { parseTemplate, replaceAll } from "../../worker/go/regexp/expand.ts";
+import { compileGoRegexp, type GoRegexp } from "../../worker/go/regexp/index.ts";
 import { goURL } from "../../worker/middlewares/gourl.ts";
 import { detectContentType } from "../../worker/middlewares/sniff.ts";
+
+function goRegexp(pattern: string): GoRegexp {
+  const r = compileGoRegexp(pattern);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
 
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -26,12 +33,25 @@ describe("Go's Regexp.ReplaceAllString", () => {
     ["(?<ver>v\\d)", "v1/x", "${ver}!", "v1!/x"],
     ["(?<ver>v\\d)", "v1/x", "$ver.", "v1./x"],
     ["(\\w+)", "abc", "$01", ""], // a leading zero makes it a name, not a number
+    ["(?P<ver>v\\d)", "v1/x", "${ver}!", "v1!/x"], // Go's own spelling of a named group
+    ["^a", "aaa", "X", "Xaa"], // ^ holds at the text's start only, not where the next search starts
+    ["\\ba", "a aa", "X", "X Xa"], // \b sees the character before the search position
+    ["x*", "xxy", "${name}", "y"], // a name that is no group expands to ""
   ])("/%s/ on %j with %j gives %j", (re, src, template, expected) => {
-    expect(replaceAll(globalRegex(new RegExp(re)), src, parseTemplate(template))).toBe(expected);
+    expect(replaceAll(goRegexp(re), src, parseTemplate(template))).toBe(expected);
   });
 
   it("steps over a surrogate pair as one rune", () => {
-    expect(replaceAll(globalRegex(/x*/u), "😀", parseTemplate("-"))).toBe("-😀-");
+    expect(replaceAll(goRegexp("x*"), "😀", parseTemplate("-"))).toBe("-😀-");
+  });
+
+  it("gives the same result on both engines (native for proven-linear patterns, re2js otherwise)", () => {
+    // "^a+b" runs natively; "(?:^a+b)" has a group, so re2js: the results must not tell them apart.
+    expect(goRegexp("^a+b").engine).toBe("native");
+    expect(goRegexp("(?:^a+b)").engine).toBe("re2");
+    for (const src of ["aab", "aaab-aab", "b", ""]) {
+      expect(replaceAll(goRegexp("^a+b"), src, parseTemplate("<$0>"))).toBe(replaceAll(goRegexp("(?:^a+b)"), src, parseTemplate("<$0>")));
+    }
   });
 });
 

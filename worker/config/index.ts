@@ -16,7 +16,6 @@ export {
   type RefKind,
   type Resolved,
 } from "./references.ts";
-export { compileGoRegex } from "./regex.ts";
 export { validateConfig, type CompiledRules, type ValidationResult } from "./validate.ts";
 
 export {

@@ -7,7 +7,7 @@ export interface ConfigIssue {
   severity: "error" | "warning";
 }
 
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+export type { Result } from "../go/result.ts";
 
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];

@@ -3,13 +3,13 @@
 // on; a URL Go cannot parse is a 502 (oxy's default error handler).
 import type { Middleware } from "./types.ts";
 import { goURL } from "./gourl.ts";
-import { replaceAll, type Template } from "./goreplace.ts";
+import { replaceAll, type Template } from "../go/regexp/expand.ts";
+import type { GoRegexp } from "../go/regexp/index.ts";
 import { bare } from "./respond.ts";
 import { statusText } from "./statustext.ts";
 
 export interface Redirect {
-  /** Global (see globalRegex). */
-  readonly re: RegExp;
+  readonly re: GoRegexp;
   readonly template: Template;
   readonly permanent: boolean;
   readonly rawURL: (request: Request) => string;
@@ -25,7 +25,6 @@ export function moved(location: string, method: string, permanent: boolean): Res
 export function redirector({ re, template, permanent, rawURL }: Redirect): Middleware {
   return (next) => async (request, rc) => {
     const oldURL = rawURL(request);
-    re.lastIndex = 0;
     if (!re.test(oldURL)) return next(request, rc);
     const newURL = replaceAll(re, oldURL, template);
     const location = goURL(newURL);

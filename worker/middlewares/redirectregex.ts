@@ -1,9 +1,9 @@
 // redirectRegex: redirect when a Go regex over the request URL (scheme://host/path?query, as
 // Traefik builds it) rewrites it to something else. The replacement follows Go's Regexp.Expand:
 // `$1x` means group "1x", so write `${1}x`.
-import { compileGoRegex } from "../config/regex.ts";
 import type { MiddlewareFactory } from "./types.ts";
-import { globalRegex, parseTemplate } from "./goreplace.ts";
+import { parseTemplate } from "../go/regexp/expand.ts";
+import { compileGoRegexp } from "../go/regexp/index.ts";
 import { requestURI } from "./pathstate.ts";
 import { redirector } from "./redirect.ts";
 
@@ -14,10 +14,10 @@ export function rawURL(request: Request): string {
 }
 
 export const redirectRegex: MiddlewareFactory<"redirectRegex"> = ({ regex, replacement, permanent }) => {
-  const compiled = compileGoRegex(regex);
+  const compiled = compileGoRegexp(regex);
   if (!compiled.ok) return `invalid regular expression "${regex}": ${compiled.error}`;
   return redirector({
-    re: globalRegex(compiled.value),
+    re: compiled.value,
     template: parseTemplate(replacement),
     permanent: permanent ?? false,
     rawURL,

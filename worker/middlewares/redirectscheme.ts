@@ -2,12 +2,20 @@
 // As Traefik: the scheme is the one the client used, or X-Forwarded-Proto from a trusted proxy
 // (ws/wss read as http/https); default ports are left out; no change means no redirect.
 import type { MiddlewareFactory } from "./types.ts";
-import { parseTemplate } from "./goreplace.ts";
+import { parseTemplate } from "../go/regexp/expand.ts";
+import { compileGoRegexp, type GoRegexp } from "../go/regexp/index.ts";
 import { requestURI } from "./pathstate.ts";
 import { redirector } from "./redirect.ts";
 
 // Traefik's pattern: optional scheme, host (bracketed IPv6 or a name), optional port, the rest.
-const URI = /^(https?:\/\/)?(\[[\w:.]+\]|[\w._-]+)?(:\d+)?(.*)$/g;
+// Compiled like every other regex (go/regexp), so it runs in linear time whatever the URL.
+const URI = compiledURI();
+
+function compiledURI(): GoRegexp {
+  const r = compileGoRegexp(String.raw`^(https?:\/\/)?(\[[\w:.]+\]|[\w\._-]+)?(:\d+)?(.*)$`);
+  if (!r.ok) throw new Error(`redirectScheme's URI pattern: ${r.error}`);
+  return r.value;
+}
 
 function forwardedScheme(value: string | null): "http" | "https" | null {
   const proto = value?.toLowerCase();

@@ -2,22 +2,21 @@
 // record the old path in X-Replaced-Path. Every match is replaced (Go's ReplaceAllString), and
 // `$1x` means group "1x": write `${1}x`. A replacement that is not a valid encoding answers 500,
 // as Traefik.
-import { compileGoRegex } from "../config/regex.ts";
 import type { MiddlewareFactory } from "./types.ts";
 import { escapedPath, escapeError, pathUnescape } from "./gopath.ts";
-import { globalRegex, parseTemplate, replaceAll } from "./goreplace.ts";
+import { parseTemplate, replaceAll } from "../go/regexp/expand.ts";
+import { compileGoRegexp } from "../go/regexp/index.ts";
 import { goPathOf, withGoPath } from "./pathstate.ts";
 import { goError } from "./respond.ts";
 
 export const replacePathRegex: MiddlewareFactory<"replacePathRegex"> = ({ regex, replacement }) => {
-  const compiled = compileGoRegex(regex.trim());
+  const compiled = compileGoRegexp(regex.trim());
   if (!compiled.ok) return `invalid regular expression "${regex}": ${compiled.error}`;
-  const re = globalRegex(compiled.value);
+  const re = compiled.value;
   const template = parseTemplate(replacement.trim());
   return (next) => async (request, rc) => {
     const goPath = goPathOf(request);
     const current = goPath.rawPath || escapedPath(goPath);
-    re.lastIndex = 0;
     if (!re.test(current)) return next(request, rc);
     const rawPath = replaceAll(re, current, template);
     const path = pathUnescape(rawPath);

@@ -19,7 +19,7 @@ import {
   QUERY,
   QUERY_REGEXP,
 } from "./node.ts";
-import { compileGoRegexp } from "./regexp.ts";
+import { compileGoRegexp } from "../go/regexp/index.ts";
 import { isASCII } from "./utf8.ts";
 
 /** Fills in the Node of one matcher call from its argument values and their offsets in the rule. */

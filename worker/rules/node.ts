@@ -3,7 +3,7 @@
 // tens of thousands) rather than a closure and its context per operator and matcher.
 
 import type { IPChecker } from "./ip.ts";
-import type { GoRegexp } from "./regexp.ts";
+import type { GoRegexp } from "../go/regexp/index.ts";
 import type { HostIndex, RequestView } from "./types.ts";
 
 export const AND = 0;
@@ -35,7 +35,7 @@ export class Node {
   /** Matcher arguments: host expression, path, method, header or query key (s) and value (t). */
   s = "";
   t = "";
-  /** The *Regexp matchers' pattern; its RegExp is built on first evaluation (GoRegexp.re). */
+  /** The *Regexp matchers' pattern; compiled on first evaluation where it can be (go/regexp). */
   rx: GoRegexp | null = null;
   ip: IPChecker | null = null;
   /**
@@ -66,23 +66,23 @@ export function evaluate(n: Node, v: RequestView): boolean {
       // Traefik also tests the CNAME-flattened host, "" without CNAME flattening: a pattern that
       // matches the empty string matches every request. Learnt on first use, as testing compiles
       // the pattern, which a config with thousands of them should not pay upfront.
-      return n.rx!.matchesEmpty || n.rx!.re.test(v.host);
+      return n.rx!.matchesEmpty || n.rx!.test(v.host);
     case PATH:
       return v.path === n.s;
     case PATH_PREFIX:
       return v.path.startsWith(n.s);
     case PATH_REGEXP:
-      return n.rx!.re.test(v.path);
+      return n.rx!.test(v.path);
     case METHOD:
       return v.method === n.s;
     case HEADER:
       return v.header(n.s).includes(n.t);
     case HEADER_REGEXP:
-      return anyMatches(v.header(n.s), n.rx!.re);
+      return anyMatches(v.header(n.s), n.rx!);
     case QUERY:
       return v.query.get(n.s)?.includes(n.t) ?? false;
     case QUERY_REGEXP:
-      return anyMatches(v.query.get(n.s), n.rx!.re);
+      return anyMatches(v.query.get(n.s), n.rx!);
     case CLIENT_IP:
       return n.ip!.contains(v.clientIP);
     default:
@@ -90,7 +90,7 @@ export function evaluate(n: Node, v: RequestView): boolean {
   }
 }
 
-function anyMatches(values: readonly string[] | undefined, re: RegExp): boolean {
+function anyMatches(values: readonly string[] | undefined, re: GoRegexp): boolean {
   if (values === undefined) return false;
   for (const x of values) if (re.test(x)) return true;
   return false;

@@ -32,7 +32,7 @@ export interface RuleError {
   readonly message: string;
 }
 
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+export type { Result } from "../go/result.ts";
 
 /** A rule compiled once per config: pure, immutable, regexes precompiled. */
 export interface CompiledRule {

@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 import * as z from "zod";
 import { parseBindingURL } from "../../services/binding.ts";
 import { parseDuration, type Duration } from "../duration.ts";
-import { compileGoRegex } from "../regex.ts";
+import { compileGoRegexp } from "../../go/regexp/index.ts";
 
 export const str = z.string();
 export const nonEmpty = z.string().min(1);
@@ -50,7 +50,7 @@ export const duration = z
   });
 
 export const regex = z.string().superRefine((value, ctx) => {
-  const compiled = compileGoRegex(value);
+  const compiled = compileGoRegexp(value);
   if (!compiled.ok) ctx.addIssue({ code: "custom", message: `invalid regular expression "${value}": ${compiled.error}` });
 });
 

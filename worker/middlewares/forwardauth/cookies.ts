@@ -1,9 +1,10 @@
 // addAuthCookiesToResponse: cookies the auth server sets replace same-named cookies of the upstream
 // response (Traefik drops every upstream cookie whose name is listed, then adds the auth server's).
+import type { GoRegexp } from "../../go/regexp/index.ts";
 
 export interface CookieSelection {
   readonly names: ReadonlySet<string>;
-  readonly regex: RegExp | null;
+  readonly regex: GoRegexp | null;
 }
 
 function cookieName(setCookie: string): string | null {

@@ -1,4 +1,5 @@
 // The headers forwardAuth sends to the auth server, and the ones it copies back onto the request.
+import type { GoRegexp } from "../../go/regexp/index.ts";
 import { appendHop } from "../../services/forwarded.ts";
 import { removeHopByHop } from "../../services/hop.ts";
 import type { RequestContext } from "../../services/types.ts";
@@ -57,7 +58,7 @@ export function authRequestHeaders(request: Request, rc: RequestContext, options
 
 export interface ResponseHeaderCopy {
   readonly names: readonly string[];
-  readonly regex: RegExp | null;
+  readonly regex: GoRegexp | null;
 }
 
 /**

@@ -3,7 +3,7 @@
 // back to the client as it is (status, headers, body). With forwardBody the request body goes to the
 // auth server too: it is read once, at most maxBodySize bytes (413 beyond), and replayed upstream.
 import type { MiddlewareOptions } from "../../config/index.ts";
-import { compileGoRegex } from "../../config/regex.ts";
+import { compileGoRegexp, type GoRegexp } from "../../go/regexp/index.ts";
 import { bare, nullBodyStatus, plain } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { collect, declaredLength } from "../../http/body.ts";
@@ -26,9 +26,9 @@ interface Compiled {
   readonly preserveLocation: boolean;
 }
 
-function regexOf(source: string | undefined): RegExp | null | string {
+function regexOf(source: string | undefined): GoRegexp | null | string {
   if (!source) return null;
-  const compiled = compileGoRegex(source);
+  const compiled = compileGoRegexp(source);
   return compiled.ok ? compiled.value : `invalid regular expression "${source}": ${compiled.error}`;
 }
 

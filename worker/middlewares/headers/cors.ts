@@ -1,7 +1,7 @@
 // CORS as Traefik's headers middleware does it: preflights answered here (the service never sees
 // them), and the Access-Control-* headers added to every other response.
 import type { MiddlewareOptions } from "../../config/index.ts";
-import { compileGoRegex } from "../../config/regex.ts";
+import { compileGoRegexp, type GoRegexp } from "../../go/regexp/index.ts";
 
 type Options = MiddlewareOptions<"headers">;
 
@@ -25,9 +25,9 @@ function allowList(list: readonly string[] | undefined, credentials: boolean, re
 }
 
 export function buildCors(o: Options): Cors | string {
-  const regexes: RegExp[] = [];
+  const regexes: GoRegexp[] = [];
   for (const source of o.accessControlAllowOriginListRegex ?? []) {
-    const compiled = compileGoRegex(source);
+    const compiled = compileGoRegexp(source);
     if (!compiled.ok) return `accessControlAllowOriginListRegex: invalid regular expression "${source}": ${compiled.error}`;
     regexes.push(compiled.value);
   }

@@ -1,6 +1,7 @@
-// Go's Regexp.ReplaceAllString, which Traefik's replacePathRegex and redirectRegex use. It differs
-// from String.prototype.replace: `$1x` names group "1x" (use `${1}x`), a missing group expands to
-// "" rather than staying literal, and an empty match right after a match is not replaced.
+// Go's Regexp.ReplaceAllString and Expand, which Traefik's replacePathRegex and redirectRegex use.
+// They differ from String.prototype.replace: `$1x` names group "1x" (use `${1}x`), a missing group
+// expands to "" rather than staying literal, and an empty match right after a match is not replaced.
+import type { GoMatch, GoRegexp } from "./index.ts";
 
 type Part = string | { readonly group: number } | { readonly name: string };
 
@@ -55,40 +56,35 @@ export function parseTemplate(template: string): Template {
   return parts;
 }
 
-function expand(template: Template, match: RegExpExecArray): string {
+function expand(template: Template, re: GoRegexp, match: GoMatch): string {
   let out = "";
   for (const part of template) {
     if (typeof part === "string") out += part;
-    else if ("group" in part) out += match[part.group] ?? "";
-    else out += match.groups?.[part.name] ?? "";
+    else if ("group" in part) out += match.group(part.group) ?? "";
+    else {
+      const i = re.groupIndex(part.name);
+      out += i < 0 ? "" : (match.group(i) ?? "");
+    }
   }
   return out;
 }
 
-/** A global copy of `re` for stepping through matches (lastIndex is per call, so share it safely). */
-export function globalRegex(re: RegExp): RegExp {
-  return new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-}
-
-/** Go's ReplaceAllString. `re` must be global (see globalRegex); its lastIndex is reset each call. */
-export function replaceAll(re: RegExp, src: string, template: Template): string {
+/** Go's ReplaceAllString: every non-overlapping match of `re` in `src` replaced by `template`. */
+export function replaceAll(re: GoRegexp, src: string, template: Template): string {
   let out = "";
   let lastEnd = 0;
   let searchPos = 0;
   while (searchPos <= src.length) {
-    re.lastIndex = searchPos;
-    const match = re.exec(src);
-    if (!match) break;
-    const start = match.index;
-    const end = start + match[0].length;
+    const match = re.find(src, searchPos);
+    if (match === null) break;
+    const { start, end } = match;
     out += src.slice(lastEnd, start);
     // Go skips an empty match that abuts the previous match.
-    if (end > lastEnd || start === 0) out += expand(template, match);
+    if (end > lastEnd || start === 0) out += expand(template, re, match);
     lastEnd = end;
     // Always advance, by at least one character (a whole surrogate pair, as Go steps by rune).
     const width = (src.codePointAt(searchPos) ?? 0) > 0xffff ? 2 : 1;
     searchPos = searchPos + width > end ? searchPos + width : end;
   }
-  re.lastIndex = 0;
   return out + src.slice(lastEnd);
 }
