@@ -7,8 +7,11 @@ import type { Provider, VersionRef, Versioned } from "./types.ts";
 
 export { DEFAULT_KEYS, KEY_ROOT, SNAPSHOT_KEY_PREFIX, VERSION_KEY, keyLayout, snapshotKey, type KeyLayout } from "./store/keys.ts";
 
-/** Cloudflare KV's smallest cacheTtl, in seconds (a smaller one makes the read fail). */
-export const KV_MIN_CACHE_TTL = 60;
+/**
+ * Cloudflare KV's smallest cacheTtl, in seconds (a smaller one makes the read fail): 30 since
+ * Cloudflare lowered it from 60 in January 2026, as the local runtime (miniflare) enforces too.
+ */
+export const KV_MIN_CACHE_TTL = 30;
 /** Snapshots never change once written, so the edge may keep them for a day. */
 export const SNAPSHOT_CACHE_TTL = 86_400;
 
@@ -20,7 +23,7 @@ export interface KvReader {
 
 export interface KvProviderOptions {
   readonly keys?: KeyLayout;
-  /** Seconds the edge may cache the version key: how stale a poll can be. Default and minimum: 60. */
+  /** Seconds the edge may cache the version key: how stale a poll can be. Default and minimum: 30. */
   readonly versionCacheTtl?: number;
   /** Seconds the edge may cache a snapshot. Default 86400. */
   readonly snapshotCacheTtl?: number;

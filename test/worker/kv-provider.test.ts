@@ -65,8 +65,14 @@ describe("KvProvider", () => {
   it("version(): null when nothing is published, in one read of the version key with the minimum cacheTtl", async () => {
     const { keys, kv, provider } = setup();
     expect(await provider.version()).toBeNull();
-    expect(kv.reads).toEqual([{ key: keys.versionKey, type: "json", cacheTtl: 60 }]);
-    expect(KV_MIN_CACHE_TTL).toBe(60);
+    expect(kv.reads).toEqual([{ key: keys.versionKey, type: "json", cacheTtl: 30 }]);
+    expect(KV_MIN_CACHE_TTL).toBe(30);
+  });
+
+  it("uses KV's real minimum cacheTtl: 30 s is accepted, 29 s refused (it was 60 s until 2026-01)", async () => {
+    await testEnv.CONFIG_KV.put("ttl-probe", "x");
+    expect(await testEnv.CONFIG_KV.get("ttl-probe", { cacheTtl: KV_MIN_CACHE_TTL })).toBe("x");
+    await expect(testEnv.CONFIG_KV.get("ttl-probe", { cacheTtl: KV_MIN_CACHE_TTL - 1 })).rejects.toThrow(/at least 30/);
   });
 
   it("version() then load(): one read each, the snapshot with a long cacheTtl, hash verified", async () => {
@@ -76,7 +82,7 @@ describe("KvProvider", () => {
     expect(await provider.version()).toEqual(ref);
     expect(await provider.load(ref)).toEqual({ ref, value: config(1), provider: "kv" });
     expect(kv.reads).toEqual([
-      { key: keys.versionKey, type: "json", cacheTtl: 60 },
+      { key: keys.versionKey, type: "json", cacheTtl: 30 },
       { key: ref.key, type: "text", cacheTtl: SNAPSHOT_CACHE_TTL },
     ]);
     expect(provider.lastProblem).toBeNull();
@@ -87,6 +93,7 @@ describe("KvProvider", () => {
     await provider.version();
     expect(kv.reads[0]?.cacheTtl).toBe(300);
     expect(() => new KvProvider(kv, { versionCacheTtl: 10 })).toThrow(RangeError);
+    expect(() => new KvProvider(kv, { versionCacheTtl: 29 })).toThrow(RangeError);
     expect(() => new KvProvider(kv, { snapshotCacheTtl: 59.5 })).toThrow(/snapshotCacheTtl/);
   });
 
