@@ -9,7 +9,8 @@ export { DEFAULT_KEYS, KEY_ROOT, SNAPSHOT_KEY_PREFIX, VERSION_KEY, keyLayout, sn
 
 /**
  * Cloudflare KV's smallest cacheTtl, in seconds (a smaller one makes the read fail): 30 since
- * Cloudflare lowered it from 60 in January 2026, as the local runtime (miniflare) enforces too.
+ * Cloudflare's KV changelog of 2026-01-20 (it was 60), as miniflare enforces it locally. KV's
+ * default cacheTtl stays 60, so it is always passed.
  */
 export const KV_MIN_CACHE_TTL = 30;
 /** Snapshots never change once written, so the edge may keep them for a day. */
