@@ -64,6 +64,11 @@ function stripped({ path, rawPath }: GoPath, prefix: string, forceSlash: boolean
   };
 }
 
+/** Traefik's replace middlewares' view of the old path: RawPath, else EscapedPath(). */
+function encodedForm(p: GoPath): string {
+  return p.rawPath || escapedPath(p);
+}
+
 type Outcome = { readonly path: GoPath; readonly header?: readonly [string, string] } | { readonly refused: Response };
 
 /** Traefik's result of `rewrite` on the request's current Go path. */
@@ -82,7 +87,7 @@ export function rewritePath(current: GoPath, rewrite: PathRewrite): Outcome {
       return { path, header: ["x-forwarded-prefix", rewrite.header] };
     }
     case "replace": {
-      const old = current.rawPath || escapedPath(current);
+      const old = encodedForm(current);
       const decoded = pathUnescape(rewrite.rawPath);
       if (decoded === null) return { refused: goError(500, escapeError(rewrite.rawPath)) };
       const replaced = { path: decoded, rawPath: rewrite.rawPath };
@@ -95,8 +100,7 @@ export function rewritePath(current: GoPath, rewrite: PathRewrite): Outcome {
 
 /** The request's current path in its encoded form, as Traefik's replace middlewares read it. */
 export function currentRawPath(request: Request): string {
-  const current = goPathOf(request);
-  return current.rawPath || escapedPath(current);
+  return encodedForm(goPathOf(request));
 }
 
 /** Rewrites the request's path and passes it on, or answers Traefik's refusal. */

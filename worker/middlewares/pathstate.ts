@@ -1,7 +1,8 @@
 // The Go path of a request as the path middlewares left it. A URL cannot say everything Traefik's
 // middlewares pass along: Path "" (stripPrefix of the whole path, which addPrefix then extends
 // without a trailing slash) or a RawPath kept as the client sent it. Each rewrite records the
-// Go path of the Request it creates; a Request nobody rewrote is read from its URL.
+// Go path of the Request it creates; a Request nobody rewrote is read from its URL. Also Go's
+// view of the rest of the target the middlewares read: RequestURI, and req.Host (goHost).
 import { escapedPath, fromRawPath, type GoPath } from "./gopath.ts";
 
 const rewritten = new WeakMap<Request, GoPath>();
