@@ -352,7 +352,7 @@ const BAD: [string, unknown, string, string][] = [
   ["bad excluded IP", withHttp({ middlewares: { rl: { rateLimit: { average: 1, sourceCriterion: { ipStrategy: { excludedIPs: ["localhost"] } } } } } }), "http.middlewares.rl.rateLimit.sourceCriterion.ipStrategy.excludedIPs[0]", "is not an IP address"],
   ["basicAuth user without hash", withHttp({ middlewares: { a: { basicAuth: { users: ["admin:$apr1$x$y", "bob"] } } } }), "http.middlewares.a.basicAuth.users[1]", '"user:hash"'],
   ["digestAuth user format", withHttp({ middlewares: { a: { digestAuth: { users: ["bob:secret"] } } } }), "http.middlewares.a.digestAuth.users[0]", '"user:realm:md5hash"'],
-  ["redirectScheme scheme", withHttp({ middlewares: { r: { redirectScheme: { scheme: "ftp" } } } }), "http.middlewares.r.redirectScheme.scheme", 'scheme must be "http" or "https"'],
+  ["redirectScheme scheme", withHttp({ middlewares: { r: { redirectScheme: { scheme: "ht tp" } } } }), "http.middlewares.r.redirectScheme.scheme", "not a URL scheme"],
   ["redirectScheme port", withHttp({ middlewares: { r: { redirectScheme: { scheme: "https", port: 70000 } } } }), "http.middlewares.r.redirectScheme.port", "is not a port"],
   ["mirror percent", withHttp({ services: { svc, m: { mirroring: { service: "svc", mirrors: [{ name: "svc", percent: 150 }] } } } }), "http.services.m.mirroring.mirrors[0].percent", "must be ≤ 100"],
   ["errors status range", withHttp({ services: { svc }, middlewares: { e: { errors: { status: ["500-499"], service: "svc" } } } }), "http.middlewares.e.errors.status[0]", "is not a status code or range"],

@@ -107,8 +107,9 @@ describe("basicAuth", () => {
     expect((await get(snap, basic("u", "U*V"))).status).toBe(401);
   });
 
-  it("with no users at all, every request is refused", async () => {
-    expect((await get(snapshotOf(config({})), basic("a", "b"))).status).toBe(401);
+  it("with no users at all, the config is refused, as Traefik's NewBasic (\"no users found\")", () => {
+    expect(() => snapshotOf(config({}))).toThrow(/basicAuth\.users.*no users found/);
+    expect(() => snapshotOf(config({ users: [] }))).toThrow(/no users found/);
   });
 
   it("a request body still reaches the upstream after authentication", async () => {

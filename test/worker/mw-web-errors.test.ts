@@ -52,10 +52,32 @@ describe("errors", () => {
     expect(((await other.json()) as Echo).url).toBe("/410/410");
   });
 
-  it("fills {url} with the query-escaped request target, as the middleware saw it", async () => {
+  it("fills {url} with the query-escaped full URL (Traefik v3.5.2+), its path as the middleware saw it", async () => {
     const snap = snapshot({ status: ["500"], query: "err?u={url}" }, { before: { strip: { stripPrefix: { prefixes: ["/api"] } } } });
     const res = await send(snap, "https://x.test/api/status/500?a=b c");
-    expect(((await res.json()) as Echo).url).toBe("/err?u=%2Fstatus%2F500%3Fa%3Db%2520c");
+    expect(((await res.json()) as Echo).url).toBe("/err?u=https%3A%2F%2Fx.test%2Fstatus%2F500%3Fa%3Db%2520c");
+  });
+
+  it("{url} keeps the port of the Host header, and a Host set by customRequestHeaders", async () => {
+    const res = await send(snapshot({ status: ["500"], query: "/?u={url}" }), "http://x.test:80/status/500", { headers: { host: "x.test:80" } });
+    expect(((await res.json()) as Echo).url).toBe("/?u=http%3A%2F%2Fx.test%3A80%2Fstatus%2F500");
+    const host = { h: { headers: { customRequestHeaders: { Host: "other.test:8080" } } } };
+    const moved = await send(snapshot({ status: ["500"], query: "/?u={url}" }, { before: host }), "http://x.test/status/500", { headers: { host: "x.test" } });
+    expect(((await moved.json()) as Echo).url).toBe("/?u=http%3A%2F%2Fother.test%3A8080%2Fstatus%2F500");
+  });
+
+  it("{url} of a path a rewrite left empty has no slash, as Go's URL.String()", async () => {
+    // stripPrefix /status/500 of /status/500 leaves Path "" (sent upstream as "/").
+    const mws = { strip: { stripPrefix: { prefixes: ["/status/500"] } }, back: { addPrefix: { prefix: "/status/500" } } };
+    const snap = snapshotOf({
+      http: {
+        routers: { r: { rule: "PathPrefix(`/`)", service: "s", middlewares: ["strip", "e", "back"] } },
+        services: { s: lb(upstream), pages: lb(upstream) },
+        middlewares: { ...mws, e: { errors: { service: "pages", status: ["500"], query: "/?u={url}" } } },
+      },
+    });
+    const res = await send(snap, "https://x.test/status/500?q=1");
+    expect(((await res.json()) as Echo).url).toBe("/?u=https%3A%2F%2Fx.test%3Fq%3D1");
   });
 
   it("asks for / when there is no query", async () => {
@@ -99,4 +121,76 @@ describe("errors", () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toBe("Internal Server Error\n");
   });
+});
+
+// traefik pkg/middlewares/customerrors/custom_errors_test.go TestHandler, through the router: the
+// failing service is the whoami upstream's /status/{code} (Go's test uses a handler on /test).
+describe("errors: traefik custom_errors_test.go TestHandler", () => {
+  const ranges = ["500-501", "503-599"];
+  it.each([
+    ["no error", 200, 200, false],
+    ["no error, but not a 200", 206, 206, false],
+    ["in the range", 500, 500, true],
+    ["not in the range", 502, 502, false],
+  ])("%s", async (_desc, code, status, caught) => {
+    const res = await send(snapshot({ status: ranges, query: "/test" }), `https://x.test/status/${code}`);
+    expect(res.status).toBe(status);
+    if (caught) expect(((await res.json()) as Echo).url).toBe("/test");
+    else expect(await res.text()).toBe(`status ${code}\n`);
+  });
+
+  it("a 304, so no Write called", async () => {
+    const res = await send(snapshot({ status: ranges, query: "/test" }), "https://x.test/status/304");
+    expect(res.status).toBe(304);
+    expect(await res.text()).toBe("");
+  });
+
+  it.each([
+    ["query replacement", ["503-503"]],
+    ["single code and query replacement", ["503"]],
+  ])("%s", async (_desc, status) => {
+    const res = await send(snapshot({ status, query: "/{status}" }), "https://x.test/status/503");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Echo).url).toBe("/503");
+  });
+
+  it("forward request host header", async () => {
+    // Workers difference: fetch() sends the page service's own Host; the request's host travels
+    // as X-Forwarded-Host (docs/services.md), where Traefik's page request carries Host itself.
+    const res = await send(snapshot({ status: ["503"], query: "/test" }), "http://localhost/status/503");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Echo).headers["x-forwarded-host"]).toBe("localhost");
+  });
+
+  it("full query replacement", async () => {
+    const res = await send(snapshot({ status: ["503"], query: "/?status={status}&url={url}" }), "http://localhost/status/503?foo=bar&baz=buz");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Echo).url).toBe("/?status=503&url=http%3A%2F%2Flocalhost%2Fstatus%2F503%3Ffoo%3Dbar%26baz%3Dbuz");
+  });
+
+  const secrets = { "X-Request-Id": "trace-abc", Authorization: "Bearer secret" };
+  it.each([
+    ["forward all headers by default", undefined, "trace-abc", "Bearer secret"],
+    ["forward only allowlisted headers", ["X-Request-Id"], "trace-abc", undefined],
+    ["forward no headers", [], undefined, undefined],
+  ])("%s", async (_desc, errorRequestHeaders, requestId, authorization) => {
+    const res = await send(snapshot({ status: ["503"], query: "/test", errorRequestHeaders }), "https://x.test/status/503", { headers: secrets });
+    const page = (await res.json()) as Echo;
+    expect(page.headers["x-request-id"]).toBe(requestId);
+    expect(page.headers.authorization).toBe(authorization);
+  });
+
+  it("non-nginx: code modifier enforces original error code", async () => {
+    const res = await send(snapshot({ status: ["500-599"], query: "/test" }), "https://x.test/status/500");
+    expect(res.status).toBe(500); // the page service answered 200
+    expect(((await res.json()) as Echo).url).toBe("/test");
+  });
+
+  // "nginx headers: backend status code preserved" and "nginx headers: X-Code and nginx headers
+  // forwarded" use NginxHeaders, which only Traefik's IngressNGINX provider sets (file:"-"): it is
+  // not a dynamic-configuration field, so Switchyard refuses it as an unknown option.
+  it("nginx headers: not a dynamic-configuration option", () => {
+    expect(() => snapshot({ status: ["500-599"], nginxHeaders: { "X-Namespaces": ["default"] } })).toThrow(/nginxHeaders/);
+  });
+  // Test1xxResponses is not ported: fetch() never hands a Worker the 1xx interim responses.
 });

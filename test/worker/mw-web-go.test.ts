@@ -7,6 +7,7 @@ import { escapedPath, escapePath, fromRawPath, pathUnescape, queryEscape } from 
 import { parseTemplate, replaceAll } from "../../worker/go/regexp/expand.ts";
 import { compileGoRegexp, type GoRegexp } from "../../worker/go/regexp/index.ts";
 import { goURL } from "../../worker/middlewares/gourl.ts";
+import { sanitized } from "../../worker/middlewares/pathrewrite.ts";
 import { detectContentType } from "../../worker/middlewares/sniff.ts";
 
 function goRegexp(pattern: string): GoRegexp {
@@ -112,6 +113,27 @@ describe("Go's URL path escaping", () => {
     expect(queryEscape("it's (a) b!-_.%20")).toBe("it%27s+%28a%29+b%21-_.%2520");
     // Surrogates: a pair is one code point's 4 bytes, a lone one is U+FFFD (Go's UTF-8 of it).
     expect(queryEscape("\ud83d\ude00 (\ud800)")).toBe("%F0%9F%98%80+%28%EF%BF%BD%29");
+  });
+});
+
+describe("Go's URL.JoinPath(), as Traefik's path middlewares sanitize a rewritten path", () => {
+  it.each([
+    [{ path: "/a/b/", rawPath: "" }, { path: "/a/b/", rawPath: "" }], // a trailing slash is kept
+    [{ path: "/a/b", rawPath: "/a%2Fb" }, { path: "/a/b", rawPath: "/a%2Fb" }], // an encoded slash is no separator
+    [{ path: "/a/../b", rawPath: "/a/%2E%2E/b" }, { path: "/a/../b", rawPath: "/a/%2E%2E/b" }], // nor are encoded dots
+    [{ path: "", rawPath: "" }, { path: "", rawPath: "" }], // an empty path is not joined
+    [{ path: "foo", rawPath: "" }, { path: "foo", rawPath: "" }], // a relative path stays relative
+    [{ path: "/../foo", rawPath: "" }, null],
+    [{ path: "/./foo", rawPath: "" }, null],
+    [{ path: "/.", rawPath: "" }, null],
+    [{ path: "//foo", rawPath: "" }, null],
+    [{ path: "../foo", rawPath: "" }, null],
+  ])("%j gives %j", (input, expected) => {
+    expect(sanitized(input)).toEqual(expected);
+  });
+
+  it("keeps the path Go would send: a raw path that no longer encodes the path is dropped", () => {
+    expect(sanitized({ path: "/a/b", rawPath: "/x" })).toEqual({ path: "/a/b", rawPath: "" });
   });
 });
 

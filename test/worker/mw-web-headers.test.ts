@@ -263,3 +263,210 @@ describe("deprecated SSL options Traefik v3 still reads", () => {
     expect((await send(snapshot(mws), "http://x.test/")).headers.get("location")).toBe("http://secure.test/next");
   });
 });
+
+// The ported tables below compare the response's headers of these families, as Go's tests compare
+// a handler's whole header map (the real upstream adds its own Date, Content-Type, …).
+function picked(res: Response, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries([...res.headers].filter(([name]) => names.some((n) => name === n || name.startsWith(n))));
+}
+
+// traefik pkg/middlewares/headers/header_test.go TestNewHeader_customRequestHeader: the request
+// carries Foo: bar; what the upstream receives.
+describe("headers: traefik header_test.go TestNewHeader_customRequestHeader", () => {
+  it.each([
+    ["adds a header", { "X-Custom-Request-Header": "test_request" }, { foo: "bar", "x-custom-request-header": "test_request" }],
+    ["delete a header", { "X-Forwarded-For": "", "X-Custom-Request-Header": "", Foo: "" }, { foo: undefined, "x-custom-request-header": undefined, "x-forwarded-for": undefined }],
+    ["override a header", { Foo: "test" }, { foo: "test" }],
+  ])("%s", async (_desc, customRequestHeaders, expected) => {
+    const res = await send(one({ customRequestHeaders }), "https://x.test/foo", { headers: { foo: "bar" } });
+    const seen = ((await res.json()) as Echo).headers;
+    for (const [name, value] of Object.entries(expected)) expect(seen[name], name).toBe(value);
+  });
+});
+
+// traefik header_test.go TestNewHeader_customRequestHeader_Host. Go reads req.Host and req.URL.Host;
+// here the Host a later middleware sees (a redirectRegex echoing it) and the X-Forwarded-Host the
+// upstream gets (the client's: fetch() cannot send another Host, docs/services.md).
+describe("headers: traefik header_test.go TestNewHeader_customRequestHeader_Host", () => {
+  const echoHost = { regex: "^http://([^/]*)/foo$", replacement: "http://seen.test/${1}" };
+  it.each([
+    ["standard Host header", { "X-Unrelated": "1" }, "example.org"],
+    ["custom Host header", { Host: "example.com" }, "example.com"],
+  ])("%s", async (_desc, customRequestHeaders, expectedHost) => {
+    const snap = snapshot({ h: { headers: { customRequestHeaders } }, seen: { redirectRegex: echoHost } });
+    const res = await send(snap, "http://example.org/foo", { headers: { host: "example.org" } });
+    expect(res.headers.get("location")).toBe(`http://seen.test/${expectedHost}`);
+    const upstreamSees = await send(one({ customRequestHeaders }), "http://example.org/foo", { headers: { host: "example.org" } });
+    expect(((await upstreamSees.json()) as Echo).headers["x-forwarded-host"]).toBe("example.org");
+  });
+});
+
+// traefik header_test.go TestNewHeader_CORSPreflights: the preflight is answered by the middleware,
+// so its whole header set is compared. Go's two Access-Control-Request-Method values are sent joined.
+describe("headers: traefik header_test.go TestNewHeader_CORSPreflights", () => {
+  const methods = { accessControlAllowMethods: ["GET", "OPTIONS", "PUT"] };
+  const request = { "access-control-request-headers": "origin", "access-control-request-method": "GET, OPTIONS", origin: "https://foo.bar.org" };
+  const { "access-control-request-headers": _omit, ...withoutRequestHeaders } = request;
+  const base = { "content-length": "0", "access-control-allow-methods": "GET,OPTIONS,PUT" };
+  it.each([
+    ["Test Simple Preflight", { ...methods, accessControlAllowOriginList: ["https://foo.bar.org"], accessControlMaxAge: 600 }, request, { ...base, "access-control-allow-origin": "https://foo.bar.org", "access-control-max-age": "600" }],
+    ["Wildcard origin Preflight", { ...methods, accessControlAllowOriginList: ["*"], accessControlMaxAge: 600 }, request, { ...base, "access-control-allow-origin": "*", "access-control-max-age": "600" }],
+    [
+      "Allow Credentials Preflight",
+      { ...methods, accessControlAllowOriginList: ["*"], accessControlAllowCredentials: true, accessControlMaxAge: 600 },
+      request,
+      { ...base, "access-control-allow-origin": "https://foo.bar.org", "access-control-max-age": "600", "access-control-allow-credentials": "true" },
+    ],
+    [
+      "Allow Headers Preflight",
+      { ...methods, accessControlAllowOriginList: ["*"], accessControlAllowHeaders: ["origin", "X-Forwarded-For"], accessControlMaxAge: 600 },
+      request,
+      { ...base, "access-control-allow-origin": "*", "access-control-max-age": "600", "access-control-allow-headers": "origin,X-Forwarded-For" },
+    ],
+    [
+      "No Request Headers Preflight",
+      { ...methods, accessControlAllowOriginList: ["*"], accessControlAllowHeaders: ["origin", "X-Forwarded-For"], accessControlMaxAge: 600 },
+      withoutRequestHeaders,
+      { ...base, "access-control-allow-origin": "*", "access-control-max-age": "600", "access-control-allow-headers": "origin,X-Forwarded-For" },
+    ],
+    ["Nil MaxAge Preflight", { ...methods, accessControlAllowOriginList: ["*"] }, withoutRequestHeaders, { ...base, "access-control-allow-origin": "*" }],
+  ])("%s", async (_desc, headers, requestHeaders, expected) => {
+    const res = await send(snapshot({ h: { headers } }, NOWHERE), "https://x.test/foo", { method: "OPTIONS", headers: requestHeaders });
+    expect(Object.fromEntries(res.headers)).toEqual(expected);
+  });
+});
+
+// traefik header_test.go TestNewHeader_CORSResponses ("Regexp Malformed Origin Request":
+// mw-web-validation). What Go's test handlers set on the response, an inner headers middleware sets.
+describe("headers: traefik header_test.go TestNewHeader_CORSResponses", () => {
+  const origin = { origin: "https://foo.bar.org" };
+  const upstreamSets = (customResponseHeaders: Record<string, string>) => ({ up: { headers: { customResponseHeaders } } });
+  it.each([
+    ["Test Simple Request", { accessControlAllowOriginList: ["https://foo.bar.org"] }, {}, origin, { "access-control-allow-origin": "https://foo.bar.org" }],
+    ["Wildcard origin Request", { accessControlAllowOriginList: ["*"] }, {}, origin, { "access-control-allow-origin": "*" }],
+    ["Regexp Origin Request", { accessControlAllowOriginListRegex: [String.raw`^https?://([a-z]+)\.bar\.org$`] }, {}, origin, { "access-control-allow-origin": "https://foo.bar.org" }],
+    ["Partial Regexp Origin Request", { accessControlAllowOriginListRegex: [String.raw`([a-z]+)\.bar`] }, {}, origin, { "access-control-allow-origin": "https://foo.bar.org" }],
+    ["Regexp Origin Request without matching", { accessControlAllowOriginListRegex: [String.raw`([a-z]+)\.bar\.org`] }, {}, { origin: "https://bar.org" }, {}],
+    ["Empty origin Request", { accessControlAllowOriginList: ["https://foo.bar.org"] }, {}, {}, {}],
+    // Go's case has no options at all, which the headers middleware refuses (TestNew_withoutOptions).
+    ["Not Defined origin Request", { customRequestHeaders: { "X-Unrelated": "1" } }, {}, {}, {}],
+    ["Allow Credentials Request", { accessControlAllowOriginList: ["*"], accessControlAllowCredentials: true }, {}, origin, { "access-control-allow-origin": "https://foo.bar.org", "access-control-allow-credentials": "true" }],
+    [
+      "Expose Headers Request",
+      { accessControlAllowOriginList: ["*"], accessControlExposeHeaders: ["origin", "X-Forwarded-For"] },
+      {},
+      origin,
+      { "access-control-allow-origin": "*", "access-control-expose-headers": "origin,X-Forwarded-For" },
+    ],
+    ["Test Simple Request with Vary Headers", { accessControlAllowOriginList: ["https://foo.bar.org"], addVaryHeader: true }, {}, origin, { "access-control-allow-origin": "https://foo.bar.org", vary: "Origin" }],
+    [
+      "Test Simple Request with Vary Headers and non-empty response",
+      { accessControlAllowOriginList: ["https://foo.bar.org"], addVaryHeader: true },
+      { Vary: "Testing" },
+      origin,
+      { "access-control-allow-origin": "https://foo.bar.org", vary: "Testing,Origin" },
+    ],
+    [
+      "Test Simple Request with Vary Headers and existing vary:origin response",
+      { accessControlAllowOriginList: ["https://foo.bar.org"], addVaryHeader: true },
+      { Vary: "Origin" },
+      origin,
+      { "access-control-allow-origin": "https://foo.bar.org", vary: "Origin" },
+    ],
+    ["Test Simple Request with non-empty response: set ACAO", { accessControlAllowOriginList: ["*"] }, { "Access-Control-Allow-Origin": "http://foo.bar.org" }, origin, { "access-control-allow-origin": "*" }],
+    ["Test Simple Request with non-empty response: add ACAO", { accessControlAllowOriginList: ["*"] }, { "Access-Control-Allow-Origin": "http://foo.bar.org" }, origin, { "access-control-allow-origin": "*" }],
+    [
+      "Test Simple CustomRequestHeaders Not Hijacked by CORS",
+      { customRequestHeaders: { foo: "bar" } },
+      {},
+      { "access-control-request-headers": "origin", "access-control-request-method": "GET, OPTIONS", origin: "https://foo.bar.org" },
+      {},
+    ],
+  ])("%s", async (_desc, headers, fromUpstream, requestHeaders, expected) => {
+    const inner = Object.keys(fromUpstream).length > 0 ? upstreamSets(fromUpstream) : {};
+    const res = await send(snapshot({ h: { headers }, ...inner }), "https://x.test/foo", { headers: requestHeaders });
+    expect(res.status).toBe(200);
+    expect(picked(res, ["access-control-", "vary"])).toEqual(expected);
+  });
+});
+
+// traefik header_test.go TestNewHeader_customResponseHeaders: the upstream answers Foo: bar (set
+// here by an inner headers middleware, as Go's test handler does).
+describe("headers: traefik header_test.go TestNewHeader_customResponseHeaders", () => {
+  it.each([
+    ["Test Simple Response", { Testing: "foo", Testing2: "bar" }, { foo: "bar", testing: "foo", testing2: "bar" }],
+    ["empty Custom Header", { Testing: "foo", Testing2: "" }, { foo: "bar", testing: "foo" }],
+    ["Deleting Custom Header", { Testing: "foo", Foo: "" }, { testing: "foo" }],
+  ])("%s", async (_desc, customResponseHeaders, expected) => {
+    const res = await send(snapshot({ h: { headers: { customResponseHeaders } }, up: { headers: { customResponseHeaders: { Foo: "bar" } } } }), "https://x.test/foo");
+    expect(picked(res, ["foo", "testing"])).toEqual(expected);
+  });
+});
+
+// traefik pkg/middlewares/headers/headers_test.go (TestNew_withoutOptions: mw-web-validation;
+// Test1xxResponses is not ported: fetch() never hands a Worker 1xx interim responses).
+describe("headers: traefik headers_test.go", () => {
+  it("TestNew_withSTSSecondsZero: a valid middleware that sends no Strict-Transport-Security", async () => {
+    const res = await send(one({ stsSeconds: 0 }), "https://x.test/foo");
+    expect(res.status).toBe(200);
+    expect(res.headers.has("strict-transport-security")).toBe(false);
+  });
+
+  it.each([
+    ["Should accept the request when given a host that is in the list", "foo.com", 200],
+    ["Should refuse the request when no host is given", "", 500],
+    ["Should refuse the request when no matching host is given", "boo.com", 500],
+  ])("TestNew_allowedHosts %s", async (_desc, host, status) => {
+    // The URL always has a host; Go's req.Host is the Host header, sent here as Go's test sets it.
+    const res = await send(one({ allowedHosts: ["foo.com", "bar.com"] }), "http://foo.com/foo", { headers: { host } });
+    expect(res.status).toBe(status);
+  });
+
+  it("TestNew_allowedHosts compares the Host as sent, port included (Go's req.Host)", async () => {
+    const res = await send(one({ allowedHosts: ["foo.com"] }), "http://foo.com:8080/foo", { headers: { host: "foo.com:8080" } });
+    expect(res.status).toBe(500);
+  });
+
+  it("TestNew_customHeaders", async () => {
+    const res = await send(one({ customRequestHeaders: { "X-Custom-Request-Header": "test_request" }, customResponseHeaders: { "X-Custom-Response-Header": "test_response" } }), "https://x.test/foo");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Echo).headers["x-custom-request-header"]).toBe("test_request");
+    expect(res.headers.get("x-custom-response-header")).toBe("test_response");
+  });
+});
+
+// traefik pkg/middlewares/headers/secure_test.go Test_newSecure_modifyResponse: over plain HTTP,
+// as Go's test request; the security headers of the response compared as a set.
+describe("headers: traefik secure_test.go Test_newSecure_modifyResponse", () => {
+  const SECURITY = ["permissions-policy", "strict-transport-security", "x-frame-options", "x-content-type-options", "x-xss-protection", "referrer-policy", "content-security-policy", "public-key-pins", "feature-policy"];
+  it.each([
+    ["PermissionsPolicy", { permissionsPolicy: "microphone=()," }, { "permissions-policy": "microphone=()," }],
+    ["STSSeconds", { stsSeconds: 1, forceSTSHeader: true }, { "strict-transport-security": "max-age=1" }],
+    ["STSSeconds and STSPreload", { stsSeconds: 1, forceSTSHeader: true, stsPreload: true }, { "strict-transport-security": "max-age=1; preload" }],
+    ["CustomFrameOptionsValue", { customFrameOptionsValue: "foo" }, { "x-frame-options": "foo" }],
+    ["FrameDeny", { frameDeny: true }, { "x-frame-options": "DENY" }],
+    ["ContentTypeNosniff", { contentTypeNosniff: true }, { "x-content-type-options": "nosniff" }],
+  ])("%s", async (_desc, headers, expected) => {
+    const res = await send(one(headers), "http://x.test/foo");
+    expect(picked(res, SECURITY)).toEqual(expected);
+  });
+});
+
+describe("headers: removing a forwarded header Traefik sets before the middlewares", () => {
+  it("X-Forwarded-Proto: \"\" and friends stay removed; a lower-case x-forwarded-for: \"\" only drops earlier hops", async () => {
+    const removed = { "X-Forwarded-Proto": "", "x-real-ip": "", "x-forwarded-for": "" };
+    const res = await send(one({ customRequestHeaders: removed }), "https://x.test/", { headers: { "x-forwarded-for": "198.51.100.1" }, ...TRUSTED });
+    const seen = ((await res.json()) as Echo).headers;
+    expect(seen["x-forwarded-proto"]).toBeUndefined();
+    expect(seen["x-real-ip"]).toBeUndefined();
+    expect(seen["x-forwarded-host"]).toBe("x.test");
+    // Go's Header.Del, then the proxy adds the client alone.
+    expect(seen["x-forwarded-for"]).toBe("203.0.113.7");
+  });
+
+  it("a later headers middleware setting the header again brings it back", async () => {
+    const mws = { a: { headers: { customRequestHeaders: { "X-Forwarded-For": "" } } }, b: { headers: { customRequestHeaders: { "X-Forwarded-For": "10.0.0.1" } } } };
+    const seen = ((await (await send(snapshot(mws), "https://x.test/")).json()) as Echo).headers;
+    expect(seen["x-forwarded-for"]).toBe("10.0.0.1, 203.0.113.7");
+  });
+});

@@ -32,7 +32,8 @@ describe("validation of the web middlewares", () => {
     // (?U) was refused while regexes ran as JS; Go (re2js) takes it. A back-reference Go refuses.
     [{ replacePathRegex: { regex: "(x)\\1", replacement: "/" } }, "http.middlewares.m.replacePathRegex.regex", "invalid escape sequence: `\\1`"],
     [{ redirectRegex: { regex: "[", replacement: "/x" } }, "http.middlewares.m.redirectRegex.regex", "invalid regular expression"],
-    [{ redirectScheme: { scheme: "ftp" } }, "http.middlewares.m.redirectScheme.scheme", 'scheme must be "http" or "https"'],
+    [{ redirectScheme: { scheme: "x_y" } }, "http.middlewares.m.redirectScheme.scheme", "not a URL scheme"],
+    [{ redirectScheme: { scheme: "" } }, "http.middlewares.m.redirectScheme.scheme", "you must provide a target scheme"],
     [{ redirectScheme: { scheme: "https", port: "99999" } }, "http.middlewares.m.redirectScheme.port", "not a port"],
     [{ headers: { accessControlAllowOriginListRegex: ["(bad"] } }, "http.middlewares.m.headers.accessControlAllowOriginListRegex[0]", "invalid regular expression"],
     [{ headers: {} }, "http.middlewares.m.headers", "headers configuration not valid"],
@@ -74,6 +75,35 @@ describe("validation of the web middlewares", () => {
     const valid = validateConfig(config({ headers: { sslRedirect: true, featurePolicy: "x" } }));
     expect(valid.ok).toBe(true);
     expect(valid.warnings.map((w) => w.path)).toEqual(expect.arrayContaining(["http.middlewares.m.headers.sslRedirect", "http.middlewares.m.headers.featurePolicy"]));
+  });
+});
+
+// Traefik's constructor cases (New… returning an error or not), as validation results.
+describe("Traefik's constructor tables, at validation", () => {
+  it.each([
+    ["add_prefix_test.go TestNewAddPrefix", "Fails if prefix is empty", { addPrefix: { prefix: "" } }, "http.middlewares.m.addPrefix.prefix", ""],
+    ["replace_path_regex_test.go TestReplacePathRegex", "invalid regular expression", { replacePathRegex: { regex: "^(?err)/invalid/regexp/([^/]+)$", replacement: "/valid/regexp/$1" } }, "http.middlewares.m.replacePathRegex.regex", "invalid regular expression"],
+    ["redirect_regex_test.go TestRedirectRegexHandler", "invalid regex", { redirectRegex: { regex: "^(.*", replacement: "$1" } }, "http.middlewares.m.redirectRegex.regex", "invalid regular expression"],
+    ["redirect_scheme_test.go TestRedirectSchemeHandler", "Without scheme", { redirectScheme: {} }, "http.middlewares.m.redirectScheme.scheme", "you must provide a target scheme"],
+    ["headers_test.go", "TestNew_withoutOptions", { headers: {} }, "http.middlewares.m.headers", "headers configuration not valid"],
+    ["header_test.go TestNewHeader_CORSResponses", "Regexp Malformed Origin Request", { headers: { accessControlAllowOriginListRegex: ["a(b"] } }, "http.middlewares.m.headers.accessControlAllowOriginListRegex[0]", "invalid regular expression"],
+    // pkg/middlewares/auth/basic_auth.go NewBasic: "no users found".
+    ["basic_auth.go NewBasic", "no users", { basicAuth: { users: [] } }, "http.middlewares.m.basicAuth.users", "no users found"],
+    ["basic_auth.go NewBasic", "no users field", { basicAuth: {} }, "http.middlewares.m.basicAuth.users", "no users found"],
+  ])("traefik %s %j is refused", (_test, _desc, middleware, path, message) => {
+    const found = errorsOf(middleware).find((e) => e.path === path);
+    expect(found, JSON.stringify(errorsOf(middleware))).toBeDefined();
+    expect(found!.message).toContain(message);
+  });
+
+  it.each([
+    ["add_prefix_test.go TestNewAddPrefix", "Works with a non empty prefix", { addPrefix: { prefix: "/a" } }],
+    ["headers_test.go", "TestNew_withSTSSecondsZero", { headers: { stsSeconds: 0 } }],
+    ["redirect_scheme_test.go TestRedirectSchemeHandler", "HTTP to wss", { redirectScheme: { scheme: "wss", port: "9443" } }],
+    ["redirect_scheme.go", "any scheme Go can parse", { redirectScheme: { scheme: "ftp" } }],
+  ])("traefik %s %j is accepted", (_test, _desc, middleware) => {
+    expect(errorsOf(middleware)).toEqual([]);
+    expect(compileErrors(middleware)).toEqual([]);
   });
 });
 

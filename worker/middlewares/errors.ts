@@ -1,13 +1,13 @@
 // errors: when the response's status is in `status`, answer with a page from `service` instead,
 // with that status (or its statusRewrites target). As Traefik: the page is a GET for `query`
-// ({status}, {originalStatus}, {url} filled in) on the request's host, carrying the request's
+// ({status}, {originalStatus}, {url}: the request's full URL, filled in) on the request's host, carrying the request's
 // headers (or only errorRequestHeaders); the caught response's body is dropped, not read.
 import type { Handler } from "../services/types.ts";
 import type { MiddlewareFactory } from "./types.ts";
 import { discard } from "../http/body.ts";
 import { queryEscape } from "./gopath.ts";
 import { goURL } from "./gourl.ts";
-import { requestURI } from "./pathstate.ts";
+import { escapedPathOf, goHost } from "./pathstate.ts";
 import { goError, nullBodyStatus } from "./respond.ts";
 import { statusText } from "./statustext.ts";
 import { inRanges, parseStatusRanges } from "../services/status-ranges.ts";
@@ -22,6 +22,17 @@ function pageHeaders(request: Request, only: readonly string[] | undefined): Hea
     if (!BODY_HEADERS.has(name) && (!allowed || allowed.has(name))) headers.append(name, value);
   }
   return headers;
+}
+
+/**
+ * The request's full URL as Traefik (since v3.5.2) writes it for {url}: scheme, Host (as sent),
+ * the escaped path as earlier middlewares left it, and the query.
+ */
+function originalURL(request: Request): string {
+  const url = new URL(request.url);
+  const path = escapedPathOf(request);
+  // Go's URL.String() puts a "/" between a host and a path that lacks one.
+  return `${url.protocol}//${goHost(request)}${path && !path.startsWith("/") ? "/" : ""}${path}${url.search}`;
 }
 
 /** The page, sent with the caught status whatever the error service answered. */
@@ -46,7 +57,7 @@ export const errors: MiddlewareFactory<"errors"> = (o, ctx) => {
     const path = query
       .replaceAll("{status}", String(code))
       .replaceAll("{originalStatus}", String(original))
-      .replaceAll("{url}", queryEscape(requestURI(request)));
+      .replaceAll("{url}", queryEscape(originalURL(request)));
     const target = goURL(`http://${new URL(request.url).host}${path}`);
     if (target === null) return goError(code, statusText(code));
     const page = await service(new Request(target, { method: "GET", headers: pageHeaders(request, o.errorRequestHeaders) }), rc);

@@ -1,7 +1,8 @@
 // The Go path of a request as the path middlewares left it. A URL cannot say everything Traefik's
 // middlewares pass along: Path "" (stripPrefix of the whole path, which addPrefix then extends
 // without a trailing slash) or a RawPath kept as the client sent it. Each rewrite records the
-// Go path of the Request it creates; a Request nobody rewrote is read from its URL.
+// Go path of the Request it creates; a Request nobody rewrote is read from its URL. Also Go's
+// view of the rest of the target the middlewares read: RequestURI, and req.Host (goHost).
 import { escapedPath, fromRawPath, type GoPath } from "./gopath.ts";
 
 const rewritten = new WeakMap<Request, GoPath>();
@@ -30,6 +31,8 @@ export function withHeaders(request: Request, edit: (headers: Headers) => void, 
   if (host !== undefined) url.host = host;
   const out = new Request(url, request);
   edit(out.headers);
+  // Go's req.Host is the Host header: a new host replaces the client's (see goHost).
+  if (host !== undefined) out.headers.set("host", host);
   const path = rewritten.get(request);
   if (path) rewritten.set(out, path);
   return out;
@@ -43,4 +46,18 @@ export function requestURI(request: Request): string {
   const url = new URL(request.url);
   const path = rewritten.get(request);
   return (path ? escapedPath(path) || "/" : url.pathname) + url.search;
+}
+
+/** Go's URL.EscapedPath() of the request: "" when a rewrite left the path empty. */
+export function escapedPathOf(request: Request): string {
+  const path = rewritten.get(request);
+  return path ? escapedPath(path) : new URL(request.url).pathname;
+}
+
+/**
+ * Go's req.Host: the Host header as the client sent it, so an explicit port stays (`foo:80`,
+ * which the request's URL drops as the scheme's default), else the URL's host.
+ */
+export function goHost(request: Request): string {
+  return request.headers.get("host") ?? new URL(request.url).host;
 }

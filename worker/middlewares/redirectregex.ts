@@ -4,13 +4,15 @@
 import type { MiddlewareFactory } from "./types.ts";
 import { parseTemplate } from "../go/regexp/expand.ts";
 import { compileGoRegexp } from "../go/regexp/index.ts";
-import { requestURI } from "./pathstate.ts";
+import { goHost, requestURI } from "./pathstate.ts";
 import { redirector } from "./redirect.ts";
 
-/** Traefik's rawURL: the scheme the client used, the Host, and the request target. */
+/**
+ * Traefik's rawURL: the scheme the client used, the Host header as sent (so `http://foo:80/` keeps
+ * its explicit port, which the request's URL drops), and the request target.
+ */
 export function rawURL(request: Request): string {
-  const url = new URL(request.url);
-  return `${url.protocol}//${url.host}${requestURI(request)}`;
+  return `${new URL(request.url).protocol}//${goHost(request)}${requestURI(request)}`;
 }
 
 export const redirectRegex: MiddlewareFactory<"redirectRegex"> = ({ regex, replacement, permanent }) => {

@@ -58,17 +58,23 @@ export function stripUntrusted(request: Request, trusted: boolean): Request {
 
 /**
  * On the copy going upstream: the client joins X-Forwarded-For; the others are set unless already
- * there (sent by a trusted client, or set by a middleware such as stripPrefix or headers).
+ * there (sent by a trusted client, or set by a middleware such as stripPrefix or headers) or
+ * `removed` by a middleware (RequestContext.forwardedRemoved).
  */
-export function setForwarded(headers: Headers, url: URL, clientIP: string | null): void {
-  if (clientIP) headers.set("x-forwarded-for", appendHop(headers.get("x-forwarded-for"), clientIP));
+export function setForwarded(headers: Headers, url: URL, clientIP: string | null, removed: ReadonlySet<string> = NONE): void {
+  const set = (name: string, value: string) => {
+    if (!removed.has(name) && !headers.has(name)) headers.set(name, value);
+  };
+  if (clientIP && !removed.has("x-forwarded-for")) headers.set("x-forwarded-for", appendHop(headers.get("x-forwarded-for"), clientIP));
   const proto = url.protocol.slice(0, -1);
-  setIfAbsent(headers, "x-forwarded-proto", proto);
-  setIfAbsent(headers, "x-forwarded-host", url.host);
-  setIfAbsent(headers, "x-forwarded-port", url.port || (proto === "https" ? "443" : "80"));
-  setIfAbsent(headers, "x-forwarded-server", "switchyard");
-  if (clientIP) setIfAbsent(headers, "x-real-ip", clientIP);
+  set("x-forwarded-proto", proto);
+  set("x-forwarded-host", url.host);
+  set("x-forwarded-port", url.port || (proto === "https" ? "443" : "80"));
+  set("x-forwarded-server", "switchyard");
+  if (clientIP) set("x-real-ip", clientIP);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** `incoming` with the client appended; Cloudflare itself appends it, so it is not listed twice. */
 export function appendHop(incoming: string | null, clientIP: string): string {
@@ -77,6 +83,3 @@ export function appendHop(incoming: string | null, clientIP: string): string {
   return hops[hops.length - 1] === clientIP ? incoming : `${incoming}, ${clientIP}`;
 }
 
-function setIfAbsent(headers: Headers, name: string, value: string): void {
-  if (!headers.has(name)) headers.set(name, value);
-}

@@ -170,7 +170,7 @@ function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   // The runtime derives Host from the target URL (workerd replaces any Host header; Cloudflare
   // refuses one outside the Worker's zone); the client's host travels as X-Forwarded-Host.
   headers.delete("host");
-  setForwarded(headers, rc.url, rc.clientIP);
+  setForwarded(headers, rc.url, rc.clientIP, rc.forwardedRemoved);
   return headers;
 }
 

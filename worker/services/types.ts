@@ -10,6 +10,12 @@ export interface RequestContext {
   /** Bindings, for what lives outside the isolate: service-binding upstreams, the rate limiter and
    *  health-checker Durable Objects. Compiled handlers reach I/O only through this. */
   readonly env: Env;
+  /**
+   * Forwarded headers (lower-case) a middleware removed (headers.customRequestHeaders with an
+   * empty value). Traefik sets them at its entry point, before any middleware, and the proxy adds
+   * X-Forwarded-For only when `X-Forwarded-For: ""` did not remove it: so the proxy adds none back.
+   */
+  readonly forwardedRemoved?: ReadonlySet<string>;
 }
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */

@@ -8,7 +8,9 @@ import type { MiddlewareOptions } from "../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 
-function checkBasicUsers(ctx: CheckContext, path: Path, users: readonly string[] | undefined): void {
+function checkBasicUsers(ctx: CheckContext, path: Path, { users, usersFile }: MiddlewareOptions<"basicAuth">): void {
+  // Traefik refuses a basicAuth without users ("no users found"); usersFile is refused on its own.
+  if (!users?.length && usersFile === undefined) ctx.issues.error([...path, "users"], "no users found: list at least one user as \"user:hash\" (htpasswd)");
   const seen = new Set<string>();
   users?.forEach((entry, i) => {
     const colon = entry.indexOf(":");
@@ -62,7 +64,7 @@ function checkAllowList(ctx: CheckContext, path: Path, options: AllowList): void
 export function checkAccess(ctx: CheckContext): void {
   for (const [name, middleware] of entries(ctx, "middlewares")) {
     const base = ["http", "middlewares", name];
-    if (middleware.basicAuth) checkBasicUsers(ctx, [...base, "basicAuth"], middleware.basicAuth.users);
+    if (middleware.basicAuth) checkBasicUsers(ctx, [...base, "basicAuth"], middleware.basicAuth);
     if (middleware.digestAuth) checkDigestUsers(ctx, [...base, "digestAuth"], middleware.digestAuth);
     if (middleware.forwardAuth) checkForwardAuth(ctx, [...base, "forwardAuth"], middleware.forwardAuth);
     if (middleware.ipAllowList) checkAllowList(ctx, [...base, "ipAllowList"], middleware.ipAllowList);

@@ -27,6 +27,21 @@ function customRequest(request: Request, custom: Readonly<Record<string, string>
   );
 }
 
+// What Traefik's entry point sets before any middleware: removing one here is final.
+const ENTRY_FORWARDED = new Set(["x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server", "x-real-ip"]);
+
+/** The forwarded headers the proxy must not add back after these customRequestHeaders. */
+function removedForwarded(custom: Readonly<Record<string, string>>, before: ReadonlySet<string> | undefined): ReadonlySet<string> {
+  const removed = new Set(before);
+  for (const [name, value] of Object.entries(custom)) {
+    const key = name.toLowerCase();
+    if (value !== "") removed.delete(key);
+    // Go's ReverseProxy skips X-Forwarded-For only for this exact key (Traefik sets it to nil).
+    else if (ENTRY_FORWARDED.has(key) || name === "X-Forwarded-For") removed.add(key);
+  }
+  return removed;
+}
+
 function customResponse(h: Headers, custom: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(custom)) {
     if (value === "") h.delete(name);
@@ -44,7 +59,8 @@ export function headerHandler(o: Options): Middleware | string {
   return (next) => async (request, rc) => {
     if (cors && isPreflight(request)) return cors.preflight(request);
     const forwarded = rewriteRequest ? customRequest(request, requestHeaders) : request;
-    const response = await next(forwarded, rc);
+    const context = rewriteRequest ? { ...rc, forwardedRemoved: removedForwarded(requestHeaders, rc.forwardedRemoved) } : rc;
+    const response = await next(forwarded, context);
     if (!rewriteResponse) return response;
     return editResponse(response, (h) => {
       customResponse(h, responseHeaders);

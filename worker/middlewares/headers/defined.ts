@@ -21,10 +21,11 @@ export function hasCustom(o: Options): boolean {
   return Object.keys(o.customRequestHeaders ?? {}).length > 0 || Object.keys(o.customResponseHeaders ?? {}).length > 0;
 }
 
+/** As Traefik, stsSeconds counts when set, even to 0 (which sends no Strict-Transport-Security). */
 export function hasSecure(o: Options): boolean {
   return Boolean(
     o.allowedHosts?.length || o.hostsProxyHeaders?.length || o.sslRedirect || o.sslTemporaryRedirect ||
-      o.sslForceHost || o.sslHost || Object.keys(o.sslProxyHeaders ?? {}).length || o.stsSeconds ||
+      o.sslForceHost || o.sslHost || Object.keys(o.sslProxyHeaders ?? {}).length || o.stsSeconds !== undefined ||
       o.stsIncludeSubdomains || o.stsPreload || o.forceSTSHeader || o.frameDeny || o.customFrameOptionsValue ||
       o.contentTypeNosniff || o.browserXssFilter || o.customBrowserXSSValue || o.contentSecurityPolicy ||
       o.contentSecurityPolicyReportOnly || o.publicKey || o.referrerPolicy || o.featurePolicy ||

@@ -3,18 +3,18 @@
 import type { MiddlewareOptions } from "../../config/index.ts";
 import type { Middleware } from "../types.ts";
 import { hexEscapeNonASCII } from "../gopath.ts";
-import { requestURI } from "../pathstate.ts";
+import { goHost, requestURI } from "../pathstate.ts";
 import { bare, editResponse, goError } from "../respond.ts";
 
 type Options = MiddlewareOptions<"headers">;
 
-/** The request's host, or the first non-empty hostsProxyHeaders header (e.g. X-Forwarded-Host). */
+/** Go's req.Host (port included, as sent), or the first non-empty hostsProxyHeaders header (e.g. X-Forwarded-Host). */
 function requestHost(request: Request, proxyHeaders: readonly string[]): string {
   for (const name of proxyHeaders) {
     const value = request.headers.get(name);
     if (value) return value;
   }
-  return new URL(request.url).host;
+  return goHost(request);
 }
 
 /** HTTPS as the client used it, or as a trusted proxy says through sslProxyHeaders. */

@@ -22,8 +22,15 @@ export const redirectRegexSchema = z.strictObject({
   permanent: bool.optional(),
 });
 
+// Traefik takes any scheme (ws, wss, ftp...). One Go's url.Parse cannot read makes every redirect
+// a 502 there, so it is refused here.
+const scheme = z
+  .string({ error: "you must provide a target scheme" })
+  .min(1, { error: "you must provide a target scheme" })
+  .regex(/^[A-Za-z][A-Za-z0-9+.-]*$/, { error: 'not a URL scheme (a letter, then letters, digits, "+", "-" or "."): every redirect would fail with 502' });
+
 export const redirectSchemeSchema = z.strictObject({
-  scheme: z.enum(["http", "https"], { error: 'scheme must be "http" or "https"' }),
+  scheme,
   port: port.optional(),
   permanent: bool.optional(),
 });
