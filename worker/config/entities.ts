@@ -1,6 +1,7 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
 import type * as z from "zod";
+import { controlCharacter, describeChar } from "../http/header-syntax.ts";
 import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
@@ -26,7 +27,10 @@ export interface Entities {
 function checkName(section: HttpSection, name: string, issues: IssueList): boolean {
   if (name === "") issues.error(["http", section, name], "a name must not be empty");
   else if (name.includes("@")) issues.error(["http", section, name], `"${name}": a name defined in the config must not contain "@" (it is added when referencing: "${name.split("@")[0]}@file")`);
-  else return true;
+  else if (controlCharacter(name) !== null) {
+    // A router's name is sent in X-Switchyard-Router, every name in the API's URLs and logs.
+    issues.error(["http", section, name], `${JSON.stringify(name)}: a name must not contain ${describeChar(controlCharacter(name)!)} or any other control character`);
+  } else return true;
   return false;
 }
 
