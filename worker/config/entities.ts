@@ -25,12 +25,12 @@ export interface Entities {
 }
 
 function checkName(section: HttpSection, name: string, issues: IssueList): boolean {
+  // A router's name is sent in X-Switchyard-Router (VERSION_HEADER), every name in the API's URLs and logs.
+  const control = controlCharacter(name);
   if (name === "") issues.error(["http", section, name], "a name must not be empty");
   else if (name.includes("@")) issues.error(["http", section, name], `"${name}": a name defined in the config must not contain "@" (it is added when referencing: "${name.split("@")[0]}@file")`);
-  else if (controlCharacter(name) !== null) {
-    // A router's name is sent in X-Switchyard-Router, every name in the API's URLs and logs.
-    issues.error(["http", section, name], `${JSON.stringify(name)}: a name must not contain ${describeChar(controlCharacter(name)!)} or any other control character`);
-  } else return true;
+  else if (control !== null) issues.error(["http", section, name], `${JSON.stringify(name)}: a name must not contain ${describeChar(control)} or any other control character`);
+  else return true;
   return false;
 }
 

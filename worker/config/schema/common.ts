@@ -1,4 +1,5 @@
-// Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports.
+// Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports, header names
+// and values.
 import ipaddr from "ipaddr.js";
 import * as z from "zod";
 import { headerNameProblem, headerValueProblem, isToken } from "../../http/header-syntax.ts";
