@@ -55,6 +55,11 @@ describe("at the entry (inbound)", () => {
     expect(at({ X_custom_header: "value", X_forwarded_proto: "spoofed" })).toEqual({ x_custom_header: "value" });
   });
 
+  // traefik pkg/middlewares/forwardedheaders/forwarded_header.go XHeadersSet (X-Forwarded-Scheme, X-Scheme are managed too)
+  it("untrusted: X-Forwarded-Scheme and X-Scheme are dropped like the other managed headers", () => {
+    expect(at({ "X-Forwarded-Scheme": "https", "X-Scheme": "https", "X-Other": "1" })).toEqual({ "x-other": "1" });
+  });
+
   it("the request is the same object when there is nothing to change", () => {
     const request = new Request("http://localhost/", { headers: { "X-Kept": "1" } });
     expect(inbound(request, false)).toBe(request);
