@@ -5,7 +5,7 @@ import type { Snapshot } from "./compile/snapshot.ts";
 import type { Env } from "./env.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./router.ts";
-import { stripUntrusted } from "./services/forwarded.ts";
+import { inbound } from "./services/entry.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
 
 export { ConfigStore } from "../providers/config-store.ts";
@@ -21,8 +21,7 @@ export default {
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
     const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
-    const inbound = stripUntrusted(request, runtime.forwarded.trusts(clientIP));
-    return serve(inbound, snapshot, rc, runtime.serveOptions);
+    return serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
   },
 } satisfies ExportedHandler<Env>;
 

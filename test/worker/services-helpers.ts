@@ -6,7 +6,8 @@ import { inject } from "vitest";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import type { Env } from "../../worker/env.ts";
 import { serve } from "../../worker/router.ts";
-import { forwardedPolicy, stripUntrusted } from "../../worker/services/forwarded.ts";
+import { inbound } from "../../worker/services/entry.ts";
+import { forwardedPolicy } from "../../worker/services/forwarded.ts";
 import type { LoadBalancer } from "../../worker/services/loadbalancer.ts";
 import type { RequestContext } from "../../worker/services/types.ts";
 import { snapshotOf } from "./helpers/serve.ts";
@@ -41,7 +42,7 @@ export async function sendTo(snapshot: Snapshot, url: string, init: SendInit = {
   const clientIP = init.clientIP === undefined ? "203.0.113.7" : init.clientIP;
   const rc: RequestContext = { url: new URL(request.url), clientIP, waitUntil: (p) => void pending.push(p), env: init.env ?? testEnv };
   const trusted = forwardedPolicy(init.trusted, undefined).trusts(clientIP);
-  const response = await serve(stripUntrusted(request, trusted), snapshot, rc);
+  const response = await serve(inbound(request, trusted), snapshot, rc);
   return {
     response,
     settled: async () => {

@@ -1,6 +1,7 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
 import type * as z from "zod";
+import { controlCharacter, describeChar } from "../http/header-syntax.ts";
 import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
@@ -24,8 +25,11 @@ export interface Entities {
 }
 
 function checkName(section: HttpSection, name: string, issues: IssueList): boolean {
+  // A router's name is sent in X-Switchyard-Router (VERSION_HEADER), every name in the API's URLs and logs.
+  const control = controlCharacter(name);
   if (name === "") issues.error(["http", section, name], "a name must not be empty");
   else if (name.includes("@")) issues.error(["http", section, name], `"${name}": a name defined in the config must not contain "@" (it is added when referencing: "${name.split("@")[0]}@file")`);
+  else if (control !== null) issues.error(["http", section, name], `${JSON.stringify(name)}: a name must not contain ${describeChar(control)} or any other control character`);
   else return true;
   return false;
 }

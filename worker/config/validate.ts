@@ -3,6 +3,7 @@
 import { checkAccess } from "./checks/access.ts";
 import { checkCycles } from "./checks/cycles.ts";
 import type { Check } from "./checks/context.ts";
+import { checkCookies } from "./checks/cookies.ts";
 import { checkOptions } from "./checks/options.ts";
 import { checkPlatform } from "./checks/platform.ts";
 import { checkReferences } from "./checks/references.ts";
@@ -22,7 +23,7 @@ export type ValidationResult =
   | { ok: true; config: DynamicConfig; warnings: ConfigIssue[]; rules: CompiledRules }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform, checkAccess, checkTraffic, checkWeb];
+const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform, checkAccess, checkTraffic, checkWeb, checkCookies];
 
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();

@@ -31,9 +31,12 @@ function inRanges(ip: string, ranges: readonly Range[]): boolean {
   return ranges.some(([net, bits]) => addr.kind() === net.kind() && addr.match(net, bits));
 }
 
-const FORWARDED = [
+// Traefik's XHeadersSet: the headers the router manages. An untrusted client's are dropped at the
+// entry, and no client's Connection may name them (forwardedheaders.removeConnectionHeaders).
+const MANAGED = new Set([
   "x-forwarded-for",
   "x-forwarded-proto",
+  "x-forwarded-scheme",
   "x-forwarded-host",
   "x-forwarded-port",
   "x-forwarded-server",
@@ -42,18 +45,25 @@ const FORWARDED = [
   "x-forwarded-method",
   "x-forwarded-tls-client-cert",
   "x-forwarded-tls-client-cert-info",
+  "x-scheme",
   "x-real-ip",
-];
+]);
 
 /**
- * At the entry, before any middleware (as Traefik's entry point does): an untrusted client's
- * X-Forwarded-* and X-Real-Ip are dropped. The request is copied only when there is something to drop.
+ * Whether `name` (in lower case) is a managed header, `_` read as `-` as Traefik's isManagedXHeader
+ * does: servers that map header names to variables (CGI, PHP, some frameworks) read X_Forwarded_For
+ * as X-Forwarded-For, so a client must not slip one past under that spelling.
  */
-export function stripUntrusted(request: Request, trusted: boolean): Request {
-  if (trusted || !FORWARDED.some((name) => request.headers.has(name))) return request;
-  const headers = new Headers(request.headers);
-  for (const name of FORWARDED) headers.delete(name);
-  return new Request(request, { headers });
+export function isManagedHeader(name: string): boolean {
+  if (name.charCodeAt(0) !== 0x78 /* x */) return false;
+  return MANAGED.has(name) || (name.includes("_") && MANAGED.has(name.replaceAll("_", "-")));
+}
+
+/** The managed headers present in `headers` (usually none): an untrusted client's are dropped at the entry (entry.ts). */
+export function managedIn(headers: Headers): string[] {
+  const found: string[] = [];
+  for (const name of headers.keys()) if (isManagedHeader(name)) found.push(name);
+  return found;
 }
 
 /**

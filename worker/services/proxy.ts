@@ -7,7 +7,7 @@ import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";
 import { setForwarded } from "./forwarded.ts";
-import { removeHopByHop } from "./hop.ts";
+import { removeConnectionNamed, removeHopByHop } from "./hop.ts";
 import { Exchange, type AbortCause } from "./timeouts.ts";
 import type { RequestContext } from "./types.ts";
 import { isWebSocketUpgrade, upgraded } from "./websocket.ts";
@@ -166,6 +166,8 @@ export function targetURL(upstream: Upstream, requestURL: URL, passHostHeader = 
 
 function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   const headers = new Headers(request.headers);
+  // Only the fixed list: what the client's Connection named went at the entry (entry.ts), and this
+  // request now carries headers the router set, which no client may strip.
   removeHopByHop(headers, isWebSocketUpgrade(request.headers));
   // The runtime derives Host from the target URL (workerd replaces any Host header; Cloudflare
   // refuses one outside the Worker's zone); the client's host travels as X-Forwarded-Host.
@@ -190,6 +192,8 @@ function respond(response: Response, exchange: Exchange, end: () => void, track:
     finish();
     out = new Response(response.body, response);
   }
+  // The upstream's Connection names its own headers: removed here, before the middlewares add theirs.
+  removeConnectionNamed(out.headers);
   removeHopByHop(out.headers);
   return out;
 }

@@ -4,7 +4,8 @@ import type { Env } from "../../../worker/env.ts";
 import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../../worker/config/index.ts";
 import { serve } from "../../../worker/router.ts";
-import { forwardedPolicy, stripUntrusted } from "../../../worker/services/forwarded.ts";
+import { inbound } from "../../../worker/services/entry.ts";
+import { forwardedPolicy } from "../../../worker/services/forwarded.ts";
 import type { RequestContext } from "../../../worker/services/types.ts";
 
 export function snapshotOf(config: unknown, previous: Snapshot | null = null, version = 1): Snapshot {
@@ -25,9 +26,10 @@ export async function send(snapshot: Snapshot, url: string, init: SendOptions = 
   const pending: Promise<unknown>[] = [];
   const clientIP = init.clientIP === undefined ? "203.0.113.7" : init.clientIP;
   const rc: RequestContext = { url: new URL(request.url), clientIP, waitUntil: (p) => void pending.push(p), env: env as Env };
-  // As the entry point does: an untrusted client's forwarded headers go before any middleware runs.
+  // As the entry point does: an untrusted client's forwarded headers, and what its Connection names,
+  // go before any middleware runs.
   const trusted = forwardedPolicy(init.trusted, undefined).trusts(clientIP);
-  return serve(stripUntrusted(request, trusted), snapshot, rc);
+  return serve(inbound(request, trusted), snapshot, rc);
 }
 
 /** One catch-all router to `upstream` through `middlewares`, applied in their listed order. */

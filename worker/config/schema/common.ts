@@ -1,6 +1,8 @@
-// Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports.
+// Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports, header names
+// and values.
 import ipaddr from "ipaddr.js";
 import * as z from "zod";
+import { headerNameProblem, headerValueProblem, isToken } from "../../http/header-syntax.ts";
 import { parseBindingURL } from "../../services/binding.ts";
 import { parseDuration, type Duration } from "../duration.ts";
 import { compileGoRegexp } from "../../go/regexp/index.ts";
@@ -33,7 +35,24 @@ export function intIn(min?: number, max?: number) {
 export const int = intIn();
 export const nonNegativeInt = intIn(0);
 export const stringList = z.array(z.string());
-export const stringMap = z.record(z.string(), z.string());
+
+/** A string checked by `problem` (null: fine; else the message at the string's path). */
+export function checked(problem: (value: string) => string | null) {
+  return z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found) ctx.addIssue({ code: "custom", message: found });
+  });
+}
+
+/** Options that become a header name or value: refused here, or every request would be a 500. */
+export const headerName = checked(headerNameProblem);
+export const headerValue = checked(headerValueProblem);
+export const headerNames = z.array(headerName);
+export const headerValues = z.array(headerValue);
+/** Header name → value (customRequestHeaders, healthCheck.headers...); a bad name is reported at its key. */
+export const headerMap = z.record(headerName, headerValue);
+/** An HTTP method: a token (fetch() refuses anything else). */
+export const method = checked((value) => (isToken(value) ? null : `${JSON.stringify(value)} is not an HTTP method (a token such as GET or HEAD)`));
 
 /** YAML `key:` with no value (null) means an empty object, as Traefik's allowEmpty does. */
 export function emptyable<T extends z.ZodType>(schema: T) {

@@ -1,19 +1,22 @@
 // http.services.<name>: exactly one of loadBalancer, weighted, mirroring, failover, highestRandomWeight.
 import * as z from "zod";
+import { cookieDomainProblem, cookiePathProblem } from "../../services/balancer/cookie.ts";
 import {
   bool,
+  checked,
   duration,
   emptyable,
+  headerMap,
   httpStatus,
   int,
   intIn,
+  method,
   nonEmpty,
   nonNegativeInt,
   serverUrl,
   statusRange,
   str,
   stringList,
-  stringMap,
 } from "./common.ts";
 
 const sameSite = z.string().superRefine((value, ctx) => {
@@ -29,8 +32,8 @@ export const cookieSchema = emptyable(
     httpOnly: bool.optional(),
     sameSite: sameSite.optional(),
     maxAge: int.optional(),
-    path: str.default("/"),
-    domain: str.optional(),
+    path: checked(cookiePathProblem).default("/"),
+    domain: checked(cookieDomainProblem).optional(),
   }),
 );
 
@@ -47,7 +50,7 @@ export const serverHealthCheckSchema = emptyable(
     scheme: z.enum(["http", "https"]).optional(),
     mode: z.enum(["http", "grpc"]).default("http"),
     path: str.optional(),
-    method: str.optional(),
+    method: method.optional(),
     status: httpStatus.optional(),
     port: intIn(1, 65535).optional(),
     interval: duration.default("30s"),
@@ -55,7 +58,7 @@ export const serverHealthCheckSchema = emptyable(
     timeout: duration.default("5s"),
     hostname: str.optional(),
     followRedirects: bool.default(true),
-    headers: stringMap.optional(),
+    headers: headerMap.optional(),
   }),
 );
 

@@ -1,7 +1,7 @@
 // The headers forwardAuth sends to the auth server, and the ones it copies back onto the request.
 import type { GoRegexp } from "../../go/regexp/index.ts";
 import { appendHop } from "../../services/forwarded.ts";
-import { removeHopByHop } from "../../services/hop.ts";
+import { removeConnectionNamed, removeHopByHop } from "../../services/hop.ts";
 import type { RequestContext } from "../../services/types.ts";
 
 // Hop-by-hop headers dropped from the auth request and from a denial copied to the client. Unlike a
@@ -15,7 +15,10 @@ export interface ForwardHeaderOptions {
 }
 
 /** The Connection-named headers and forwardAuth's hop-by-hop list removed. */
-export const removeHop = (headers: Headers): void => removeHopByHop(headers, false, HOP);
+export function removeHop(headers: Headers): void {
+  removeConnectionNamed(headers);
+  removeHopByHop(headers, false, HOP);
+}
 
 /** Go's http.CanonicalHeaderKey: `x-auth-user` → `X-Auth-User` (what authResponseHeadersRegex sees). */
 export function canonicalName(name: string): string {

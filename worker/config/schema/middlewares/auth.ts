@@ -1,6 +1,7 @@
 // basicAuth, digestAuth, forwardAuth.
 import * as z from "zod";
-import { bool, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+import { bool, checked, headerName, headerNames, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+import { headerValueProblem } from "../../../http/header-syntax.ts";
 
 /** The user part of `user:secret`, for messages that must not echo the secret. */
 function userOf(entry: string): string {
@@ -20,13 +21,20 @@ const digestUser = z.string().superRefine((entry, ctx) => {
   }
 });
 
+/** The realm is written into WWW-Authenticate as `realm="..."`, unescaped (as go-http-auth does). */
+const realm = checked((value) => {
+  const quote = /["\\]/.exec(value);
+  if (quote) return `${JSON.stringify(value)} cannot be a realm: it is sent as realm="..." in WWW-Authenticate, where ${quote[0]} would end or escape the quoted string`;
+  return headerValueProblem(value);
+});
+
 export const basicAuthSchema = z.strictObject({
   users: z.array(basicUser).optional(),
   /** Rejected by validate: there is no filesystem on Workers. */
   usersFile: str.optional(),
-  realm: str.default("traefik"),
+  realm: realm.default("traefik"),
   removeHeader: bool.optional(),
-  headerField: str.optional(),
+  headerField: headerName.optional(),
 });
 
 export const digestAuthSchema = z.strictObject({
@@ -34,8 +42,8 @@ export const digestAuthSchema = z.strictObject({
   /** Rejected by validate: there is no filesystem on Workers. */
   usersFile: str.optional(),
   removeHeader: bool.optional(),
-  realm: str.default("traefik"),
-  headerField: str.optional(),
+  realm: realm.default("traefik"),
+  headerField: headerName.optional(),
 });
 
 export const clientTlsSchema = z.strictObject({
@@ -50,12 +58,12 @@ export const forwardAuthSchema = z.strictObject({
   address: serverUrl,
   tls: clientTlsSchema.optional(),
   trustForwardHeader: bool.optional(),
-  authResponseHeaders: stringList.optional(),
+  authResponseHeaders: headerNames.optional(),
   authResponseHeadersRegex: regex.optional(),
-  authRequestHeaders: stringList.optional(),
+  authRequestHeaders: headerNames.optional(),
   addAuthCookiesToResponse: stringList.optional(),
   addAuthCookiesToResponseRegex: regex.optional(),
-  headerField: str.optional(),
+  headerField: headerName.optional(),
   forwardBody: bool.optional(),
   /** -1: no limit. */
   maxBodySize: intIn(-1).default(-1),

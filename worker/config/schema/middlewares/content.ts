@@ -1,7 +1,7 @@
 // Responses and everything else: compress, contentType, errors, grpcWeb, encodedCharacters,
 // passTLSClientCert, chain, plugin.
 import * as z from "zod";
-import { bool, emptyable, httpStatus, intIn, nonEmpty, statusRange, str, stringList } from "../common.ts";
+import { bool, emptyable, headerNames, httpStatus, intIn, nonEmpty, statusRange, str, stringList } from "../common.ts";
 
 /** Traefik's gzip, br, zstd; plus deflate, which a Worker's CompressionStream offers (a Switchyard extension). */
 const encoding = z.enum(["gzip", "deflate", "br", "zstd"]);
@@ -25,7 +25,7 @@ export const errorsSchema = z.strictObject({
   service: nonEmpty,
   query: str.optional(),
   /** v3.7: request headers forwarded to the error service (absent: all). */
-  errorRequestHeaders: stringList.optional(),
+  errorRequestHeaders: headerNames.optional(),
 });
 
 export const grpcWebSchema = emptyable(z.strictObject({ allowOrigins: stringList.optional() }));

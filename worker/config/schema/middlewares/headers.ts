@@ -1,44 +1,45 @@
-// headers: custom request/response headers, CORS and security headers.
+// headers: custom request/response headers, CORS and security headers. Every option that ends up
+// in a header (a name, a value, a Location for sslHost) is checked as one (common.ts).
 import * as z from "zod";
-import { bool, int, nonNegativeInt, regex, str, stringList, stringMap } from "../common.ts";
+import { bool, headerMap, headerNames, headerValue, headerValues, int, method, nonNegativeInt, regex, stringList } from "../common.ts";
 
 export const headersSchema = z.strictObject({
-  customRequestHeaders: stringMap.optional(),
-  customResponseHeaders: stringMap.optional(),
+  customRequestHeaders: headerMap.optional(),
+  customResponseHeaders: headerMap.optional(),
   accessControlAllowCredentials: bool.optional(),
-  accessControlAllowHeaders: stringList.optional(),
-  accessControlAllowMethods: stringList.optional(),
-  accessControlAllowOriginList: stringList.optional(),
+  accessControlAllowHeaders: headerNames.optional(),
+  accessControlAllowMethods: z.array(method).optional(),
+  accessControlAllowOriginList: headerValues.optional(),
   accessControlAllowOriginListRegex: z.array(regex).optional(),
-  accessControlExposeHeaders: stringList.optional(),
+  accessControlExposeHeaders: headerNames.optional(),
   accessControlMaxAge: int.optional(),
   addVaryHeader: bool.optional(),
   allowedHosts: stringList.optional(),
-  hostsProxyHeaders: stringList.optional(),
-  sslProxyHeaders: stringMap.optional(),
+  hostsProxyHeaders: headerNames.optional(),
+  sslProxyHeaders: headerMap.optional(),
   stsSeconds: nonNegativeInt.optional(),
   stsIncludeSubdomains: bool.optional(),
   stsPreload: bool.optional(),
   forceSTSHeader: bool.optional(),
   frameDeny: bool.optional(),
-  customFrameOptionsValue: str.optional(),
+  customFrameOptionsValue: headerValue.optional(),
   contentTypeNosniff: bool.optional(),
   browserXssFilter: bool.optional(),
-  customBrowserXSSValue: str.optional(),
-  contentSecurityPolicy: str.optional(),
-  contentSecurityPolicyReportOnly: str.optional(),
-  publicKey: str.optional(),
-  referrerPolicy: str.optional(),
-  permissionsPolicy: str.optional(),
+  customBrowserXSSValue: headerValue.optional(),
+  contentSecurityPolicy: headerValue.optional(),
+  contentSecurityPolicyReportOnly: headerValue.optional(),
+  publicKey: headerValue.optional(),
+  referrerPolicy: headerValue.optional(),
+  permissionsPolicy: headerValue.optional(),
   isDevelopment: bool.optional(),
   /** Deprecated in v3 (kept by Traefik for compatibility): use permissionsPolicy. */
-  featurePolicy: str.optional(),
+  featurePolicy: headerValue.optional(),
   /** Deprecated in v3: use the redirectScheme middleware. */
   sslRedirect: bool.optional(),
   /** Deprecated in v3: use the redirectScheme middleware. */
   sslTemporaryRedirect: bool.optional(),
   /** Deprecated in v3: use the redirectRegex middleware. */
-  sslHost: str.optional(),
+  sslHost: headerValue.optional(),
   /** Deprecated in v3: use the redirectRegex middleware. */
   sslForceHost: bool.optional(),
 });

@@ -1,6 +1,14 @@
 // Path and redirect middlewares.
 import * as z from "zod";
-import { bool, nonEmpty, port, regex, str } from "../common.ts";
+import { bool, checked, nonEmpty, port, regex, str } from "../common.ts";
+import { controlCharacter, describeChar } from "../../../http/header-syntax.ts";
+
+/** The Location's template: a control character in it would make every redirect Go's 502 (url.Parse refuses it). */
+const locationTemplate = checked((value) => {
+  if (value === "") return "must not be empty";
+  const c = controlCharacter(value);
+  return c === null ? null : `${JSON.stringify(value)} contains ${describeChar(c)}: the redirect's Location is a URL, and Go refuses a URL with a control character (every redirect would answer 502)`;
+});
 
 export const addPrefixSchema = z.strictObject({ prefix: nonEmpty });
 
@@ -18,7 +26,7 @@ export const replacePathRegexSchema = z.strictObject({ regex, replacement: str }
 
 export const redirectRegexSchema = z.strictObject({
   regex,
-  replacement: nonEmpty,
+  replacement: locationTemplate,
   permanent: bool.optional(),
 });
 

@@ -1,6 +1,6 @@
 // Traffic control: IP filtering, rate and concurrency limits, buffering, circuit breaking, retries.
 import * as z from "zod";
-import { bool, duration, emptyable, httpStatus, intIn, ipOrCidr, nonNegativeInt, str, stringList } from "../common.ts";
+import { bool, duration, emptyable, headerName, httpStatus, intIn, ipOrCidr, nonNegativeInt, str, stringList } from "../common.ts";
 import { clientTlsSchema } from "./auth.ts";
 
 export const ipStrategySchema = emptyable(
@@ -14,7 +14,7 @@ export const ipStrategySchema = emptyable(
 export const sourceCriterionSchema = emptyable(
   z.strictObject({
     ipStrategy: ipStrategySchema.optional(),
-    requestHeaderName: str.optional(),
+    requestHeaderName: headerName.optional(),
     requestHost: bool.optional(),
   }),
 );

@@ -1,0 +1,18 @@
+// The request as the middlewares first see it, made once at the entry as Traefik's entry point
+// makes it (forwardedheaders.XForwarded): an untrusted client's forwarded headers dropped, and the
+// headers its Connection names removed, never the forwarded headers the router manages, then
+// Connection itself. Nothing later removes what a client's Connection named: by then the request
+// carries headers the router set (X-Forwarded-Prefix, X-Replaced-Path, customRequestHeaders).
+import { isManagedHeader, managedIn } from "./forwarded.ts";
+import { removeConnectionNamed } from "./hop.ts";
+
+/** `request` ready for the middlewares; the same object when there is nothing to change. */
+export function inbound(request: Request, trusted: boolean): Request {
+  const spoofed = trusted ? [] : managedIn(request.headers);
+  const connection = request.headers.has("connection");
+  if (spoofed.length === 0 && !connection) return request;
+  const headers = new Headers(request.headers);
+  for (const name of spoofed) headers.delete(name);
+  if (connection) removeConnectionNamed(headers, isManagedHeader);
+  return new Request(request, { headers });
+}
