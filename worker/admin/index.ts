@@ -26,7 +26,7 @@ export function isAdminPath(pathname: string, base: string): boolean {
 const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: Env, runtime: Runtime): Promise<Response> {
-  const denied = await authorize(request, env.ADMIN_TOKEN);
+  const denied = await authorize(request, env);
   if (denied) return denied;
   const base = runtime.adminBase;
   let router = routers.get(base);
