@@ -59,14 +59,14 @@ describe("YAML aliases", () => {
     expect(issue.path).toBe("");
     expect(issue.message).toContain(`aliases expand to more than ${MAX_YAML_ALIASES.toLocaleString("en-US")} aliases`);
     console.log(`billion laughs refused in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000);
   });
 
   it("refuses a wide bomb (30 levels of 30) as quickly", () => {
     const [issue, ms] = timed(() => onlyError(bomb(30, 30), "yaml"));
     expect(issue.message).toContain("against alias bombs");
     console.log(`30x30 bomb refused in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000);
   });
 
   it("refuses many anchors each used under the limit once the aliases written pass it, before resolving any", () => {
@@ -75,7 +75,8 @@ describe("YAML aliases", () => {
     const [issue, ms] = timed(() => onlyError(anchors.join("\n"), "yaml"));
     expect(issue.message).toContain(`uses more than ${MAX_YAML_ALIASES.toLocaleString("en-US")} aliases`);
     console.log(`100,000 aliases refused in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(2000);
+    // Resolving them would take minutes; the parse alone is 0.7 s here, more on a loaded machine.
+    expect(ms).toBeLessThan(15_000);
   });
 
   it("refuses few aliases of a big anchor once the expansion passes the size limit", () => {
@@ -84,7 +85,7 @@ describe("YAML aliases", () => {
     const [issue, ms] = timed(() => onlyError(text, "yaml"));
     expect(issue.message).toContain(`more than ${MAX_EXPANDED_SIZE.toLocaleString("en-US")} values and characters`);
     console.log(`size bomb refused in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000);
   });
 
   it("reads an ordinary config with more aliases than the yaml package's default limit (100)", () => {
@@ -120,9 +121,19 @@ describe("nesting depth", () => {
     expect(objects.path).toBe(Array(MAX_DEPTH).fill("a").join("."));
   });
 
-  it(`accepts ${MAX_DEPTH} levels, refuses ${MAX_DEPTH + 1}`, () => {
+  it(`accepts ${MAX_DEPTH} levels, refuses ${MAX_DEPTH + 1}, in every format`, () => {
     expect(parseConfigText(deepObject(MAX_DEPTH), "json").ok).toBe(true);
     expect(onlyError(deepObject(MAX_DEPTH + 1), "json").message).toContain(`${MAX_DEPTH} levels`);
+    expect(parseConfigText(deepObject(MAX_DEPTH), "yaml").ok).toBe(true);
+    expect(onlyError(deepObject(MAX_DEPTH + 1), "yaml").message).toContain(`${MAX_DEPTH} levels`);
+    const dotted = (n: number) => `${Array(n).fill("a").join(".")} = 1\n`;
+    expect(parseConfigText(dotted(MAX_DEPTH), "toml").ok).toBe(true);
+    expect(onlyError(dotted(MAX_DEPTH + 1), "toml").path).toBe(Array(MAX_DEPTH).fill("a").join("."));
+  });
+
+  it("brackets and quotes inside JSON strings do not count as nesting", () => {
+    const text = JSON.stringify({ http: { routers: { r: { rule: "PathRegexp(`^/[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`) \\\" {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{" } } } });
+    expect(parseConfigText(text, "json").ok).toBe(true);
   });
 
   it("YAML nested 100,000 deep (flow) or 200 deep (block) is refused, naming the limit", () => {

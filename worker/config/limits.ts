@@ -40,51 +40,83 @@ export function flowDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-interface Frame {
-  readonly value: unknown;
-  readonly depth: number;
-  readonly key: PathSegment;
-  readonly parent: Frame | null;
-}
-
-function pathOf(frame: Frame): PathSegment[] {
-  const path: PathSegment[] = [];
-  for (let f: Frame | null = frame; f?.parent; f = f.parent) path.push(f.key);
-  return path.reverse();
-}
-
-function tooDeep(frame: Frame): ConfigIssue {
-  return error(pathOf(frame), `nested deeper than ${MAX_DEPTH} levels of maps and lists (the limit; a Traefik dynamic configuration needs about 8)`);
+function tooDeep(path: PathSegment[]): ConfigIssue {
+  return error(path, `nested deeper than ${MAX_DEPTH} levels of maps and lists (the limit; a Traefik dynamic configuration needs about 8)`);
 }
 
 function tooLarge(): ConfigIssue {
   return error([], `the config expands to more than ${MAX_EXPANDED_SIZE.toLocaleString("en-US")} values and characters (the limit, about 8 MB of JSON): YAML aliases repeat their anchor's whole content each time`);
 }
 
-/** Pushes the children of a map or list. */
-function push(stack: Frame[], frame: Frame): void {
-  const { value, depth } = frame;
-  if (Array.isArray(value)) {
-    for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, key: i, parent: frame });
-    return;
+/**
+ * Whether valid JSON text nests deeper than MAX_DEPTH: a scan of the text, much quicker than a walk
+ * of the parsed data (a config of 10,000 routers is loaded by every isolate). JSON has no aliases,
+ * so the data's expanded size is at most the text's length.
+ */
+export function jsonMayCross(text: string): boolean {
+  if (text.length > MAX_EXPANDED_SIZE) return true;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, over escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: record[keys[i]!], depth: depth + 1, key: keys[i]!, parent: frame });
+  return false;
 }
 
-/** The first bound `value` crosses (depth, then expanded size), or null when it is within all. */
+const isContainer = (v: unknown): v is object => typeof v === "object" && v !== null;
+
+/** One map or list being walked: its keys (null for a list) and the position reached. */
+interface Level {
+  readonly container: object;
+  readonly keys: string[] | null;
+  readonly length: number;
+  next: number;
+}
+
+function level(container: object): Level {
+  if (Array.isArray(container)) return { container, keys: null, length: container.length, next: 0 };
+  const keys = Object.keys(container);
+  return { container, keys, length: keys.length, next: 0 };
+}
+
+function keyAt(l: Level, i: number): PathSegment {
+  return l.keys === null ? i : l.keys[i]!;
+}
+
+function childAt(l: Level, i: number): unknown {
+  return l.keys === null ? (l.container as unknown[])[i] : (l.container as Record<string, unknown>)[l.keys[i]!];
+}
+
+/**
+ * The first bound `value` crosses (depth, then expanded size), or null when it is within all.
+ * Depth first with a stack of levels, so the path of the container that is too deep is the stack.
+ */
 export function checkBounds(value: unknown): ConfigIssue | null {
-  const stack: Frame[] = [{ value, depth: 0, key: "", parent: null }];
-  let size = 0;
+  let size = 1 + (typeof value === "string" ? value.length : 0);
+  if (!isContainer(value)) return null;
+  const stack: Level[] = [level(value)];
   while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const v = frame.value;
-    size += 1 + (typeof v === "string" ? v.length : 0);
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.length) {
+      stack.pop();
+      continue;
+    }
+    const child = childAt(top, top.next++);
+    size += 1 + (typeof child === "string" ? child.length : 0);
     if (size > MAX_EXPANDED_SIZE) return tooLarge();
-    if (typeof v !== "object" || v === null) continue;
-    if (frame.depth >= MAX_DEPTH) return tooDeep(frame);
-    push(stack, frame);
+    if (!isContainer(child)) continue;
+    // The child is at depth stack.length (the root is at 0).
+    if (stack.length >= MAX_DEPTH) return tooDeep(stack.map((l) => keyAt(l, l.next - 1)));
+    stack.push(level(child));
   }
   return null;
 }

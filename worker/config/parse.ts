@@ -3,7 +3,7 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { parseDocument, visit } from "yaml";
 import { error, type ConfigIssue, type Result } from "./issues.ts";
 import { jsonErrorOffset } from "./json-position.ts";
-import { checkBounds, flowDepthExceeds, MAX_DEPTH, MAX_YAML_ALIASES } from "./limits.ts";
+import { checkBounds, flowDepthExceeds, jsonMayCross, MAX_DEPTH, MAX_YAML_ALIASES } from "./limits.ts";
 
 export type ConfigFormat = "yaml" | "toml" | "json" | "auto";
 
@@ -136,8 +136,10 @@ function parseAs(format: Exclude<ConfigFormat, "auto">, body: string): Parsed {
  * within limits.ts's bounds (depth, expanded size) or refused, so later walks may recurse.
  */
 export function parseConfigText(text: string, format: ConfigFormat): Result<unknown, ConfigIssue[]> {
-  const parsed = parseAs(format === "auto" ? detectFormat(text) : format, text.replace(/^\uFEFF/, ""));
-  if (!parsed.ok) return parsed;
+  const actual = format === "auto" ? detectFormat(text) : format;
+  const body = text.replace(/^\uFEFF/, "");
+  const parsed = parseAs(actual, body);
+  if (!parsed.ok || (actual === "json" && !jsonMayCross(body))) return parsed;
   const bound = checkBounds(parsed.value);
   return bound ? { ok: false, error: [bound] } : parsed;
 }
