@@ -134,5 +134,10 @@ describe("names that are Object.prototype keys", () => {
     expect(served.headers.get("x-switchyard-router")).toBe("__proto__");
     const stored = await (await adminFetch("/config")).text();
     expect(stored).toContain('"routers":{"__proto__":{');
+    // History and diff name it too.
+    const next = await putConfig(yamlConfig(upstream).replace("PathPrefix(`/proto`)", "PathPrefix(`/proto2`)"), { "content-type": "application/yaml" });
+    const { version: v2 } = (await next.json()) as { version: number };
+    const diff = (await (await adminFetch(`/config/diff?from=${version}&to=${v2}`)).json()) as { routers: { changed: string[] } };
+    expect(diff.routers.changed).toEqual(["__proto__"]);
   });
 });
