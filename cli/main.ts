@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     io.out(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.err(`switchyard: unknown command "${name}"\n\n${USAGE}`);
     return 2;

@@ -17,6 +17,10 @@ export interface Env {
   HISTORY_LIMIT?: string;
   ADMIN_BASE_PATH?: string;
   ADMIN_TOKEN?: string;
+  /** Failed admin-token attempts one client address may make before 429 (default 10)... */
+  ADMIN_AUTH_MAX_FAILURES?: string;
+  /** ...which refill over this many milliseconds (default 300000: 10 per 5 minutes). */
+  ADMIN_AUTH_WINDOW_MS?: string;
   /** "true": responses carry X-Switchyard-Version and X-Switchyard-Router (debugging propagation). */
   VERSION_HEADER?: string;
   /** CIDRs (comma-separated) whose X-Forwarded-* headers are kept, as Traefik's forwardedHeaders.trustedIPs. */

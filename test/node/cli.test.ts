@@ -47,9 +47,43 @@ describe("switchyard validate", () => {
     expect(missing.err).toContain("no such file");
   });
 
+  it("refuses an alias bomb and a document nested 100,000 deep with the limit they cross, exit 1", async () => {
+    const laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+      .concat("bcdefghi".split("").map((l, i) => `${l}: &${l} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`))
+      .join("\n");
+    const bomb = await run("validate", tempFile("bomb.yaml", laughs));
+    expect(bomb.code).toBe(1);
+    expect(bomb.err).toContain("error: (root): YAML aliases expand to more than 5,000 aliases (the limit, against alias bombs)");
+    const deep = await run("validate", tempFile("deep.json", "[".repeat(100_000) + "]".repeat(100_000)));
+    expect(deep.code).toBe(1);
+    expect(deep.err).toContain("nested deeper than 64 levels of maps and lists");
+    const toml = await run("validate", tempFile("deep.toml", `a = ${"[".repeat(100_000)}${"]".repeat(100_000)}`));
+    expect(toml.code).toBe(1);
+    expect(toml.err).toContain("TOML nested too deeply to parse: at most 64 levels");
+  });
+
+  it("validates routers, services and middlewares named __proto__, constructor and hasOwnProperty", async () => {
+    const yaml = [
+      "http:",
+      "  routers:",
+      "    __proto__: {rule: 'Path(`/a`)', service: constructor, middlewares: [hasOwnProperty]}",
+      "    constructor: {rule: 'Path(`/b`)', service: __proto__}",
+      "  middlewares:",
+      "    hasOwnProperty: {addPrefix: {prefix: /x}}",
+      "  services:",
+      "    constructor: {loadBalancer: {servers: [{url: 'http://127.0.0.1:1'}]}}",
+      "    __proto__: {loadBalancer: {servers: [{url: 'http://127.0.0.1:1'}]}}",
+    ].join("\n");
+    const r = await run("validate", tempFile("proto.yaml", yaml));
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("valid (2 routers, 2 services, 1 middleware, 0 serversTransports)");
+  });
+
   it("usage errors exit 2", async () => {
     expect((await run("validate")).code).toBe(2);
     expect((await run("frobnicate")).code).toBe(2);
+    expect((await run("constructor")).code).toBe(2);
     expect((await run("explain", "--config")).code).toBe(2);
   });
 });

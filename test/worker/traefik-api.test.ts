@@ -71,6 +71,13 @@ describe("Traefik-compatible API under the admin base path", () => {
     expect(missing.body).toEqual({ message: "router not found: nope" });
   });
 
+  it("a malformed percent-escape in a name is 400 saying so, not a 500", async () => {
+    const res = await api("/api/http/routers/%E0%A4%A");
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toBe('invalid percent-encoding in the router name "%E0%A4%A" (write a literal % as %25)');
+    expect((await api("/api/http/routers/%77eb")).status).toBe(200);
+  });
+
   it("GET /api/http/services[/{name}] with usedBy, type and each server's status", async () => {
     const { body } = await api("/api/http/services/web");
     expect(body).toMatchObject({
@@ -99,6 +106,14 @@ describe("api@internal through a user router", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { name: string }[]).map((r) => r.name)).toContain("dashboard@kv");
     expect((await SELF.fetch("http://traefik.test/api/overview")).status).toBe(200);
+  });
+
+  it("a malformed percent-escape in a name is 400 saying so, not a 500", async () => {
+    for (const path of ["/api/http/routers/%E0%A4%A", "/api/http/services/%zz", "/api/http/middlewares/%"]) {
+      const res = await SELF.fetch(`http://traefik.test${path}`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/invalid percent-encoding in the (router|service|middleware) name/);
+    }
   });
 
   it("is read-only and only where the router matches", async () => {

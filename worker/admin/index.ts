@@ -7,7 +7,7 @@ import type { Runtime } from "../runtime.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
 import { explain } from "./explain.ts";
-import { json, jsonError } from "./responses.ts";
+import { json, jsonError, withoutBody } from "./responses.ts";
 import { apiError, traefikApi } from "./traefik-api.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
@@ -26,15 +26,18 @@ export function isAdminPath(pathname: string, base: string): boolean {
 const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: Env, runtime: Runtime): Promise<Response> {
-  const denied = await authorize(request, env.ADMIN_TOKEN);
+  const denied = await authorize(request, env);
   if (denied) return denied;
   const base = runtime.adminBase;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
-  return router.fetch(request, env, runtime);
+  // HEAD is GET without the body, for every GET route (the router lists GET routes only).
+  if (request.method !== "HEAD") return router.fetch(request, env, runtime);
+  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, runtime));
 }
 
-function build(base: string) {
+/** The admin API's routes (exported so the tests can list every GET route). */
+export function build(base: string) {
   const router = Router<IRequest, Args>({
     base,
     catch: (err) => {

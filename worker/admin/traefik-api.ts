@@ -21,8 +21,20 @@ export function traefikApi(path: string, url: URL, snapshot: Snapshot): Response
   const match = /^\/api\/http\/(routers|services|middlewares)(?:\/([^/]+))?$/.exec(path);
   if (!match) return apiError(404, `not found: ${path}`);
   const items = r[match[1] as "routers" | "services" | "middlewares"];
-  if (match[2] !== undefined) return one(items, decodeURIComponent(match[2]), match[1]!.slice(0, -1));
-  return list(items, url);
+  const kind = match[1]!.slice(0, -1);
+  if (match[2] === undefined) return list(items, url);
+  const name = decodedSegment(match[2]);
+  // Go's HTTP server refuses a malformed escape in the path with 400 before Traefik's API sees it.
+  return name === null ? apiError(400, `invalid percent-encoding in the ${kind} name "${match[2]}" (write a literal % as %25)`) : one(items, name, kind);
+}
+
+/** A path segment with its percent-escapes decoded; null when one is malformed (`%E0%A4%A`, `%zz`). */
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function one(items: readonly Item[], name: string, kind: string): Response {

@@ -1,6 +1,7 @@
 // Built-in services a router may name: `api@internal` (Traefik's read-only API, guarded only by
 // the router's own middlewares) and `noop@internal` (answers 200 with no body; used behind
 // redirect middlewares). Traefik's dashboard UI is not part of Switchyard.
+import { withoutBody } from "../admin/responses.ts";
 import { apiError, traefikApi } from "../admin/traefik-api.ts";
 import type { Handler } from "../services/types.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -15,7 +16,8 @@ export function internalService(ref: string, slot: SnapshotSlot): Handler | stri
     case "api@internal":
       return async (request, rc) => {
         if (request.method !== "GET" && request.method !== "HEAD") return apiError(405, "the API is read-only");
-        return slot.current ? traefikApi(new URL(request.url).pathname, rc.url, slot.current) : apiError(503, "not ready");
+        const response = slot.current ? traefikApi(new URL(request.url).pathname, rc.url, slot.current) : apiError(503, "not ready");
+        return request.method === "HEAD" ? withoutBody(response) : response;
       };
     case "noop@internal":
       return async () => new Response(null, { status: 200 });

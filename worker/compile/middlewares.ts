@@ -1,6 +1,6 @@
 // A router's middleware chain, built once per compile: names resolved (`chain` expanded in place),
 // each middleware built from its options, composed so the first listed runs first.
-import { localName, type DynamicConfig, type MiddlewareType } from "../config/index.ts";
+import { localName, ownValue, type DynamicConfig, type MiddlewareType } from "../config/index.ts";
 import { middlewares as registry, type Middleware, type MiddlewareFactory } from "../middlewares/index.ts";
 import type { Handler } from "../services/types.ts";
 import { error, type ConfigIssue } from "../config/issues.ts";
@@ -26,13 +26,13 @@ export function wrap(handler: Handler, names: readonly string[], ctx: ChainConte
 function expand(names: readonly string[], config: DynamicConfig): string[] {
   return names.flatMap((ref) => {
     const name = localName(ref);
-    const chain = config.http?.middlewares?.[name]?.chain;
+    const chain = ownValue(config.http?.middlewares, name)?.chain;
     return chain ? expand(chain.middlewares, config) : [name];
   });
 }
 
 function build(name: string, ctx: ChainContext, errors: ConfigIssue[]): Middleware | null {
-  const spec = ctx.config.http?.middlewares?.[name];
+  const spec = ownValue(ctx.config.http?.middlewares, name);
   const type = spec ? (Object.keys(spec)[0] as MiddlewareType | undefined) : undefined;
   if (!spec || !type) {
     errors.push(error(["http", "routers", ctx.router, "middlewares"], `middleware "${name}" does not exist`));

@@ -2,7 +2,7 @@
 // transport's, and the keys of the services it is made of). Equal key, reusable object: a pool keeps
 // its state across a config swap; a weighted/mirroring/failover service is rebuilt when any service
 // beneath it changed, because it holds its children's objects.
-import { canonicalJSON, localName, type DynamicConfig, type Service } from "../config/index.ts";
+import { canonicalJSON, localName, ownValue, type DynamicConfig, type Service } from "../config/index.ts";
 import { fnv1a } from "../services/hash.ts";
 import { transportConfig } from "./service-transport.ts";
 
@@ -29,7 +29,7 @@ export class ServiceKeys {
   of(name: string): string {
     const known = this.keys.get(name);
     if (known !== undefined) return known;
-    const service = this.config.http?.services?.[name];
+    const service = ownValue(this.config.http?.services, name);
     // Unknown names and cycles cannot be built anyway (validation reports them).
     if (!service || this.visiting.has(name)) return "";
     this.visiting.add(name);

@@ -1,7 +1,7 @@
 // A loadBalancer's serversTransport → the transport options fetch() can honour: the response-header
 // and overall deadlines, and Cloudflare cache settings. The rest of Traefik's transport (TLS, dial,
 // idle connections, HTTP/2) is fetch()'s business on Workers; validation warns about it.
-import { durationMs, localName, type DynamicConfig, type Duration } from "../config/index.ts";
+import { durationMs, localName, ownValue, type DynamicConfig, type Duration } from "../config/index.ts";
 import type { CacheOptions, TransportOptions } from "../services/proxy.ts";
 
 type Transports = NonNullable<NonNullable<DynamicConfig["http"]>["serversTransports"]>;
@@ -9,7 +9,7 @@ type TransportConfig = Transports[string];
 
 /** The transport's canonical config (part of a service's reuse key), or null for the default. */
 export function transportConfig(config: DynamicConfig, ref: string | undefined): TransportConfig | null {
-  return ref ? (config.http?.serversTransports?.[localName(ref)] ?? null) : null;
+  return ref ? (ownValue(config.http?.serversTransports, localName(ref)) ?? null) : null;
 }
 
 function limitMs(value: Duration | undefined): number {

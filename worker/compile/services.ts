@@ -2,7 +2,7 @@
 // reuse key (its config, its transport's, and its children's keys) equals the previous snapshot's
 // keeps its object, and with it its pool state (rotation, health, passive counters, in-flight
 // counts, sticky table); a changed one is rebuilt; a removed one is dropped with the old snapshot.
-import { localName, type DynamicConfig } from "../config/index.ts";
+import { localName, ownValue, type DynamicConfig } from "../config/index.ts";
 import { error } from "../config/issues.ts";
 import type { LoadBalancer } from "../services/loadbalancer.ts";
 import type { Handler, Service } from "../services/types.ts";
@@ -33,7 +33,7 @@ export function buildServices(
   const get = (name: string): ServiceEntry | null => {
     const done = out.get(name);
     if (done) return done;
-    const spec = specs[name];
+    const spec = ownValue(specs, name);
     if (!spec || failed.has(name)) return null;
     if (building.has(name)) {
       // Validation refuses cycles; this only keeps a missed one from recursing forever.

@@ -6,6 +6,7 @@ import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
 import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
+import { setOwn } from "./own.ts";
 import { quickRouter } from "./quick-router.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
 import { routerSchema } from "./schema/routers.ts";
@@ -76,7 +77,7 @@ function parseSection<S extends z.ZodType>({ schema, quick, types }: Reader<S>, 
     const value = raw[name];
     const read = quick?.(value);
     if (read !== undefined) {
-      if (checkName(section, name, issues)) out[name] = read;
+      if (checkName(section, name, issues)) setOwn(out, name, read);
       continue;
     }
     const path = ["http", section, name];
@@ -85,7 +86,7 @@ function parseSection<S extends z.ZodType>({ schema, quick, types }: Reader<S>, 
     if (types) ok = checkOneType(input, types, section.slice(0, -1), path, issues) && ok;
     const parsed = schema.safeParse(input, PARSE_OPTIONS);
     if (!parsed.success) issues.items.push(...fromZod(parsed.error, schema, path));
-    else if (ok) out[name] = parsed.data;
+    else if (ok) setOwn(out, name, parsed.data);
   }
   return out;
 }

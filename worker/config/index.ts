@@ -5,6 +5,7 @@ export { canonicalJSON, sha256Hex } from "./canonical.ts";
 export { durationMs, parseDuration, positiveMs, type Duration } from "./duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
+export { ownValue, setOwn } from "./own.ts";
 export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";
 export {
   INTERNAL_SERVICES,

@@ -80,6 +80,9 @@ function objectCase(map: Record<string, unknown>, schema: $ZodObject, path: Path
 }
 
 function recordCase(map: Record<string, unknown>, schema: $ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
+  // zod's records skip a `__proto__` key without a word; refusing it here keeps it from vanishing.
+  // (The names of routers, services, middlewares and transports are not read by zod: they may be `__proto__`.)
+  if (Object.hasOwn(map, "__proto__")) issues.error([...path, "__proto__"], '"__proto__" cannot be a key here: rename it');
   const valueType = schema._zod.def.valueType;
   return mapValues(map, false, (name, value) => canonicalCase(value, valueType, [...path, name], issues));
 }

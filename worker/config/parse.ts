@@ -1,8 +1,9 @@
 // Text → plain data. YAML, TOML or JSON, or "auto" to tell them apart by content.
 import { parse as parseToml, TomlError } from "smol-toml";
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 import { error, type ConfigIssue, type Result } from "./issues.ts";
 import { jsonErrorOffset } from "./json-position.ts";
+import { checkBounds, flowDepthExceeds, jsonMayCross, MAX_DEPTH, MAX_YAML_ALIASES } from "./limits.ts";
 
 export type ConfigFormat = "yaml" | "toml" | "json" | "auto";
 
@@ -19,21 +20,72 @@ function reasonOf(message: string): string {
   return first.replace(/ at line \d+, column \d+:?$/, "").replace(/\s*\(line \d+ column \d+\)$/, "").replace(/:$/, "").trim();
 }
 
+const STACK_OVERFLOW = /maximum call stack size exceeded/i;
+
+/** What to say when a parser ran out of stack: the document is nested far deeper than the limit. */
+function tooDeepForParser(format: string): Parsed {
+  return { ok: false, error: [error([], `${format} nested too deeply to parse: at most ${MAX_DEPTH} levels of maps and lists are accepted`)] };
+}
+
+/** Flow collections ([ ], { }) open at once past which YAML text is not handed to the parser. */
+const YAML_FLOW_PRESCAN = 1000;
+
 function parseYaml(text: string): Parsed {
-  const doc = parseDocument(text, { merge: true, prettyErrors: true });
+  if (flowDepthExceeds(text, YAML_FLOW_PRESCAN)) return tooDeepForParser("YAML");
+  let doc;
+  try {
+    doc = parseDocument(text, { merge: true, prettyErrors: true });
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeepForParser("YAML");
+    throw e;
+  }
   const [first, ...rest] = doc.errors;
   if (first) {
+    if (STACK_OVERFLOW.test(first.message)) return tooDeepForParser("YAML");
     const pos = first.linePos?.[0];
     const more = rest.length > 0 ? ` (and ${rest.length} more)` : "";
     return syntaxError("YAML", pos?.line ?? null, pos?.col ?? null, reasonOf(first.message) + more);
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }) };
+  return yamlToData(doc);
+}
+
+/** Alias nodes (`*name`) in the document. */
+function aliasCount(doc: ReturnType<typeof parseDocument>): number {
+  let count = 0;
+  visit(doc, { Alias: () => void count++ });
+  return count;
+}
+
+function tooManyAliases(what: string): Parsed {
+  const limit = MAX_YAML_ALIASES.toLocaleString("en-US");
+  return { ok: false, error: [error([], `YAML ${what} more than ${limit} aliases (the limit, against alias bombs); use fewer aliases, or JSON for a larger generated config`)] };
+}
+
+/**
+ * The document as plain data, aliases resolved. Two bounds: the aliases written (the yaml package
+ * resolves each one in time proportional to the aliases before it), and the uses of each anchor
+ * counting those inside other anchors (its maxAliasCount, which stops a "billion laughs").
+ */
+function yamlToData(doc: ReturnType<typeof parseDocument>): Parsed {
+  if (aliasCount(doc) > MAX_YAML_ALIASES) return tooManyAliases("uses");
+  try {
+    // The package counts an anchor's own occurrence as one use: +1 lets MAX_YAML_ALIASES aliases through.
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES + 1 }) };
+  } catch (e) {
+    // The yaml package throws (not records) for alias problems: too many, or one before its anchor.
+    if (e instanceof RangeError) return tooDeepForParser("YAML");
+    if (!(e instanceof ReferenceError)) throw e;
+    if (/excessive alias count/i.test(e.message)) return tooManyAliases("aliases expand to");
+    return { ok: false, error: [error([], `YAML error: ${e.message}`)] };
+  }
 }
 
 function parseTomlText(text: string): Parsed {
   try {
-    return { ok: true, value: parseToml(text) };
+    return { ok: true, value: parseToml(text, { maxDepth: MAX_DEPTH }) };
   } catch (e) {
+    if (e instanceof TomlError && /excessively nested/.test(e.message)) return tooDeepForParser("TOML");
+    if (e instanceof RangeError) return tooDeepForParser("TOML");
     if (e instanceof TomlError) return syntaxError("TOML", e.line, e.column, reasonOf(e.message).replace(/^Invalid TOML document: /, ""));
     throw e;
   }
@@ -73,11 +125,21 @@ export function detectFormat(text: string): Exclude<ConfigFormat, "auto"> {
   return "yaml";
 }
 
-/** Parses config text. Syntax errors carry line and column in the message and path "". */
+function parseAs(format: Exclude<ConfigFormat, "auto">, body: string): Parsed {
+  if (format === "json") return parseJson(body);
+  if (format === "toml") return parseTomlText(body);
+  return parseYaml(body);
+}
+
+/**
+ * Parses config text. Syntax errors carry line and column in the message and path "". The data is
+ * within limits.ts's bounds (depth, expanded size) or refused, so later walks may recurse.
+ */
 export function parseConfigText(text: string, format: ConfigFormat): Result<unknown, ConfigIssue[]> {
   const actual = format === "auto" ? detectFormat(text) : format;
   const body = text.replace(/^\uFEFF/, "");
-  if (actual === "json") return parseJson(body);
-  if (actual === "toml") return parseTomlText(body);
-  return parseYaml(body);
+  const parsed = parseAs(actual, body);
+  if (!parsed.ok || (actual === "json" && !jsonMayCross(body))) return parsed;
+  const bound = checkBounds(parsed.value);
+  return bound ? { ok: false, error: [bound] } : parsed;
 }

@@ -32,6 +32,12 @@ export class RateLimiter extends DurableObject {
     return verdict;
   }
 
+  /** What take would answer now, without taking (RPC; the admin API's auth throttle asks on success). */
+  peek(rule: BucketRule): Verdict {
+    if (this.bucket === undefined) this.bucket = this.ctx.storage.kv.get<BucketState>(KEY) ?? null;
+    return reserve(this.bucket, Date.now(), rule).verdict;
+  }
+
   /** Runs when the bucket should be full again: forget it, or look again later if it was used since. */
   override async alarm(): Promise<void> {
     this.alarmSet = false;
