@@ -23,7 +23,7 @@ import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
 import { storedRef, storedRouterCount } from "./store/empty.ts";
 import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
-import { MAX_VERSION, nextVersion } from "./store/version.ts";
+import { isVersion, MAX_VERSION, nextVersion } from "./store/version.ts";
 import type { VersionRef } from "./types.ts";
 
 export { CONFIG_STORE_NAME } from "./config-store-api.ts";
@@ -103,6 +103,8 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
+    const bad = argumentIssues({ ifMatch: request.ifMatch });
+    if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const checked = checkConfig(request.config);
     if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
@@ -110,6 +112,8 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
+    const bad = argumentIssues({ version: to, ifMatch: options.ifMatch });
+    if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const target = this.versions.get(to);
     if (!target) return { ok: false, status: 404, message: `version ${to} is not in the retained history` };
     // Re-checked: this build must still be able to serve it.
@@ -220,6 +224,22 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
+}
+
+/**
+ * The version bounds for callers of the RPC methods (the admin API checks first; another Worker
+ * with the binding may not): `version` must be a version, `ifMatch` a version or 0 when given.
+ */
+function argumentIssues(args: { version?: unknown; ifMatch?: unknown }): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if ("version" in args && !isVersion(args.version)) {
+    issues.push({ path: "version", message: `must be a whole number from 1 to ${MAX_VERSION}, got ${String(args.version)}`, severity: "error" });
+  }
+  const { ifMatch } = args;
+  if (ifMatch !== undefined && ifMatch !== null && ifMatch !== 0 && !isVersion(ifMatch)) {
+    issues.push({ path: "ifMatch", message: `must be a whole number from 0 to ${MAX_VERSION}, got ${String(ifMatch)}`, severity: "error" });
+  }
+  return issues;
 }
 
 /** HISTORY_LIMIT: a whole number >= 1, else the default. */

@@ -197,6 +197,20 @@ describe("ConfigStore versions stay safe integers (a version key written by hand
     expect(await stub.publishState()).toMatchObject({ published: 3, latest: 3 });
   });
 
+  it("RPC arguments past 2^53 - 1 (or not whole) are a 400 naming the argument, before anything is read", async () => {
+    const { stub } = await openStore();
+    await stub.put({ config: config(1) });
+    for (const ifMatch of [2 ** 53, 1.5, -1]) {
+      const result = await stub.put({ config: config(2), ifMatch });
+      expect(result).toMatchObject({ ok: false, status: 400, errors: [{ path: "ifMatch" }] });
+    }
+    for (const to of [2 ** 53, 0.5, 0]) {
+      expect(await stub.rollback(to)).toMatchObject({ ok: false, status: 400, errors: [{ path: "version" }] });
+    }
+    expect(await stub.rollback(1, { ifMatch: 2 ** 60 })).toMatchObject({ ok: false, status: 400, errors: [{ path: "ifMatch" }] });
+    expect(await stub.history()).toHaveLength(1);
+  });
+
   it("follows a plausible hand-published version but not one a million or more above its own", async () => {
     const { stub, keys } = await openStore();
     await stub.put({ config: config(1) });
