@@ -40,6 +40,10 @@ function config(n: number) {
   };
 }
 
+function routerNames(snapshot: Snapshot | null): string[] {
+  return Object.keys(snapshot?.config.http?.routers ?? {});
+}
+
 function setup(options: { versionCacheTtl?: number; snapshotCacheTtl?: number } = {}) {
   const keys = keyLayout(`test/${crypto.randomUUID()}/`);
   const kv = new CountingKv();
@@ -163,6 +167,20 @@ describe("KvProvider", () => {
     await watcher.poll();
     expect(switcher.current?.meta.version).toBe(2);
     expect(watcher.state.lastError).toBeNull();
+  });
+
+  it("raw KV write of an empty config: a cold isolate serves the config store's last good version instead", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    const { keys, provider } = setup();
+    await runInDurableObject(stub, (store: ConfigStore) => void (store.seams.keys = keys));
+    expect(await stub.put({ config: config(1) })).toMatchObject({ ok: true, record: { version: 1 } });
+    await publish(keys, 2, "");
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(provider, routerListener(switcher, { lastGood: new DurableObjectProvider(stub) }), { intervalMs: 0 });
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+    expect(routerNames(switcher.current)).toEqual(["web"]);
+    expect(watcher.state.lastError?.message).toMatch(/version 2 rejected: .*version 1 in the config store, which this isolate serves instead/);
   });
 
   it("load(): a snapshot that matches its hash but cannot be parsed is an error", async () => {

@@ -155,6 +155,37 @@ describe("watcher + router listener: a config without routers (raw KV writes)", 
     },
   );
 
+  it("a cold isolate handed one asks the last-good provider (the config store) and serves its config instead", async () => {
+    const kv = new FakeProvider();
+    const store = new FakeProvider();
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(kv, routerListener(switcher, { lastGood: store }), { intervalMs: 0 });
+    store.publish(5, withRouters);
+    kv.publish(6, {});
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(5);
+    expect(watcher.state.lastError?.message).toMatch(/config version 6 rejected: .*no routers.*version 5 in the config store, which this isolate serves instead/);
+    // Next poll: the same refusal, now against what it serves; the store is not asked again.
+    const storeReads = store.versionReads;
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(5);
+    expect(store.versionReads).toBe(storeReads);
+  });
+
+  it("a cold isolate takes it when the last-good provider has nothing, has no routers itself, or fails", async () => {
+    for (const prepare of [(_p: FakeProvider) => {}, (p: FakeProvider) => p.publish(5, {}), (p: FakeProvider) => { p.publish(5, withRouters); p.failNext = true; }]) {
+      const kv = new FakeProvider();
+      const store = new FakeProvider();
+      prepare(store);
+      const switcher = new Switcher<Snapshot>();
+      const watcher = new Watcher(kv, routerListener(switcher, { lastGood: store }), { intervalMs: 0 });
+      kv.publish(6, {});
+      await watcher.poll();
+      expect(switcher.current?.meta.version).toBe(6);
+      expect(watcher.state.lastError).toBeNull();
+    }
+  });
+
   it("takes it when the ref says allowEmpty, and takes one as the first config (nothing to lose)", async () => {
     const { provider, switcher, watcher } = serving();
     provider.publish(1, {});
