@@ -1,6 +1,6 @@
 // Local validation before anything is sent: the same checks the config store runs.
 import { checkConfig } from "../worker/compile/check.ts";
-import { canonicalJSON, loadConfig, sha256Hex, type DynamicConfig } from "../worker/config/index.ts";
+import { canonicalJSON, loadConfig, routerCount, sha256Hex, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
 import { formatOf, readText, type Io } from "./io.ts";
 import { formatIssue } from "./commands/validate.ts";
@@ -41,4 +41,14 @@ export function printDiff(current: unknown, next: DynamicConfig, io: Io): void {
     for (const name of d.changed) lines.push(`  ~ ${section}.${name}`);
   }
   io.out(lines.length === 0 ? "no changes to routers, services, middlewares or transports" : `changes:\n${lines.join("\n")}`);
+}
+
+/**
+ * False (after saying why on stderr) when `next` has no routers and would replace `current`'s
+ * without --allow-empty: checked before anything is sent, as the store and the Worker check again.
+ */
+export function mayReplace(current: { name: string; config: unknown } | null, next: DynamicConfig, allowEmpty: boolean, io: Io, hint: AllowEmptyHint = "cli"): boolean {
+  const why = wipeRefusal(current ? routerCount(current.config) : null, routerCount(next), allowEmpty, hint, current?.name);
+  if (why !== null) io.err(why);
+  return why === null;
 }

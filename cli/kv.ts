@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { encodeVersionRef, parseVersionRef } from "../providers/store/ref.ts";
 import { snapshotKey, VERSION_KEY } from "../providers/store/keys.ts";
 import type { CheckedConfig } from "./check.ts";
-import { printDiff } from "./check.ts";
+import { mayReplace, printDiff } from "./check.ts";
+import { isVersion } from "../providers/store/version.ts";
+import { parseConfigText, routerCount } from "../worker/config/index.ts";
 import type { Io } from "./io.ts";
 
 export interface KvOptions {
@@ -15,6 +17,8 @@ export interface KvOptions {
   readonly remote?: boolean | undefined;
   readonly persistTo?: string | boolean | undefined;
   readonly dryRun?: boolean | undefined;
+  /** --allow-empty: publish a config without routers over one with routers. */
+  readonly allowEmpty?: boolean | undefined;
 }
 
 export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io): Promise<number> {
@@ -22,15 +26,25 @@ export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io)
   const currentRaw = await kv.get(VERSION_KEY);
   const current = currentRaw === null ? null : parseVersionRef(JSON.parse(currentRaw), VERSION_KEY);
   const currentConfig = current ? await kv.get(current.key) : null;
-  printDiff(currentConfig === null ? null : JSON.parse(currentConfig), checked.config, io);
+  const parsedCurrent = currentConfig === null ? null : parseConfigText(currentConfig, "auto");
+  const previous = parsedCurrent?.ok ? parsedCurrent.value : null;
+  printDiff(previous, checked.config, io);
+  const name = current ? `version ${current.version} in KV` : "";
+  if (!mayReplace(current && { name, config: previous }, checked.config, options.allowEmpty === true, io, "cli")) return 1;
   const version = (current?.version ?? 0) + 1;
+  if (!isVersion(version)) {
+    io.err(`${VERSION_KEY} names version ${current?.version}, the highest there is: push through the admin API instead (the config store goes on from its own history)`);
+    return 1;
+  }
   const key = snapshotKey(version, checked.sha256);
   if (options.dryRun) {
     io.out(`dry run: would write ${key} then ${VERSION_KEY}`);
     return 0;
   }
   await kv.put(key, checked.canonical);
-  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256 }));
+  // Without routers it passed mayReplace (nothing lost, or --allow-empty): isolates must take it too.
+  const allowEmpty = routerCount(checked.config) === 0;
+  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty }));
   io.out(`published ${checked.file} to KV as version ${version} (${key}, sha256 ${checked.sha256.slice(0, 12)})`);
   return 0;
 }

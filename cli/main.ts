@@ -22,12 +22,17 @@ export const USAGE = `usage: switchyard <command> [options]
   explain --config FILE --requests REQS.jsonl     which router each request would hit
   rule --rule 'RULE' --requests REQS.jsonl        whether each request matches RULE
 
-  push FILE [--if-match V] [--message M] [--dry-run]   validate, show the diff, publish via the admin API
-  push FILE --kv [--remote] [--binding B] [--persist-to DIR]   publish straight to KV through wrangler
+  push FILE [--if-match V] [--message M] [--dry-run] [--allow-empty]
+                                                  validate, show the diff, publish via the admin API
+  push FILE --kv [--remote] [--binding B] [--persist-to DIR] [--allow-empty]
+                                                  publish straight to KV through wrangler
   pull [--version V] [-o FILE]                    the current (or a retained) config as JSON
   history [--limit N]                             published versions, newest first
-  rollback VERSION [--if-match V]                 publish an old version's content as a new version
+  rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
   diff A B                                        routers/services/middlewares added, removed, changed
+
+A config without routers is refused over one that has routers (it would remove every route);
+--allow-empty publishes it on purpose. Versions are whole numbers up to 9007199254740991.
 
 Remote commands take --url (default $SWITCHYARD_URL or http://127.0.0.1:8787), --base
 (default /__switchyard) and the token from $SWITCHYARD_TOKEN.

@@ -7,6 +7,8 @@ export interface PutRequest {
   readonly config: unknown;
   /** Compare-and-set: the version this write was based on; refused (412) when it is not the newest. */
   readonly ifMatch?: number;
+  /** Admit a config without routers over one that has some (refused with 409 otherwise). */
+  readonly allowEmpty?: boolean;
   readonly author?: string;
   readonly message?: string;
 }
@@ -26,7 +28,9 @@ export type WriteResult =
   | { ok: true; record: VersionRecord; warnings: ConfigIssue[] }
   | { ok: false; status: 400; errors: ConfigIssue[] }
   | { ok: false; status: 404; message: string }
-  | { ok: false; status: 412; current: number | null; message: string };
+  | { ok: false; status: 412; current: number | null; message: string }
+  /** The write conflicts with what is stored: it would remove every router, or no version is left. */
+  | { ok: false; status: 409; current: number | null; message: string };
 
 export interface StoredConfig {
   readonly record: VersionRecord;
@@ -63,7 +67,7 @@ export interface ConfigStoreApi {
   get(version?: number): Promise<StoredConfig | null>;
   /** Newest first. */
   history(limit?: number): Promise<VersionRecord[]>;
-  rollback(to: number, options?: { ifMatch?: number; author?: string; message?: string }): Promise<WriteResult>;
+  rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; message?: string }): Promise<WriteResult>;
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;

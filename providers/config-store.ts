@@ -6,7 +6,7 @@
 // synchronous, so concurrent RPCs cannot interleave inside it. Publishing to KV happens after, in
 // one loop at a time (see store/publish.ts); a write is durable before KV sees it.
 import { DurableObject } from "cloudflare:workers";
-import { sha256Hex, type ConfigIssue } from "../worker/config/index.ts";
+import { sha256Hex, wipeRefusal, type ConfigIssue } from "../worker/config/index.ts";
 import type { Env } from "../worker/env.ts";
 import type {
   ConfigDiff,
@@ -21,7 +21,9 @@ import { checkConfig } from "./store/check.ts";
 import { diffConfigs } from "./store/diff.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
-import { migrate, PublishMeta, VersionsTable } from "./store/sql.ts";
+import { storedRef, storedRouterCount } from "./store/empty.ts";
+import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
+import { isVersion, MAX_VERSION, nextVersion } from "./store/version.ts";
 import type { VersionRef } from "./types.ts";
 
 export { CONFIG_STORE_NAME } from "./config-store-api.ts";
@@ -37,8 +39,11 @@ export const MAX_HISTORY_PAGE = 1_000;
 /** What the object depends on besides SQLite. Plain fields, not RPC methods: tests swap them via runInDurableObject. */
 export interface StoreSeams {
   kv: KvWriter;
-  /** The version KV names now, so a version published by hand (`push --kv`) is never reused. */
-  publishedInKv: () => Promise<number>;
+  /**
+   * The version KV's version key names now (unchecked: it may have been written by hand), so a
+   * version published with `push --kv` is not reused. nextVersion decides whether to follow it.
+   */
+  publishedInKv: () => Promise<unknown>;
   keys: KeyLayout;
   now: () => number;
   historyLimit: number;
@@ -55,12 +60,15 @@ export interface PublishStatus extends PublishState {
 
 export interface WriteOptions {
   readonly ifMatch?: number;
+  readonly allowEmpty?: boolean;
   readonly author?: string;
   readonly message?: string;
 }
 
 interface Entry {
   readonly canonical: string;
+  /** How many routers it has: 0 over a version with routers needs allowEmpty. */
+  readonly routers: number;
   readonly sha256: string;
   readonly rollbackOf: number | null;
 }
@@ -77,6 +85,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     migrate(ctx.storage.sql);
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
+    this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
       publishedInKv: () => kvVersion(env.CONFIG_KV, this.seams.keys.versionKey),
@@ -94,13 +103,17 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
+    const bad = argumentIssues({ ifMatch: request.ifMatch });
+    if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const checked = checkConfig(request.config);
     if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
-    const entry = { canonical: checked.canonical, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
+    const entry = { canonical: checked.canonical, routers: checked.routers, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
     return this.write(entry, request, checked.warnings);
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
+    const bad = argumentIssues({ version: to, ifMatch: options.ifMatch });
+    if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const target = this.versions.get(to);
     if (!target) return { ok: false, status: 404, message: `version ${to} is not in the retained history` };
     // Re-checked: this build must still be able to serve it.
@@ -109,7 +122,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     const same = checked.canonical === target.canonical;
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
-    return this.write({ canonical: checked.canonical, sha256, rollbackOf: to }, request, checked.warnings);
+    return this.write({ canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to }, request, checked.warnings);
   }
 
   async get(version?: number): Promise<StoredConfig | null> {
@@ -133,10 +146,8 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   }
 
   async versionRef(): Promise<VersionRef | null> {
-    const newest = this.versions.newest();
-    const row = newest === null ? null : this.versions.get(newest);
-    if (!row) return null;
-    return { version: row.record.version, key: this.seams.keys.snapshotKey(row.record.version, row.record.sha256), sha256: row.record.sha256 };
+    const row = this.newestRow();
+    return row ? storedRef(this.seams.keys, row) : null;
   }
 
   async publishState(): Promise<PublishStatus> {
@@ -158,19 +169,33 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
 
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
   private async write(entry: Entry, options: WriteOptions, warnings: ConfigIssue[]): Promise<WriteResult> {
-    const floor = await this.seams.publishedInKv();
-    const refused = this.refuseStale(options.ifMatch);
+    const inKv = await this.seams.publishedInKv();
+    this.repair();
+    const refused = this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
     if (refused) return refused;
-    const record = this.versions.insert({
-      ...entry,
+    const next = nextVersion(this.versions.newest(), inKv);
+    if (next.version === null) {
+      return { ok: false, status: 409, current: this.versions.newest(), message: `no version is left after ${MAX_VERSION}` };
+    }
+    const record = this.versions.insert(next.version, {
+      sha256: entry.sha256,
+      canonical: entry.canonical,
+      rollbackOf: entry.rollbackOf,
       author: options.author || "unknown",
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
-    }, floor);
+    });
     this.versions.prune(this.seams.historyLimit);
     // Durable now; KV failures are recorded in publish state and retried by an alarm.
     await this.publisher.publish();
-    return { ok: true, record, warnings };
+    const notes = next.ignored === undefined ? warnings : [...warnings, { path: "", message: next.ignored, severity: "warning" as const }];
+    return { ok: true, record, warnings: notes };
+  }
+
+  /** Rows and publish marks out of the version range (see VersionsTable.repair) are put right. */
+  private repair(): void {
+    this.versions.repair();
+    this.meta.repair();
   }
 
   private refuseStale(ifMatch: number | undefined): WriteResult | null {
@@ -181,11 +206,40 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     return { ok: false, status: 412, current, message: `ifMatch ${JSON.stringify(ifMatch)} is stale: ${now}` };
   }
 
+  /** 409 for a config without routers over a newest version that has some, unless allowEmpty. */
+  private refuseWipe(routers: number, allowEmpty: boolean): WriteResult | null {
+    const newest = this.newestRow();
+    const current = newest ? storedRouterCount(newest) : null;
+    const why = wipeRefusal(current, routers, allowEmpty, "api", newest ? `version ${newest.record.version}` : undefined);
+    return why === null ? null : { ok: false, status: 409, current: newest?.record.version ?? null, message: why };
+  }
+
+  private newestRow(): StoredRow | null {
+    const newest = this.versions.newest();
+    return newest === null ? null : this.versions.get(newest);
+  }
+
   /** Makes sure an alarm fires no later than `at` (there is one alarm per object). */
   private async wakeAt(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
+}
+
+/**
+ * The version bounds for callers of the RPC methods (the admin API checks first; another Worker
+ * with the binding may not): `version` must be a version, `ifMatch` a version or 0 when given.
+ */
+function argumentIssues(args: { version?: unknown; ifMatch?: unknown }): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if ("version" in args && !isVersion(args.version)) {
+    issues.push({ path: "version", message: `must be a whole number from 1 to ${MAX_VERSION}, got ${String(args.version)}`, severity: "error" });
+  }
+  const { ifMatch } = args;
+  if (ifMatch !== undefined && ifMatch !== null && ifMatch !== 0 && !isVersion(ifMatch)) {
+    issues.push({ path: "ifMatch", message: `must be a whole number from 0 to ${MAX_VERSION}, got ${String(ifMatch)}`, severity: "error" });
+  }
+  return issues;
 }
 
 /** HISTORY_LIMIT: a whole number >= 1, else the default. */
@@ -194,12 +248,12 @@ export function parseHistoryLimit(value: string | undefined): number {
   return value !== undefined && value !== "" && Number.isInteger(n) && n >= 1 ? n : DEFAULT_HISTORY_LIMIT;
 }
 
-/** The version the KV version key names (0 when absent or unreadable: the store's own count rules). */
-async function kvVersion(kv: KVNamespace, key: string): Promise<number> {
+/** The version the KV version key names, as found (null when absent or unreadable: the store's own count rules). */
+async function kvVersion(kv: KVNamespace, key: string): Promise<unknown> {
   try {
     const ref = await kv.get<{ version?: unknown }>(key, "json");
-    return typeof ref?.version === "number" && Number.isSafeInteger(ref.version) ? ref.version : 0;
+    return ref?.version ?? null;
   } catch {
-    return 0;
+    return null;
   }
 }

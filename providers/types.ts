@@ -6,6 +6,11 @@ export interface VersionRef {
   readonly version: number;
   readonly key: string;
   readonly sha256: string;
+  /**
+   * The writer means this config to have no routers (see worker/config/empty.ts): without it, an
+   * isolate that serves routers refuses a config that has none. Absent means false.
+   */
+  readonly allowEmpty?: boolean;
 }
 
 /** A config as stored: not yet validated (the listener validates before anything goes live). */

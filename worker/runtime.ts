@@ -8,7 +8,7 @@ import { FileProvider } from "../providers/file.ts";
 import { KvProvider } from "../providers/kv.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
-import { routerListener } from "./dynamic/listener.ts";
+import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
@@ -47,7 +47,7 @@ export function createRuntime(env: Env): Runtime {
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
   const intervalMs = pollInterval(env);
-  const watcher = new Watcher(provider, routerListener(switcher), { intervalMs });
+  const watcher = new Watcher(provider, routerListener(switcher, listenerOptions(env)), { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
     const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider } : null;
@@ -69,6 +69,15 @@ function configSource(env: Env): Provider {
     default:
       return new FallbackProvider(new KvProvider(env.CONFIG_KV), bundled);
   }
+}
+
+/**
+ * KV source: a plain KV write bypasses the config store, so the store still holds the last good
+ * config for a cold isolate handed one without routers (see routerListener).
+ */
+function listenerOptions(env: Env): ListenerOptions {
+  const source = env.CONFIG_SOURCE ?? "kv";
+  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME) };
 }
 
 function pollInterval(env: Env): number {

@@ -1,7 +1,8 @@
 // push / pull / history / rollback / diff against a running router's admin API.
 import { writeFile } from "node:fs/promises";
 import { AdminClient } from "../client.ts";
-import { checkConfigFile, printDiff } from "../check.ts";
+import { parseVersion } from "../../providers/store/version.ts";
+import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
 import { parse, required, UsageError, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
 
@@ -22,22 +23,25 @@ function client(values: { url?: string | boolean; base?: string | boolean }): Ad
 export async function pushCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" } },
+    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" } },
     1,
   );
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
+  const ifMatch = versionArg(values["if-match"], "--if-match", true);
+  const allowEmpty = values["allow-empty"] === true;
   const checked = await checkConfigFile(file, io);
   if (!checked) return 1;
-  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"] }, io);
+  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty }, io);
   const admin = client(values);
   const current = await currentConfig(admin);
   printDiff(current?.config ?? null, checked.config, io);
+  if (!mayReplace(current && { name: `version ${current.version}`, config: current.config }, checked.config, allowEmpty, io)) return 1;
   if (values["dry-run"]) return 0;
   const headers: Record<string, string> = { "content-type": "application/json", "x-switchyard-author": process.env.USER ?? "cli" };
-  if (values["if-match"] !== undefined) headers["if-match"] = `"${values["if-match"]}"`;
+  if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
   if (typeof values.message === "string") headers["x-switchyard-message"] = values.message;
-  const { body } = await admin.call("PUT", "/config", { body: checked.canonical, headers });
+  const { body } = await admin.call("PUT", `/config${allowEmpty ? "?allowEmpty=true" : ""}`, { body: checked.canonical, headers });
   io.out(`pushed ${file}: version ${(body as { version: number }).version}`);
   return 0;
 }
@@ -54,7 +58,8 @@ async function currentConfig(admin: AdminClient): Promise<{ version: number; con
 
 export async function pullCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { ...CONNECTION, version: { type: "string" }, output: { type: "string", short: "o" } });
-  const query = values.version === undefined ? "" : `?version=${encodeURIComponent(values.version)}`;
+  const version = versionArg(values.version, "--version");
+  const query = version === undefined ? "" : `?version=${version}`;
   const { body, headers } = await client(values).call("GET", `/config${query}`);
   const text = JSON.stringify(body, null, 2) + "\n";
   if (typeof values.output === "string") {
@@ -66,7 +71,8 @@ export async function pullCommand(args: string[], io: Io): Promise<number> {
 
 export async function historyCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { ...CONNECTION, limit: { type: "string" } });
-  const query = values.limit === undefined ? "" : `?limit=${encodeURIComponent(values.limit)}`;
+  const limit = versionArg(values.limit, "--limit");
+  const query = limit === undefined ? "" : `?limit=${limit}`;
   const { body } = await client(values).call("GET", `/config/history${query}`);
   for (const r of body as { version: number; createdAt: string; author: string; message: string; sha256: string }[]) {
     io.out(`${String(r.version).padStart(5)}  ${r.createdAt}  ${r.sha256.slice(0, 12)}  ${r.author}  ${r.message}`);
@@ -75,12 +81,13 @@ export async function historyCommand(args: string[], io: Io): Promise<number> {
 }
 
 export async function rollbackCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...CONNECTION, "if-match": { type: "string" } }, 1);
-  const version = Number(required(positionals[0], "VERSION"));
-  if (!Number.isInteger(version) || version < 1) throw new UsageError("VERSION must be a positive integer");
+  const { values, positionals } = parse(args, { ...CONNECTION, "if-match": { type: "string" }, "allow-empty": { type: "boolean" } }, 1);
+  const version = versionArg(required(positionals[0], "VERSION"), "VERSION")!;
+  const ifMatch = versionArg(values["if-match"], "--if-match", true);
   const headers: Record<string, string> = { "content-type": "application/json", "x-switchyard-author": process.env.USER ?? "cli" };
-  if (values["if-match"] !== undefined) headers["if-match"] = `"${values["if-match"]}"`;
-  const { body } = await client(values).call("POST", "/config/rollback", { body: JSON.stringify({ version }), headers });
+  if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
+  const query = values["allow-empty"] ? "?allowEmpty=true" : "";
+  const { body } = await client(values).call("POST", `/config/rollback${query}`, { body: JSON.stringify({ version }), headers });
   io.out(`rolled back to version ${version}: now version ${(body as { version: number }).version}`);
   return 0;
 }
@@ -89,7 +96,17 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...CONNECTION }, 2);
   const [a, b] = positionals;
   if (!a || !b) throw new UsageError("diff needs two versions: switchyard diff A B");
-  const { body } = await client(values).call("GET", `/config/diff?from=${encodeURIComponent(a)}&to=${encodeURIComponent(b)}`);
+  const from = versionArg(a, "A");
+  const to = versionArg(b, "B");
+  const { body } = await client(values).call("GET", `/config/diff?from=${from}&to=${to}`);
   io.out(JSON.stringify(body, null, 2));
   return 0;
+}
+
+/** A version argument (or --limit): a whole number from 1 (0 with `zero`) to 2^53 - 1, else a usage error. */
+function versionArg(value: string | boolean | undefined, what: string, zero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseVersion(typeof value === "string" ? value : "", what, zero);
+  if (!parsed.ok) throw new UsageError(parsed.error);
+  return parsed.value;
 }

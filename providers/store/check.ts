@@ -1,13 +1,13 @@
 // What the store accepts: a config that validates and that this build can compile (a dry run of
 // what the listener will do with it). Synchronous, so it can run inside a write's critical section.
 import { checkConfig as dryRun } from "../../worker/compile/check.ts";
-import { canonicalJSON, validateConfig, type ConfigIssue } from "../../worker/config/index.ts";
+import { canonicalJSON, routerCount, validateConfig, type ConfigIssue } from "../../worker/config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
 export const MAX_CONFIG_BYTES = 2_000_000;
 
 export type Checked =
-  | { ok: true; canonical: string; warnings: ConfigIssue[] }
+  | { ok: true; canonical: string; routers: number; warnings: ConfigIssue[] }
   | { ok: false; errors: ConfigIssue[] };
 
 export function checkConfig(raw: unknown): Checked {
@@ -20,5 +20,5 @@ export function checkConfig(raw: unknown): Checked {
   if (bytes > MAX_CONFIG_BYTES) {
     return { ok: false, errors: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_CONFIG_BYTES}`, severity: "error" }] };
   }
-  return { ok: true, canonical, warnings: valid.warnings };
+  return { ok: true, canonical, routers: routerCount(valid.config), warnings: valid.warnings };
 }

@@ -4,6 +4,7 @@
 // is written at most once a second (attempts count) and always ends on the newest version: a write
 // that comes too soon is left to an alarm. A failed put is recorded and retried by an alarm with
 // exponential backoff. One publish loop at a time per object.
+import { storedRef } from "./empty.ts";
 import { encodeVersionRef } from "./ref.ts";
 import type { KeyLayout } from "./keys.ts";
 import type { PublishMeta, VersionsTable } from "./sql.ts";
@@ -100,13 +101,13 @@ export class Publisher {
     const row = versions.get(version);
     if (!row) throw new Error(`version ${version} vanished before it was published`);
     const { kv, keys } = this.deps.target();
-    const key = keys.snapshotKey(version, row.record.sha256);
+    const ref = storedRef(keys, row);
     if (!snapshotDone) {
-      await kv.put(key, row.canonical);
+      await kv.put(ref.key, row.canonical);
       meta.snapshotWritten(version);
     }
     meta.versionAttempted(now());
-    await kv.put(keys.versionKey, encodeVersionRef({ version, key, sha256: row.record.sha256 }));
+    await kv.put(keys.versionKey, encodeVersionRef(ref));
     meta.versionWritten(version);
   }
 }

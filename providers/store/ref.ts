@@ -2,12 +2,14 @@
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
 import { parseConfigText, sha256Hex } from "../../worker/config/index.ts";
 import type { VersionRef, Versioned } from "../types.ts";
+import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** The version key's value, keys in a fixed order. */
+/** The version key's value, keys in a fixed order (allowEmpty only when set). */
 export function encodeVersionRef(ref: VersionRef): string {
-  return JSON.stringify({ version: ref.version, key: ref.key, sha256: ref.sha256 });
+  const base = { version: ref.version, key: ref.key, sha256: ref.sha256 };
+  return JSON.stringify(ref.allowEmpty === true ? { ...base, allowEmpty: true } : base);
 }
 
 /** Checks what a version key holds; throws an Error that says what is wrong and where. */
@@ -15,15 +17,18 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
   }
-  const { version, key, sha256 } = value as Record<string, unknown>;
-  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
-    throw new Error(`${where}: "version" must be a whole number >= 0, got ${describe(version)}`);
+  const { version, key, sha256, allowEmpty } = value as Record<string, unknown>;
+  if (!isVersion(version) && version !== 0) {
+    throw new Error(`${where}: "version" must be a whole number from 0 to ${MAX_VERSION}, got ${describe(version)}`);
   }
   if (typeof key !== "string" || key === "") throw new Error(`${where}: "key" must be a non-empty string`);
   if (typeof sha256 !== "string" || !SHA256_HEX.test(sha256)) {
     throw new Error(`${where}: "sha256" must be 64 lowercase hex digits, got ${describe(sha256)}`);
   }
-  return { version, key, sha256 };
+  if (allowEmpty !== undefined && typeof allowEmpty !== "boolean") {
+    throw new Error(`${where}: "allowEmpty" must be true or false, got ${describe(allowEmpty)}`);
+  }
+  return allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
 }
 
 export type Verified = { ok: true; config: Versioned<unknown> } | { ok: false; problem: string };

@@ -1,6 +1,7 @@
 // The ConfigStore's SQLite tables and every query on them. All calls are synchronous: a Durable
 // Object runs them without yielding, which is what makes compare-and-set safe.
 import type { VersionRecord } from "../config-store-api.ts";
+import { MAX_VERSION } from "./version.ts";
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS versions (
@@ -61,20 +62,37 @@ export class VersionsTable {
     this.sql = sql;
   }
 
+  /** The newest version in range (a row past MAX_VERSION is repaired on the next write). */
   newest(): number | null {
-    const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions").one();
+    const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE version BETWEEN 1 AND ?", MAX_VERSION).one();
     return row.v;
   }
 
-  /** Inserts as newest + 1 and returns the record. */
-  /** The next version: one past the newest stored, or past `floor` (a version published to KV by hand). */
-  insert(entry: NewVersion, floor = 0): VersionRecord {
-    const version = Math.max(this.newest() ?? 0, floor) + 1;
+  /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
+  insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
       "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
       version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf,
     );
     return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf });
+  }
+
+  /**
+   * Renumbers rows whose version is out of range (written by a build that followed a version key
+   * of 2^53 - 1 in KV: the next one, 2^53, has no successor) to follow the newest good one, oldest
+   * first, so no config is lost and the newest stays newest. Returns how many were renumbered.
+   */
+  repair(): number {
+    const bad = this.sql
+      .exec<{ version: number }>("SELECT version FROM versions WHERE version > ? OR version < 1 ORDER BY version", MAX_VERSION)
+      .toArray();
+    let next = (this.newest() ?? 0) + 1;
+    for (const { version } of bad) {
+      this.sql.exec("UPDATE versions SET version = ? WHERE version = ?", next, version);
+      this.sql.exec("UPDATE versions SET rollback_of = ? WHERE rollback_of = ?", next, version);
+      next++;
+    }
+    return bad.length;
   }
 
   get(version: number): StoredRow | null {
@@ -143,6 +161,12 @@ export class PublishMeta {
       lastError: row.last_error === null ? null : { at: row.last_error_at ?? "", message: row.last_error },
       nextAttemptAt: row.next_attempt_at,
     };
+  }
+
+  /** Forgets published/snapshot marks that are out of range (see VersionsTable.repair): publishing starts over. */
+  repair(): void {
+    this.sql.exec("UPDATE publish_meta SET published = NULL WHERE id = 1 AND (published > ? OR published < 1)", MAX_VERSION);
+    this.sql.exec("UPDATE publish_meta SET snapshot_written = NULL WHERE id = 1 AND (snapshot_written > ? OR snapshot_written < 1)", MAX_VERSION);
   }
 
   snapshotWritten(version: number): void {

@@ -126,4 +126,27 @@ describe("switchyard push / pull / history / rollback / diff", () => {
     expect(r.out).toMatch(/published .*kv\.yaml to KV as version \d+ \(config\/v\/\d+-[0-9a-f]{16}/);
     expect(await servedRouter("/delta")).toBe("delta");
   });
+
+  it("push of an empty file over routers is refused (API and --kv) until --allow-empty; the router then has no routes", async () => {
+    const empty = join(dir, "empty.yaml");
+    writeFileSync(empty, "# every provider file went empty\n");
+    const api = await run("push", empty, "--url", dev.url);
+    expect(api.code).toBe(1);
+    expect(api.err).toMatch(/no routers.*--allow-empty/);
+    const kv = await run("push", empty, "--kv", "--persist-to", dev.state!);
+    expect(kv.code).toBe(1);
+    expect(kv.err).toMatch(/no routers.*in KV.*--allow-empty/);
+    expect(await servedRouter("/delta")).toBe("delta");
+
+    const meant = await run("push", empty, "--kv", "--persist-to", dev.state!, "--allow-empty");
+    expect(meant.code, meant.err).toBe(0);
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 404; i++) {
+      const res = await fetch(`${dev.url}/delta`);
+      await res.arrayBuffer();
+      status = res.status;
+      if (status !== 404) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(404);
+  });
 });

@@ -166,3 +166,108 @@ describe("explain's failed sub-expressions", () => {
     expect(failedParts(rule.value.explain(onlyMethod))).toEqual(["(PathPrefix(`/x`) && Method(`POST`) || Path(`/y`))"]);
   });
 });
+
+describe("push/rollback and configs without routers (a fake admin API)", () => {
+  interface Seen {
+    readonly method: string;
+    readonly url: string;
+  }
+
+  /** Answers GET /config with `current` (or 404), PUT /config and rollback with `answer`; records requests. */
+  async function fakeAdmin(current: unknown, answer: { status: number; body: unknown } = { status: 200, body: { version: 8 } }) {
+    const { createServer } = await import("node:http");
+    const seen: Seen[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "" });
+      req.resume();
+      req.on("end", () => {
+        const reply = req.method === "GET" ? (current === null ? { status: 404, body: { error: "none" } } : { status: 200, body: current }) : answer;
+        res.writeHead(reply.status, { "content-type": "application/json", "x-switchyard-version": "7" });
+        res.end(JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    process.env.SWITCHYARD_TOKEN = "t";
+    return {
+      url: `http://127.0.0.1:${port}`,
+      seen,
+      close: () => {
+        delete process.env.SWITCHYARD_TOKEN;
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  const routed = { http: { routers: { a: { rule: "Path(`/a`)", service: "s" } }, services: { s: { loadBalancer: { servers: [{ url: "http://127.0.0.1:1" }] } } } } };
+
+  it.each([["empty.yaml", ""], ["comments.yaml", "# nothing\n"], ["empty.toml", ""], ["empty.json", "{}"], ["null.json", "null"]])(
+    "push %s over routers: exit 1 with how to do it on purpose, nothing sent",
+    async (name, text) => {
+      const admin = await fakeAdmin(routed);
+      try {
+        const r = await run("push", tempFile(name, text), "--url", admin.url);
+        expect(r.code).toBe(1);
+        expect(r.out).toContain("- routers.a");
+        expect(r.err).toMatch(/no routers.*its 1 router from version 7.*--allow-empty/);
+        expect(admin.seen.map((s) => s.method)).toEqual(["GET"]);
+      } finally {
+        await admin.close();
+      }
+    },
+  );
+
+  it("push --allow-empty sends ?allowEmpty=true; a first push of an empty file needs no flag", async () => {
+    const admin = await fakeAdmin(routed);
+    try {
+      const r = await run("push", tempFile("empty.yaml", ""), "--url", admin.url, "--allow-empty");
+      expect(r.code, r.err).toBe(0);
+      expect(admin.seen.at(-1)).toEqual({ method: "PUT", url: "/__switchyard/config?allowEmpty=true" });
+    } finally {
+      await admin.close();
+    }
+    const fresh = await fakeAdmin(null);
+    try {
+      expect((await run("push", tempFile("empty.yaml", ""), "--url", fresh.url)).code).toBe(0);
+      expect(fresh.seen.at(-1)).toEqual({ method: "PUT", url: "/__switchyard/config" });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("the server's 409 is shown with its reason; rollback --allow-empty sends the flag", async () => {
+    const admin = await fakeAdmin(null, { status: 409, body: { error: "the new config has no routers: … use ?allowEmpty=true", current: 7 } });
+    try {
+      const r = await run("rollback", "3", "--url", admin.url);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/409 from \/__switchyard\/config\/rollback: the new config has no routers/);
+      await run("rollback", "3", "--url", admin.url, "--allow-empty");
+      expect(admin.seen.at(-1)).toEqual({ method: "POST", url: "/__switchyard/config/rollback?allowEmpty=true" });
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("versions past 2^53 - 1 (or not whole numbers) are usage errors, before anything is sent", async () => {
+    const admin = await fakeAdmin(routed);
+    try {
+      const file = tempFile("ok.json", JSON.stringify(routed));
+      for (const argv of [
+        ["rollback", "9007199254740992"],
+        ["rollback", "1.5"],
+        ["push", file, "--if-match", "99999999999999999999"],
+        ["push", file, "--if-match", "v3"],
+        ["pull", "--version", "9007199254740992"],
+        ["diff", "1", "9007199254740992"],
+        ["history", "--limit", "0"],
+      ]) {
+        const r = await run(...argv, "--url", admin.url);
+        expect(r.code, argv.join(" ")).toBe(2);
+        expect(r.err).toMatch(/must be a whole number from [01] to 9007199254740991/);
+      }
+      expect(admin.seen).toEqual([]);
+    } finally {
+      await admin.close();
+    }
+  });
+});

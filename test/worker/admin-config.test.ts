@@ -1,5 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { VERSION_KEY } from "../../providers/kv.ts";
+import type { Env } from "../../worker/env.ts";
 import { adminFetch, putConfig, untilServing } from "./helpers/admin.ts";
 
 const upstream = inject("whoamiUrl");
@@ -139,5 +141,91 @@ describe("per-isolate status and explain", () => {
     const many = await adminFetch("/explain", { method: "POST", body: JSON.stringify([{ url: "https://x.test/app" }, { url: "https://x.test/nope" }]) });
     expect(((await many.json()) as { results: { router: string | null }[] }).results.map((r) => r.router)).toEqual(["r-explain", null]);
     expect((await adminFetch("/explain", { method: "POST", body: JSON.stringify({ url: "not a url" }) })).status).toBe(400);
+  });
+});
+
+describe("versions are bounded to safe integers in every parameter", () => {
+  it("400 with the range for an If-Match, ?version, rollback version or diff bound past 2^53 - 1", async () => {
+    for (const ifMatch of ['"9007199254740992"', '"99999999999999999999"']) {
+      const res = await putConfig(config("big"), { "if-match": ifMatch });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toContain("9007199254740991");
+    }
+    const get = await adminFetch("/config?version=9007199254740992");
+    expect(get.status).toBe(400);
+    expect(((await get.json()) as { error: string }).error).toMatch(/version must be a whole number from 1 to 9007199254740991/);
+    expect((await adminFetch("/config?version=1.5")).status).toBe(400);
+    for (const version of [2 ** 53, 1.5, 0, -1, "3", null]) {
+      const rb = await adminFetch("/config/rollback", { method: "POST", body: JSON.stringify({ version }) });
+      expect(rb.status, JSON.stringify(version)).toBe(400);
+      expect(((await rb.json()) as { error: string }).error).toMatch(/version must be a whole number/);
+    }
+    expect((await adminFetch("/config/diff?from=1&to=9007199254740992")).status).toBe(400);
+    expect((await adminFetch("/config/history?limit=9007199254740992")).status).toBe(400);
+  });
+
+  it("a version key of 9007199254740991 written to KV by hand: later writes and rollbacks still answer 200", async () => {
+    const first = await putConfig(config("before-wedge"));
+    const base = ((await first.json()) as { version: number }).version;
+    await (env as Env).CONFIG_KV.put(VERSION_KEY, JSON.stringify({ version: Number.MAX_SAFE_INTEGER, key: "config/v/hand", sha256: "0".repeat(64) }));
+    const second = await putConfig(config("after-wedge"));
+    expect(second.status).toBe(200);
+    const body = (await second.json()) as { version: number; warnings: { message: string }[] };
+    expect(body.version).toBe(base + 1);
+    expect(body.warnings.map((w) => w.message).join(" ")).toMatch(/9007199254740991.*ignored/);
+    const third = await putConfig(config("after-wedge-2"));
+    expect(third.status).toBe(200);
+    const rb = await adminFetch("/config/rollback", { method: "POST", body: JSON.stringify({ version: base }) });
+    expect(rb.status).toBe(200);
+    const rolled = (await rb.json()) as { version: number };
+    expect(rolled.version).toBe(base + 3);
+    await (await untilServing(rolled.version)).arrayBuffer();
+  });
+});
+
+// Last in this file: it leaves the store without routers for a while.
+describe("a config can never wipe the routing table by accident", () => {
+  const empties: [string, string, string][] = [
+    ["JSON null", "null", "application/json"],
+    ["JSON {}", "{}", "application/json"],
+    ['JSON {"http":null}', '{"http":null}', "application/json"],
+    ["empty YAML", "", "application/yaml"],
+    ["comment-only YAML", "# nothing here yet\n", "application/yaml"],
+    ["empty TOML", "", "application/toml"],
+  ];
+
+  it.each(empties)("PUT %s: 409 saying how to do it on purpose; the routes keep serving", async (_name, body, type) => {
+    const { version } = (await (await putConfig(config("kept"))).json()) as { version: number };
+    await (await untilServing(version)).arrayBuffer();
+    const res = await putConfig(body, { "content-type": type });
+    expect(res.status).toBe(409);
+    const answer = (await res.json()) as { error: string; current: number };
+    expect(answer.current).toBe(version);
+    expect(answer.error).toMatch(/no routers.*\?allowEmpty=true.*switchyard push --allow-empty/);
+    expect(await newest()).toBe(version);
+    const app = await SELF.fetch("http://router.test/app/x");
+    expect(app.status).toBe(200);
+    expect(((await app.json()) as { url: string }).url).toBe("/kept/app/x");
+  });
+
+  it("?allowEmpty=true publishes it on purpose, rollback to it needs the flag too, and a bad flag is 400", async () => {
+    const { version: full } = (await (await putConfig(config("full"))).json()) as { version: number };
+    expect((await adminFetch("/config?allowEmpty=maybe", { method: "PUT", body: "{}" })).status).toBe(400);
+    const res = await adminFetch("/config?allowEmpty=true", { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(200);
+    const empty = ((await res.json()) as { version: number }).version;
+    expect(empty).toBe(full + 1);
+    await (await untilServing(empty, "/app/x")).arrayBuffer();
+    expect((await SELF.fetch("http://router.test/app/x")).status).toBe(404);
+
+    // Back to routers, then a rollback to the empty version is the same wipe.
+    const back = await adminFetch("/config/rollback", { method: "POST", body: JSON.stringify({ version: full }) });
+    expect(back.status).toBe(200);
+    const refused = await adminFetch("/config/rollback", { method: "POST", body: JSON.stringify({ version: empty }) });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/allowEmpty=true/);
+    const meant = await adminFetch("/config/rollback?allowEmpty=true", { method: "POST", body: JSON.stringify({ version: empty }) });
+    expect(meant.status).toBe(200);
+    expect(await meant.json()).toMatchObject({ rollbackOf: empty });
   });
 });

@@ -6,6 +6,9 @@ import { DurableObjectProvider } from "../../providers/do.ts";
 import { KvProvider, keyLayout, KV_MIN_CACHE_TTL, SNAPSHOT_CACHE_TTL, VERSION_KEY, snapshotKey, type KeyLayout, type KvReader } from "../../providers/kv.ts";
 import type { VersionRef } from "../../providers/types.ts";
 import { sha256Hex } from "../../worker/config/index.ts";
+import type { Snapshot } from "../../worker/compile/snapshot.ts";
+import { routerListener } from "../../worker/dynamic/listener.ts";
+import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
 import type { Env } from "../../worker/env.ts";
 
@@ -35,6 +38,10 @@ function config(n: number) {
       services: { web: { loadBalancer: { servers: [{ url: `https://backend-${n}.example.com` }] } } },
     },
   };
+}
+
+function routerNames(snapshot: Snapshot | null): string[] {
+  return Object.keys(snapshot?.config.http?.routers ?? {});
 }
 
 function setup(options: { versionCacheTtl?: number; snapshotCacheTtl?: number } = {}) {
@@ -128,6 +135,59 @@ describe("KvProvider", () => {
     await expect(provider.version()).rejects.toThrow(/"sha256" must be 64 lowercase hex digits/);
     await testEnv.CONFIG_KV.put(keys.versionKey, "[1,2]");
     await expect(provider.version()).rejects.toThrow(/expected \{"version","key","sha256"\}/);
+  });
+
+  it("version(): a version past 2^53 - 1, fractional or negative is refused with the range; allowEmpty must be a boolean", async () => {
+    const { keys, provider } = setup();
+    for (const version of [2 ** 53, 1e300, 1.5, -1]) {
+      await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version, key: "k", sha256: "0".repeat(64) }));
+      await expect(provider.version()).rejects.toThrow(/"version" must be a whole number from 0 to 9007199254740991/);
+    }
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 3, key: "k", sha256: "0".repeat(64), allowEmpty: "yes" }));
+    await expect(provider.version()).rejects.toThrow(/"allowEmpty" must be true or false/);
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 3, key: "k", sha256: "0".repeat(64), allowEmpty: true }));
+    expect(await provider.version()).toEqual({ version: 3, key: "k", sha256: "0".repeat(64), allowEmpty: true });
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 3, key: "k", sha256: "0".repeat(64), allowEmpty: false }));
+    expect(await provider.version()).toEqual({ version: 3, key: "k", sha256: "0".repeat(64) });
+  });
+
+  it("raw KV writes: an empty snapshot or a bad version key keeps the last good config serving, with the reason in the status", async () => {
+    const { keys, provider } = setup();
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(provider, routerListener(switcher), { intervalMs: 0 });
+    await publish(keys, 1, JSON.stringify(config(1)));
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+
+    const empty = await publish(keys, 2, "# emptied by accident\n");
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+    expect(watcher.state.lastError?.message).toMatch(/version 2 rejected: .*no routers.*"allowEmpty": true in the version key/);
+
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version: 2 ** 53, key: empty.key, sha256: empty.sha256 }));
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+    expect(watcher.state.lastError?.message).toMatch(/"version" must be a whole number from 0 to 9007199254740991, got number 9007199254740992/);
+
+    // On purpose: the version key says so.
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ ...empty, allowEmpty: true }));
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(2);
+    expect(watcher.state.lastError).toBeNull();
+  });
+
+  it("raw KV write of an empty config: a cold isolate serves the config store's last good version instead", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    const { keys, provider } = setup();
+    await runInDurableObject(stub, (store: ConfigStore) => void (store.seams.keys = keys));
+    expect(await stub.put({ config: config(1) })).toMatchObject({ ok: true, record: { version: 1 } });
+    await publish(keys, 2, "");
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(provider, routerListener(switcher, { lastGood: new DurableObjectProvider(stub) }), { intervalMs: 0 });
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+    expect(routerNames(switcher.current)).toEqual(["web"]);
+    expect(watcher.state.lastError?.message).toMatch(/version 2 rejected: .*version 1 in the config store, which this isolate serves instead/);
   });
 
   it("load(): a snapshot that matches its hash but cannot be parsed is an error", async () => {

@@ -146,3 +146,148 @@ describe("ConfigStore.put", () => {
     expect(await stub.publishState()).toMatchObject({ published: 50, latest: 50, lastError: null });
   });
 });
+
+describe("ConfigStore versions stay safe integers (a version key written by hand cannot wedge the store)", () => {
+  async function handWrittenVersionKey(keys: KeyLayout, version: number) {
+    const raw = JSON.stringify(config(99));
+    const sha256 = await sha256Hex(raw);
+    await testEnv.CONFIG_KV.put(keys.snapshotKey(version, sha256), raw);
+    await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify({ version, key: keys.snapshotKey(version, sha256), sha256 }));
+  }
+
+  it("a KV version key of 9007199254740991 is ignored: writes and rollbacks go on from the store's own history", async () => {
+    const { stub, keys, clock } = await openStore();
+    expect(await stub.put({ config: config(1) })).toMatchObject({ ok: true, record: { version: 1 } });
+    await handWrittenVersionKey(keys, Number.MAX_SAFE_INTEGER);
+    // Before the fix: this write became version 2^53 and every later write threw
+    // "UNIQUE constraint failed" (a 500 from the admin API).
+    const second = await stub.put({ config: config(2) });
+    expect(second).toMatchObject({ ok: true, record: { version: 2 } });
+    if (!second.ok) return;
+    expect(second.warnings.map((w) => w.message).join(" ")).toMatch(/9007199254740991.*ignored/);
+    clock.offset += 1_000;
+    expect(await stub.put({ config: config(3) })).toMatchObject({ ok: true, record: { version: 3 } });
+    clock.offset += 1_000;
+    expect(await stub.rollback(1)).toMatchObject({ ok: true, record: { version: 4, rollbackOf: 1 } });
+    clock.offset += 1_000;
+    await runDurableObjectAlarm(stub);
+    expect(await kvVersion(keys)).toMatchObject({ version: 4 });
+    expect((await stub.history()).map((r) => r.version)).toEqual([4, 3, 2, 1]);
+  });
+
+  it("a store already wedged (a row at version 2^53 from an older build) renumbers it and goes on", async () => {
+    const { stub, keys, clock } = await openStore();
+    await stub.put({ config: config(1) });
+    const wedged = JSON.stringify(config(2));
+    const sha256 = await sha256Hex(wedged);
+    await runInDurableObject(stub, (_store: ConfigStore, state: DurableObjectState) => {
+      state.storage.sql.exec(
+        "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of) VALUES (?, ?, ?, 'old', 'wedged', '2026-01-01T00:00:00.000Z', NULL)",
+        2 ** 53, sha256, wedged,
+      );
+      state.storage.sql.exec("UPDATE publish_meta SET published = ?, snapshot_written = ? WHERE id = 1", 2 ** 53, 2 ** 53);
+    });
+    clock.offset += 1_000;
+    const next = await stub.put({ config: config(3) });
+    expect(next).toMatchObject({ ok: true, record: { version: 3 } });
+    // The wedged row's config is kept, as version 2, in its place in the order.
+    expect(await stub.get(2)).toMatchObject({ record: { version: 2, message: "wedged" }, canonical: wedged });
+    expect((await stub.history()).map((r) => r.version)).toEqual([3, 2, 1]);
+    expect(await kvVersion(keys)).toMatchObject({ version: 3 });
+    expect(await stub.publishState()).toMatchObject({ published: 3, latest: 3 });
+  });
+
+  it("RPC arguments past 2^53 - 1 (or not whole) are a 400 naming the argument, before anything is read", async () => {
+    const { stub } = await openStore();
+    await stub.put({ config: config(1) });
+    for (const ifMatch of [2 ** 53, 1.5, -1]) {
+      const result = await stub.put({ config: config(2), ifMatch });
+      expect(result).toMatchObject({ ok: false, status: 400, errors: [{ path: "ifMatch" }] });
+    }
+    for (const to of [2 ** 53, 0.5, 0]) {
+      expect(await stub.rollback(to)).toMatchObject({ ok: false, status: 400, errors: [{ path: "version" }] });
+    }
+    expect(await stub.rollback(1, { ifMatch: 2 ** 60 })).toMatchObject({ ok: false, status: 400, errors: [{ path: "ifMatch" }] });
+    expect(await stub.history()).toHaveLength(1);
+  });
+
+  it("follows a plausible hand-published version but not one a million or more above its own", async () => {
+    const { stub, keys } = await openStore();
+    await stub.put({ config: config(1) });
+    await handWrittenVersionKey(keys, 1_000_001);
+    expect(await stub.put({ config: config(2) })).toMatchObject({ ok: true, record: { version: 1_000_002 } });
+    const { nextVersion } = await import("../../providers/store/version.ts");
+    expect(nextVersion(5, 1_000_005)).toEqual({ version: 1_000_006 });
+    expect(nextVersion(5, 1_000_006).version).toBe(6);
+    expect(nextVersion(5, 2 ** 53).version).toBe(6);
+    expect(nextVersion(5, "7").version).toBe(6);
+    expect(nextVersion(5, null)).toEqual({ version: 6 });
+    expect(nextVersion(Number.MAX_SAFE_INTEGER, null).version).toBeNull();
+  });
+});
+
+describe("ConfigStore refuses a config without routers over one with routers (allowEmpty)", () => {
+  const empties: [string, unknown][] = [
+    ["null", null],
+    ["{}", {}],
+    ['{"http":null}', { http: null }],
+    ['{"http":{}}', { http: {} }],
+    ["routers: {} with services", { http: { routers: {}, services: config(1).http.services } }],
+  ];
+
+  it.each(empties)("put %s: 409 with how to do it on purpose; nothing stored, KV untouched", async (_name, empty) => {
+    const { stub, keys } = await openStore();
+    const first = await stub.put({ config: config(1) });
+    if (!first.ok) throw new Error(JSON.stringify(first));
+    const before = await kvVersion(keys);
+    const result = await stub.put({ config: empty });
+    expect(result).toMatchObject({ ok: false, status: 409, current: 1 });
+    if (result.ok || result.status !== 409) return;
+    expect(result.message).toMatch(/no routers.*its 1 router.*version 1.*\?allowEmpty=true/);
+    expect(await stub.history()).toHaveLength(1);
+    expect(await kvVersion(keys)).toEqual(before);
+  });
+
+  it("allowEmpty admits it, and the published ref says allowEmpty so isolates take it", async () => {
+    const { stub, keys, clock } = await openStore();
+    await stub.put({ config: config(1) });
+    const result = await stub.put({ config: {}, allowEmpty: true, ifMatch: 1 });
+    expect(result).toMatchObject({ ok: true, record: { version: 2 } });
+    expect(await stub.versionRef()).toMatchObject({ version: 2, allowEmpty: true });
+    clock.offset += 1_000;
+    await runDurableObjectAlarm(stub);
+    expect(await kvVersion(keys)).toMatchObject({ version: 2, allowEmpty: true });
+  });
+
+  it("nothing to lose: the first write and an empty config over an empty one need no flag; refs with routers carry no mark", async () => {
+    const { stub, keys, clock } = await openStore();
+    expect(await stub.put({ config: {} })).toMatchObject({ ok: true, record: { version: 1 } });
+    expect(await stub.put({ config: null })).toMatchObject({ ok: true, record: { version: 2 } });
+    expect(await stub.put({ config: config(1) })).toMatchObject({ ok: true, record: { version: 3 } });
+    const ref = await stub.versionRef();
+    expect(ref).not.toHaveProperty("allowEmpty");
+    clock.offset += 1_000;
+    await runDurableObjectAlarm(stub);
+    expect(await kvVersion(keys)).toMatchObject({ version: 3 });
+    expect(Object.keys((await kvVersion(keys)) ?? {})).toEqual(["version", "key", "sha256"]);
+  });
+
+  it("a stale ifMatch is still 412 (checked first); a current one does not waive the check", async () => {
+    const { stub } = await openStore();
+    await stub.put({ config: config(1) });
+    expect(await stub.put({ config: {}, ifMatch: 7 })).toMatchObject({ ok: false, status: 412 });
+    expect(await stub.put({ config: {}, ifMatch: 1 })).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it("rollback to a version without routers is a wipe too: 409 unless allowEmpty", async () => {
+    const { stub, clock } = await openStore();
+    await stub.put({ config: {} });
+    await stub.put({ config: config(1) });
+    const refused = await stub.rollback(1);
+    expect(refused).toMatchObject({ ok: false, status: 409, current: 2 });
+    expect((await stub.history()).map((r) => r.version)).toEqual([2, 1]);
+    clock.offset += 1_000;
+    expect(await stub.rollback(1, { allowEmpty: true })).toMatchObject({ ok: true, record: { version: 3, rollbackOf: 1 } });
+    expect(await stub.versionRef()).toMatchObject({ version: 3, allowEmpty: true });
+  });
+});

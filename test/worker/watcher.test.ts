@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Provider, VersionRef, Versioned } from "../../providers/types.ts";
+import type { Snapshot } from "../../worker/compile/snapshot.ts";
+import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
 
@@ -120,6 +122,82 @@ describe("watcher", () => {
     await watcher.poll();
     expect(watcher.state.version).toBeNull();
     expect(watcher.state.lastError?.message).toBe("invalid config");
+  });
+});
+
+describe("watcher + router listener: a config without routers (raw KV writes)", () => {
+  const withRouters = {
+    http: {
+      routers: { web: { rule: "PathPrefix(`/`)", service: "web" } },
+      services: { web: { loadBalancer: { servers: [{ url: "https://backend.example.com" }] } } },
+    },
+  };
+
+  function serving() {
+    const provider = new FakeProvider();
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(provider, routerListener(switcher), { intervalMs: 0 });
+    return { provider, switcher, watcher };
+  }
+
+  it.each([["{}", {}], ["null", null], ['{"http":null}', { http: null }], ["routers: {}", { http: { routers: {} } }]])(
+    "%s over routers is refused: the last good config keeps serving and the status says how to mean it",
+    async (_name, empty) => {
+      const { provider, switcher, watcher } = serving();
+      provider.publish(1, withRouters);
+      await watcher.poll();
+      expect(switcher.current?.meta.version).toBe(1);
+      provider.publish(2, empty);
+      await watcher.poll();
+      expect(switcher.current?.meta.version).toBe(1);
+      expect(watcher.state.version).toBe(1);
+      expect(watcher.state.lastError?.message).toMatch(/config version 2 rejected: http\.routers: the new config has no routers.*its 1 router from version 1, which this isolate serves.*"allowEmpty": true in the version key/);
+    },
+  );
+
+  it("a cold isolate handed one asks the last-good provider (the config store) and serves its config instead", async () => {
+    const kv = new FakeProvider();
+    const store = new FakeProvider();
+    const switcher = new Switcher<Snapshot>();
+    const watcher = new Watcher(kv, routerListener(switcher, { lastGood: store }), { intervalMs: 0 });
+    store.publish(5, withRouters);
+    kv.publish(6, {});
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(5);
+    expect(watcher.state.lastError?.message).toMatch(/config version 6 rejected: .*no routers.*version 5 in the config store, which this isolate serves instead/);
+    // Next poll: the same refusal, now against what it serves; the store is not asked again.
+    const storeReads = store.versionReads;
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(5);
+    expect(store.versionReads).toBe(storeReads);
+  });
+
+  it("a cold isolate takes it when the last-good provider has nothing, has no routers itself, or fails", async () => {
+    for (const prepare of [(_p: FakeProvider) => {}, (p: FakeProvider) => p.publish(5, {}), (p: FakeProvider) => { p.publish(5, withRouters); p.failNext = true; }]) {
+      const kv = new FakeProvider();
+      const store = new FakeProvider();
+      prepare(store);
+      const switcher = new Switcher<Snapshot>();
+      const watcher = new Watcher(kv, routerListener(switcher, { lastGood: store }), { intervalMs: 0 });
+      kv.publish(6, {});
+      await watcher.poll();
+      expect(switcher.current?.meta.version).toBe(6);
+      expect(watcher.state.lastError).toBeNull();
+    }
+  });
+
+  it("takes it when the ref says allowEmpty, and takes one as the first config (nothing to lose)", async () => {
+    const { provider, switcher, watcher } = serving();
+    provider.publish(1, {});
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(1);
+    provider.publish(2, withRouters);
+    await watcher.poll();
+    provider.publish(3, {});
+    provider.ref = { ...provider.ref!, allowEmpty: true };
+    await watcher.poll();
+    expect(switcher.current?.meta.version).toBe(3);
+    expect(watcher.state.lastError).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 // Config writes and history: thin HTTP over the config-store Durable Object, which validates,
 // versions, keeps history and publishes to KV.
 import { CONFIG_STORE_NAME, type WriteResult } from "../../providers/config-store-api.ts";
+import { checkVersion, MAX_VERSION, parseVersion } from "../../providers/store/version.ts";
+import type { Result } from "../config/index.ts";
 import type { Env } from "../env.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
 import { json, jsonError } from "./responses.ts";
@@ -9,19 +11,25 @@ export function store(env: Env) {
   return env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
 }
 
+const IF_MATCH_FORMAT = `If-Match must be a version in quotes, from "0" to "${MAX_VERSION}", e.g. If-Match: "12"`;
+
 export async function putConfig(request: Request, env: Env): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
-  if (ifMatch === "invalid") return jsonError(400, 'If-Match must be a version in quotes, e.g. If-Match: "12"');
+  if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
+  const allowEmpty = parseAllowEmpty(new URL(request.url));
+  if (!allowEmpty.ok) return jsonError(400, allowEmpty.error);
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
-  const result = await store(env).put({ config: body.value, ifMatch: ifMatch ?? undefined, ...authorship(request, "PUT /config") });
+  const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value };
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, "PUT /config") });
   return writeResponse(result);
 }
 
 export async function getConfig(url: URL, env: Env): Promise<Response> {
   const version = url.searchParams.get("version");
-  const n = version === null ? undefined : Number(version);
-  if (n !== undefined && !Number.isInteger(n)) return jsonError(400, "version must be an integer");
+  const parsed = version === null ? undefined : parseVersion(version, "version");
+  if (parsed && !parsed.ok) return jsonError(400, parsed.error);
+  const n = parsed?.value;
   const stored = await store(env).get(n);
   if (!stored) return jsonError(404, n === undefined ? "no config has been published yet" : `version ${n} is not retained`);
   return new Response(stored.canonical, {
@@ -36,28 +44,35 @@ export async function getConfig(url: URL, env: Env): Promise<Response> {
 
 export async function history(url: URL, env: Env): Promise<Response> {
   const limit = Number(url.searchParams.get("limit") ?? 100);
-  if (!Number.isInteger(limit) || limit < 1) return jsonError(400, "limit must be a positive integer");
+  if (!Number.isSafeInteger(limit) || limit < 1) return jsonError(400, "limit must be a positive integer");
   return json(await store(env).history(limit));
 }
 
 export async function rollback(request: Request, env: Env): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
-  if (ifMatch === "invalid") return jsonError(400, 'If-Match must be a version in quotes, e.g. If-Match: "12"');
+  if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
+  const allowEmpty = parseAllowEmpty(new URL(request.url));
+  if (!allowEmpty.ok) return jsonError(400, allowEmpty.error);
   const body = await readJsonBody(request);
   if (!body.ok) return jsonError(body.status, body.message);
-  const to = (body.value as { version?: unknown } | null)?.version;
-  if (typeof to !== "number" || !Number.isInteger(to)) return jsonError(400, 'body must be {"version": <integer>}');
-  const result = await store(env).rollback(to, { ifMatch: ifMatch ?? undefined, ...authorship(request, `rollback to ${to}`) });
+  const value = body.value as { version?: unknown } | null;
+  if (typeof value !== "object" || value === null || !("version" in value)) return jsonError(400, 'body must be {"version": <integer>}');
+  const checked = checkVersion(value.version, "version");
+  if (!checked.ok) return jsonError(400, checked.error);
+  const to = checked.value;
+  const options = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...authorship(request, `rollback to ${to}`) };
+  const result = await store(env).rollback(to, options);
   return writeResponse(result);
 }
 
 export async function diff(url: URL, env: Env): Promise<Response> {
-  const from = Number(url.searchParams.get("from"));
-  const to = Number(url.searchParams.get("to"));
-  if (!Number.isInteger(from) || !Number.isInteger(to) || url.searchParams.get("from") === null || url.searchParams.get("to") === null) {
-    return jsonError(400, "from and to must be integer versions: /config/diff?from=3&to=5");
-  }
-  const result = await store(env).diff(from, to);
+  const fromText = url.searchParams.get("from");
+  const toText = url.searchParams.get("to");
+  if (fromText === null || toText === null) return jsonError(400, "from and to must be integer versions: /config/diff?from=3&to=5");
+  const from = parseVersion(fromText, "from");
+  const to = parseVersion(toText, "to");
+  if (!from.ok || !to.ok) return jsonError(400, [from, to].flatMap((r) => (r.ok ? [] : [r.error])).join("; "));
+  const result = await store(env).diff(from.value, to.value);
   return "error" in result ? jsonError(404, result.error) : json(result);
 }
 
@@ -67,15 +82,26 @@ function writeResponse(result: WriteResult): Response {
     return json({ ...record, warnings }, 200, { etag: `"${record.version}"` });
   }
   if (result.status === 400) return jsonError(400, "the config is invalid", {}, { errors: result.errors });
-  if (result.status === 412) return jsonError(412, result.message, {}, { current: result.current });
+  if (result.status === 412 || result.status === 409) return jsonError(result.status, result.message, {}, { current: result.current });
   return jsonError(404, result.message);
 }
 
-/** `"12"`, `W/"12"` or `12` → 12; absent or `*` → null (no precondition). */
+/** `"12"`, `W/"12"` or `12` → 12; absent or `*` → null (no precondition); past 2^53 - 1 is invalid. */
 export function parseIfMatch(header: string | null): number | null | "invalid" {
   if (header === null || header.trim() === "*") return null;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  return m ? Number(m[1]) : "invalid";
+  const version = m ? parseVersion(m[1]!, "If-Match", true) : null;
+  return version?.ok ? version.value : "invalid";
+}
+
+/** `?allowEmpty=true`: the writer means to publish a config without routers (see worker/config/empty.ts). */
+export function parseAllowEmpty(url: URL): Result<boolean, string> {
+  const values = url.searchParams.getAll("allowEmpty");
+  if (values.length === 0) return { ok: true, value: false };
+  const value = values.length === 1 ? values[0] : undefined;
+  if (value === "true" || value === "") return { ok: true, value: true };
+  if (value === "false") return { ok: true, value: false };
+  return { ok: false, error: `allowEmpty must be true or false, got ${JSON.stringify(values.join(",").slice(0, 40))}` };
 }
 
 function authorship(request: Request, fallbackMessage: string) {

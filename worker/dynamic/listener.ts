@@ -1,8 +1,10 @@
 // The router listener: validate, compile against the current snapshot (so unchanged pools carry
 // over), then swap. Any failure throws before the swap: the last good snapshot keeps serving.
-import type { Versioned } from "../../providers/types.ts";
+// A config without routers over one with routers is refused unless its ref says allowEmpty (the
+// config store marks what it admitted; a version key written by hand must say so itself).
+import type { Provider, Versioned } from "../../providers/types.ts";
 import { compileSnapshot, type Snapshot } from "../compile/snapshot.ts";
-import { validateConfig, type ConfigIssue } from "../config/index.ts";
+import { routerCount, validateConfig, wipeRefusal, type ConfigIssue, type ValidationResult } from "../config/index.ts";
 import type { Switcher } from "./switcher.ts";
 import type { Listener } from "./watcher.ts";
 
@@ -16,13 +18,73 @@ export class ConfigRejected extends Error {
   }
 }
 
-export function routerListener(switcher: Switcher<Snapshot>): Listener {
-  return async ({ ref, value, provider }) => {
-    const valid = validateConfig(value);
-    if (!valid.ok) throw new ConfigRejected(ref.version, valid.errors);
-    const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
-    const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules);
-    if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
-    switcher.swap(compiled.snapshot);
+export interface ListenerOptions {
+  /**
+   * Where a cold isolate (nothing served yet) looks for the last good config when the first one
+   * it is given has no routers and no allowEmpty: the config store, which a plain KV write
+   * bypasses. If that one has routers, the isolate serves it instead. Without it (or when it has
+   * nothing, or cannot be read), a cold isolate takes what it is given: it knows nothing to keep.
+   */
+  readonly lastGood?: Provider;
+}
+
+type Valid = Extract<ValidationResult, { ok: true }>;
+
+export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOptions = {}): Listener {
+  return async (incoming) => {
+    const valid = validated(incoming);
+    const current = switcher.current;
+    const empty = routerCount(valid.config) === 0 && incoming.ref.allowEmpty !== true;
+    if (empty && current) refuseWipe(incoming, routerCount(current.config), `version ${current.meta.version}, which this isolate serves`);
+    if (empty && !current && options.lastGood) {
+      const kept = await lastGood(options.lastGood);
+      if (kept && installed(switcher, kept.config, kept.valid)) {
+        refuseWipe(incoming, routerCount(kept.valid.config), `version ${kept.config.ref.version} in the config store, which this isolate serves instead`);
+      }
+    }
+    install(switcher, incoming, valid);
   };
+}
+
+function validated(config: Versioned<unknown>): Valid {
+  const valid = validateConfig(config.value);
+  if (!valid.ok) throw new ConfigRejected(config.ref.version, valid.errors);
+  return valid;
+}
+
+/** Throws when `incoming` has no routers and would replace `current` of them. */
+function refuseWipe(incoming: Versioned<unknown>, current: number, currentName: string): void {
+  const why = wipeRefusal(current, 0, false, "kv", currentName);
+  if (why) throw new ConfigRejected(incoming.ref.version, [{ path: "http.routers", message: why, severity: "error" }]);
+}
+
+function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid): void {
+  const { ref, provider } = config;
+  const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
+  const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules);
+  if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
+  switcher.swap(compiled.snapshot);
+}
+
+/** install, false instead of a throw (a last good config this build cannot compile is no fallback). */
+function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid): boolean {
+  try {
+    install(switcher, config, valid);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The last good config with routers, or null when there is none or it cannot be read (never throws). */
+async function lastGood(provider: Provider): Promise<{ config: Versioned<unknown>; valid: Valid } | null> {
+  try {
+    const ref = await provider.version();
+    const config = ref && !ref.allowEmpty ? await provider.load(ref) : null;
+    if (!config) return null;
+    const valid = validateConfig(config.value);
+    return valid.ok && routerCount(valid.config) > 0 ? { config, valid } : null;
+  } catch {
+    return null;
+  }
 }
