@@ -9,7 +9,10 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const MAX_KIB = 600;
+// 600 KiB until re2js: linear-time regexes (docs/regexp.md) add ~152 KiB minified, a deliberate
+// price for no request being able to stall an isolate. The budget grows by that much and no more;
+// shrinking the rest (zod, yaml: ~100 KiB each) is the performance work on script size.
+const MAX_KIB = 680;
 
 describe("worker bundle", () => {
   let dir = "";
@@ -29,6 +32,7 @@ describe("worker bundle", () => {
     const outputs = Object.values(JSON.parse(await readFile(meta, "utf8")).outputs) as { inputs?: Record<string, unknown> }[];
     const inputs = outputs.flatMap((o) => Object.keys(o.inputs ?? {}));
     expect(inputs.some((f) => f.includes("worker/rules/"))).toBe(true);
+    expect(inputs.some((f) => f.includes("node_modules/re2js/"))).toBe(true);
     expect(inputs.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f))).toEqual([]);
   });
 });
