@@ -1,6 +1,7 @@
 // passTLSClientCert: pass the client's TLS certificate upstream, as Traefik does, in
 // X-Forwarded-Tls-Client-Cert (pem: the base64 DER of each certificate, leaf first, comma-separated,
-// not escaped: Traefik only strips the PEM delimiters and newlines) and X-Forwarded-Tls-Client-Cert-Info (info: the selected fields, URL-escaped).
+// not escaped: Traefik only strips the PEM delimiters and newlines) and
+// X-Forwarded-Tls-Client-Cert-Info (info: the selected fields, URL-escaped).
 // On Workers the certificate is the one Cloudflare's mTLS verified (request.cf.tlsClientAuth).
 import type { MiddlewareOptions } from "../../config/index.ts";
 import type { MiddlewareFactory } from "../types.ts";
