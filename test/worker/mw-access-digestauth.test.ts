@@ -194,3 +194,85 @@ describe("digestAuth validation", () => {
     expect(valid.ok && valid.warnings[0]?.message).toMatch(/never log in/);
   });
 });
+
+// Traefik's own test file, case by case, with its client (digest_auth_request_test.go) ported: it
+// reads the challenge by splitting at commas, sends algorithm and qop unquoted, and puts the full
+// request URL (scheme and host included) in `uri`, which go-http-auth accepts as a path prefix.
+describe("traefik pkg/middlewares/auth/digest_auth_test.go", () => {
+  const WANTED = ["algorithm", "nonce", "opaque", "qop", "realm"];
+
+  async function digestDo(snap: Snapshot, url: string, user: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
+    const first = await send(snap, url, { headers });
+    if (first.status !== 401) return first;
+    const parts: Record<string, string> = {};
+    for (const piece of (first.headers.get("www-authenticate") ?? "").split(",")) {
+      for (const w of WANTED) if (piece.includes(w)) parts[w] = piece.split('"')[1] ?? "";
+    }
+    expect(Object.keys(parts).length).toBe(WANTED.length);
+    const ha1 = await md5([user, parts["realm"], password].join(":"));
+    const ha2 = await md5(["GET", url].join(":"));
+    const cnonce = "6f1c2a9d3b7e0c45".slice(0, 16);
+    const nc = "00000001";
+    const response = await md5([ha1, parts["nonce"], nc, cnonce, parts["qop"], ha2].join(":"));
+    const authorization = `Digest username="${user}", realm="${parts["realm"]}", nonce="${parts["nonce"]}", uri="${url}", algorithm=${parts["algorithm"]}, qop=${parts["qop"]}, nc=${nc}, cnonce="${cnonce}", response="${response}", opaque="${parts["opaque"]}"`;
+    return send(snap, url, { headers: { ...headers, authorization } });
+  }
+
+  // traefik pkg/middlewares/auth/digest_auth_test.go TestDigestAuthError
+  it("TestDigestAuthError: a user entry that is not user:realm:hash is refused", () => {
+    const valid = validateConfig(config({ users: ["test"] }));
+    expect(valid.ok ? [] : valid.errors.map((e) => e.path)).toEqual(["http.middlewares.auth.digestAuth.users[0]"]);
+  });
+
+  // traefik pkg/middlewares/auth/digest_auth_test.go TestDigestAuthFail
+  it("TestDigestAuthFail: Basic credentials get 401", async () => {
+    const res = await send(snapshotOf(config({ users: [TEST] })), "https://x.test/", { headers: { authorization: `Basic ${btoa("test:test")}` } });
+    expect(res.status).toBe(401);
+  });
+
+  // traefik pkg/middlewares/auth/digest_auth_test.go TestDigestAuthUsersFromFile: usersFile is refused
+  // on Workers (no filesystem); each case's file lines, then its given users, go in `users` instead.
+  const fromFile: { desc: string; users: string[]; expected: Record<string, string>; realm?: string }[] = [
+    { desc: "Finds the users in the file", users: [TEST, "test2:traefik:518845800f9e2bfb1f1f740ec24f074e"], expected: { test: "test", test2: "test2" } },
+    {
+      desc: "Merges given users with users from the file",
+      users: [TEST, "test2:traefik:518845800f9e2bfb1f1f740ec24f074e", "test3:traefik:c8e9f57ce58ecb4424407f665a91646c"],
+      expected: { test: "test", test2: "test2", test3: "test3" },
+    },
+    {
+      desc: "Given users have priority over users in the file",
+      users: [TEST, "test2:traefik:518845800f9e2bfb1f1f740ec24f074e", "test2:traefik:8de60a1c52da68ccf41f0c0ffb7c51a0"],
+      expected: { test: "test", test2: "overridden" },
+    },
+    {
+      desc: "Should authenticate the correct user based on the realm",
+      users: [TEST, "test:traefiker:a3d334dff2645b914918de78bec50bf4"],
+      expected: { test: "test2" },
+      realm: "traefiker",
+    },
+  ];
+  for (const c of fromFile) {
+    it(`TestDigestAuthUsersFromFile "${c.desc}" (users inline)`, async () => {
+      const snap = snapshotOf(config({ users: c.users, ...(c.realm ? { realm: c.realm } : {}) }));
+      for (const [user, password] of Object.entries(c.expected)) {
+        expect((await digestDo(snap, "https://x.test/", user, password)).status, user).toBe(200);
+      }
+      const foo = await digestDo(snap, "https://x.test/", "foo", "foo");
+      expect(foo.status).toBe(401);
+      expect(await foo.text()).toBe("401 Unauthorized\n");
+    });
+  }
+
+  it("TestDigestAuthUsersFromFile: usersFile itself is refused (no filesystem on Workers)", () => {
+    const valid = validateConfig(config({ usersFile: "/auth-users", users: [] }));
+    expect(valid.ok ? [] : valid.errors.map((e) => e.path)).toEqual(["http.middlewares.auth.digestAuth.usersFile"]);
+  });
+
+  // traefik pkg/middlewares/auth/digest_auth_test.go TestDigestAuthUserHeaderCanonical
+  it("TestDigestAuthUserHeaderCanonical: the client's own X-User is replaced by the user", async () => {
+    const snap = snapshotOf(config({ users: [TEST], headerField: "x-user" }));
+    const res = await digestDo(snap, "https://x.test/", "test", "test", { "X-User": "admin" });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Echo).headers["x-user"]).toBe("test");
+  });
+});

@@ -110,7 +110,7 @@ describe("forwardAuth: the auth request", () => {
     expect(h.get("x-forwarded-uri")).toBe("/");
   });
 
-  it("trustForwardHeader keeps a trusted client's X-Forwarded-* (appending it to X-Forwarded-For); without it they are replaced", async () => {
+  it("trustForwardHeader keeps a trusted client's X-Forwarded-* (appending it to X-Forwarded-For); unset, Traefik's legacy five are replaced", async () => {
     const headers = { "x-forwarded-for": "198.51.100.1", "x-forwarded-host": "orig.test", "x-forwarded-uri": "/orig", "x-forwarded-proto": "http", "x-forwarded-method": "PUT", "x-forwarded-port": "8443" };
     const trusted = { headers, trusted: "203.0.113.0/24" };
     await echoOf(await send(snapshotOf(config({ address: AUTH, trustForwardHeader: true })), "https://x.test/now", trusted));
@@ -119,7 +119,9 @@ describe("forwardAuth: the auth request", () => {
     expect(kept.get("x-forwarded-for")).toBe("198.51.100.1, 203.0.113.7");
     expect([kept.get("x-forwarded-host"), kept.get("x-forwarded-uri"), kept.get("x-forwarded-proto"), kept.get("x-forwarded-method"), kept.get("x-forwarded-port")]).toEqual(["orig.test", "/orig", "http", "PUT", "8443"]);
     expect(replaced.get("x-forwarded-for")).toBe("203.0.113.7");
-    expect([replaced.get("x-forwarded-host"), replaced.get("x-forwarded-uri"), replaced.get("x-forwarded-proto"), replaced.get("x-forwarded-method"), replaced.get("x-forwarded-port")]).toEqual(["x.test", "/now", "https", "GET", null]);
+    // Unset is Traefik's legacy behaviour (oldWriteHeader): X-Forwarded-Port is not one it sets, so a
+    // trusted client's passes as it came.
+    expect([replaced.get("x-forwarded-host"), replaced.get("x-forwarded-uri"), replaced.get("x-forwarded-proto"), replaced.get("x-forwarded-method"), replaced.get("x-forwarded-port")]).toEqual(["x.test", "/now", "https", "GET", "8443"]);
   });
 
   it("an untrusted client's X-Forwarded-* never reach the auth server, even with trustForwardHeader", async () => {
@@ -150,10 +152,10 @@ describe("forwardAuth: forwardBody", () => {
     expect(echo.bodyBytes).toBe(10);
   });
 
-  it("answers 413 beyond maxBodySize, declared or streamed, without asking the auth server or the upstream", async () => {
+  it("answers 401 (as Traefik) beyond maxBodySize, declared or streamed, without asking the auth server or the upstream", async () => {
     const snap = snapshotOf(config(withBody));
     const declared = await send(snap, "https://x.test/", { method: "POST", body: "01234567890" });
-    expect(declared.status).toBe(413);
+    expect(declared.status).toBe(401);
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(new TextEncoder().encode("012345"));
@@ -162,7 +164,7 @@ describe("forwardAuth: forwardBody", () => {
       },
     });
     const streamed = await send(snap, "https://x.test/", { method: "POST", body: stream });
-    expect(streamed.status).toBe(413);
+    expect(streamed.status).toBe(401);
     expect(streamed.headers.get("x-whoami")).toBeNull();
     expect(seen).toEqual([]);
   });
@@ -206,10 +208,21 @@ describe("forwardAuth: the auth answer", () => {
     expect(echo.headers["x-user"]).toBeUndefined();
   });
 
-  it("maxResponseBodySize bounds the auth answer read: beyond it, 500", async () => {
+  it("maxResponseBodySize bounds the auth answer read: beyond it, 401 (as Traefik)", async () => {
     answer = () => new Response("x".repeat(100));
-    expect((await send(snapshotOf(config({ address: AUTH, maxResponseBodySize: 99 })), "https://x.test/")).status).toBe(500);
+    expect((await send(snapshotOf(config({ address: AUTH, maxResponseBodySize: 99 })), "https://x.test/")).status).toBe(401);
     expect((await send(snapshotOf(config({ address: AUTH, maxResponseBodySize: 100 })), "https://x.test/")).status).toBe(200);
+  });
+});
+
+describe("forwardAuth: authSigninURL", () => {
+  it("turns the auth server's 401 into Go's http.Redirect 302: a relative URL resolved against the request path, a GET gets the HTML body", async () => {
+    answer = () => new Response("no", { status: 401 });
+    const abs = await send(snapshotOf(config({ address: AUTH, authSigninURL: "https://login.test/?a=<b>" })), "https://x.test/app/page");
+    expect([abs.status, abs.headers.get("location"), abs.headers.get("content-type")]).toEqual([302, "https://login.test/?a=<b>", "text/html; charset=utf-8"]);
+    expect(await abs.text()).toBe('<a href="https://login.test/?a=&lt;b&gt;">Found</a>.\n\n');
+    const rel = await send(snapshotOf(config({ address: AUTH, authSigninURL: "login" })), "https://x.test/app/page", { method: "POST", body: "x" });
+    expect([rel.status, rel.headers.get("location"), rel.headers.get("content-type"), await rel.text()]).toEqual([302, "/app/login", null, ""]);
   });
 });
 
@@ -229,8 +242,9 @@ describe("forwardAuth validation", () => {
     expect(warnings.map((w) => w.path)).toEqual(["http.middlewares.fa.forwardAuth.maxBodySize"]);
   });
 
-  it("refuses authSigninURL, a bad regex, a bad address and unknown fields", () => {
-    expect(issues({ address: AUTH, authSigninURL: "https://login.test" }).errors[0]?.path).toBe("http.middlewares.fa.forwardAuth.authSigninURL");
+  it("accepts authSigninURL; refuses an empty one, a bad regex, a bad address and unknown fields", () => {
+    expect(issues({ address: AUTH, authSigninURL: "https://login.test" }).errors).toEqual([]);
+    expect(issues({ address: AUTH, authSigninURL: "" }).errors[0]?.path).toBe("http.middlewares.fa.forwardAuth.authSigninURL");
     expect(issues({ address: AUTH, authResponseHeadersRegex: "(" }).errors[0]?.path).toBe("http.middlewares.fa.forwardAuth.authResponseHeadersRegex");
     expect(issues({ address: "ftp://auth.test" }).errors[0]?.path).toBe("http.middlewares.fa.forwardAuth.address");
     expect(issues({ address: AUTH, adress: "x" }).errors[0]?.path).toMatch(/^http\.middlewares\.fa\.forwardAuth/);

@@ -117,3 +117,175 @@ describe("ipAllowList validation", () => {
     expect(valid.ok && valid.warnings.map((w) => w.path)).toEqual(["http.middlewares.ip.ipAllowList.ipStrategy.excludedIPs"]);
   });
 });
+
+// Traefik's own test files, case by case. The client IP is CF-Connecting-IP (Go: RemoteAddr);
+// an address Go's tests feed to the checker directly is fed here as the one X-Forwarded-For entry
+// of a trusted client with ipStrategy.depth 1, so it reaches the check exactly as written.
+describe("traefik pkg/middlewares/ipallowlist/ip_allowlist_test.go", () => {
+  // traefik pkg/middlewares/ipallowlist/ip_allowlist_test.go TestNewIPAllowLister
+  it('TestNewIPAllowLister "invalid IP", "valid IP", "invalid HTTP status code"', () => {
+    const paths = (options: Record<string, unknown>) => {
+      const valid = validateConfig(config(options));
+      return valid.ok ? [] : valid.errors.map((e) => e.path);
+    };
+    expect(paths({ sourceRange: ["foo"] })).toEqual(["http.middlewares.ip.ipAllowList.sourceRange[0]"]);
+    expect(paths({ sourceRange: ["10.10.10.10"] })).toEqual([]);
+    expect(paths({ sourceRange: ["10.10.10.10"], rejectStatusCode: 600 })).toEqual(["http.middlewares.ip.ipAllowList.rejectStatusCode"]);
+  });
+
+  // traefik pkg/middlewares/ipallowlist/ip_allowlist_test.go TestIPAllowLister_ServeHTTP
+  const serve: [string, Record<string, unknown>, string, number][] = [
+    ["authorized with remote address", { sourceRange: ["20.20.20.20"] }, "20.20.20.20", 200],
+    ["non authorized with remote address", { sourceRange: ["20.20.20.20"] }, "20.20.20.21", 403],
+    ["authorized with remote address, reject 404", { sourceRange: ["20.20.20.20"], rejectStatusCode: 404 }, "20.20.20.20", 200],
+    ["non authorized with remote address, reject 404", { sourceRange: ["20.20.20.20"], rejectStatusCode: 404 }, "20.20.20.21", 404],
+  ];
+  for (const [desc, options, ip, expected] of serve) {
+    it(`TestIPAllowLister_ServeHTTP "${desc}"`, async () => {
+      expect(await statusFor(snapshotOf(config(options)), ip)).toBe(expected);
+    });
+  }
+});
+
+describe("traefik pkg/middlewares/ipwhitelist/ip_whitelist_test.go", () => {
+  // traefik pkg/middlewares/ipwhitelist/ip_whitelist_test.go TestNewIPWhiteLister
+  it('TestNewIPWhiteLister "invalid IP", "valid IP"', () => {
+    const invalid = validateConfig(config({ sourceRange: ["foo"] }, "ipWhiteList"));
+    expect(invalid.ok ? [] : invalid.errors.map((e) => e.path)).toEqual(["http.middlewares.ip.ipWhiteList.sourceRange[0]"]);
+    expect(validateConfig(config({ sourceRange: ["10.10.10.10"] }, "ipWhiteList")).ok).toBe(true);
+  });
+
+  // traefik pkg/middlewares/ipwhitelist/ip_whitelist_test.go TestIPWhiteLister_ServeHTTP
+  for (const [desc, ip, expected] of [
+    ["authorized with remote address", "20.20.20.20", 200],
+    ["non authorized with remote address", "20.20.20.21", 403],
+  ] as const) {
+    it(`TestIPWhiteLister_ServeHTTP "${desc}"`, async () => {
+      expect(await statusFor(snapshotOf(config({ sourceRange: ["20.20.20.20"] }, "ipWhiteList")), ip)).toBe(expected);
+    });
+  }
+});
+
+describe("traefik pkg/ip/checker_test.go and strategy_test.go, through ipAllowList", () => {
+  const statusOfHop = (snap: Snapshot, hop: string) => statusFor(snap, "203.0.113.9", hop);
+  const byHop = (sourceRange: string[]) => snapshotOf(config({ sourceRange, ipStrategy: { depth: 1 } }));
+
+  // traefik pkg/ip/checker_test.go TestIsAuthorized
+  it('TestIsAuthorized "remoteAddr not in range", "remoteAddr in range", "octal ip in remoteAddr"', async () => {
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["1.2.3.4/24"] })), "10.2.3.1")).toBe(403);
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["1.2.3.4/24"] })), "1.2.3.1")).toBe(200);
+    expect(await statusOfHop(byHop(["127.2.3.4/24"]), "0127.2.3.1:123")).toBe(403);
+    expect(await statusOfHop(byHop(["1.2.3.4/24"]), "1.2.3.1:123")).toBe(200); // host:port is split, as IsAuthorized does
+  });
+
+  // traefik pkg/ip/checker_test.go TestNew: what NewChecker refuses, validation refuses
+  it('TestNew "trusted IPs containing empty string", "containing only an empty string", "an invalid string"; valid ones pass', () => {
+    const errs = (sourceRange: string[]) => {
+      const valid = validateConfig(config({ sourceRange }));
+      return valid.ok ? [] : valid.errors.map((e) => e.path);
+    };
+    expect(errs(["1.2.3.4/24", "", "fe80::/16"])).toEqual(["http.middlewares.ip.ipAllowList.sourceRange[1]"]);
+    expect(errs([""])).toEqual(["http.middlewares.ip.ipAllowList.sourceRange[0]"]);
+    expect(errs(["foo"])).toEqual(["http.middlewares.ip.ipAllowList.sourceRange[0]"]);
+    expect(errs(["1.2.3.4/24", "fe80::/16"])).toEqual([]);
+    expect(errs(["127.0.0.1/8"])).toEqual([]);
+  });
+
+  // traefik pkg/ip/checker_test.go TestContainsIsAllowed
+  const contains: { desc: string; ranges: string[]; pass: string[]; reject: string[] }[] = [
+    { desc: "IPv4", ranges: ["1.2.3.4/24"], pass: ["1.2.3.1", "1.2.3.32", "1.2.3.156", "1.2.3.255"], reject: ["1.2.16.1", "1.2.32.1", "127.0.0.1", "8.8.8.8"] },
+    { desc: "IPv4 single IP", ranges: ["8.8.8.8"], pass: ["8.8.8.8"], reject: ["8.8.8.7", "8.8.8.9", "8.8.8.0", "8.8.8.255", "4.4.4.4", "127.0.0.1"] },
+    { desc: "IPv4 Net single IP", ranges: ["8.8.8.8/32"], pass: ["8.8.8.8"], reject: ["8.8.8.7", "8.8.8.9", "8.8.8.0", "8.8.8.255", "4.4.4.4", "127.0.0.1"] },
+    {
+      desc: "multiple IPv4",
+      ranges: ["1.2.3.4/24", "8.8.8.8/8"],
+      pass: ["1.2.3.1", "1.2.3.32", "1.2.3.156", "1.2.3.255", "8.8.4.4", "8.0.0.1", "8.32.42.128", "8.255.255.255"],
+      reject: ["1.2.16.1", "1.2.32.1", "127.0.0.1", "4.4.4.4", "4.8.8.8"],
+    },
+    {
+      desc: "IPv6",
+      ranges: ["2a03:4000:6:d080::/64"],
+      pass: ["2a03:4000:6:d080::", "2a03:4000:6:d080::1", "2a03:4000:6:d080:dead:beef:ffff:ffff", "2a03:4000:6:d080::42"],
+      reject: ["2a03:4000:7:d080::", "2a03:4000:7:d080::1", "fe80::", "4242::1"],
+    },
+    { desc: "IPv6 single IP", ranges: ["2a03:4000:6:d080::42/128"], pass: ["2a03:4000:6:d080::42"], reject: ["2a03:4000:6:d080::1", "2a03:4000:6:d080:dead:beef:ffff:ffff", "2a03:4000:6:d080::43"] },
+    {
+      desc: "multiple IPv6",
+      ranges: ["2a03:4000:6:d080::/64", "fe80::/16"],
+      pass: ["2a03:4000:6:d080::", "2a03:4000:6:d080::1", "2a03:4000:6:d080:dead:beef:ffff:ffff", "2a03:4000:6:d080::42", "fe80::1", "fe80:aa00:00bb:4232:ff00:eeee:00ff:1111", "fe80::fe80"],
+      reject: ["2a03:4000:7:d080::", "2a03:4000:7:d080::1", "4242::1"],
+    },
+    {
+      desc: "multiple IPv6 & IPv4",
+      ranges: ["2a03:4000:6:d080::/64", "fe80::/16", "1.2.3.4/24", "8.8.8.8/8"],
+      pass: [
+        "2a03:4000:6:d080::", "2a03:4000:6:d080::1", "2a03:4000:6:d080:dead:beef:ffff:ffff", "2a03:4000:6:d080::42", "fe80::1",
+        "fe80:aa00:00bb:4232:ff00:eeee:00ff:1111", "fe80:aa00:00bb:4232:ff00:eeee:00ff:1111%vEthernet", "fe80::fe80",
+        "1.2.3.1", "1.2.3.32", "1.2.3.156", "1.2.3.255", "8.8.4.4", "8.0.0.1", "8.32.42.128", "8.255.255.255",
+      ],
+      reject: ["2a03:4000:7:d080::", "2a03:4000:7:d080::1", "2a03:4000:7:d080::1%vmnet1", "4242::1", "1.2.16.1", "1.2.32.1", "127.0.0.1", "4.4.4.4", "4.8.8.8"],
+    },
+  ];
+  for (const c of contains) {
+    it(`TestContainsIsAllowed "${c.desc}"`, async () => {
+      const snap = byHop(c.ranges);
+      for (const ip of c.pass) expect(await statusOfHop(snap, ip), ip).toBe(200);
+      for (const ip of c.reject) expect(await statusOfHop(snap, ip), ip).toBe(403);
+    });
+  }
+
+  // traefik pkg/ip/checker_test.go TestContainsBrokenIPs: an address the checker cannot parse is refused
+  it("TestContainsBrokenIPs", async () => {
+    const snap = byHop(["1.2.3.4/24", "0.0.0.0/0", "::/0"]);
+    for (const ip of ["foo", "10.0.0.350", "fe:::80", "", "\\&$§&/("]) expect(await statusOfHop(snap, ip), ip).toBe(403);
+  });
+
+  // traefik pkg/ip/strategy_test.go TestRemoteAddrStrategy_GetIP. CF-Connecting-IP is a bare address:
+  // the bracketed, zoned and port forms of Go's RemoteAddr do not occur, so only the address cases are ported.
+  it('TestRemoteAddrStrategy_GetIP "Use RemoteAddr, ipv4", "ipv4, ignore subnet", "ipv6 brackets with port, subnet"', async () => {
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["192.0.2.1"] })), "192.0.2.1")).toBe(200);
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["192.0.2.1"], ipStrategy: { ipv6Subnet: 24 } })), "192.0.2.1")).toBe(200);
+    const subnet = snapshotOf(config({ sourceRange: ["::abcd:0:0:0"], ipStrategy: { ipv6Subnet: 80 } }));
+    expect(await statusFor(subnet, "::abcd:ffff:c0a8:1")).toBe(200);
+    expect(await statusFor(snapshotOf(config({ sourceRange: ["::abcd:ffff:c0a8:1"] })), "::abcd:ffff:c0a8:1")).toBe(200);
+  });
+
+  it('TestRemoteAddrStrategy_GetIP "invalid subnet" (500) is refused at validation, as Traefik\'s constructor does', () => {
+    const valid = validateConfig(config({ sourceRange: ["::1"], ipStrategy: { ipv6Subnet: 500 } }));
+    expect(valid.ok ? [] : valid.errors.map((e) => e.path)).toEqual(["http.middlewares.ip.ipAllowList.ipStrategy.ipv6Subnet"]);
+  });
+
+  // traefik pkg/ip/strategy_test.go TestDepthStrategy_GetIP
+  const depth: [string, number, string, string | null, number?][] = [
+    ["Use depth", 3, "10.0.0.4,10.0.0.3,10.0.0.2,10.0.0.1", "10.0.0.3"],
+    ["Use nonexistent depth in XForwardedFor", 2, "", null],
+    ["Use depth that match the first IP in XForwardedFor", 2, "10.0.0.2,10.0.0.1", "10.0.0.2"],
+    ["Use depth with IPv4 subnet", 2, "10.0.0.3,10.0.0.2,10.0.0.1", "10.0.0.2", 80],
+    ["Use depth with IPv6 subnet", 2, "10.0.0.3,::abcd:ffff:c0a8:1,10.0.0.1", "::abcd:0:0:0", 80],
+  ];
+  for (const [desc, d, xff, expected, ipv6Subnet] of depth) {
+    it(`TestDepthStrategy_GetIP "${desc}"`, async () => {
+      const strategy = { depth: d, ...(ipv6Subnet ? { ipv6Subnet } : {}) };
+      if (expected === null) {
+        expect(await statusFor(snapshotOf(config({ sourceRange: ["0.0.0.0/0", "::/0"], ipStrategy: strategy })), "10.0.0.1", xff)).toBe(403);
+        return;
+      }
+      expect(await statusFor(snapshotOf(config({ sourceRange: [expected], ipStrategy: strategy })), "203.0.113.9", xff)).toBe(200);
+      expect(await statusFor(snapshotOf(config({ sourceRange: ["203.0.113.9", "10.0.0.1"], ipStrategy: strategy })), "203.0.113.9", xff)).toBe(expected === "10.0.0.1" ? 200 : 403);
+    });
+  }
+
+  // traefik pkg/ip/strategy_test.go TestTrustedIPsStrategy_GetIP (ipStrategy.excludedIPs)
+  const pool: [string, string[], string, string | null][] = [
+    ["Trust all IPs", ["10.0.0.4", "10.0.0.3", "10.0.0.2", "10.0.0.1"], "10.0.0.4,10.0.0.3,10.0.0.2,10.0.0.1", null],
+    ["Do not trust all IPs", ["10.0.0.2", "10.0.0.1"], "10.0.0.4,10.0.0.3,10.0.0.2,10.0.0.1", "10.0.0.3"],
+    ["Do not trust all IPs with CIDR", ["10.0.0.1/24"], "127.0.0.1,10.0.0.4,10.0.0.3,10.0.0.2,10.0.0.1", "127.0.0.1"],
+    ["Trust all IPs with CIDR", ["10.0.0.1/24"], "10.0.0.4,10.0.0.3,10.0.0.2,10.0.0.1", null],
+  ];
+  for (const [desc, excludedIPs, xff, expected] of pool) {
+    it(`TestTrustedIPsStrategy_GetIP "${desc}"`, async () => {
+      const sourceRange = expected === null ? ["0.0.0.0/0", "::/0"] : [expected];
+      expect(await statusFor(snapshotOf(config({ sourceRange, ipStrategy: { excludedIPs } })), "203.0.113.9", xff)).toBe(expected === null ? 403 : 200);
+    });
+  }
+});

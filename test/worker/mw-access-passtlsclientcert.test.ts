@@ -3,6 +3,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { validateConfig } from "../../worker/config/index.ts";
 import { lb, send, snapshotOf, type Echo } from "./helpers/serve.ts";
+import { COMPLETE_CHEESE_CRT, MINIMAL_CERT, MINIMAL_CHEESE_CRT } from "./helpers/traefik-certs.ts";
 
 const upstream = inject("whoamiUrl");
 
@@ -80,10 +81,9 @@ function unescape(value: unknown): string {
 }
 
 describe("passTLSClientCert", () => {
-  it("pem: each certificate's base64 DER, URL-escaped as Go's QueryEscape, leaf first, comma-separated", async () => {
+  it("pem: each certificate's base64 DER as is (Traefik's sanitize does not escape it), leaf first, comma-separated", async () => {
     const { pem, info } = await headersFor({ pem: true }, VERIFIED);
-    const escape = (b64: string) => b64.replace(/\+/g, "%2B").replace(/\//g, "%2F").replace(/=/g, "%3D");
-    expect(pem).toBe(`${escape(LEAF)},${escape(CA)}`);
+    expect(pem).toBe(`${LEAF},${CA}`);
     expect(info).toBeUndefined();
   });
 
@@ -127,4 +127,87 @@ describe("passTLSClientCert", () => {
     const valid = validateConfig(config({ info: { issuer: { organizationalUnit: true } } }));
     expect(valid.ok ? [] : valid.errors.map((e) => e.path)).toEqual(["http.middlewares.mtls.passTLSClientCert.info.issuer.organizationalUnit"]);
   });
+});
+
+// Traefik's own test file, case by case, with its certificates. Go sets req.TLS.PeerCertificates;
+// here Cloudflare's verified mTLS data carries them (leaf in certRFC9440, the rest in
+// certChainRFC9440). "No TLS" is a request without cf.tlsClientAuth.
+describe("traefik pkg/middlewares/passtlsclientcert/pass_tls_client_cert_test.go", () => {
+  const SEP = ";";
+  function verified(chain: string[]): Record<string, unknown> {
+    const [leaf = "", ...rest] = chain;
+    return { certPresented: "1", certVerified: "SUCCESS", certRevoked: "0", certRFC9440: `:${leaf}:`, certChainRFC9440: rest.map((c) => `:${c}:`).join(",") };
+  }
+  async function run(options: Record<string, unknown>, chain: string[] | null) {
+    const init = (chain ? { cf: { tlsClientAuth: verified(chain) } } : {}) as RequestInit;
+    const res = await send(snapshotOf(config(options)), "http://example.com/foo", init);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-forwarded-tls-client-cert")).toBeNull(); // never on the response
+    expect(res.headers.get("x-forwarded-tls-client-cert-info")).toBeNull();
+    const echo = (await res.json()) as Echo;
+    return { pem: echo.headers["x-forwarded-tls-client-cert"], info: echo.headers["x-forwarded-tls-client-cert-info"] };
+  }
+
+  // traefik pkg/middlewares/passtlsclientcert/pass_tls_client_cert_test.go TestPassTLSClientCert_PEM
+  const pemCases: [string, string[] | null, Record<string, unknown>, string | undefined][] = [
+    ["No TLS, no option", null, {}, undefined],
+    ["TLS, no option", [MINIMAL_CHEESE_CRT], {}, undefined],
+    ["No TLS, with pem option true", null, { pem: true }, undefined],
+    ["TLS with simple certificate, with pem option true", [MINIMAL_CHEESE_CRT], { pem: true }, MINIMAL_CHEESE_CRT],
+    ["TLS with complete certificate, with pem option true", [MINIMAL_CHEESE_CRT], { pem: true }, MINIMAL_CHEESE_CRT],
+    ["TLS with two certificate, with pem option true", [MINIMAL_CERT, MINIMAL_CHEESE_CRT], { pem: true }, `${MINIMAL_CERT},${MINIMAL_CHEESE_CRT}`],
+  ];
+  for (const [desc, chain, options, expected] of pemCases) {
+    it(`TestPassTLSClientCert_PEM "${desc}"`, async () => {
+      // The PEM body as is: delimiters and newlines removed, not URL-escaped (Traefik's sanitize).
+      expect((await run(options, chain)).pem).toBe(expected);
+    });
+  }
+
+  const MINIMAL_ALL = [
+    'Subject="C=FR,ST=Some-State,O=Cheese"',
+    'Issuer="DC=org,DC=cheese,C=FR,C=US,ST=Signing State,ST=Signing State 2,L=TOULOUSE,L=LYON,O=Cheese,O=Cheese 2,CN=Simple Signing CA 2"',
+    'SerialNumber="481535886039632329873080491016862977516759989652"',
+    'NB="1544094636"',
+    'NA="1632568236"',
+  ].join(SEP);
+  const COMPLETE_ALL = [
+    'Subject="DC=org,DC=cheese,C=FR,C=US,ST=Cheese org state,ST=Cheese com state,L=TOULOUSE,L=LYON,O=Cheese,O=Cheese 2,OU=Simple Signing Section,OU=Simple Signing Section 2,CN=*.cheese.com"',
+    'Issuer="DC=org,DC=cheese,C=FR,C=US,ST=Signing State,ST=Signing State 2,L=TOULOUSE,L=LYON,O=Cheese,O=Cheese 2,CN=Simple Signing CA 2"',
+    'SerialNumber="1"',
+    'NB="1544094616"',
+    'NA="1607166616"',
+    'SAN="*.cheese.org,*.cheese.net,*.cheese.com,test@cheese.org,test@cheese.net,10.0.1.0,10.0.1.2"',
+  ].join(SEP);
+  const SUBJECT_ALL = { commonName: true, country: true, domainComponent: true, locality: true, organization: true, organizationalUnit: true, province: true, serialNumber: true };
+  const ISSUER_ALL = { commonName: true, country: true, domainComponent: true, locality: true, organization: true, province: true, serialNumber: true };
+  const ALL = { info: { notAfter: true, notBefore: true, sans: true, serialNumber: true, subject: SUBJECT_ALL, issuer: ISSUER_ALL } };
+
+  // traefik pkg/middlewares/passtlsclientcert/pass_tls_client_cert_test.go TestPassTLSClientCert_certInfo
+  const infoCases: [string, string[] | null, Record<string, unknown>, string | undefined][] = [
+    ["No TLS, no option", null, {}, undefined],
+    ["TLS, no option", [MINIMAL_CERT], {}, undefined],
+    ["No TLS, with subject info", null, { info: { subject: { commonName: true, organization: true, organizationalUnit: true, locality: true, province: true, country: true, serialNumber: true } } }, undefined],
+    ["No TLS, with pem option false with empty subject info", null, { pem: false, info: { subject: {} } }, undefined],
+    ["TLS with simple certificate, with all info", [MINIMAL_CHEESE_CRT], ALL, MINIMAL_ALL],
+    ["TLS with simple certificate, with some info", [MINIMAL_CHEESE_CRT], { info: { notAfter: true, sans: true, subject: { organization: true }, issuer: { country: true } } }, 'Subject="O=Cheese";Issuer="C=FR,C=US";NA="1632568236"'],
+    [
+      "TLS with simple certificate, requesting non-existent info",
+      [MINIMAL_CHEESE_CRT],
+      { info: { notAfter: true, sans: true, subject: { organization: true, organizationalUnit: true }, issuer: { country: true } } },
+      'Subject="O=Cheese";Issuer="C=FR,C=US";NA="1632568236"',
+    ],
+    ["TLS with complete certificate, with all info", [COMPLETE_CHEESE_CRT], ALL, COMPLETE_ALL],
+    ["TLS with 2 certificates, with all info", [MINIMAL_CHEESE_CRT, COMPLETE_CHEESE_CRT], ALL, `${MINIMAL_ALL},${COMPLETE_ALL}`],
+  ];
+  for (const [desc, chain, options, expected] of infoCases) {
+    it(`TestPassTLSClientCert_certInfo "${desc}"`, async () => {
+      const { info } = await run(options, chain);
+      expect(info === undefined ? undefined : unescape(info)).toBe(expected);
+    });
+  }
+
+  // traefik pkg/middlewares/passtlsclientcert/pass_tls_client_cert_test.go Test_sanitize and
+  // Test_getSANs are helpers' tests: their outcome is in the header values above (the PEM body
+  // without delimiters or newlines; SANs as DNS names, e-mails, IPs, then URIs, see LEAF_INFO).
 });

@@ -1,6 +1,6 @@
 // buffering: whole request bodies (413 past maxRequestBodyBytes), whole responses (500 past
 // maxResponseBodyBytes), and retryExpression replaying the buffered request (oxy's buffer).
-import { describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { BUFFER_CEILING_BYTES } from "../../worker/middlewares/buffering/limits.ts";
 import { send, snapshotOf, type Echo } from "./helpers/serve.ts";
 
@@ -158,4 +158,33 @@ describe("buffering: retryExpression", () => {
   it("an invalid retryExpression refuses the config", () => {
     expect(() => snapshotOf(cfg("retry-bad", { retryExpression: "Attempts() <= 2.5" }))).toThrow(/retryExpression.*invalid expression at position 14/);
   });
+});
+
+// traefik pkg/middlewares/buffering/buffering_test.go TestBuffering: Traefik's `next` answers 200
+// with the request's body (127 random bytes); here that is a recorded fetch to backend.test.
+describe("traefik pkg/middlewares/buffering/buffering_test.go TestBuffering", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const payload = crypto.getRandomValues(new Uint8Array(127));
+  const cases: [string, Record<string, unknown>, number][] = [
+    ["Unlimited response and request body size", {}, 200],
+    ["Limited request body size", { maxRequestBodyBytes: 1 }, 413],
+    ["Limited response body size", { maxResponseBodyBytes: 1 }, 500],
+  ];
+  for (const [desc, options, expected] of cases) {
+    it(`"${desc}"`, async () => {
+      const realFetch = globalThis.fetch;
+      let reached = 0;
+      vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).host !== "backend.test") return realFetch(request);
+        reached++;
+        return new Response(await request.arrayBuffer(), { status: 200 });
+      });
+      const res = await send(snapshotOf(cfg("buf", options, ["http://backend.test"])), "http://localhost/", { method: "POST", body: payload });
+      expect(res.status).toBe(expected);
+      if (expected === 200) expect(new Uint8Array(await res.arrayBuffer())).toEqual(payload);
+      else await res.arrayBuffer();
+      expect(reached).toBe(expected === 413 ? 0 : 1);
+    });
+  }
 });

@@ -109,6 +109,76 @@ describe("circuit breaker state machine (oxy's cbreaker)", () => {
   });
 });
 
+// oxy cbreaker/cbreaker_test.go (vulcand/oxy, the breaker Traefik's circuitBreaker is), on the
+// breaker's own clock. oxy's `cb.metrics = statsNetErrors(0.6)` is 100 answers, 60 of them 504s,
+// recorded at that moment. TestRedirect, TestRedirectWithPath and TestSideEffects test oxy options
+// Traefik does not expose (redirect fallbacks, webhooks): not ported.
+describe("oxy cbreaker/cbreaker_test.go", () => {
+  const netErrors = (b: Breaker, t: number) => {
+    for (let i = 0; i < 100; i++) b.metrics.record(t, i < 60 ? 504 : 200, 0); // metrics only: no check, as oxy's assignment
+  };
+
+  it("TestStandbyCycle: a healthy upstream is always let through", () => {
+    const b = breakerFor("NetworkErrorRatio() > 0.5");
+    expect(b.admit(1000)).toBe(true);
+    b.record(1000, 200, 1);
+    expect(b.state).toBe("standby");
+  });
+
+  it("TestFullCycle: standby, tripped for fallbackDuration, recovering with some let through, standby", () => {
+    const b = breakerFor("NetworkErrorRatio() > 0.5");
+    let t = 1_000_000;
+    expect(b.admit(t)).toBe(true);
+    b.record(t, 200, 1);
+    netErrors(b, t);
+    t += 101; // defaultCheckPeriod + 1 ms
+    expect(b.admit(t)).toBe(true);
+    b.record(t, 200, 1);
+    expect(b.state).toBe("tripped");
+    t += 9000; // still tripped
+    expect(b.admit(t)).toBe(false);
+    expect(b.state).toBe("tripped");
+    t += 1001; // recovering by now
+    expect(b.admit(t)).toBe(false);
+    expect(b.state).toBe("recovering");
+    t += 5000;
+    let allowed = 0;
+    for (let i = 0; i < 100; i++) {
+      if (b.admit(t)) {
+        allowed++;
+        b.record(t, 200, 1);
+      }
+    }
+    expect(allowed).not.toBe(0);
+    t += 5001;
+    expect(b.admit(t)).toBe(true);
+    expect(b.state).toBe("standby");
+  });
+
+  it("TestTriggerDuringRecovery: the condition holding again during recovery trips the breaker again", () => {
+    const b = breakerFor("NetworkErrorRatio() > 0.5", { checkPeriodMs: 0.001 });
+    let t = 1_000_000;
+    netErrors(b, t);
+    expect(b.admit(t)).toBe(true);
+    b.record(t, 200, 1);
+    expect(b.state).toBe("tripped");
+    t += 10_001;
+    expect(b.admit(t)).toBe(false);
+    expect(b.state).toBe("recovering");
+    t += 5000;
+    netErrors(b, t);
+    let allowed = 0;
+    for (let i = 0; i < 100; i++) {
+      if (b.admit(t)) {
+        allowed++;
+        b.record(t + 0.01 * (i + 1), 200, 1);
+      }
+    }
+    expect(allowed).not.toBe(0);
+    expect(b.state).toBe("tripped");
+  });
+});
+
 function cfg(router: string, name: string, circuitBreaker: Record<string, unknown>, server = whoami) {
   return {
     http: {

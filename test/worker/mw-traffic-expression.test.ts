@@ -58,6 +58,26 @@ describe("circuitBreaker expressions that Traefik accepts", () => {
   });
 });
 
+// oxy cbreaker/predicates_test.go TestTripped (vulcand/oxy, the expressions Traefik's circuitBreaker
+// parses). Its stats helpers, as records: statsNetErrors(0.6) is 60 network errors (504) in 100
+// answers; statsLatencyAtQuantile(50, 51ms) one answer that took 51 ms; statsResponseCodes as counted.
+describe("oxy cbreaker/predicates_test.go TestTripped", () => {
+  const netErrors = (ratio: number): [number, number][] => Array.from({ length: 100 }, (_, i) => [i < ratio * 100 ? 504 : 200, 0]);
+  const latency = (ms: number): [number, number][] => [[200, ms]];
+  const codes = (...counts: [number, number][]): [number, number][] => counts.flatMap(([code, n]) => Array.from({ length: n }, () => [code, 0] as [number, number]));
+  it.each([
+    ["NetworkErrorRatio() > 0.5", netErrors(0.6), true],
+    ["NetworkErrorRatio() < 0.5", netErrors(0.6), false],
+    ["LatencyAtQuantileMS(50.0) > 50", latency(51), true],
+    ["LatencyAtQuantileMS(50.0) < 50", latency(51), false],
+    ["ResponseCodeRatio(500, 600, 0, 600) > 0.5", codes([200, 5], [500, 6]), true],
+    ["ResponseCodeRatio(500, 600, 0, 600) > 0.5", codes([200, 5], [500, 4]), false],
+    ["LatencyAtQuantileMS(40.0) > 50", netErrors(0.6), false], // quantile not defined
+  ] as [string, [number, number][], boolean][])("%s", (expression, records, expected) => {
+    expect(breaker(expression, records)).toBe(expected);
+  });
+});
+
 describe("circuitBreaker expressions that Traefik refuses, with the position", () => {
   it.each([
     ["", 0, /expected a function call/],

@@ -285,3 +285,113 @@ describe("rateLimit middleware (global, through the RATE_LIMITER Durable Object)
     expect(echo.bodyBytes).toBe(5);
   });
 });
+
+// Traefik's pkg/middlewares/ratelimiter/rate_limiter_test.go, case by case.
+describe("traefik pkg/middlewares/ratelimiter/rate_limiter_test.go", () => {
+  // traefik pkg/middlewares/ratelimiter/rate_limiter_test.go TestNewRateLimiter
+  it('TestNewRateLimiter "maxDelay computation", "maxDelay computation, low rate regime"', () => {
+    expect(bucketRule(200, 1000, 10).maxDelayNs).toBe(2_500_000); // 2500µs
+    expect(bucketRule(2, 10_000, 10).maxDelayNs).toBe(500_000_000); // 500ms
+  });
+
+  it('TestNewRateLimiter "no ratelimit on Average == 0"', async () => {
+    const snap = snapshotOf(config({ average: 0, burst: 10 }, "zero-average"));
+    expect(await statuses(snap, "https://x.test/r", 15, { clientIP: "198.51.100.30" })).toEqual(Array(15).fill(200));
+  });
+
+  it('TestNewRateLimiter "default SourceMatcher is remote address ip strategy", "SourceCriterion in config is respected"', async () => {
+    const byIP = snapshotOf(config({ average: 1, period: "1m", burst: 1 }, "default-source"));
+    expect(await statuses(byIP, "https://x.test/r", 2, { clientIP: "127.0.0.1" })).toEqual([200, 429]);
+    expect(await statuses(byIP, "https://x.test/r", 1, { clientIP: "127.0.0.2" })).toEqual([200]);
+    const byHeader = snapshotOf(config({ average: 1, period: "1m", burst: 1, sourceCriterion: { requestHeaderName: "Foo" } }, "header-source"));
+    expect(await statuses(byHeader, "https://x.test/r", 2, { headers: { foo: "bar" }, clientIP: "127.0.0.3" })).toEqual([200, 429]);
+    expect(await statuses(byHeader, "https://x.test/r", 1, { headers: { foo: "baz" }, clientIP: "127.0.0.3" })).toEqual([200]);
+  });
+
+  // What GetSourceExtractor refuses (pkg/middlewares/extractor.go), for rateLimit and inFlightReq.
+  it('TestNewRateLimiter "SourceCriteria are mutually exclusive" (and the two other pairs)', () => {
+    const pairs = [
+      [{ ipStrategy: {}, requestHeaderName: "Foo" }, /one strategy, found ipStrategy and requestHeaderName/],
+      [{ ipStrategy: {}, requestHost: true }, /one strategy, found ipStrategy and requestHost/],
+      [{ requestHeaderName: "Foo", requestHost: true }, /one strategy, found requestHeaderName and requestHost/],
+    ] as const;
+    for (const [sourceCriterion, message] of pairs) {
+      const valid = validateConfig(config({ average: 200, burst: 10, sourceCriterion }, "exclusive"));
+      expect(valid.ok ? [] : valid.errors.map((e) => e.path)).toEqual(["http.middlewares.exclusive.rateLimit.sourceCriterion"]);
+      expect(valid.ok ? "" : valid.errors[0]?.message).toMatch(message);
+      const base = config({}, "f");
+      const inflight = validateConfig({ http: { ...base.http, middlewares: { f: { inFlightReq: { amount: 1, sourceCriterion } } } } });
+      expect(inflight.ok ? [] : inflight.errors.map((e) => e.path)).toEqual(["http.middlewares.f.inFlightReq.sourceCriterion"]);
+    }
+  });
+
+  it('TestNewRateLimiter "Use Redis": accepted, and ignored with a warning (the Durable Object keeps the buckets)', () => {
+    const valid = validateConfig(config({ average: 200, burst: 10, redis: { endpoints: ["localhost:6379"] } }, "redis"));
+    expect(valid.ok).toBe(true);
+    expect(valid.warnings.map((w) => w.path)).toContain("http.middlewares.redis.rateLimit.redis");
+  });
+
+  // traefik pkg/middlewares/ratelimiter/rate_limiter_test.go TestInMemoryRateLimit and
+  // TestRedisRateLimit: Go drives the middleware with a ticker for loadDuration and counts what went
+  // through. The same load is played here against the bucket on a simulated clock (the Durable
+  // Object runs exactly this code): requests come at incomingLoad per second (a Go ticker: a tick
+  // missed while a request waited for its token is dropped), the first `burst` as fast as possible;
+  // an allowed request first waits its delay, and every request takes 10 µs. Traefik's bounds: at least 95%, at most 102% of
+  // average·loadDuration + burst. Redis is ignored on Workers, so its cases run the same bucket.
+  function simulate(average: number, periodMs: number, burstOption: number, loadMs: number, incomingLoad: number, burst: number): number {
+    const rule = bucketRule(average, periodMs, burstOption);
+    const tickMs = 1000 / incomingLoad;
+    let state: BucketState | null = null;
+    let t = 0;
+    let nextTick = tickMs;
+    let count = 0;
+    while (t <= loadMs) {
+      const { verdict, state: after } = reserve(state, t, rule);
+      state = after;
+      if (verdict.allowed) {
+        t += verdict.delayNs / 1e6;
+        count++;
+      }
+      // Hammering: each request still takes a little time (10 µs here), as in Go.
+      if (burst > 0 && count < burst) {
+        t += 0.01;
+        continue;
+      }
+      if (nextTick <= t) nextTick = (Math.floor(t / tickMs) + 1) * tickMs;
+      else {
+        t = nextTick;
+        nextTick += tickMs;
+      }
+    }
+    return count;
+  }
+  const load: [string, number, number, number, number, number, number][] = [
+    // desc, average, period ms, burst option, load ms, incoming/s, initial burst
+    ["Average is respected", 100, 1000, 1, 2000, 400, 0],
+    ["burst allowed, no bursty traffic", 100, 1000, 100, 2000, 200, 0],
+    ["burst allowed, initial burst, under capacity", 100, 1000, 100, 2000, 200, 50],
+    ["burst allowed, initial burst, over capacity", 100, 1000, 100, 2000, 200, 150],
+    ["burst over average, initial burst, over capacity", 100, 1000, 200, 2000, 200, 300],
+    ["lower than 1/s", 5, 10_000, 0, 2000, 100, 0],
+    ["lower than 1/s, longer", 5, 10_000, 0, 60_000, 100, 0],
+    ["lower than 1/s, longer, harsher", 1, 60_000, 0, 60_000, 100, 0],
+    ["period below 1 second", 50, 500, 0, 2000, 300, 0],
+  ];
+  for (const [desc, average, periodMs, burstOption, loadMs, incoming, burst] of load) {
+    it(`TestInMemoryRateLimit "${desc}" (simulated clock)`, () => {
+      const count = simulate(average, periodMs, burstOption, loadMs, incoming, burst);
+      const want = Math.trunc((average / periodMs) * loadMs) + Math.max(burstOption, 1);
+      expect(count).toBeGreaterThanOrEqual(Math.trunc((want * 95) / 100));
+      expect(count).toBeLessThanOrEqual(Math.trunc((want * 102) / 100));
+    });
+  }
+  // TestRedisRateLimit's "lower than 1/s" cases use average 1 (a gopher-lua bug); the others are the same.
+  for (const [desc, average, periodMs, loadMs] of [["lower than 1/s", 1, 10_000, 2000], ["lower than 1/s, longer", 1, 10_000, 60_000]] as const) {
+    it(`TestRedisRateLimit "${desc}" (average 1, simulated clock)`, () => {
+      const count = simulate(average, periodMs, 0, loadMs, 100, 0);
+      const want = Math.trunc((average / periodMs) * loadMs) + 1;
+      expect(count).toBeGreaterThanOrEqual(Math.trunc((want * 95) / 100));
+      expect(count).toBeLessThanOrEqual(Math.trunc((want * 102) / 100));
+    });
+  }
+});

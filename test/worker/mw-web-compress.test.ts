@@ -50,7 +50,7 @@ describe("compress: choosing an encoding", () => {
   it.each([
     ["gzip;q=0.5, deflate;q=1.0", "deflate"],
     ["br;q=1.0, gzip;q=0.8, *;q=0.1", "gzip"], // br not offered here: the next weight wins
-    ["*", "gzip"], // the default (br when offered, else the first encoding)
+    ["*", null], // gzip, the first encoding, whose handler (gzhttp) compresses only when the header names gzip
     ["compress, gzip", "gzip"], // unknown codings ignored
     ["", null], // empty: compression off
     ["identity", null],
@@ -70,6 +70,16 @@ describe("compress: choosing an encoding", () => {
     expect(plain.headers.has("vary")).toBe(false);
     const dflt = await send(compress({ encodings: ["gzip", "deflate"], defaultEncoding: "deflate" }), "https://x.test/", { headers: PAD });
     expect(dflt.headers.get("content-encoding")).toBe("deflate");
+  });
+
+  it("gzip only when the header names it (Traefik's gzhttp): * or defaultEncoding gzip leave the body alone, with Vary", async () => {
+    const star = await send(compress({ encodings: ["deflate", "gzip"] }), "https://x.test/", { headers: { "accept-encoding": "*", ...PAD } });
+    expect(star.headers.get("content-encoding")).toBe("deflate"); // not gzip: compressed as chosen
+    const dflt = await send(compress({ encodings: ["gzip", "deflate"], defaultEncoding: "gzip" }), "https://x.test/", { headers: PAD });
+    expect([dflt.headers.get("content-encoding"), dflt.headers.get("vary")]).toEqual([null, "Accept-Encoding"]);
+    const zero = await send(compress({ encodings: ["gzip"] }), "https://x.test/", { headers: { "accept-encoding": "gzip;q=0.5;q=0, *", ...PAD } });
+    expect(zero.headers.get("content-encoding")).toBeNull();
+    await Promise.all([star, dflt, zero].map((r) => r.arrayBuffer()));
   });
 
   it("reads the client's own Accept-Encoding from request.cf where Cloudflare rewrote the header", async () => {

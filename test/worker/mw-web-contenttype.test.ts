@@ -1,7 +1,7 @@
 // contentType: a response without Content-Type gets the sniffed one (Go's DetectContentType);
 // without the middleware it keeps none, as Traefik v3 disables Go's detection by default.
-import { describe, expect, inject, it } from "vitest";
-import { behind, send } from "./helpers/serve.ts";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { behind, lb, send, snapshotOf } from "./helpers/serve.ts";
 
 const upstream = inject("whoamiUrl");
 const NO_TYPE = { headers: { customResponseHeaders: { "Content-Type": "" } } };
@@ -45,4 +45,37 @@ describe("contentType", () => {
     while (!(await reader.read()).done);
     expect(Date.now() - start - first).toBeGreaterThan(400);
   });
+});
+
+// traefik pkg/middlewares/contenttype/content_type_test.go TestAutoDetection: Traefik's `next` writes
+// "Test" with or without a Content-Type; here that is a recorded fetch to backend.test.
+describe("traefik pkg/middlewares/contenttype/content_type_test.go TestAutoDetection", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const cases: [string, boolean, string, string | null][] = [
+    ["Keep the Content-Type returned by the server", false, "application/json", "application/json"],
+    ["Don't auto-detect Content-Type header by default when not set by the server", false, "", null],
+    ["Keep the Content-Type returned by the server with auto-detection middleware", true, "application/json", "application/json"],
+    ["Auto-detect when Content-Type header is not already set by the server with auto-detection middleware", true, "", "text/plain; charset=utf-8"],
+  ];
+  for (const [desc, autoDetect, contentType, expected] of cases) {
+    it(`"${desc}"`, async () => {
+      const realFetch = globalThis.fetch;
+      vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).host !== "backend.test") return realFetch(request);
+        // A Response given a string body types itself: build the bytes to have no Content-Type.
+        return new Response(new TextEncoder().encode("Test"), { headers: contentType ? { "content-type": contentType } : {} });
+      });
+      const snap = snapshotOf({
+        http: {
+          routers: { r: { rule: "PathPrefix(`/`)", service: "s", ...(autoDetect ? { middlewares: ["ct"] } : {}) } },
+          services: { s: lb("http://backend.test") },
+          ...(autoDetect ? { middlewares: { ct: { contentType: {} } } } : {}),
+        },
+      });
+      const res = await send(snap, "http://localhost/");
+      expect(res.headers.get("content-type")).toBe(expected);
+      expect(await res.text()).toBe("Test");
+    });
+  }
 });

@@ -171,13 +171,13 @@ describe("Go's http.DetectContentType", () => {
   });
 });
 
-describe("Traefik's Accept-Encoding choice (acceptencoding_test)", () => {
+describe("Traefik's Accept-Encoding choice (acceptencoding_test; all of it in mw-web-compress-traefik.test.ts)", () => {
   const all = ["zstd", "br", "gzip"] as const;
   it.each([
-    ["gzip, br", "br"],
+    ["gzip, br", "br"], // equal weights: the priority of encodings decides
     ["compress, gzip", "gzip"],
     ["compress, rar", null],
-    ["*", "br"],
+    ["*", "zstd"], // the first of encodings (Traefik at fd5a576)
     ["br;q=0.8, gzip;q=1.0, *;q=0.1", "gzip"],
     ["compress;q=1.0, gzip;q=0.5", "gzip"],
     ["compress;q=1.0, identity;q=0", null],
@@ -187,20 +187,17 @@ describe("Traefik's Accept-Encoding choice (acceptencoding_test)", () => {
     expect(chooseEncoding(accept, all, null)).toBe(expected);
   });
 
-  it("parses weights and orders entries as Traefik does", () => {
-    expect(parseAcceptEncoding("br;q=1.0, gzip;q=0.8, *;q=0.1")).toEqual({
-      entries: [
-        { type: "br", weight: 1 },
-        { type: "gzip", weight: 0.8 },
-        { type: "*", weight: 0.1 },
-      ],
-      weighted: true,
-    });
-    expect(parseAcceptEncoding("gzip;q=1.0, identity; q=0.5, *;q=0").entries.map((e) => e.type)).toEqual(["gzip", "identity", "*"]);
-    expect(parseAcceptEncoding("gzip, br, *")).toEqual({ entries: [{ type: "gzip", weight: null }, { type: "br", weight: null }, { type: "*", weight: null }], weighted: false });
+  it("parses weights as Traefik does: 1 without q, q=0 entries dropped, the client's order kept", () => {
+    expect(parseAcceptEncoding("br;q=1.0, gzip;q=0.8, *;q=0.1", all)).toEqual([
+      { type: "br", weight: 1 },
+      { type: "gzip", weight: 0.8 },
+      { type: "*", weight: 0.1 },
+    ]);
+    expect(parseAcceptEncoding("gzip;q=1.0, identity; q=0.5, *;q=0", all).map((e) => e.type)).toEqual(["gzip", "identity"]);
+    expect(parseAcceptEncoding("gzip, br, *", all)).toEqual([{ type: "gzip", weight: 1 }, { type: "br", weight: 1 }, { type: "*", weight: 1 }]);
   });
 
-  it("falls back to the first encoding when br is not among them", () => {
+  it("gives the first encoding, or defaultEncoding, for *", () => {
     expect(chooseEncoding("*", ["gzip", "deflate"], null)).toBe("gzip");
     expect(chooseEncoding("*", ["gzip", "deflate"], "deflate")).toBe("deflate");
   });

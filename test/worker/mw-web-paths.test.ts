@@ -240,6 +240,8 @@ describe("replacePathRegex: traefik replace_path_regex_test.go TestReplacePathRe
 });
 
 describe("encodedCharacters (Traefik's encoded_characters_test table)", () => {
+  // traefik pkg/middlewares/encodedcharacters/encoded_characters_test.go TestEncodedCharacters: its 14
+  // cases, "deny encoded X" and "allow encoded X" for each of the seven characters.
   const cases: [string, string][] = [
     ["allowEncodedSlash", "/foo%2fbar"],
     ["allowEncodedBackSlash", "/foo%5cbar"],
@@ -256,6 +258,17 @@ describe("encodedCharacters (Traefik's encoded_characters_test table)", () => {
     const allowed = await through({ ec: { encodedCharacters: { [option]: true } } }, path);
     expect(allowed.response.status).toBe(200);
     expect(allowed.echo!.url).toBe(path);
+  });
+
+  // traefik pkg/middlewares/encodedcharacters/encoded_characters_test.go TestMapDeniedCharacters:
+  // both hex cases are denied ("%2F" and "%2f"), and each option allows only its own character.
+  it('TestMapDeniedCharacters "deny all characters", "allow only encoded slash", "allow all characters"', async () => {
+    const forms = ["%2F", "%2f", "%5C", "%5c", "%00", "%3B", "%3b", "%25", "%3F", "%3f", "%23"];
+    for (const form of forms) expect((await through({ ec: { encodedCharacters: {} } }, `/a${form}b`)).response.status, form).toBe(400);
+    const slashOnly = { ec: { encodedCharacters: { allowEncodedSlash: true } } };
+    for (const form of forms) expect((await through(slashOnly, `/a${form}b`)).response.status, form).toBe(/^%2f$/i.test(form) ? 200 : 400);
+    const all = Object.fromEntries(cases.map(([option]) => [option, true]));
+    for (const form of forms) expect((await through({ ec: { encodedCharacters: all } }, `/a${form}b`)).response.status, form).toBe(200);
   });
 
   it("lets other escapes through, and sees escapes left by an earlier rewrite", async () => {

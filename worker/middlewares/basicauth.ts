@@ -39,11 +39,18 @@ export const basicAuth: MiddlewareFactory<"basicAuth"> = (options) => {
   const users = htpasswdUsers(options.users ?? []);
   const challenge = `Basic realm="${options.realm || DEFAULT_REALM}"`;
   const verified = new VerifiedCredentials(checkSecret);
+  // An unknown user costs a hash too, so that timing does not tell which users exist (as Traefik's
+  // notFoundSecret: one of the configured hashes, assumed of the same kind as the others).
+  const standIn = users.values().next().value;
+  async function known(credentials: Credentials): Promise<boolean> {
+    const secret = users.get(credentials.user);
+    if (secret !== undefined) return verified.check(credentials.user, credentials.password, secret);
+    if (standIn !== undefined) await checkSecret(credentials.password, standIn);
+    return false;
+  }
   return (next) => async (request, rc) => {
     const credentials = basicCredentials(request.headers.get("authorization"));
-    const secret = credentials ? users.get(credentials.user) : undefined;
-    const ok = credentials && secret !== undefined && (await verified.check(credentials.user, credentials.password, secret));
-    if (!ok) return unauthorized(challenge);
+    if (!credentials || !(await known(credentials))) return unauthorized(challenge);
     return next(authenticated(request, credentials.user, options.headerField, options.removeHeader), rc);
   };
 };

@@ -37,10 +37,7 @@ function checkForwardAuth(ctx: CheckContext, path: Path, options: MiddlewareOpti
     ctx.issues.error([...path, "forwardBody"], "forwardBody needs preserveRequestMethod: true on Workers: Traefik sends the body with a GET, which fetch() cannot do");
   }
   if (options.forwardBody && options.maxBodySize < 0) {
-    ctx.issues.warn([...path, "maxBodySize"], `no maxBodySize: Switchyard buffers at most ${FORWARD_BODY_CEILING} bytes of body for the auth server and answers 413 beyond; set maxBodySize to choose`);
-  }
-  if (options.authSigninURL !== undefined) {
-    ctx.issues.error([...path, "authSigninURL"], "authSigninURL (Traefik v3.7) is not supported by Switchyard: let the auth server answer the redirect itself");
+    ctx.issues.warn([...path, "maxBodySize"], `no maxBodySize: Switchyard buffers at most ${FORWARD_BODY_CEILING} bytes of body for the auth server and answers 401 beyond; set maxBodySize to choose`);
   }
 }
 

@@ -37,11 +37,18 @@ function checkRateLimit(ctx: CheckContext, path: Path, options: MiddlewareOption
   if (durationMs(options.period) < 0) ctx.issues.error([...path, "period"], `negative value not valid for period: ${String(options.period)}`);
 }
 
+function checkRetry(ctx: CheckContext, path: Path, options: MiddlewareOptions<"retry">): void {
+  if (!options.status?.length && options.disableRetryOnNetworkError) {
+    ctx.issues.error([...path, "disableRetryOnNetworkError"], "retry middleware requires at least HTTP status codes or retry on TCP: set status, or leave disableRetryOnNetworkError off");
+  }
+}
+
 export function checkTraffic(ctx: CheckContext): void {
   for (const [name, middleware] of entries(ctx, "middlewares")) {
     const base = ["http", "middlewares", name];
     if (middleware.circuitBreaker) checkExpression(ctx, [...base, "circuitBreaker", "expression"], middleware.circuitBreaker.expression, breakerFunctions);
     if (middleware.buffering) checkBuffering(ctx, [...base, "buffering"], middleware.buffering);
     if (middleware.rateLimit) checkRateLimit(ctx, [...base, "rateLimit"], middleware.rateLimit);
+    if (middleware.retry) checkRetry(ctx, [...base, "retry"], middleware.retry);
   }
 }

@@ -3,13 +3,13 @@
 // excluded (application/grpc always), and requests without Accept-Encoding (unless
 // defaultEncoding) are left alone; see response.ts for what responses qualify.
 import type { MiddlewareFactory } from "../types.ts";
-import { chooseEncoding, type Encoding } from "./accept.ts";
+import { chooseEncoding, namesGzip, type Encoding } from "./accept.ts";
 import { runtimeFormats } from "./formats.ts";
 import { parseMediaType, type MediaType } from "./mediatype.ts";
-import { compressResponse } from "./response.ts";
+import { compressResponse, vary } from "./response.ts";
 
 /** Traefik's defaults: encodings when none are listed, and minResponseBodyBytes when not above 0. */
-const DEFAULT_ENCODINGS: readonly Encoding[] = ["zstd", "br", "gzip"];
+const DEFAULT_ENCODINGS: readonly Encoding[] = ["gzip", "br", "zstd"];
 const DEFAULT_MIN_SIZE = 1024;
 
 function mediaTypes(list: readonly string[], field: string): MediaType[] | string {
@@ -55,6 +55,8 @@ export const compress: MiddlewareFactory<"compress"> = (o) => {
     const accept = acceptEncoding(request);
     const encoding = accept === null ? fallback : chooseEncoding(accept, allowed, fallback);
     if (!encoding) return next(request, rc);
+    // Traefik's gzip handler checks the header itself and leaves the body alone unless it names gzip.
+    if (encoding === "gzip" && !namesGzip(accept)) return vary(await next(request, rc));
     const policy = { format: formats.get(encoding)!, encoding, minSize, includes, excludes };
     return compressResponse(await next(request, rc), policy);
   };

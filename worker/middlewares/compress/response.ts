@@ -35,7 +35,8 @@ function ineligible(response: Response, policy: Policy): boolean {
   return policy.excludes.some((c) => mediaTypeMatches(c, type));
 }
 
-function vary(response: Response): Response {
+/** The response as it is, with Vary: Accept-Encoding (what Traefik's handlers add before deciding). */
+export function vary(response: Response): Response {
   return editResponse(response, (h) => h.append("vary", "Accept-Encoding"));
 }
 

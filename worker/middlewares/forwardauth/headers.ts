@@ -9,9 +9,36 @@ import type { RequestContext } from "../../services/types.ts";
 const HOP = ["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"];
 
 export interface ForwardHeaderOptions {
-  readonly trustForwardHeader: boolean;
+  /**
+   * Traefik has three behaviours: unset keeps the legacy one (the five headers it sets are replaced,
+   * any other X-Forwarded-* passes as it came); false drops every X-Forwarded-* the client sent;
+   * true keeps them. Set either way, X-Forwarded-Port is sent too.
+   */
+  readonly trustForwardHeader: boolean | undefined;
   /** When non-empty, only these request headers reach the auth server. */
   readonly authRequestHeaders: readonly string[];
+}
+
+/** The X-headers Traefik manages (forwardedheaders.XHeadersSet). */
+const MANAGED = [
+  "x-forwarded-proto",
+  "x-forwarded-scheme",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-server",
+  "x-forwarded-uri",
+  "x-forwarded-method",
+  "x-forwarded-prefix",
+  "x-forwarded-tls-client-cert",
+  "x-forwarded-tls-client-cert-info",
+  "x-scheme",
+  "x-real-ip",
+];
+
+/** The managed X-headers dropped, their underscore spellings (X_Forwarded_For) too, as Traefik. */
+function deleteManaged(headers: Headers): void {
+  for (const name of [...headers.keys()]) if (MANAGED.includes(name.replaceAll("_", "-"))) headers.delete(name);
 }
 
 /** The Connection-named headers and forwardAuth's hop-by-hop list removed. */
@@ -25,37 +52,57 @@ export function canonicalName(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
 
-/** A client-sent X-Forwarded-* value when trusted, else what this request says. */
-function forwarded(headers: Headers, request: Request, name: string, own: string, trust: boolean): void {
-  const sent = request.headers.get(name);
-  headers.set(name, trust && sent ? sent : own);
+function only(headers: Headers, names: readonly string[]): Headers {
+  const out = new Headers();
+  for (const name of names) {
+    const value = headers.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return out;
+}
+
+function setIfAbsent(headers: Headers, name: string, value: string): void {
+  if (!headers.has(name)) headers.set(name, value);
+}
+
+/** Traefik's forwardedPort: the Host's port, else 443 for https/wss (as forwarded) or TLS, else 80. */
+function forwardedPort(url: URL, proto: string | null, tls: boolean): string {
+  if (url.port) return url.port;
+  return proto === "https" || proto === "wss" || tls ? "443" : "80";
 }
 
 export function authRequestHeaders(request: Request, rc: RequestContext, options: ForwardHeaderOptions): Headers {
   let headers = new Headers(request.headers);
   removeHop(headers);
-  if (options.authRequestHeaders.length > 0) {
-    const all = headers;
-    headers = new Headers();
-    for (const name of options.authRequestHeaders) {
-      const value = all.get(name);
-      if (value !== null) headers.set(name, value);
-    }
-  }
+  const trust = options.trustForwardHeader;
+  if (trust === false) deleteManaged(headers);
+  // Trusted, the X-headers pass even when authRequestHeaders lists only others (as Traefik).
+  const allowed = trust === true && options.authRequestHeaders.length > 0 ? [...options.authRequestHeaders, ...MANAGED] : options.authRequestHeaders;
+  if (allowed.length > 0) headers = only(headers, allowed);
   // fetch() sets Host and Content-Length from the auth URL and the body actually sent.
   headers.delete("host");
   headers.delete("content-length");
-  const trust = options.trustForwardHeader;
   const url = new URL(request.url);
-  if (rc.clientIP) headers.set("x-forwarded-for", trust ? appendHop(request.headers.get("x-forwarded-for"), rc.clientIP) : rc.clientIP);
-  else if (!trust) headers.delete("x-forwarded-for");
-  forwarded(headers, request, "x-forwarded-method", request.method, trust);
-  forwarded(headers, request, "x-forwarded-proto", rc.url.protocol.slice(0, -1), trust);
-  forwarded(headers, request, "x-forwarded-host", request.headers.get("host") ?? url.host, trust);
-  forwarded(headers, request, "x-forwarded-uri", url.pathname + url.search, trust);
-  const port = request.headers.get("x-forwarded-port");
-  if (trust && port) headers.set("x-forwarded-port", port);
-  else headers.delete("x-forwarded-port");
+  const own = {
+    method: request.method,
+    proto: rc.url.protocol.slice(0, -1),
+    host: request.headers.get("host") ?? url.host,
+    uri: url.pathname + url.search,
+  };
+  if (trust === undefined) {
+    if (rc.clientIP) headers.set("x-forwarded-for", rc.clientIP);
+    headers.set("x-forwarded-proto", own.proto);
+    headers.set("x-forwarded-method", own.method);
+    headers.set("x-forwarded-host", own.host);
+    headers.set("x-forwarded-uri", own.uri);
+    return headers;
+  }
+  if (rc.clientIP) headers.set("x-forwarded-for", appendHop(headers.get("x-forwarded-for"), rc.clientIP));
+  setIfAbsent(headers, "x-forwarded-method", own.method);
+  setIfAbsent(headers, "x-forwarded-proto", own.proto);
+  setIfAbsent(headers, "x-forwarded-port", forwardedPort(url, headers.get("x-forwarded-proto"), own.proto === "https"));
+  setIfAbsent(headers, "x-forwarded-host", own.host);
+  setIfAbsent(headers, "x-forwarded-uri", own.uri);
   return headers;
 }
 

@@ -1,15 +1,16 @@
 // forwardAuth: ask an auth server about each request. A 2xx lets the request through, with the
 // headers listed in authResponseHeaders(Regex) copied from the auth answer; any other answer goes
 // back to the client as it is (status, headers, body). With forwardBody the request body goes to the
-// auth server too: it is read once, at most maxBodySize bytes (413 beyond), and replayed upstream.
+// auth server too: it is read once, at most maxBodySize bytes (401 beyond, as Traefik), and replayed upstream.
 import type { MiddlewareOptions } from "../../config/index.ts";
 import { compileGoRegexp, type GoRegexp } from "../../go/regexp/index.ts";
-import { bare, nullBodyStatus, plain } from "../respond.ts";
+import { bare, nullBodyStatus } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { collect, declaredLength } from "../../http/body.ts";
 import { FORWARD_BODY_CEILING } from "./limits.ts";
 import { withAuthCookies, type CookieSelection } from "./cookies.ts";
 import { authRequestHeaders, removeHop, withAuthHeaders, type ForwardHeaderOptions, type ResponseHeaderCopy } from "./headers.ts";
+import { signinRedirect } from "./signin.ts";
 import { authTarget, type AuthTarget } from "./target.ts";
 
 interface Compiled {
@@ -24,6 +25,8 @@ interface Compiled {
   readonly answerLimit: number | null;
   readonly preserveMethod: boolean;
   readonly preserveLocation: boolean;
+  /** Where a 401 from the auth server redirects to (authSigninURL), or null. */
+  readonly signin: string | null;
 }
 
 function regexOf(source: string | undefined): GoRegexp | null | string {
@@ -33,7 +36,6 @@ function regexOf(source: string | undefined): GoRegexp | null | string {
 }
 
 function compile(o: MiddlewareOptions<"forwardAuth">, name: string): Compiled | string {
-  if (o.authSigninURL !== undefined) return "authSigninURL (Traefik v3.7) is not supported by Switchyard: remove it and let the auth server answer the redirect itself";
   const headersRegex = regexOf(o.authResponseHeadersRegex);
   const cookiesRegex = regexOf(o.addAuthCookiesToResponseRegex);
   if (typeof headersRegex === "string") return headersRegex;
@@ -42,13 +44,14 @@ function compile(o: MiddlewareOptions<"forwardAuth">, name: string): Compiled | 
   return {
     name,
     target: authTarget(o.address),
-    headers: { trustForwardHeader: o.trustForwardHeader === true, authRequestHeaders: o.authRequestHeaders ?? [] },
+    headers: { trustForwardHeader: o.trustForwardHeader, authRequestHeaders: o.authRequestHeaders ?? [] },
     copy: { names: o.authResponseHeaders ?? [], regex: headersRegex },
     cookies: { names: new Set(o.addAuthCookiesToResponse ?? []), regex: cookiesRegex },
     bodyLimit: o.forwardBody ? (o.maxBodySize < 0 ? FORWARD_BODY_CEILING : o.maxBodySize) : null,
     answerLimit: answer < 0 ? null : answer,
     preserveMethod: o.preserveRequestMethod === true,
     preserveLocation: o.preserveLocationHeader === true,
+    signin: o.authSigninURL || null,
   };
 }
 
@@ -57,7 +60,7 @@ export const forwardAuth: MiddlewareFactory<"forwardAuth"> = (options, ctx) => {
   if (typeof c === "string") return c;
   return (next) => async (request, rc) => {
     const body = await bufferedBody(request, c.bodyLimit);
-    if (body === "too-large") return plain(413);
+    if (body === "too-large") return bare(401); // as Traefik: 401, no body
     const method = c.preserveMethod ? request.method : "GET";
     let auth: Response;
     try {
@@ -67,7 +70,8 @@ export const forwardAuth: MiddlewareFactory<"forwardAuth"> = (options, ctx) => {
       return failure();
     }
     const answer = await answerBody(auth, c.answerLimit);
-    if (answer === "too-large") return failure();
+    if (answer === "too-large") return bare(401); // as Traefik: 401, no body
+    if (c.signin && auth.status === 401) return signinRedirect(c.signin, request);
     if (auth.status < 200 || auth.status >= 300) return denied(auth, answer, c);
     if (c.answerLimit === null) await auth.body?.cancel(); // a 2xx body is never used
     const upstream = new Request(request, { headers: withAuthHeaders(request.headers, auth.headers, c.copy), ...(body ? { body } : {}) });

@@ -1,6 +1,7 @@
 // passTLSClientCert: pass the client's TLS certificate upstream, as Traefik does, in
-// X-Forwarded-Tls-Client-Cert (pem: the base64 DER of each certificate, leaf first, URL-escaped,
-// comma-separated) and X-Forwarded-Tls-Client-Cert-Info (info: the selected fields, URL-escaped).
+// X-Forwarded-Tls-Client-Cert (pem: the base64 DER of each certificate, leaf first, comma-separated,
+// not escaped: Traefik only strips the PEM delimiters and newlines) and
+// X-Forwarded-Tls-Client-Cert-Info (info: the selected fields, URL-escaped).
 // On Workers the certificate is the one Cloudflare's mTLS verified (request.cf.tlsClientAuth).
 import type { MiddlewareOptions } from "../../config/index.ts";
 import type { MiddlewareFactory } from "../types.ts";
@@ -51,7 +52,7 @@ export const passTLSClientCert: MiddlewareFactory<"passTLSClientCert"> = (option
     const certs = clientCertificates(request);
     if (!certs) return next(request, rc);
     const headers = new Headers(request.headers);
-    if (pem && certs.der.length > 0) headers.set("x-forwarded-tls-client-cert", certs.der.map(queryEscape).join(","));
+    if (pem && certs.der.length > 0) headers.set("x-forwarded-tls-client-cert", certs.der.join(","));
     if (info) headers.set("x-forwarded-tls-client-cert-info", queryEscape(certs.parsed.map((c) => certInfo(info, c)).join(",")));
     return next(new Request(request, { headers }), rc);
   };

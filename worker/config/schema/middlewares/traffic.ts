@@ -1,6 +1,6 @@
 // Traffic control: IP filtering, rate and concurrency limits, buffering, circuit breaking, retries.
 import * as z from "zod";
-import { bool, duration, emptyable, headerName, httpStatus, intIn, ipOrCidr, nonNegativeInt, str, stringList } from "../common.ts";
+import { bool, duration, emptyable, headerName, httpStatus, intIn, ipOrCidr, nonNegativeInt, statusRange, str, stringList } from "../common.ts";
 import { clientTlsSchema } from "./auth.ts";
 
 export const ipStrategySchema = emptyable(
@@ -79,4 +79,12 @@ export const circuitBreakerSchema = z.strictObject({
 export const retrySchema = z.strictObject({
   attempts: intIn(1),
   initialInterval: duration.optional(),
+  /** v3.7: how long retries may go on (from the first attempt); none: no limit. */
+  timeout: duration.optional(),
+  /** v3.7: statuses whose answers are retried ("503", "500-599"). */
+  status: z.array(statusRange).optional(),
+  /** v3.7: the largest body kept to replay for status retries; -1: no limit. Traefik's default 2 MiB. */
+  maxRequestBodyBytes: intIn(-1).optional(),
+  disableRetryOnNetworkError: bool.optional(),
+  retryNonIdempotentMethod: bool.optional(),
 });
