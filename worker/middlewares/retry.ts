@@ -6,7 +6,7 @@
 //
 // A body is replayed only if it can be: it is read into memory up to REPLAY_LIMIT_BYTES; a larger
 // body is sent once, as it arrives, with no retry (it is never read twice).
-import { durationMs } from "../config/index.ts";
+import { durationMs } from "../go/duration.ts";
 import { transportFailure } from "../services/proxy.ts";
 import type { MiddlewareFactory } from "./types.ts";
 import { discard } from "../http/body.ts";
