@@ -3,7 +3,7 @@
 // prefix, regex or replacement); this module turns that into Traefik's new Go path (decoded Path
 // and encoded RawPath), the header recording the old path, and Traefik's refusal of a rewritten
 // path that would mean something else once cleaned (/api../x stripped of /api is "/../x": 400).
-import { utf8Length } from "../rules/utf8.ts";
+import { utf8Length } from "../go/utf8.ts";
 import type { Handler, RequestContext } from "../services/types.ts";
 import { ensureLeadingSlash, escapedPath, escapeError, fromRawPath, pathUnescape, type GoPath } from "./gopath.ts";
 import { goPathOf, withGoPath } from "./pathstate.ts";
