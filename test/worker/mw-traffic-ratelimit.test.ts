@@ -4,7 +4,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { reserve, type BucketRule, type BucketState } from "../../worker/middlewares/ratelimit/bucket.ts";
-import { formatGoDuration } from "../../worker/middlewares/ratelimit/go-duration.ts";
+import { formatGoDuration } from "../../worker/go/duration.ts";
 import { bucketRule, rateLimit } from "../../worker/middlewares/ratelimit/index.ts";
 import { PreCheck } from "../../worker/middlewares/ratelimit/precheck.ts";
 import { validateConfig } from "../../worker/config/index.ts";

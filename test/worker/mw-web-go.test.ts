@@ -2,13 +2,13 @@
 // template expansion, URL parsing and path escaping, content sniffing, Accept-Encoding, media types.
 import { describe, expect, it } from "vitest";
 import { chooseEncoding, parseAcceptEncoding } from "../../worker/middlewares/compress/accept.ts";
-import { parseMediaType } from "../../worker/middlewares/compress/mediatype.ts";
-import { escapedPath, escapePath, fromRawPath, pathUnescape, queryEscape } from "../../worker/middlewares/gopath.ts";
+import { parseMediaType } from "../../worker/go/mime.ts";
+import { escapedPath, escapePath, fromRawPath, pathUnescape, queryEscape } from "../../worker/go/url-escape.ts";
 import { parseTemplate, replaceAll } from "../../worker/go/regexp/expand.ts";
 import { compileGoRegexp, type GoRegexp } from "../../worker/go/regexp/index.ts";
-import { goURL } from "../../worker/middlewares/gourl.ts";
+import { goURL } from "../../worker/go/url.ts";
 import { sanitized } from "../../worker/middlewares/pathrewrite.ts";
-import { detectContentType } from "../../worker/middlewares/sniff.ts";
+import { detectContentType } from "../../worker/go/sniff.ts";
 
 function goRegexp(pattern: string): GoRegexp {
   const r = compileGoRegexp(pattern);

@@ -3,7 +3,7 @@
 
 export { canonicalJSON, sha256Hex } from "./canonical.ts";
 export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from "./empty.ts";
-export { durationMs, parseDuration, positiveMs, type Duration } from "./duration.ts";
+export { durationMs, parseDuration, positiveMs, type Duration } from "../go/duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
 export { ownValue, setOwn } from "./own.ts";

@@ -4,7 +4,7 @@
 import type { MiddlewareFactory } from "./types.ts";
 import { head, peek } from "./body.ts";
 import { nullBodyStatus } from "./respond.ts";
-import { detectContentType } from "./sniff.ts";
+import { detectContentType } from "../go/sniff.ts";
 
 export const contentType: MiddlewareFactory<"contentType"> = ({ autoDetect }) => {
   if (autoDetect === false) return (next) => next;

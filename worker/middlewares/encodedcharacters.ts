@@ -2,7 +2,7 @@
 // ambiguous encoded characters not explicitly allowed: %2F, %5C, %00, %3B, %25, %3F, %23.
 import type { MiddlewareOptions } from "../config/index.ts";
 import type { MiddlewareFactory } from "./types.ts";
-import { escapedPath } from "./gopath.ts";
+import { escapedPath } from "../go/url-escape.ts";
 import { goPathOf } from "./pathstate.ts";
 import { bare } from "./respond.ts";
 

@@ -5,11 +5,11 @@
 import type { Handler } from "../services/types.ts";
 import type { MiddlewareFactory } from "./types.ts";
 import { discard } from "../http/body.ts";
-import { queryEscape } from "./gopath.ts";
-import { goURL } from "./gourl.ts";
+import { queryEscape } from "../go/url-escape.ts";
+import { goURL } from "../go/url.ts";
 import { escapedPathOf, goHost } from "./pathstate.ts";
 import { goError, nullBodyStatus } from "./respond.ts";
-import { statusText } from "./statustext.ts";
+import { statusText } from "../go/statustext.ts";
 import { inRanges, parseStatusRanges } from "../services/status-ranges.ts";
 
 // Framing of the original request's body: the page request is a GET without one.

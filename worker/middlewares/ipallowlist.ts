@@ -4,7 +4,7 @@
 import { IPRanges } from "./ip/ranges.ts";
 import { ipStrategy, type IPStrategyOptions } from "./ip/strategy.ts";
 import { plain } from "./respond.ts";
-import { statusText } from "./statustext.ts";
+import { statusText } from "../go/statustext.ts";
 import type { Middleware, MiddlewareFactory } from "./types.ts";
 
 interface AllowListOptions {

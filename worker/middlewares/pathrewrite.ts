@@ -3,9 +3,9 @@
 // prefix, regex or replacement); this module turns that into Traefik's new Go path (decoded Path
 // and encoded RawPath), the header recording the old path, and Traefik's refusal of a rewritten
 // path that would mean something else once cleaned (/api../x stripped of /api is "/../x": 400).
-import { utf8Length } from "../rules/utf8.ts";
+import { utf8Length } from "../go/utf8.ts";
 import type { Handler, RequestContext } from "../services/types.ts";
-import { ensureLeadingSlash, escapedPath, escapeError, fromRawPath, pathUnescape, type GoPath } from "./gopath.ts";
+import { escapedPath, escapeError, fromRawPath, pathUnescape, type GoPath } from "../go/url-escape.ts";
 import { goPathOf, withGoPath } from "./pathstate.ts";
 import { goError } from "./respond.ts";
 
@@ -52,6 +52,11 @@ export function sanitized(p: GoPath): GoPath | null {
   if (escaped.endsWith("/") && !joined.endsWith("/")) joined += "/";
   const result = fromRawPath(joined);
   return result.path === p.path ? result : null;
+}
+
+/** Traefik's ensureLeadingSlash (stripprefix, addprefix): "" stays "", anything else starts with "/". */
+function ensureLeadingSlash(s: string): string {
+  return s === "" || s.startsWith("/") ? s : `/${s}`;
 }
 
 function stripped({ path, rawPath }: GoPath, prefix: string, forceSlash: boolean): GoPath {

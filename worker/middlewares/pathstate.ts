@@ -3,7 +3,7 @@
 // without a trailing slash) or a RawPath kept as the client sent it. Each rewrite records the
 // Go path of the Request it creates; a Request nobody rewrote is read from its URL. Also Go's
 // view of the rest of the target the middlewares read: RequestURI, and req.Host (goHost).
-import { escapedPath, fromRawPath, type GoPath } from "./gopath.ts";
+import { escapedPath, fromRawPath, type GoPath } from "../go/url-escape.ts";
 
 const rewritten = new WeakMap<Request, GoPath>();
 

@@ -2,11 +2,11 @@
 // Go sees it, rewritten by a regex. A different URL is a redirect; the same URL passes the request
 // on; a URL Go cannot parse is a 502 (oxy's default error handler).
 import type { Middleware } from "./types.ts";
-import { goURL } from "./gourl.ts";
+import { goURL } from "../go/url.ts";
 import { replaceAll, type Template } from "../go/regexp/expand.ts";
 import type { GoRegexp } from "../go/regexp/index.ts";
 import { bare } from "./respond.ts";
-import { statusText } from "./statustext.ts";
+import { statusText } from "../go/statustext.ts";
 
 export interface Redirect {
   readonly re: GoRegexp;

@@ -2,7 +2,7 @@
 // the client sent it) in X-Replaced-Path. The new path is sent as written when it is a valid
 // encoding (so %2F stays %2F), else re-encoded as Go would. The rewrite is pathrewrite.ts's.
 import type { MiddlewareFactory } from "./types.ts";
-import { pathUnescape } from "./gopath.ts";
+import { pathUnescape } from "../go/url-escape.ts";
 import { forwardRewritten } from "./pathrewrite.ts";
 
 export const replacePath: MiddlewareFactory<"replacePath"> = ({ path }) => {

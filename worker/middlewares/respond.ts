@@ -1,5 +1,5 @@
 // Responses as Traefik (Go's net/http) writes them, and a safe way to change a response's headers.
-import { statusText } from "./statustext.ts";
+import { statusText } from "../go/statustext.ts";
 
 /** Statuses whose responses have no body (the Response constructor refuses one). */
 export function nullBodyStatus(status: number): boolean {

@@ -8,7 +8,7 @@
 // A body is replayed only if it can be: for status retries it is read into memory up to
 // maxRequestBodyBytes (Traefik's default 2 MiB), else up to REPLAY_LIMIT_BYTES for network
 // retries; a larger body is sent once, as it arrives, with no retry (it is never read twice).
-import { durationMs } from "../config/index.ts";
+import { durationMs } from "../go/duration.ts";
 import { transportFailure } from "../services/proxy.ts";
 import { inRanges, parseStatusRanges, type StatusRange } from "../services/status-ranges.ts";
 import type { MiddlewareFactory } from "./types.ts";

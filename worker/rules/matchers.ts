@@ -2,7 +2,7 @@
 // no argument, an empty argument; then the arity; then the matcher's own checks) and returns the
 // match Node. Errors are thrown as RuleFailure at the offending argument.
 
-import { newChecker } from "./ip.ts";
+import { newChecker } from "./clientip.ts";
 import { RuleFailure } from "./lexer.ts";
 import type { MatcherName } from "./names.ts";
 import {
@@ -20,7 +20,7 @@ import {
   QUERY_REGEXP,
 } from "./node.ts";
 import { compileGoRegexp } from "../go/regexp/index.ts";
-import { isASCII } from "./utf8.ts";
+import { isASCII } from "../go/utf8.ts";
 
 /** Fills in the Node of one matcher call from its argument values and their offsets in the rule. */
 type Factory = (n: Node, values: readonly string[], positions: readonly number[]) => void;

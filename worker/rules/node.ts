@@ -2,7 +2,7 @@
 // keeps property access monomorphic, and a rule costs a few small objects (a config may hold
 // tens of thousands) rather than a closure and its context per operator and matcher.
 
-import type { IPChecker } from "./ip.ts";
+import type { IPChecker } from "./clientip.ts";
 import type { GoRegexp } from "../go/regexp/index.ts";
 import type { HostIndex, RequestView } from "./types.ts";
 

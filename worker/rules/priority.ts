@@ -3,7 +3,7 @@
 // wildcard and exact hosts it covers. A rule that does not compile gets its plain length.
 
 import { compileRule, positiveHostsOf } from "./compile.ts";
-import { utf8Length } from "./utf8.ts";
+import { utf8Length } from "../go/utf8.ts";
 
 const DOUBLE_WILDCARD = "**.";
 

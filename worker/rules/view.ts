@@ -3,7 +3,8 @@
 // canonical host (lower-cased, port and IPv6 brackets removed), the routing path (escaped path
 // with unreserved characters decoded), url.ParseQuery's values, and RemoteAddr's IP.
 
-import { clientIPFromAddress, splitHostPort } from "./ip.ts";
+import { splitHostPort } from "../go/net.ts";
+import { clientIPFromAddress } from "./clientip.ts";
 import type { RequestView } from "./types.ts";
 
 export interface RequestDescription {

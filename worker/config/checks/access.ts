@@ -2,7 +2,7 @@
 // users that can never log in, forwardAuth combinations a Worker cannot send, ipAllowList codes.
 import { hashProblem } from "../../middlewares/auth/hash-format.ts";
 import { FORWARD_BODY_CEILING } from "../../middlewares/forwardauth/limits.ts";
-import { statusText } from "../../middlewares/statustext.ts";
+import { statusText } from "../../go/statustext.ts";
 import type { Path } from "../issues.ts";
 import type { MiddlewareOptions } from "../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";

@@ -5,7 +5,7 @@ import { BUFFER_CEILING_BYTES } from "../../middlewares/buffering/limits.ts";
 import { retryFunctions } from "../../middlewares/buffering/retry-expression.ts";
 import { breakerFunctions } from "../../middlewares/circuitbreaker/functions.ts";
 import { parseExpression, type Functions } from "../../middlewares/traffic/expression.ts";
-import { durationMs } from "../duration.ts";
+import { durationMs } from "../../go/duration.ts";
 import type { Path } from "../issues.ts";
 import type { MiddlewareOptions } from "../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";

@@ -4,8 +4,8 @@ import type { Path } from "../issues.ts";
 import type { MiddlewareOptions } from "../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
-import { parseMediaType } from "../../middlewares/compress/mediatype.ts";
-import { pathUnescape } from "../../middlewares/gopath.ts";
+import { parseMediaType } from "../../go/mime.ts";
+import { pathUnescape } from "../../go/url-escape.ts";
 import { hasCors, hasCustom, hasSecure } from "../../middlewares/headers/defined.ts";
 
 function checkCompress(ctx: CheckContext, path: Path, o: MiddlewareOptions<"compress">): void {

@@ -4,7 +4,7 @@ import ipaddr from "ipaddr.js";
 import * as z from "zod";
 import { headerNameProblem, headerValueProblem, isToken } from "../../http/header-syntax.ts";
 import { parseBindingURL } from "../../services/binding.ts";
-import { parseDuration, type Duration } from "../duration.ts";
+import { parseDuration, type Duration } from "../../go/duration.ts";
 import { compileGoRegexp } from "../../go/regexp/index.ts";
 
 export const str = z.string();

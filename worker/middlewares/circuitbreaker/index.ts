@@ -1,7 +1,7 @@
 // circuitBreaker: stop sending requests to a failing service. Expression, durations and fallback
 // as Traefik's; the state lives in this isolate (each isolate has its own breaker) and survives a
 // config swap while the middleware's options are unchanged.
-import { positiveMs } from "../../config/index.ts";
+import { positiveMs } from "../../go/duration.ts";
 import { parseExpression } from "../traffic/expression.ts";
 import { keep } from "../traffic/state.ts";
 import { plain } from "../respond.ts";

@@ -5,7 +5,7 @@
 import type { MiddlewareFactory } from "../types.ts";
 import { chooseEncoding, namesGzip, type Encoding } from "./accept.ts";
 import { runtimeFormats } from "./formats.ts";
-import { parseMediaType, type MediaType } from "./mediatype.ts";
+import { parseMediaType, type MediaType } from "../../go/mime.ts";
 import { compressResponse, vary } from "./response.ts";
 
 /** Traefik's defaults: encodings when none are listed, and minResponseBodyBytes when not above 0. */

@@ -1,9 +1,9 @@
 // Whether and how a response is compressed, once an encoding was chosen for the request.
 import { head, peek } from "../body.ts";
 import { editResponse, nullBodyStatus } from "../respond.ts";
-import { detectContentType } from "../sniff.ts";
+import { detectContentType } from "../../go/sniff.ts";
 import type { Format } from "./formats.ts";
-import { mediaTypeMatches, parseMediaType, type MediaType } from "./mediatype.ts";
+import { parseMediaType, type MediaType } from "../../go/mime.ts";
 
 /**
  * Traefik's default responseForwarding.flushInterval. A body without Content-Length that pauses
@@ -33,6 +33,15 @@ function ineligible(response: Response, policy: Policy): boolean {
   // As Traefik: with includedContentTypes, only that list is consulted.
   if (policy.includes.length > 0) return !policy.includes.some((c) => mediaTypeMatches(c, type));
   return policy.excludes.some((c) => mediaTypeMatches(c, type));
+}
+
+/** klauspost's rule: same type, and when the configured entry has parameters, exactly those. */
+export function mediaTypeMatches(configured: MediaType, actual: MediaType): boolean {
+  if (configured.type !== actual.type) return false;
+  const keys = Object.keys(configured.params);
+  if (keys.length === 0) return true;
+  if (keys.length !== Object.keys(actual.params).length) return false;
+  return keys.every((k) => actual.params[k] === configured.params[k]);
 }
 
 /** The response as it is, with Vary: Accept-Encoding (what Traefik's handlers add before deciding). */

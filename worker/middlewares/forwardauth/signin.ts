@@ -1,7 +1,7 @@
 // authSigninURL (Traefik v3.7): a 401 from the auth server becomes a 302 to the sign-in page, as
 // Go's http.Redirect writes it (a relative URL is resolved against the request's path; a GET or HEAD
 // gets the small HTML body).
-import { statusText } from "../statustext.ts";
+import { statusText } from "../../go/statustext.ts";
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 

@@ -2,7 +2,7 @@
 // response headers, and the deprecated SSL redirect options Traefik v3 still reads.
 import type { MiddlewareOptions } from "../../config/index.ts";
 import type { Middleware } from "../types.ts";
-import { hexEscapeNonASCII } from "../gopath.ts";
+import { hexEscapeNonASCII } from "../../go/url-escape.ts";
 import { goHost, requestURI } from "../pathstate.ts";
 import { bare, editResponse, goError } from "../respond.ts";
 

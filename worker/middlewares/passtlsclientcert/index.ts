@@ -7,7 +7,7 @@ import type { MiddlewareOptions } from "../../config/index.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { clientCertificates } from "./cloudflare.ts";
 import { OID, type Attribute, type Certificate } from "./x509.ts";
-import { queryEscape } from "../gopath.ts";
+import { queryEscape } from "../../go/url-escape.ts";
 
 type Info = NonNullable<MiddlewareOptions<"passTLSClientCert">["info"]>;
 type DNOptions = NonNullable<Info["subject"]>;

@@ -3,13 +3,12 @@
 // isolate asks, so the limit holds however many isolates serve the traffic. A request whose token
 // is due within maxDelay waits for it, as in Traefik; a later one gets 429 with Retry-After
 // (seconds, rounded up) and X-Retry-In (Go duration). average 0 means no limit (no call at all).
-import { durationMs } from "../../config/index.ts";
+import { durationMs, formatGoDuration } from "../../go/duration.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { sourceExtractor } from "../traffic/source.ts";
 import { goError, plain } from "../respond.ts";
 import type { RequestContext } from "../../services/types.ts";
 import type { BucketRule, Verdict } from "./bucket.ts";
-import { formatGoDuration } from "./go-duration.ts";
 import { PreCheck } from "./precheck.ts";
 
 const SECOND_NS = 1_000_000_000;

@@ -1,3 +1,5 @@
+// Ports Go's net/url escaping: PathUnescape, escape(encodePath), QueryEscape, URL.EscapedPath and
+// setPath, EscapeError; and net/http's hexEscapeNonASCII.
 // Go's model of a request path, which Traefik's path middlewares work on: `Path` (decoded) and
 // `RawPath` (the encoded form, kept only when it differs from Go's default encoding of Path).
 // What goes upstream is Go's EscapedPath(): RawPath when it is a valid encoding of Path, else Path
@@ -76,11 +78,6 @@ export function escapedPath({ path, rawPath }: GoPath): string {
   if (rawPath !== "" && validEncodedPath(rawPath) && pathUnescape(rawPath) === path) return rawPath;
   if (path === "*") return "*";
   return escapePath(path);
-}
-
-/** Go's ensureLeadingSlash in the path middlewares: "" stays "", anything else starts with "/". */
-export function ensureLeadingSlash(s: string): string {
-  return s === "" || s.startsWith("/") ? s : `/${s}`;
 }
 
 const SURROGATE = /[\ud800-\udfff]/;

@@ -1,5 +1,5 @@
-// Go's mime.ParseMediaType, which Traefik's compress middleware uses to read its content-type
-// lists and each response's Content-Type (a type it cannot parse is never compressed).
+// Ports Go's mime.ParseMediaType (which Traefik's compress middleware uses to read its content-type
+// lists and each response's Content-Type; a type it cannot parse is never compressed).
 
 export interface MediaType {
   /** Lower-cased, without parameters: "text/html". */
@@ -70,13 +70,4 @@ export function parseMediaType(value: string): MediaType | null {
     rest = param[2];
   }
   return { type, params };
-}
-
-/** klauspost's rule: same type, and when the configured entry has parameters, exactly those. */
-export function mediaTypeMatches(configured: MediaType, actual: MediaType): boolean {
-  if (configured.type !== actual.type) return false;
-  const keys = Object.keys(configured.params);
-  if (keys.length === 0) return true;
-  if (keys.length !== Object.keys(actual.params).length) return false;
-  return keys.every((k) => actual.params[k] === configured.params[k]);
 }

@@ -1,6 +1,7 @@
-// Durations as Traefik reads them (paerser's types.Duration): a bare integer is a number of
-// seconds, anything else is a Go duration string ("10s", "1m30s", "100ms", "-1.5h").
-import type { Result } from "./issues.ts";
+// Ports Go's time.ParseDuration (behind paerser's types.Duration, as Traefik reads durations: a bare
+// integer is a number of seconds, anything else a Go duration string such as "1m30s") and
+// time.Duration.String.
+import type { Result } from "./result.ts";
 
 export type Duration = string | number;
 
@@ -65,4 +66,30 @@ export function durationMs(value: Duration): number {
 export function positiveMs(value: Duration | undefined, fallback: number): number {
   const ms = value === undefined ? fallback : durationMs(value);
   return ms > 0 ? ms : fallback;
+}
+
+// Go's time.Duration.String(), for the X-Retry-In header Traefik's rateLimit sends: "1.5s", "250ms", "1m0s".
+/** Format a whole number of nanoseconds as Go does. */
+export function formatGoDuration(ns: number): string {
+  const n = Math.trunc(ns);
+  if (n === 0) return "0s";
+  const sign = n < 0 ? "-" : "";
+  const u = Math.abs(n);
+  if (u < 1_000) return `${sign}${u}ns`;
+  if (u < 1_000_000) return `${sign}${fraction(u, 3)}µs`;
+  if (u < 1_000_000_000) return `${sign}${fraction(u, 6)}ms`;
+  const hours = Math.floor(u / 3_600_000_000_000);
+  const minutes = Math.floor((u % 3_600_000_000_000) / 60_000_000_000);
+  const seconds = fraction(u % 60_000_000_000, 9);
+  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}
+
+/** value / 10^digits with the fraction's trailing zeros dropped (and the point, if nothing is left). */
+function fraction(value: number, digits: number): string {
+  const scale = 10 ** digits;
+  const whole = Math.floor(value / scale);
+  const frac = String(value % scale).padStart(digits, "0").replace(/0+$/, "");
+  return frac === "" ? String(whole) : `${whole}.${frac}`;
 }

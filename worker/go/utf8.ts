@@ -1,5 +1,5 @@
-// Go's len() of a string: its UTF-8 bytes, not UTF-16 units (a lone surrogate counts as U+FFFD,
-// as Go decodes one); and the ASCII test that spares most strings the encoding.
+// Ports Go's len() of a string: its UTF-8 bytes, not UTF-16 units (a lone surrogate counts as
+// U+FFFD, as Go decodes one); and the ASCII test that spares most strings the encoding.
 
 const ASCII = /^[\x00-\x7f]*$/;
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-// Go's http.StatusText: the reason phrase Traefik writes as the body of the responses it makes up
+// Ports Go's http.StatusText: the reason phrase Traefik writes as the body of the responses it makes up
 // (ipAllowList's rejection). A code missing here has no text in Go, and Traefik refuses it.
 const TEXT: Readonly<Record<number, string>> = {
   100: "Continue", 101: "Switching Protocols", 102: "Processing", 103: "Early Hints",

@@ -1,4 +1,4 @@
-// Go's http.DetectContentType (the WHATWG MIME sniffing algorithm as Go implements it), used where
+// Ports Go's http.DetectContentType (the WHATWG MIME sniffing algorithm as Go implements it), used where
 // Traefik lets Go sniff: the contentType middleware, and compress for a response without one.
 
 type Sig = (data: Uint8Array, firstNonWS: number) => string | null;

@@ -1,6 +1,7 @@
-// IP parsing and matching with Go's netip semantics, as Traefik's ClientIP matcher (pkg/ip) uses:
-// strict dotted decimal (no leading zeros, so "0127.0.0.1" is not an address), IPv6 with an
-// optional embedded IPv4 tail and zone, and IPv4-mapped IPv6 compared as IPv4 on both sides.
+// Ports Go's netip.ParseAddr, ParsePrefix, Addr.Compare and Prefix.Contains (as an address range).
+// Traefik's pkg/ip uses them for the ClientIP matcher and ipAllowList: strict dotted decimal (no
+// leading zeros, so "0127.0.0.1" is not an address), IPv6 with an optional embedded IPv4 tail and
+// zone, and IPv4-mapped IPv6 compared as IPv4 on both sides.
 // Written by hand rather than with ipaddr.js: ipaddr.js reads "::1.2.3.4" as "::ffff:1.2.3.4" and
 // accepts "01.2.3.4", both of which Go rejects or reads differently.
 
@@ -104,67 +105,23 @@ function maskByte(bits: number, index: number): number {
   return (0xff << (8 - n)) & 0xff;
 }
 
-/** Traefik's ip.Checker for one ClientIP value: an address or a CIDR range. */
-export interface IPChecker {
-  contains(ip: string | null): boolean;
+/** An address or a CIDR prefix as the inclusive range of canonical addresses it covers. */
+export interface AddrRange {
+  readonly lo: Addr;
+  readonly hi: Addr;
 }
 
-export function newChecker(value: string): IPChecker | null {
-  const addr = parseAddr(value);
-  if (addr) return rangeChecker(addr, addr);
-  const prefix = parsePrefix(value);
+/** netip.ParseAddr, else netip.ParsePrefix, as a range; null when the text is neither. */
+export function parseRange(text: string): AddrRange | null {
+  const addr = parseAddr(text);
+  if (addr) return { lo: addr, hi: addr };
+  const prefix = parsePrefix(text);
   if (!prefix) return null;
   const [lo, hi] = prefixBounds(prefix);
-  return rangeChecker(lo, hi);
+  return { lo, hi };
 }
 
-// One-entry memo: every ClientIP matcher of a request parses the same text.
-let lastText: string | null = null;
-let lastAddr: Addr | null = null;
-
-function rangeChecker(lo: Addr, hi: Addr): IPChecker {
-  return {
-    contains(ip) {
-      if (ip === null) return false;
-      if (ip !== lastText) {
-        lastText = ip;
-        lastAddr = parseAddr(ip);
-      }
-      const a = lastAddr;
-      return a !== null && compareAddr(lo, a) <= 0 && compareAddr(a, hi) <= 0;
-    },
-  };
-}
-
-/**
- * Go's net.SplitHostPort, returning the host, or null where Go returns an error
- * ("missing port", "too many colons", stray brackets).
- */
-export function splitHostPort(hostport: string): string | null {
-  const colon = hostport.lastIndexOf(":");
-  if (colon < 0) return null;
-  let host: string;
-  let j = 0;
-  let k = 0;
-  if (hostport.startsWith("[")) {
-    const end = hostport.indexOf("]");
-    if (end < 0 || end + 1 !== colon) return null;
-    host = hostport.slice(1, end);
-    [j, k] = [1, end + 1];
-  } else {
-    host = hostport.slice(0, colon);
-    if (host.includes(":")) return null;
-  }
-  if (hostport.indexOf("[", j) >= 0 || hostport.indexOf("]", k) >= 0) return null;
-  return host;
-}
-
-/**
- * The client IP as Traefik's RemoteAddrStrategy reads RemoteAddr: the host part when there is a
- * port, the whole text otherwise; null when that is not an address Go can parse.
- */
-export function clientIPFromAddress(remoteAddr: string | null | undefined): string | null {
-  if (!remoteAddr) return null;
-  const host = splitHostPort(remoteAddr) ?? remoteAddr;
-  return parseAddr(host) ? host : null;
+/** Prefix.Contains (or Addr equality) on canonical addresses. */
+export function rangeContains({ lo, hi }: AddrRange, a: Addr): boolean {
+  return compareAddr(lo, a) <= 0 && compareAddr(a, hi) <= 0;
 }

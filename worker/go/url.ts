@@ -1,7 +1,7 @@
-// Go's url.Parse followed by URL.String(), for the Location of Traefik's redirects: Go refuses some
+// Ports Go's url.Parse followed by URL.String(), for the Location of Traefik's redirects: Go refuses some
 // URLs the WHATWG parser accepts (an escape below %80 in a host, a bad port, a control character)
 // and re-encodes the path (a space becomes %20). null where Go's parse fails.
-import { escapedPath, pathUnescape, escapePath } from "./gopath.ts";
+import { escapedPath, pathUnescape, escapePath } from "./url-escape.ts";
 
 interface Parsed {
   scheme: string;
