@@ -1,8 +1,8 @@
 // Built-in services a router may name: `api@internal` (Traefik's read-only API, guarded only by
 // the router's own middlewares) and `noop@internal` (answers 200 with no body; used behind
 // redirect middlewares). Traefik's dashboard UI is not part of Switchyard.
-import { withoutBody } from "../admin/responses.ts";
-import { apiError, traefikApi } from "../admin/traefik-api.ts";
+import { withoutBody } from "../api/responses.ts";
+import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Handler } from "../services/types.ts";
 import type { Snapshot } from "./snapshot.ts";
 
