@@ -1,4 +1,5 @@
 // Local validation before anything is sent: the same checks the config store runs.
+import { apiInternalServices } from "../worker/api/internal.ts";
 import { checkConfig } from "../worker/compile/check.ts";
 import { canonicalJSON, loadConfig, routerCount, sha256Hex, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
@@ -15,7 +16,7 @@ export interface CheckedConfig {
 /** The validated config, or null after printing every error with its path. */
 export async function checkConfigFile(file: string, io: Io): Promise<CheckedConfig | null> {
   const loaded = loadConfig(await readText(file), formatOf(file));
-  const checked = loaded.ok ? checkConfig(loaded.config, loaded.rules) : loaded;
+  const checked = loaded.ok ? checkConfig(loaded.config, { rules: loaded.rules, internal: apiInternalServices }) : loaded;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

@@ -7,6 +7,7 @@ import { FallbackProvider } from "../providers/fallback.ts";
 import { FileProvider } from "../providers/file.ts";
 import { KvProvider } from "../providers/kv.ts";
 import type { Provider } from "../providers/types.ts";
+import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
@@ -47,7 +48,9 @@ export function createRuntime(env: Env): Runtime {
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
   const intervalMs = pollInterval(env);
-  const watcher = new Watcher(provider, routerListener(switcher, listenerOptions(env)), { intervalMs });
+  // The Worker always has the API (Traefik's `api` section is always on): api@internal is handed in.
+  const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices });
+  const watcher = new Watcher(provider, listener, { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
     const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider } : null;

@@ -1,3 +1,4 @@
+import { apiInternalServices } from "../../worker/api/internal.ts";
 import { checkConfig } from "../../worker/compile/check.ts";
 import { loadConfig, type ConfigIssue, type DynamicConfig } from "../../worker/config/index.ts";
 import { formatOf, parse, readText, UsageError, type Io } from "../io.ts";
@@ -7,7 +8,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
   const result = loadConfig(await readText(file), formatOf(file));
-  const checked = result.ok ? checkConfig(result.config, result.rules) : result;
+  const checked = result.ok ? checkConfig(result.config, { rules: result.rules, internal: apiInternalServices }) : result;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

@@ -1,5 +1,6 @@
 // What the store accepts: a config that validates and that this build can compile (a dry run of
 // what the listener will do with it). Synchronous, so it can run inside a write's critical section.
+import { apiInternalServices } from "../../worker/api/internal.ts";
 import { checkConfig as dryRun } from "../../worker/compile/check.ts";
 import { canonicalJSON, routerCount, validateConfig, type ConfigIssue } from "../../worker/config/index.ts";
 
@@ -13,7 +14,7 @@ export type Checked =
 export function checkConfig(raw: unknown): Checked {
   const valid = validateConfig(raw);
   if (!valid.ok) return { ok: false, errors: valid.errors };
-  const compiled = dryRun(valid.config, valid.rules);
+  const compiled = dryRun(valid.config, { rules: valid.rules, internal: apiInternalServices });
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const canonical = canonicalJSON(valid.config);
   const bytes = new TextEncoder().encode(canonical).byteLength;

@@ -3,6 +3,7 @@
 // refused at the field's path.
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
+import { apiInternalServices } from "../../worker/api/internal.ts";
 import { checkConfig } from "../../worker/compile/check.ts";
 import { validateConfig } from "../../worker/config/index.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 function check(config: unknown) {
   const valid = validateConfig(config);
   if (!valid.ok) return { ok: false as const, errors: valid.errors };
-  return checkConfig(valid.config);
+  return checkConfig(valid.config, { internal: apiInternalServices });
 }
 
 const lb = (url: string, extra: Record<string, unknown> = {}) => ({ loadBalancer: { servers: [{ url }], ...extra } });
@@ -62,5 +63,17 @@ describe("service configs in Node", () => {
     const err: string[] = [];
     expect(await main(["validate", bad], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
     expect(err.join("\n")).toMatch(/http\.services\.svc\.loadBalancer\.healthCheck\.mode: gRPC health checks are not available/);
+  });
+  it("switchyard validate checks @internal services as the Worker provides them: api@internal yes, dashboard@internal no", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-internal-"));
+    const file = (service: string) => {
+      const path = join(dir, `${service.split("@")[0]}.json`);
+      writeFileSync(path, JSON.stringify({ http: { routers: { dash: { rule: "Host(`traefik.test`)", service } } } }));
+      return path;
+    };
+    expect(await main(["validate", file("api@internal")], { out: () => undefined, err: () => undefined })).toBe(0);
+    const err: string[] = [];
+    expect(await main(["validate", file("dashboard@internal")], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
+    expect(err.join("\n")).toMatch(/http\.routers\.dash\.service: dashboard@internal is not available: Switchyard has no dashboard UI/);
   });
 });

@@ -3,7 +3,7 @@
 // serverStatus, and passive health per isolate.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { traefikApi } from "../../worker/admin/traefik-api.ts";
+import { traefikApi } from "../../worker/api/traefik-api.ts";
 import type { ServerHealthCheck } from "../../worker/config/index.ts";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import type { HealthChecker } from "../../worker/services/health/checker.ts";

@@ -2,10 +2,11 @@
 // versions, keeps history and publishes to KV.
 import { CONFIG_STORE_NAME, type WriteResult } from "../../providers/config-store-api.ts";
 import { checkVersion, MAX_VERSION, parseVersion } from "../../providers/store/version.ts";
+import { json } from "../api/responses.ts";
 import type { Result } from "../config/index.ts";
 import type { Env } from "../env.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
-import { json, jsonError } from "./responses.ts";
+import { jsonError } from "./responses.ts";
 
 export function store(env: Env) {
   return env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));

@@ -1,8 +1,9 @@
 // POST <base>/explain: which router of this isolate's current config a described request would hit.
+import { json } from "../api/responses.ts";
 import { viewFromDescription, type RequestDescription } from "../rules/index.ts";
 import type { Runtime } from "../runtime.ts";
 import { readJsonBody } from "./body.ts";
-import { json, jsonError } from "./responses.ts";
+import { jsonError } from "./responses.ts";
 
 export async function explain(request: Request, runtime: Runtime): Promise<Response> {
   const snapshot = runtime.switcher.current;

@@ -2,13 +2,14 @@
 // Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., and per-isolate
 // <base>/status and <base>/explain.
 import { Router, type IRequest } from "itty-router";
+import { json, withoutBody } from "../api/responses.ts";
+import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { Runtime } from "../runtime.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
 import { explain } from "./explain.ts";
-import { json, jsonError, withoutBody } from "./responses.ts";
-import { apiError, traefikApi } from "./traefik-api.ts";
+import { jsonError } from "./responses.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 

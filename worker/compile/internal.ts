@@ -1,29 +1,37 @@
-// Built-in services a router may name: `api@internal` (Traefik's read-only API, guarded only by
-// the router's own middlewares) and `noop@internal` (answers 200 with no body; used behind
-// redirect middlewares). Traefik's dashboard UI is not part of Switchyard.
-import { withoutBody } from "../admin/responses.ts";
-import { apiError, traefikApi } from "../admin/traefik-api.ts";
+// Built-in services a router may name as `NAME@internal`. As in Traefik (InternalHandlers, filled by
+// its ManagerFactory from the static configuration), the compiler does not build them itself: the
+// entry hands in a registry (the API's `api@internal` lives in worker/api/, above this folder).
+// Only `noop@internal`, which needs nothing, is built here. A name the registry lacks is "not
+// enabled", as Traefik answers for `api@internal` without an `api` section.
+import { INTERNAL_SERVICES } from "../config/index.ts";
 import type { Handler } from "../services/types.ts";
 import type { Snapshot } from "./snapshot.ts";
 
-/** The snapshot being built: set once it exists, read by api@internal on every request. */
+/** The snapshot being built: set once it exists, read by an internal service on every request. */
 export interface SnapshotSlot {
-  current: Snapshot | null;
+  readonly current: Snapshot | null;
 }
 
-export function internalService(ref: string, slot: SnapshotSlot): Handler | string {
-  switch (ref) {
-    case "api@internal":
-      return async (request, rc) => {
-        if (request.method !== "GET" && request.method !== "HEAD") return apiError(405, "the API is read-only");
-        const response = slot.current ? traefikApi(new URL(request.url).pathname, rc.url, slot.current) : apiError(503, "not ready");
-        return request.method === "HEAD" ? withoutBody(response) : response;
-      };
-    case "noop@internal":
-      return async () => new Response(null, { status: 200 });
-    case "dashboard@internal":
-      return "dashboard@internal is not available: Switchyard has no dashboard UI (use api@internal for the API)";
-    default:
-      return `unknown internal service "${ref}" (available: api@internal, noop@internal)`;
-  }
+/** Builds one internal service for the snapshot being compiled: its handler, or why it cannot be served. */
+export type InternalFactory = (snapshot: SnapshotSlot) => Handler | string;
+
+/** The internal services the entry provides, by full name (`api@internal`); a ReadonlyMap will do. */
+export interface InternalServices {
+  get(name: string): InternalFactory | undefined;
+}
+
+/** No internal service but noop@internal: what a compile is given when the entry hands in none. */
+export const NO_INTERNAL_SERVICES: InternalServices = new Map<string, InternalFactory>();
+
+// Answers 200 with no body, for routers whose middlewares answer first (redirects).
+const noop: Handler = async () => new Response(null, { status: 200 });
+
+export function internalService(ref: string, registry: InternalServices, slot: SnapshotSlot): Handler | string {
+  if (ref === "noop@internal") return noop;
+  const factory = registry.get(ref);
+  if (factory) return factory(slot);
+  const name = ref.slice(0, -"@internal".length);
+  // Traefik: "api is not enabled" (the API is off in its static configuration).
+  if ((INTERNAL_SERVICES as readonly string[]).includes(name)) return `${ref} is not enabled: this build was compiled without it (Traefik: "${name} is not enabled")`;
+  return `unknown internal service "${ref}"`;
 }

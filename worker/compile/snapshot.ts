@@ -5,7 +5,7 @@ import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.
 import { buildMuxer, type Muxer } from "../rules/index.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
-import { internalService, type SnapshotSlot } from "./internal.ts";
+import { internalService, NO_INTERNAL_SERVICES, type InternalServices, type SnapshotSlot } from "./internal.ts";
 import { wrap } from "./middlewares.ts";
 import { compileRoutes, type HandlerFactory } from "./routes.ts";
 import { buildServices, type ServiceEntry } from "./services.ts";
@@ -34,21 +34,35 @@ export type CompileResult = { ok: true; snapshot: Snapshot } | { ok: false; erro
 /**
  * `rules`: the rules validateConfig compiled for this config (ValidationResult.rules), so that a
  * config load compiles each rule once; any rule missing there is compiled here.
+ * `internal`: the `NAME@internal` services the entry provides (worker/api/internal.ts for the
+ * Worker); without them a router to `api@internal` is a compile error, as in Traefik without `api`.
  */
-export function compileSnapshot(config: DynamicConfig, meta: SnapshotMeta, previous: Snapshot | null, rules?: CompiledRules): CompileResult {
+export function compileSnapshot(
+  config: DynamicConfig,
+  meta: SnapshotMeta,
+  previous: Snapshot | null,
+  rules?: CompiledRules,
+  internal: InternalServices = NO_INTERNAL_SERVICES,
+): CompileResult {
   const errors: CompileIssue[] = [];
   const services = buildServices(config, previous?.services ?? null, errors);
-  const slot: SnapshotSlot = { current: null };
-  const routes = compileRoutes(config, routerHandler(config, services, slot), errors, rules);
+  const slot: { current: Snapshot | null } = { current: null };
+  const routes = compileRoutes(config, routerHandler(config, services, { internal, slot }), errors, rules);
   if (errors.length > 0) return { ok: false, errors };
   const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
   slot.current = snapshot;
   return { ok: true, snapshot };
 }
 
-function routerHandler(config: DynamicConfig, services: ReadonlyMap<string, ServiceEntry>, slot: SnapshotSlot): HandlerFactory<Handler> {
+/** What an internal service is built from: the registry and the snapshot it will serve. */
+interface Internals {
+  readonly internal: InternalServices;
+  readonly slot: SnapshotSlot;
+}
+
+function routerHandler(config: DynamicConfig, services: ReadonlyMap<string, ServiceEntry>, internals: Internals): HandlerFactory<Handler> {
   return (name, router, errors) => {
-    const service = routerService(name, router.service, services, slot, errors);
+    const service = routerService(name, router.service, services, internals, errors);
     if (!service) return null;
     // Most routers have no middlewares: their handler is the service's, with nothing to build.
     if (router.middlewares === undefined || router.middlewares.length === 0) return service;
@@ -61,11 +75,11 @@ function routerService(
   router: string,
   ref: string,
   services: ReadonlyMap<string, ServiceEntry>,
-  slot: SnapshotSlot,
+  internals: Internals,
   errors: CompileIssue[],
 ): Handler | null {
   if (ref.endsWith("@internal")) {
-    const internal = internalService(ref, slot);
+    const internal = internalService(ref, internals.internal, internals.slot);
     if (typeof internal === "string") errors.push(routerIssue(router, "service", internal));
     return typeof internal === "string" ? null : internal;
   }

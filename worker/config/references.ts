@@ -3,7 +3,7 @@
 /** Providers whose config is this config: `svc@file`, `svc@kv`, `svc@switchyard` all mean `svc`. */
 export const LOCAL_PROVIDERS = ["file", "kv", "switchyard"] as const;
 
-/** Built-in services a router may name as `NAME@internal`. */
+/** Built-in services a router may name as `NAME@internal`: names only (the entry hands their handlers to the compiler). */
 export const INTERNAL_SERVICES = ["api", "dashboard", "noop"] as const;
 
 export type RefKind = "service" | "middleware" | "serversTransport";

@@ -3,6 +3,7 @@
 // A config without routers over one with routers is refused unless its ref says allowEmpty (the
 // config store marks what it admitted; a version key written by hand must say so itself).
 import type { Provider, Versioned } from "../../providers/types.ts";
+import type { InternalServices } from "../compile/internal.ts";
 import { compileSnapshot, type Snapshot } from "../compile/snapshot.ts";
 import { routerCount, validateConfig, wipeRefusal, type ConfigIssue, type ValidationResult } from "../config/index.ts";
 import type { Switcher } from "./switcher.ts";
@@ -26,6 +27,8 @@ export interface ListenerOptions {
    * nothing, or cannot be read), a cold isolate takes what it is given: it knows nothing to keep.
    */
   readonly lastGood?: Provider;
+  /** The `NAME@internal` services the entry provides (none but noop@internal without them). */
+  readonly internal?: InternalServices;
 }
 
 type Valid = Extract<ValidationResult, { ok: true }>;
@@ -38,11 +41,11 @@ export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOp
     if (empty && current) refuseWipe(incoming, routerCount(current.config), `version ${current.meta.version}, which this isolate serves`);
     if (empty && !current && options.lastGood) {
       const kept = await lastGood(options.lastGood);
-      if (kept && installed(switcher, kept.config, kept.valid)) {
+      if (kept && installed(switcher, kept.config, kept.valid, options.internal)) {
         refuseWipe(incoming, routerCount(kept.valid.config), `version ${kept.config.ref.version} in the config store, which this isolate serves instead`);
       }
     }
-    install(switcher, incoming, valid);
+    install(switcher, incoming, valid, options.internal);
   };
 }
 
@@ -58,18 +61,18 @@ function refuseWipe(incoming: Versioned<unknown>, current: number, currentName: 
   if (why) throw new ConfigRejected(incoming.ref.version, [{ path: "http.routers", message: why, severity: "error" }]);
 }
 
-function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid): void {
+function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal?: InternalServices): void {
   const { ref, provider } = config;
   const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
-  const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules);
+  const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules, internal);
   if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
   switcher.swap(compiled.snapshot);
 }
 
 /** install, false instead of a throw (a last good config this build cannot compile is no fallback). */
-function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid): boolean {
+function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal?: InternalServices): boolean {
   try {
-    install(switcher, config, valid);
+    install(switcher, config, valid, internal);
     return true;
   } catch {
     return false;

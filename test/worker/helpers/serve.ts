@@ -1,5 +1,7 @@
-// Build a snapshot from a config object and route requests through it, as the entry point does.
+// Build a snapshot from a config object and route requests through it, as the entry point does
+// (with the Worker's internal services: api@internal).
 import { env } from "cloudflare:test";
+import { apiInternalServices } from "../../../worker/api/internal.ts";
 import type { Env } from "../../../worker/env.ts";
 import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../../worker/config/index.ts";
@@ -11,7 +13,7 @@ import type { RequestContext } from "../../../worker/services/types.ts";
 export function snapshotOf(config: unknown, previous: Snapshot | null = null, version = 1): Snapshot {
   const valid = validateConfig(config);
   if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
-  const compiled = compileSnapshot(valid.config, { version, sha256: "", source: "test", provider: "file", warnings: valid.warnings }, previous, valid.rules);
+  const compiled = compileSnapshot(valid.config, { version, sha256: "", source: "test", provider: "file", warnings: valid.warnings }, previous, valid.rules, apiInternalServices);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
   return compiled.snapshot;
 }
