@@ -4,7 +4,7 @@
 // (load()). Every poll of every isolate lands on the one object: at a 5 s poll interval, 1000 warm
 // isolates make ~200 requests/s on it, each billed as a DO request. Prefer the KV provider at scale.
 import { CONFIG_STORE_NAME, type ConfigStoreApi } from "./config-store-api.ts";
-import type { ConfigStore } from "./config-store.ts";
+import type { ConfigStoreObject } from "./config-store.ts";
 import { verifySnapshot } from "./store/ref.ts";
 import type { Provider, VersionRef, Versioned } from "./types.ts";
 
@@ -26,7 +26,7 @@ export class DurableObjectProvider implements Provider {
   }
 
   /** A fresh stub for every call (making one is cheap and does no I/O). */
-  static forNamespace(namespace: DurableObjectNamespace<ConfigStore>, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
+  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
     return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)));
   }
 

@@ -2,6 +2,7 @@
 // module scope for the isolate's life: the switcher, the watcher and the provider behind it.
 import demoConfig from "../examples/demo.yaml";
 import { CONFIG_STORE_NAME } from "../providers/config-store-api.ts";
+import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import { DurableObjectProvider } from "../providers/do.ts";
 import { FallbackProvider } from "../providers/fallback.ts";
 import { FileProvider } from "../providers/file.ts";
@@ -23,6 +24,9 @@ export interface IsolateStatus extends WatcherStatus {
   readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
 }
 
+/** What the runtime reads: the Worker's variables and the config store's namespace. */
+export type RuntimeEnv = Env & ConfigStoreBinding;
+
 export interface Runtime {
   readonly switcher: Switcher<Snapshot>;
   readonly watcher: Watcher;
@@ -37,12 +41,12 @@ export interface Runtime {
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 let runtime: Runtime | null = null;
 
-export function runtimeFor(env: Env): Runtime {
+export function runtimeFor(env: RuntimeEnv): Runtime {
   runtime ??= createRuntime(env);
   return runtime;
 }
 
-export function createRuntime(env: Env): Runtime {
+export function createRuntime(env: RuntimeEnv): Runtime {
   const isolate = crypto.randomUUID();
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
@@ -59,7 +63,7 @@ export function createRuntime(env: Env): Runtime {
 }
 
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
-function configSource(env: Env): Provider {
+function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {
   const bundled = new FileProvider(demoConfig, "yaml", "examples/demo.yaml");
   switch (env.CONFIG_SOURCE ?? "kv") {
     case "file":
@@ -75,12 +79,12 @@ function configSource(env: Env): Provider {
  * KV source: a plain KV write bypasses the config store, so the store still holds the last good
  * config for a cold isolate handed one without routers (see routerListener).
  */
-function listenerOptions(env: Env): ListenerOptions {
+function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">): ListenerOptions {
   const source = env.CONFIG_SOURCE ?? "kv";
   return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME) };
 }
 
-function pollInterval(env: Env): number {
+function pollInterval(env: Pick<Env, "POLL_INTERVAL_MS">): number {
   const ms = Number(env.POLL_INTERVAL_MS);
   return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }

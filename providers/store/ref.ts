@@ -1,6 +1,7 @@
 // The version key's JSON and the integrity check every reader of a snapshot makes: the text must
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
-import { parseConfigText, sha256Hex } from "../../worker/config/index.ts";
+import { parseConfigText } from "../../worker/config/index.ts";
+import { sha256Hex } from "./hash.ts";
 import type { VersionRef, Versioned } from "../types.ts";
 import { isVersion, MAX_VERSION } from "./version.ts";
 

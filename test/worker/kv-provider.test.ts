@@ -1,18 +1,18 @@
 // The KV and Durable Object providers: what an isolate reads per poll, and the integrity check.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConfigStore } from "../../providers/config-store.ts";
+import type { ConfigStoreObject as ConfigStore } from "../../providers/config-store.ts";
 import { DurableObjectProvider } from "../../providers/do.ts";
 import { KvProvider, keyLayout, KV_MIN_CACHE_TTL, SNAPSHOT_CACHE_TTL, VERSION_KEY, snapshotKey, type KeyLayout, type KvReader } from "../../providers/kv.ts";
 import type { VersionRef } from "../../providers/types.ts";
-import { sha256Hex } from "../../worker/config/index.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 
 interface Read {
   readonly key: string;

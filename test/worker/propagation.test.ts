@@ -7,10 +7,10 @@ import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 import { CONFIG_STORE_NAME } from "../../providers/config-store-api.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 const upstream = inject("whoamiUrl");
 
 function countingKv(kv: KVNamespace): KvReader & { reads: string[] } {

@@ -1,7 +1,7 @@
 // Switchyard's configuration model: Traefik v3 dynamic configuration (the http part), parsed from
 // YAML, TOML or JSON, validated, and made canonical.
 
-export { canonicalJSON, sha256Hex } from "./canonical.ts";
+export { canonicalJSON } from "./canonical.ts";
 export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from "./empty.ts";
 export { durationMs, parseDuration, positiveMs, type Duration } from "./duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
