@@ -6,15 +6,13 @@
 import { CONFIG_STORE_NAME, type ConfigStoreApi } from "./config-store-api.ts";
 import type { ConfigStoreObject } from "./config-store.ts";
 import { verifySnapshot } from "./store/ref.ts";
-import type { Provider, VersionRef, Versioned } from "./types.ts";
+import type { Loaded, Provider, VersionRef } from "./types.ts";
 
 /** The two RPC methods the provider calls; a ConfigStore stub is one. */
 export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get">;
 
 export class DurableObjectProvider implements Provider {
   readonly name = "durable-object";
-  /** Why the last load returned null; null after a good load. */
-  lastProblem: string | null = null;
   private readonly store: () => ConfigStoreReader;
 
   /**
@@ -34,15 +32,10 @@ export class DurableObjectProvider implements Provider {
     return this.store().versionRef();
   }
 
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+  async load(ref: VersionRef): Promise<Loaded> {
     const stored = await this.store().get(ref.version);
-    const verified = await verifySnapshot(ref, stored ? stored.canonical : null, "kv");
-    if (!verified.ok) {
-      this.lastProblem = stored ? verified.problem : `version ${ref.version} is no longer retained by the config store`;
-      return null;
-    }
-    this.lastProblem = null;
-    return verified.config;
+    if (!stored) return { ok: false, error: `version ${ref.version} is no longer retained by the config store` };
+    return verifySnapshot(ref, stored.canonical, "kv");
   }
 }
 

@@ -1,7 +1,7 @@
 // The file provider: a config bundled with the Worker (wrangler imports the YAML as text).
 // Its version never changes at run time; a redeploy is how a file config changes.
 import { parseConfigText } from "../worker/config/index.ts";
-import type { Provider, VersionRef, Versioned } from "./types.ts";
+import type { Loaded, Provider, VersionRef } from "./types.ts";
 
 type Format = Parameters<typeof parseConfigText>[1];
 
@@ -22,12 +22,12 @@ export class FileProvider implements Provider {
     return this.ref;
   }
 
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
-    if (ref.key !== this.ref.key) return null;
+  async load(ref: VersionRef): Promise<Loaded> {
+    if (ref.key !== this.ref.key) return { ok: false, error: `${ref.key} is not ${this.ref.key}, the bundled file` };
     const parsed = parseConfigText(this.text, this.format);
     if (!parsed.ok) {
       throw new Error(`${this.ref.key}: ${parsed.error.map((e) => e.message).join("; ")}`);
     }
-    return { ref: this.ref, value: parsed.value, provider: this.name };
+    return { ok: true, value: { ref: this.ref, value: parsed.value, provider: this.name } };
   }
 }

@@ -2,7 +2,7 @@
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
 import { parseConfigText } from "../../worker/config/index.ts";
 import { sha256Hex } from "./hash.ts";
-import type { VersionRef, Versioned } from "../types.ts";
+import type { Loaded, VersionRef } from "../types.ts";
 import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -32,22 +32,20 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   return allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
 }
 
-export type Verified = { ok: true; config: Versioned<unknown> } | { ok: false; problem: string };
-
 /**
  * The snapshot text a ref names, checked: missing or hashing to something else is a problem to
  * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
  * was published broken: that throws.
  */
-export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string): Promise<Verified> {
+export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string): Promise<Loaded> {
   if (text === null) {
-    return { ok: false, problem: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
+    return { ok: false, error: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
   }
   const actual = await sha256Hex(text);
   if (actual !== ref.sha256) {
-    return { ok: false, problem: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
+    return { ok: false, error: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
-  return { ok: true, config: { ref, value: parseSnapshot(ref, text), provider } };
+  return { ok: true, value: { ref, value: parseSnapshot(ref, text), provider } };
 }
 
 // The store publishes canonical JSON; a snapshot written by hand with `wrangler kv key put` may be
