@@ -6,7 +6,7 @@
 import { CONFIG_STORE_NAME, type ConfigStoreApi } from "./config-store-api.ts";
 import type { ConfigStoreObject } from "./config-store.ts";
 import { verifySnapshot } from "./store/ref.ts";
-import type { Loaded, Provider, VersionRef } from "./types.ts";
+import type { Decode, Loaded, Provider, VersionRef } from "./types.ts";
 
 /** The two RPC methods the provider calls; a ConfigStore stub is one. */
 export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get">;
@@ -14,18 +14,20 @@ export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get">;
 export class DurableObjectProvider implements Provider {
   readonly name = "durable-object";
   private readonly store: () => ConfigStoreReader;
+  private readonly decode: Decode;
 
   /**
    * A stub, or a function that makes one per call. Prefer the function (see forNamespace): a stub
    * belongs to the request that made it, and the provider lives as long as the isolate.
    */
-  constructor(store: ConfigStoreReader | (() => ConfigStoreReader)) {
+  constructor(store: ConfigStoreReader | (() => ConfigStoreReader), decode: Decode) {
     this.store = isReader(store) ? () => store : store;
+    this.decode = decode;
   }
 
   /** A fresh stub for every call (making one is cheap and does no I/O). */
-  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
-    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)));
+  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, decode: Decode, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
+    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)), decode);
   }
 
   async version(): Promise<VersionRef | null> {
@@ -35,7 +37,7 @@ export class DurableObjectProvider implements Provider {
   async load(ref: VersionRef): Promise<Loaded> {
     const stored = await this.store().get(ref.version);
     if (!stored) return { ok: false, error: `version ${ref.version} is no longer retained by the config store` };
-    return verifySnapshot(ref, stored.canonical, "kv");
+    return verifySnapshot(ref, stored.canonical, "kv", this.decode);
   }
 }
 

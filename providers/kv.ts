@@ -3,7 +3,7 @@
 // The ConfigStore Durable Object is the only writer: snapshot key first, version key last.
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { parseVersionRef, verifySnapshot } from "./store/ref.ts";
-import type { Loaded, Provider, VersionRef } from "./types.ts";
+import type { Decode, Loaded, Provider, VersionRef } from "./types.ts";
 
 export { DEFAULT_KEYS, KEY_ROOT, SNAPSHOT_KEY_PREFIX, VERSION_KEY, keyLayout, snapshotKey, type KeyLayout } from "./store/keys.ts";
 
@@ -23,6 +23,8 @@ export interface KvReader {
 }
 
 export interface KvProviderOptions {
+  /** Snapshot text → config (the store publishes JSON; one written by hand may be YAML or TOML). */
+  readonly decode: Decode;
   readonly keys?: KeyLayout;
   /** Seconds the edge may cache the version key: how stale a poll can be. Default and minimum: 30. */
   readonly versionCacheTtl?: number;
@@ -36,9 +38,11 @@ export class KvProvider implements Provider {
   private readonly keys: KeyLayout;
   private readonly versionCacheTtl: number;
   private readonly snapshotCacheTtl: number;
+  private readonly decode: Decode;
 
-  constructor(kv: KvReader, options: KvProviderOptions = {}) {
+  constructor(kv: KvReader, options: KvProviderOptions) {
     this.kv = kv;
+    this.decode = options.decode;
     this.keys = options.keys ?? DEFAULT_KEYS;
     this.versionCacheTtl = cacheTtl("versionCacheTtl", options.versionCacheTtl ?? KV_MIN_CACHE_TTL);
     this.snapshotCacheTtl = cacheTtl("snapshotCacheTtl", options.snapshotCacheTtl ?? SNAPSHOT_CACHE_TTL);
@@ -60,7 +64,7 @@ export class KvProvider implements Provider {
   /** One KV read; the problem when the snapshot is missing or its hash is wrong. */
   async load(ref: VersionRef): Promise<Loaded> {
     const text = await this.kv.get(ref.key, { type: "text", cacheTtl: this.snapshotCacheTtl });
-    return verifySnapshot(ref, text, this.name);
+    return verifySnapshot(ref, text, this.name, this.decode);
   }
 }
 

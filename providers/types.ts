@@ -37,3 +37,10 @@ export interface Provider {
 
 /** What a load gives: the config, or the problem (a sentence naming the key and the version). */
 export type Loaded = Result<Versioned<unknown>, string>;
+
+/**
+ * Stored text → config data (YAML, TOML or JSON), or why it cannot be read. The config model's
+ * parser, handed in by whoever builds a provider (worker/runtime.ts: worker/config configDecoder):
+ * providers store and hash text, they do not know config syntax.
+ */
+export type Decode = (text: string) => Result<unknown, string>;

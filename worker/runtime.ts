@@ -13,6 +13,7 @@ import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
+import { configDecoder } from "./config/index.ts";
 import type { Env } from "./env.ts";
 import type { ServeOptions } from "./router.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
@@ -62,16 +63,19 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   return { switcher, watcher, forwarded, serveOptions, adminBase: adminBase(env), status };
 }
 
+/** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */
+const decode = configDecoder("auto");
+
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
 function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {
-  const bundled = new FileProvider(demoConfig, "yaml", "examples/demo.yaml");
+  const bundled = new FileProvider(demoConfig, "examples/demo.yaml", configDecoder("yaml"));
   switch (env.CONFIG_SOURCE ?? "kv") {
     case "file":
       return bundled;
     case "durable-object":
-      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME), bundled);
+      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME), bundled);
     default:
-      return new FallbackProvider(new KvProvider(env.CONFIG_KV), bundled);
+      return new FallbackProvider(new KvProvider(env.CONFIG_KV, { decode }), bundled);
   }
 }
 
@@ -81,7 +85,7 @@ function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CON
  */
 function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">): ListenerOptions {
   const source = env.CONFIG_SOURCE ?? "kv";
-  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME) };
+  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME) };
 }
 
 function pollInterval(env: Pick<Env, "POLL_INTERVAL_MS">): number {

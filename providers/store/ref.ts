@@ -1,8 +1,7 @@
 // The version key's JSON and the integrity check every reader of a snapshot makes: the text must
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
-import { parseConfigText } from "../../worker/config/index.ts";
 import { sha256Hex } from "./hash.ts";
-import type { Loaded, VersionRef } from "../types.ts";
+import type { Decode, Loaded, VersionRef } from "../types.ts";
 import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -37,7 +36,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
  * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
  * was published broken: that throws.
  */
-export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string): Promise<Loaded> {
+export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string, decode: Decode): Promise<Loaded> {
   if (text === null) {
     return { ok: false, error: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
   }
@@ -45,15 +44,15 @@ export async function verifySnapshot(ref: VersionRef, text: string | null, provi
   if (actual !== ref.sha256) {
     return { ok: false, error: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
-  return { ok: true, value: { ref, value: parseSnapshot(ref, text), provider } };
+  return { ok: true, value: { ref, value: parseSnapshot(ref, text, decode), provider } };
 }
 
 // The store publishes canonical JSON; a snapshot written by hand with `wrangler kv key put` may be
 // YAML or TOML too.
-function parseSnapshot(ref: VersionRef, text: string): unknown {
-  const parsed = parseConfigText(text, "auto");
+function parseSnapshot(ref: VersionRef, text: string, decode: Decode): unknown {
+  const parsed = decode(text);
   if (parsed.ok) return parsed.value;
-  throw new Error(`snapshot ${ref.key} matches its hash but cannot be parsed: ${parsed.error.map((e) => e.message).join("; ")}`);
+  throw new Error(`snapshot ${ref.key} matches its hash but cannot be parsed: ${parsed.error}`);
 }
 
 function describe(value: unknown): string {

@@ -7,6 +7,7 @@ export { durationMs, parseDuration, positiveMs, type Duration } from "./duration
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
 export { ownValue, setOwn } from "./own.ts";
+export { configDecoder } from "./decode.ts";
 export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";
 export {
   INTERNAL_SERVICES,
