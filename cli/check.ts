@@ -1,8 +1,9 @@
 // Local validation before anything is sent: the same checks the config store runs.
 import { apiInternalServices } from "../worker/api/internal.ts";
 import { checkConfig } from "../worker/compile/check.ts";
-import { canonicalJSON, loadConfig, routerCount, sha256Hex, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
+import { canonicalJSON, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
+import { sha256Hex } from "../providers/store/hash.ts";
 import { formatOf, readText, type Io } from "./io.ts";
 import { formatIssue } from "./commands/validate.ts";
 

@@ -1,6 +1,16 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
-import type { ConfigIssue } from "../worker/config/index.ts";
 import type { VersionRef } from "./types.ts";
+
+/**
+ * A problem with a write, at a JSON path (`http.routers.r.rule`, `""` for the whole config). The
+ * shape of worker/config's ConfigIssue, declared here because providers/ does not import the config
+ * model: the admission check's issues pass through unchanged.
+ */
+export interface StoreIssue {
+  path: string;
+  message: string;
+  severity: "error" | "warning";
+}
 
 export interface PutRequest {
   /** Parsed config (the admin API parses YAML/TOML/JSON bodies); validated again here. */
@@ -25,8 +35,8 @@ export interface VersionRecord {
 }
 
 export type WriteResult =
-  | { ok: true; record: VersionRecord; warnings: ConfigIssue[] }
-  | { ok: false; status: 400; errors: ConfigIssue[] }
+  | { ok: true; record: VersionRecord; warnings: StoreIssue[] }
+  | { ok: false; status: 400; errors: StoreIssue[] }
   | { ok: false; status: 404; message: string }
   | { ok: false; status: 412; current: number | null; message: string }
   /** The write conflicts with what is stored: it would remove every router, or no version is left. */

@@ -1,36 +1,44 @@
-// The config-store Durable Object: the single writer of config. It validates (schema, references,
-// and a compile dry run), versions, keeps history in SQLite, refuses stale writes (compare-and-set)
-// and publishes each new version to KV for the isolates to poll.
+// The config-store Durable Object: the single writer of config. It admits a config through the
+// Admission it is handed (the Worker's: schema, references and a compile dry run; see
+// worker/store-admission.ts), versions, keeps history in SQLite, refuses stale writes
+// (compare-and-set) and publishes each new version to KV for the isolates to poll.
 //
 // Concurrency: a write's check-compare-insert section makes no await, and SQLite calls are
 // synchronous, so concurrent RPCs cannot interleave inside it. Publishing to KV happens after, in
 // one loop at a time (see store/publish.ts); a write is durable before KV sees it.
 import { DurableObject } from "cloudflare:workers";
-import { sha256Hex, wipeRefusal, type ConfigIssue } from "../worker/config/index.ts";
-import type { Env } from "../worker/env.ts";
 import type {
   ConfigDiff,
   ConfigStoreApi,
   PublishState,
   PutRequest,
   StoredConfig,
+  StoreIssue,
   VersionRecord,
   WriteResult,
 } from "./config-store-api.ts";
-import { checkConfig } from "./store/check.ts";
+import type { Admission } from "./store/admission.ts";
 import { diffConfigs } from "./store/diff.ts";
+import { cachedRouterCount, storedRef, type StoredRouterCount } from "./store/empty.ts";
+import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
-import { storedRef, storedRouterCount } from "./store/empty.ts";
 import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
 import { isVersion, MAX_VERSION, nextVersion } from "./store/version.ts";
 import type { VersionRef } from "./types.ts";
 
 export { CONFIG_STORE_NAME } from "./config-store-api.ts";
 
-export interface ConfigStoreEnv extends Env {
+/** The bindings the object reads (a narrow view of the Worker's Env). */
+export interface ConfigStoreEnv {
+  readonly CONFIG_KV: KVNamespace;
   /** How many versions history keeps (the newest is always kept). Default 100. */
-  HISTORY_LIMIT?: string;
+  readonly HISTORY_LIMIT?: string;
+}
+
+/** The binding of the object's namespace, for the code that makes stubs (the admin API, the runtime). */
+export interface ConfigStoreBinding {
+  readonly CONFIG_STORE: DurableObjectNamespace<ConfigStoreObject>;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 100;
@@ -73,14 +81,22 @@ interface Entry {
   readonly rollbackOf: number | null;
 }
 
-export class ConfigStore extends DurableObject<ConfigStoreEnv> implements ConfigStoreApi {
+/**
+ * The object without its admission check: the runtime constructs a Durable Object with (ctx, env)
+ * only, so the entry exports a subclass that passes one (worker/store-admission.ts ConfigStore).
+ */
+export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements ConfigStoreApi {
   seams: StoreSeams;
   private readonly versions: VersionsTable;
   private readonly meta: PublishMeta;
   private readonly publisher: Publisher;
+  private readonly admission: Admission;
+  private readonly routers: StoredRouterCount;
 
-  constructor(ctx: DurableObjectState, env: ConfigStoreEnv) {
+  constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
     super(ctx, env);
+    this.admission = admission;
+    this.routers = cachedRouterCount((canonical) => admission.routers(canonical));
     // Synchronous, so it completes before any request is delivered (no blockConcurrencyWhile needed).
     migrate(ctx.storage.sql);
     this.versions = new VersionsTable(ctx.storage.sql);
@@ -99,14 +115,16 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
       target: () => ({ kv: this.seams.kv, keys: this.seams.keys }),
       now: () => this.seams.now(),
       wakeAt: (at) => this.wakeAt(at),
+      routers: this.routers,
     });
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
     const bad = argumentIssues({ ifMatch: request.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
-    const checked = checkConfig(request.config);
-    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+    const admitted = this.admission.admit(request.config);
+    if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
+    const checked = admitted.value;
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
     return this.write(entry, request, checked.warnings);
   }
@@ -117,8 +135,9 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
     const target = this.versions.get(to);
     if (!target) return { ok: false, status: 404, message: `version ${to} is not in the retained history` };
     // Re-checked: this build must still be able to serve it.
-    const checked = checkConfig(JSON.parse(target.canonical));
-    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+    const admitted = this.admission.admit(JSON.parse(target.canonical));
+    if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
+    const checked = admitted.value;
     const same = checked.canonical === target.canonical;
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
@@ -147,7 +166,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
 
   async versionRef(): Promise<VersionRef | null> {
     const row = this.newestRow();
-    return row ? storedRef(this.seams.keys, row) : null;
+    return row ? storedRef(this.seams.keys, row, this.routers) : null;
   }
 
   async publishState(): Promise<PublishStatus> {
@@ -168,7 +187,7 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   }
 
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
-  private async write(entry: Entry, options: WriteOptions, warnings: ConfigIssue[]): Promise<WriteResult> {
+  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[]): Promise<WriteResult> {
     const inKv = await this.seams.publishedInKv();
     this.repair();
     const refused = this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
@@ -209,8 +228,8 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
   /** 409 for a config without routers over a newest version that has some, unless allowEmpty. */
   private refuseWipe(routers: number, allowEmpty: boolean): WriteResult | null {
     const newest = this.newestRow();
-    const current = newest ? storedRouterCount(newest) : null;
-    const why = wipeRefusal(current, routers, allowEmpty, "api", newest ? `version ${newest.record.version}` : undefined);
+    const current = newest ? this.routers(newest) : null;
+    const why = this.admission.wipeRefusal(current, routers, allowEmpty, newest ? `version ${newest.record.version}` : undefined);
     return why === null ? null : { ok: false, status: 409, current: newest?.record.version ?? null, message: why };
   }
 
@@ -230,8 +249,8 @@ export class ConfigStore extends DurableObject<ConfigStoreEnv> implements Config
  * The version bounds for callers of the RPC methods (the admin API checks first; another Worker
  * with the binding may not): `version` must be a version, `ifMatch` a version or 0 when given.
  */
-function argumentIssues(args: { version?: unknown; ifMatch?: unknown }): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+function argumentIssues(args: { version?: unknown; ifMatch?: unknown }): StoreIssue[] {
+  const issues: StoreIssue[] = [];
   if ("version" in args && !isVersion(args.version)) {
     issues.push({ path: "version", message: `must be a whole number from 1 to ${MAX_VERSION}, got ${String(args.version)}`, severity: "error" });
   }

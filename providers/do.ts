@@ -4,45 +4,40 @@
 // (load()). Every poll of every isolate lands on the one object: at a 5 s poll interval, 1000 warm
 // isolates make ~200 requests/s on it, each billed as a DO request. Prefer the KV provider at scale.
 import { CONFIG_STORE_NAME, type ConfigStoreApi } from "./config-store-api.ts";
-import type { ConfigStore } from "./config-store.ts";
+import type { ConfigStoreObject } from "./config-store.ts";
 import { verifySnapshot } from "./store/ref.ts";
-import type { Provider, VersionRef, Versioned } from "./types.ts";
+import type { Decode, Loaded, Provider, VersionRef } from "./types.ts";
 
 /** The two RPC methods the provider calls; a ConfigStore stub is one. */
 export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get">;
 
 export class DurableObjectProvider implements Provider {
   readonly name = "durable-object";
-  /** Why the last load returned null; null after a good load. */
-  lastProblem: string | null = null;
   private readonly store: () => ConfigStoreReader;
+  private readonly decode: Decode;
 
   /**
    * A stub, or a function that makes one per call. Prefer the function (see forNamespace): a stub
    * belongs to the request that made it, and the provider lives as long as the isolate.
    */
-  constructor(store: ConfigStoreReader | (() => ConfigStoreReader)) {
+  constructor(store: ConfigStoreReader | (() => ConfigStoreReader), decode: Decode) {
     this.store = isReader(store) ? () => store : store;
+    this.decode = decode;
   }
 
   /** A fresh stub for every call (making one is cheap and does no I/O). */
-  static forNamespace(namespace: DurableObjectNamespace<ConfigStore>, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
-    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)));
+  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, decode: Decode, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
+    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)), decode);
   }
 
   async version(): Promise<VersionRef | null> {
     return this.store().versionRef();
   }
 
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+  async load(ref: VersionRef): Promise<Loaded> {
     const stored = await this.store().get(ref.version);
-    const verified = await verifySnapshot(ref, stored ? stored.canonical : null, "kv");
-    if (!verified.ok) {
-      this.lastProblem = stored ? verified.problem : `version ${ref.version} is no longer retained by the config store`;
-      return null;
-    }
-    this.lastProblem = null;
-    return verified.config;
+    if (!stored) return { ok: false, error: `version ${ref.version} is no longer retained by the config store` };
+    return verifySnapshot(ref, stored.canonical, "kv", this.decode);
   }
 }
 

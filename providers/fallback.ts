@@ -1,6 +1,6 @@
 // A provider with a floor: the primary source (KV, the config store) once it has published
 // anything, the bundled file until then.
-import type { Provider, VersionRef, Versioned } from "./types.ts";
+import type { Loaded, Provider, VersionRef } from "./types.ts";
 
 export class FallbackProvider implements Provider {
   readonly name: string;
@@ -13,15 +13,11 @@ export class FallbackProvider implements Provider {
     this.name = `${primary.name}+${fallback.name}`;
   }
 
-  get lastProblem(): string | null {
-    return this.primary.lastProblem ?? null;
-  }
-
   async version(): Promise<VersionRef | null> {
     return (await this.primary.version()) ?? this.fallback.version();
   }
 
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+  async load(ref: VersionRef): Promise<Loaded> {
     // Refs of the two never collide: the file's keys are "file:…".
     return ref.key.startsWith("file:") ? this.fallback.load(ref) : this.primary.load(ref);
   }

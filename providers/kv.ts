@@ -3,7 +3,7 @@
 // The ConfigStore Durable Object is the only writer: snapshot key first, version key last.
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { parseVersionRef, verifySnapshot } from "./store/ref.ts";
-import type { Provider, VersionRef, Versioned } from "./types.ts";
+import type { Decode, Loaded, Provider, VersionRef } from "./types.ts";
 
 export { DEFAULT_KEYS, KEY_ROOT, SNAPSHOT_KEY_PREFIX, VERSION_KEY, keyLayout, snapshotKey, type KeyLayout } from "./store/keys.ts";
 
@@ -23,6 +23,8 @@ export interface KvReader {
 }
 
 export interface KvProviderOptions {
+  /** Snapshot text → config (the store publishes JSON; one written by hand may be YAML or TOML). */
+  readonly decode: Decode;
   readonly keys?: KeyLayout;
   /** Seconds the edge may cache the version key: how stale a poll can be. Default and minimum: 30. */
   readonly versionCacheTtl?: number;
@@ -32,15 +34,15 @@ export interface KvProviderOptions {
 
 export class KvProvider implements Provider {
   readonly name = "kv";
-  /** Why the last load returned null (missing snapshot, hash mismatch); null after a good load. */
-  lastProblem: string | null = null;
   private readonly kv: KvReader;
   private readonly keys: KeyLayout;
   private readonly versionCacheTtl: number;
   private readonly snapshotCacheTtl: number;
+  private readonly decode: Decode;
 
-  constructor(kv: KvReader, options: KvProviderOptions = {}) {
+  constructor(kv: KvReader, options: KvProviderOptions) {
     this.kv = kv;
+    this.decode = options.decode;
     this.keys = options.keys ?? DEFAULT_KEYS;
     this.versionCacheTtl = cacheTtl("versionCacheTtl", options.versionCacheTtl ?? KV_MIN_CACHE_TTL);
     this.snapshotCacheTtl = cacheTtl("snapshotCacheTtl", options.snapshotCacheTtl ?? SNAPSHOT_CACHE_TTL);
@@ -59,16 +61,10 @@ export class KvProvider implements Provider {
     return value === null ? null : parseVersionRef(value, `KV ${key}`);
   }
 
-  /** One KV read; null (with `lastProblem` set) when the snapshot is missing or its hash is wrong. */
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+  /** One KV read; the problem when the snapshot is missing or its hash is wrong. */
+  async load(ref: VersionRef): Promise<Loaded> {
     const text = await this.kv.get(ref.key, { type: "text", cacheTtl: this.snapshotCacheTtl });
-    const verified = await verifySnapshot(ref, text, this.name);
-    if (!verified.ok) {
-      this.lastProblem = verified.problem;
-      return null;
-    }
-    this.lastProblem = null;
-    return verified.config;
+    return verifySnapshot(ref, text, this.name, this.decode);
   }
 }
 

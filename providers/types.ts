@@ -1,5 +1,6 @@
 // One interface for every config source (file, KV, the config-store Durable Object).
 // The watcher owns timing; a provider owns storage and integrity.
+import type { Result } from "../worker/go/result.ts";
 
 /** Names one published config: which version, where it is stored, and the sha256 of its canonical JSON. */
 export interface VersionRef {
@@ -26,10 +27,20 @@ export interface Provider {
   /** The newest published version, cheaply (one small read), or null when nothing is published. */
   version(): Promise<VersionRef | null>;
   /**
-   * The config a ref names, or null when it is not (yet) readable or its hash does not match:
-   * "keep serving what you have and try again next poll", never an error page.
+   * The config a ref names, or why it is not (yet) readable (missing snapshot, hash mismatch):
+   * "keep serving what you have and try again next poll", never an error page; the watcher shows
+   * the reason in the status. A snapshot published broken (it hashes right but cannot be parsed)
+   * throws.
    */
-  load(ref: VersionRef): Promise<Versioned<unknown> | null>;
-  /** Why the last load returned null (missing snapshot, hash mismatch), for the status page. */
-  readonly lastProblem?: string | null;
+  load(ref: VersionRef): Promise<Loaded>;
 }
+
+/** What a load gives: the config, or the problem (a sentence naming the key and the version). */
+export type Loaded = Result<Versioned<unknown>, string>;
+
+/**
+ * Stored text → config data (YAML, TOML or JSON), or why it cannot be read. The config model's
+ * parser, handed in by whoever builds a provider (worker/runtime.ts: worker/config configDecoder):
+ * providers store and hash text, they do not know config syntax.
+ */
+export type Decode = (text: string) => Result<unknown, string>;

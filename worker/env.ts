@@ -1,11 +1,12 @@
-// The Worker's bindings and variables (wrangler.toml [vars], secrets, .dev.vars).
-import type { ConfigStore } from "../providers/config-store.ts";
+// The Worker's bindings and variables (wrangler.toml [vars], secrets, .dev.vars). The config
+// store's namespace (CONFIG_STORE) is typed where its class is: providers/config-store.ts
+// ConfigStoreBinding, which the entry adds (worker/index.ts WorkerEnv); this file imports nothing
+// from providers/.
 import type { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
 import type { HealthChecker } from "./services/health/checker.ts";
 
 export interface Env {
   CONFIG_KV: KVNamespace;
-  CONFIG_STORE: DurableObjectNamespace<ConfigStore>;
   /** Global rate limiting: one object per limiter key (the rateLimit middleware). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Active health checks: alarms probe upstreams and publish results (loadBalancer.healthCheck). */

@@ -2,18 +2,22 @@
 // (a cold isolate waits for its first config), lets the watcher poll in the background, and routes.
 import { admin, isAdminPath } from "./admin/index.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
+import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import type { Env } from "./env.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./router.ts";
 import { inbound } from "./services/entry.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
 
-export { ConfigStore } from "../providers/config-store.ts";
+export { ConfigStore } from "./store-admission.ts";
 export { HealthChecker } from "./services/health/checker.ts";
 export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
 
+/** Every binding: the variables (env.ts) and the Durable Object namespaces typed by their classes. */
+export type WorkerEnv = Env & ConfigStoreBinding;
+
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const runtime = runtimeFor(env);
     const url = new URL(request.url);
     const snapshot = await currentSnapshot(runtime, ctx);
@@ -23,7 +27,7 @@ export default {
     const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
     return serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<WorkerEnv>;
 
 async function currentSnapshot(runtime: Runtime, ctx: ExecutionContext): Promise<Snapshot | null> {
   const poll = runtime.watcher.maybePoll();

@@ -2,6 +2,7 @@
 // module scope for the isolate's life: the switcher, the watcher and the provider behind it.
 import demoConfig from "../examples/demo.yaml";
 import { CONFIG_STORE_NAME } from "../providers/config-store-api.ts";
+import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import { DurableObjectProvider } from "../providers/do.ts";
 import { FallbackProvider } from "../providers/fallback.ts";
 import { FileProvider } from "../providers/file.ts";
@@ -13,6 +14,7 @@ import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
+import { configDecoder } from "./config/index.ts";
 import type { Env } from "./env.ts";
 import type { ServeOptions } from "./router.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
@@ -23,6 +25,9 @@ export interface IsolateStatus extends WatcherStatus {
   readonly pollIntervalMs: number;
   readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
 }
+
+/** What the runtime reads: the Worker's variables and the config store's namespace. */
+export type RuntimeEnv = Env & ConfigStoreBinding;
 
 export interface Runtime {
   readonly switcher: Switcher<Snapshot>;
@@ -38,12 +43,12 @@ export interface Runtime {
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 let runtime: Runtime | null = null;
 
-export function runtimeFor(env: Env): Runtime {
+export function runtimeFor(env: RuntimeEnv): Runtime {
   runtime ??= createRuntime(env);
   return runtime;
 }
 
-export function createRuntime(env: Env): Runtime {
+export function createRuntime(env: RuntimeEnv): Runtime {
   const isolate = crypto.randomUUID();
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
@@ -61,16 +66,19 @@ export function createRuntime(env: Env): Runtime {
   return { switcher, watcher, forwarded, serveOptions, adminBase: adminBase(env), status };
 }
 
+/** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */
+const decode = configDecoder("auto");
+
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
-function configSource(env: Env): Provider {
-  const bundled = new FileProvider(demoConfig, "yaml", "examples/demo.yaml");
+function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {
+  const bundled = new FileProvider(demoConfig, "examples/demo.yaml", configDecoder("yaml"));
   switch (env.CONFIG_SOURCE ?? "kv") {
     case "file":
       return bundled;
     case "durable-object":
-      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME), bundled);
+      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME), bundled);
     default:
-      return new FallbackProvider(new KvProvider(env.CONFIG_KV), bundled);
+      return new FallbackProvider(new KvProvider(env.CONFIG_KV, { decode }), bundled);
   }
 }
 
@@ -78,12 +86,12 @@ function configSource(env: Env): Provider {
  * KV source: a plain KV write bypasses the config store, so the store still holds the last good
  * config for a cold isolate handed one without routers (see routerListener).
  */
-function listenerOptions(env: Env): ListenerOptions {
+function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">): ListenerOptions {
   const source = env.CONFIG_SOURCE ?? "kv";
-  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, CONFIG_STORE_NAME) };
+  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME) };
 }
 
-function pollInterval(env: Env): number {
+function pollInterval(env: Pick<Env, "POLL_INTERVAL_MS">): number {
   const ms = Number(env.POLL_INTERVAL_MS);
   return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }

@@ -1,6 +1,10 @@
 // What changed between two stored configs, per section: names added, removed, and changed (an
 // entry whose canonical JSON differs, so key order never counts as a change).
-import { canonicalJSON } from "../../worker/config/index.ts";
+//
+// Both sides are canonical JSON text (keys sorted: worker/config canonicalJSON). JSON.parse builds
+// each object in its text's key order (integer-like keys first, on both sides alike), so
+// JSON.stringify of equal entries gives equal strings, of different ones different strings: no
+// canonicalizer is needed here (the store knows storage, not the config model).
 import type { ConfigDiff, SectionDiff } from "../config-store-api.ts";
 
 export const DIFF_SECTIONS = ["routers", "services", "middlewares", "serversTransports"] as const;
@@ -8,6 +12,7 @@ export type DiffSection = (typeof DIFF_SECTIONS)[number];
 
 export interface DiffSide {
   readonly version: number;
+  /** Canonical JSON (sorted keys), as stored. */
   readonly canonical: string;
 }
 
@@ -38,13 +43,13 @@ export function diffSection(before: ReadonlyMap<string, string>, after: Readonly
   return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
 }
 
-/** name → canonical JSON of the entry, for `http.<section>`. */
+/** name → the entry's JSON (canonical, as the text it came from), for `http.<section>`. */
 function entries(config: unknown, section: DiffSection): Map<string, string> {
   const http = field(config, "http");
   const items = field(http, section);
   const out = new Map<string, string>();
   if (!isObject(items)) return out;
-  for (const [name, value] of Object.entries(items)) out.set(name, canonicalJSON(value));
+  for (const [name, value] of Object.entries(items)) out.set(name, JSON.stringify(value));
   return out;
 }
 

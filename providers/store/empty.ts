@@ -2,28 +2,36 @@
 // worker/config/empty.ts), and the allowEmpty mark on the refs it publishes. The store admits a
 // version without routers only when nothing is lost or the writer said so, so every such version
 // it publishes is marked: isolates take it even when they serve routers (raw KV writes are not).
-import { routerCount } from "../../worker/config/index.ts";
+// Counting routers reads the config, so the count itself is handed in (Admission.routers).
 import type { VersionRef } from "../types.ts";
 import type { KeyLayout } from "./keys.ts";
 import type { StoredRow } from "./sql.ts";
 
-// By content hash: a version's count never changes. Asked on each write and each versionRef (every
-// poll of every isolate in durable-object mode), so the newest version's JSON is parsed once.
-const counts = new Map<string, number>();
+/** Routers in a stored version. */
+export type StoredRouterCount = (row: StoredRow) => number;
+
 const MAX_CACHED = 8;
 
-export function storedRouterCount(row: StoredRow): number {
-  const cached = counts.get(row.record.sha256);
-  if (cached !== undefined) return cached;
-  const count = routerCount(JSON.parse(row.canonical) as unknown);
-  if (counts.size >= MAX_CACHED) counts.delete(counts.keys().next().value!);
-  counts.set(row.record.sha256, count);
-  return count;
+/**
+ * `count` cached by content hash: a version's count never changes. Asked on each write and each
+ * versionRef (every poll of every isolate in durable-object mode), so the newest version's JSON is
+ * parsed once.
+ */
+export function cachedRouterCount(count: (canonical: string) => number): StoredRouterCount {
+  const counts = new Map<string, number>();
+  return (row) => {
+    const cached = counts.get(row.record.sha256);
+    if (cached !== undefined) return cached;
+    const n = count(row.canonical);
+    if (counts.size >= MAX_CACHED) counts.delete(counts.keys().next().value!);
+    counts.set(row.record.sha256, n);
+    return n;
+  };
 }
 
 /** The ref the store publishes for a stored version. */
-export function storedRef(keys: KeyLayout, row: StoredRow): VersionRef {
+export function storedRef(keys: KeyLayout, row: StoredRow, routers: StoredRouterCount): VersionRef {
   const { version, sha256 } = row.record;
   const ref = { version, key: keys.snapshotKey(version, sha256), sha256 };
-  return storedRouterCount(row) === 0 ? { ...ref, allowEmpty: true } : ref;
+  return routers(row) === 0 ? { ...ref, allowEmpty: true } : ref;
 }

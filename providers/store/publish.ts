@@ -4,7 +4,7 @@
 // is written at most once a second (attempts count) and always ends on the newest version: a write
 // that comes too soon is left to an alarm. A failed put is recorded and retried by an alarm with
 // exponential backoff. One publish loop at a time per object.
-import { storedRef } from "./empty.ts";
+import { storedRef, type StoredRouterCount } from "./empty.ts";
 import { encodeVersionRef } from "./ref.ts";
 import type { KeyLayout } from "./keys.ts";
 import type { PublishMeta, VersionsTable } from "./sql.ts";
@@ -27,6 +27,8 @@ export interface PublisherDeps {
   readonly now: () => number;
   /** Makes sure an alarm fires no later than `at`. */
   readonly wakeAt: (at: number) => Promise<void>;
+  /** For the allowEmpty mark on a published ref. */
+  readonly routers: StoredRouterCount;
 }
 
 /** KV's limit on writes to one key. */
@@ -101,7 +103,7 @@ export class Publisher {
     const row = versions.get(version);
     if (!row) throw new Error(`version ${version} vanished before it was published`);
     const { kv, keys } = this.deps.target();
-    const ref = storedRef(keys, row);
+    const ref = storedRef(keys, row, this.deps.routers);
     if (!snapshotDone) {
       await kv.put(ref.key, row.canonical);
       meta.snapshotWritten(version);

@@ -1,7 +1,7 @@
 // The version key's JSON and the integrity check every reader of a snapshot makes: the text must
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
-import { parseConfigText, sha256Hex } from "../../worker/config/index.ts";
-import type { VersionRef, Versioned } from "../types.ts";
+import { sha256Hex } from "./hash.ts";
+import type { Decode, Loaded, VersionRef } from "../types.ts";
 import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -31,30 +31,28 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   return allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
 }
 
-export type Verified = { ok: true; config: Versioned<unknown> } | { ok: false; problem: string };
-
 /**
  * The snapshot text a ref names, checked: missing or hashing to something else is a problem to
  * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
  * was published broken: that throws.
  */
-export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string): Promise<Verified> {
+export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string, decode: Decode): Promise<Loaded> {
   if (text === null) {
-    return { ok: false, problem: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
+    return { ok: false, error: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
   }
   const actual = await sha256Hex(text);
   if (actual !== ref.sha256) {
-    return { ok: false, problem: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
+    return { ok: false, error: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
-  return { ok: true, config: { ref, value: parseSnapshot(ref, text), provider } };
+  return { ok: true, value: { ref, value: parseSnapshot(ref, text, decode), provider } };
 }
 
 // The store publishes canonical JSON; a snapshot written by hand with `wrangler kv key put` may be
 // YAML or TOML too.
-function parseSnapshot(ref: VersionRef, text: string): unknown {
-  const parsed = parseConfigText(text, "auto");
+function parseSnapshot(ref: VersionRef, text: string, decode: Decode): unknown {
+  const parsed = decode(text);
   if (parsed.ok) return parsed.value;
-  throw new Error(`snapshot ${ref.key} matches its hash but cannot be parsed: ${parsed.error.map((e) => e.message).join("; ")}`);
+  throw new Error(`snapshot ${ref.key} matches its hash but cannot be parsed: ${parsed.error}`);
 }
 
 function describe(value: unknown): string {

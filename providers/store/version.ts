@@ -2,7 +2,7 @@
 // holds exactly), wherever one is read: the KV version key, SQL rows, admin parameters, CLI
 // arguments. Past 2^53, n + 1 === n: a store that let one in would pick a version it already has
 // and fail every later write on the primary key. 0 means "nothing stored" (If-Match "0").
-import type { Result } from "../../worker/config/index.ts";
+import type { Result } from "../../worker/go/result.ts";
 
 export const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 

@@ -1,7 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../worker/index.ts";
-import type { Env } from "../../worker/env.ts";
+import worker, { type WorkerEnv } from "../../worker/index.ts";
 import { BASE, TOKEN } from "./helpers/admin.ts";
 
 describe("admin API authentication", () => {
@@ -35,7 +34,7 @@ describe("admin API authentication", () => {
   });
 
   it("with no ADMIN_TOKEN configured the admin API is off and says so", async () => {
-    const noToken = { ...(env as Env), ADMIN_TOKEN: undefined };
+    const noToken = { ...(env as WorkerEnv), ADMIN_TOKEN: undefined };
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
     const res = await worker.fetch(new Request(`${BASE}/config`, { method: "PUT", headers: { authorization: "Bearer " } }), noToken, ctx);
     expect(res.status).toBe(403);

@@ -4,7 +4,7 @@
 // the failures refill over ADMIN_AUTH_WINDOW_MS.
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../worker/index.ts";
+import worker, { type WorkerEnv } from "../../worker/index.ts";
 import type { Env } from "../../worker/env.ts";
 import { DEFAULT_MAX_FAILURES, DEFAULT_WINDOW_MS, throttleRule } from "../../worker/admin/throttle.ts";
 import { BASE, TOKEN } from "./helpers/admin.ts";
@@ -19,7 +19,7 @@ function call(ip: string, token: string | null, settings: Partial<Env> = {}): Pr
   const headers: Record<string, string> = { "cf-connecting-ip": ip };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const request = new Request(`${BASE}/status`, { headers });
-  return Object.keys(settings).length === 0 ? SELF.fetch(request) : worker.fetch(request, { ...(env as Env), ...settings }, ctx);
+  return Object.keys(settings).length === 0 ? SELF.fetch(request) : worker.fetch(request, { ...(env as WorkerEnv), ...settings }, ctx);
 }
 
 async function statuses(n: number, ip: string, token: string | null, settings: Partial<Env> = {}): Promise<number[]> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJSON, loadConfig, sha256Hex } from "../../worker/config/index.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
+import { canonicalJSON, loadConfig } from "../../worker/config/index.ts";
 
 const YAML = `
 # The same configuration three times: YAML, TOML, JSON.

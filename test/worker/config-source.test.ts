@@ -2,11 +2,11 @@
 import { env } from "cloudflare:test";
 import { expect, inject, it } from "vitest";
 import { CONFIG_STORE_NAME } from "../../providers/config-store-api.ts";
-import { sha256Hex } from "../../worker/config/index.ts";
-import type { Env } from "../../worker/env.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 import { createRuntime } from "../../worker/runtime.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 const upstream = inject("whoamiUrl");
 
 it("durable-object: the version comes from the config store itself, even before KV has it", async () => {

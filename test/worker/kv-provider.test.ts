@@ -1,18 +1,22 @@
 // The KV and Durable Object providers: what an isolate reads per poll, and the integrity check.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConfigStore } from "../../providers/config-store.ts";
+import type { ConfigStoreObject as ConfigStore } from "../../providers/config-store.ts";
 import { DurableObjectProvider } from "../../providers/do.ts";
+import { FallbackProvider } from "../../providers/fallback.ts";
+import { FileProvider } from "../../providers/file.ts";
 import { KvProvider, keyLayout, KV_MIN_CACHE_TTL, SNAPSHOT_CACHE_TTL, VERSION_KEY, snapshotKey, type KeyLayout, type KvReader } from "../../providers/kv.ts";
 import type { VersionRef } from "../../providers/types.ts";
-import { sha256Hex } from "../../worker/config/index.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
+import { configDecoder } from "../../worker/config/index.ts";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
+const decode = configDecoder();
 
 interface Read {
   readonly key: string;
@@ -47,7 +51,7 @@ function routerNames(snapshot: Snapshot | null): string[] {
 function setup(options: { versionCacheTtl?: number; snapshotCacheTtl?: number } = {}) {
   const keys = keyLayout(`test/${crypto.randomUUID()}/`);
   const kv = new CountingKv();
-  return { keys, kv, provider: new KvProvider(kv, { keys, ...options }) };
+  return { keys, kv, provider: new KvProvider(kv, { decode, keys, ...options }) };
 }
 
 /** Publishes by hand, as the store does: snapshot first, version key last. */
@@ -87,42 +91,38 @@ describe("KvProvider", () => {
     const text = JSON.stringify(config(1));
     const ref = await publish(keys, 7, text);
     expect(await provider.version()).toEqual(ref);
-    expect(await provider.load(ref)).toEqual({ ref, value: config(1), provider: "kv" });
+    expect(await provider.load(ref)).toEqual({ ok: true, value: { ref, value: config(1), provider: "kv" } });
     expect(kv.reads).toEqual([
       { key: keys.versionKey, type: "json", cacheTtl: 30 },
       { key: ref.key, type: "text", cacheTtl: SNAPSHOT_CACHE_TTL },
     ]);
-    expect(provider.lastProblem).toBeNull();
   });
 
   it("takes its cacheTtls from options, and refuses ones KV would reject", async () => {
     const { kv, provider } = setup({ versionCacheTtl: 300, snapshotCacheTtl: 3_600 });
     await provider.version();
     expect(kv.reads[0]?.cacheTtl).toBe(300);
-    expect(() => new KvProvider(kv, { versionCacheTtl: 10 })).toThrow(RangeError);
-    expect(() => new KvProvider(kv, { versionCacheTtl: 29 })).toThrow(RangeError);
-    expect(() => new KvProvider(kv, { snapshotCacheTtl: 59.5 })).toThrow(/snapshotCacheTtl/);
+    expect(() => new KvProvider(kv, { decode, versionCacheTtl: 10 })).toThrow(RangeError);
+    expect(() => new KvProvider(kv, { decode, versionCacheTtl: 29 })).toThrow(RangeError);
+    expect(() => new KvProvider(kv, { decode, snapshotCacheTtl: 59.5 })).toThrow(/snapshotCacheTtl/);
   });
 
-  it("load(): null while the snapshot is missing (the version key is ahead), with the reason kept", async () => {
+  it("load(): not ok while the snapshot is missing (the version key is ahead), with the reason", async () => {
     const { keys, provider } = setup();
     const ref = { version: 3, key: keys.snapshotKey(3, "0".repeat(64)), sha256: "0".repeat(64) };
     await testEnv.CONFIG_KV.put(keys.versionKey, JSON.stringify(ref));
     expect(await provider.version()).toEqual(ref);
-    expect(await provider.load(ref)).toBeNull();
-    expect(provider.lastProblem).toContain(`${ref.key} for version 3 is missing`);
+    expect(await provider.load(ref)).toEqual({ ok: false, error: expect.stringContaining(`${ref.key} for version 3 is missing`) });
   });
 
-  it("load(): null when the snapshot does not hash to the version key's sha256, then recovers", async () => {
+  it("load(): not ok when the snapshot does not hash to the version key's sha256, then recovers", async () => {
     const { keys, provider } = setup();
     const text = JSON.stringify(config(2));
     const wrong = await sha256Hex("something else");
     const ref = await publish(keys, 4, text, wrong);
-    expect(await provider.load(ref)).toBeNull();
-    expect(provider.lastProblem).toContain(`hash mismatch for ${ref.key}`);
+    expect(await provider.load(ref)).toEqual({ ok: false, error: expect.stringContaining(`hash mismatch for ${ref.key}`) });
     const good = await publish(keys, 5, text);
-    expect(await provider.load(good)).toMatchObject({ value: config(2) });
-    expect(provider.lastProblem).toBeNull();
+    expect(await provider.load(good)).toMatchObject({ ok: true, value: { value: config(2) } });
   });
 
   it("version(): a clear error for a version key that is not JSON or not the right shape", async () => {
@@ -183,7 +183,7 @@ describe("KvProvider", () => {
     expect(await stub.put({ config: config(1) })).toMatchObject({ ok: true, record: { version: 1 } });
     await publish(keys, 2, "");
     const switcher = new Switcher<Snapshot>();
-    const watcher = new Watcher(provider, routerListener(switcher, { lastGood: new DurableObjectProvider(stub) }), { intervalMs: 0 });
+    const watcher = new Watcher(provider, routerListener(switcher, { lastGood: new DurableObjectProvider(stub, decode) }), { intervalMs: 0 });
     await watcher.poll();
     expect(switcher.current?.meta.version).toBe(1);
     expect(routerNames(switcher.current)).toEqual(["web"]);
@@ -199,7 +199,7 @@ describe("KvProvider", () => {
   it("load(): a snapshot written by hand may be YAML", async () => {
     const { keys, provider } = setup();
     const ref = await publish(keys, 1, "http:\n  routers:\n    r:\n      rule: Path(`/x`)\n      service: s\n");
-    expect((await provider.load(ref))?.value).toEqual({ http: { routers: { r: { rule: "Path(`/x`)", service: "s" } } } });
+    expect(await provider.load(ref)).toMatchObject({ ok: true, value: { value: { http: { routers: { r: { rule: "Path(`/x`)", service: "s" } } } } } });
   });
 
   it("drives the watcher: a missing snapshot is recorded and retried, then applied", async () => {
@@ -213,7 +213,7 @@ describe("KvProvider", () => {
     await watcher.poll();
     expect(applied).toEqual([]);
     expect(watcher.state.lastError?.message).toMatch(/^version 1: snapshot .* is missing .*; keeping the current config$/);
-    expect(provider.lastProblem).toContain("missing");
+    expect(await provider.load(ref)).toEqual({ ok: false, error: expect.stringContaining("missing") });
     await testEnv.CONFIG_KV.put(ref.key, text);
     await watcher.poll();
     expect(applied).toEqual([config(3)]);
@@ -229,7 +229,7 @@ describe("KvProvider", () => {
     const ref = await provider.version();
     expect(ref).toEqual(await stub.versionRef());
     const loaded = await provider.load(ref as VersionRef);
-    expect(loaded?.value).toEqual(JSON.parse((await stub.get())?.canonical ?? "null"));
+    expect(loaded).toMatchObject({ ok: true, value: { value: JSON.parse((await stub.get())?.canonical ?? "null") } });
     expect(kv.reads).toHaveLength(2);
   });
 });
@@ -248,34 +248,59 @@ describe("DurableObjectProvider", () => {
 
   it("reads the newest committed version and its config over RPC, hash verified", async () => {
     const { stub } = await storeWith(2);
-    const provider = new DurableObjectProvider(stub);
+    const provider = new DurableObjectProvider(stub, decode);
     const ref = await provider.version();
     expect(ref).toEqual(await stub.versionRef());
     expect(ref?.version).toBe(2);
-    expect(await provider.load(ref as VersionRef)).toEqual({ ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv" });
+    expect(await provider.load(ref as VersionRef)).toEqual({ ok: true, value: { ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv" } });
   });
 
   it("forNamespace makes a stub per call", async () => {
     const { name } = await storeWith(1);
-    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, name);
+    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, decode, name);
     const ref = await provider.version();
     expect(ref?.version).toBe(1);
-    expect((await provider.load(ref as VersionRef))?.value).toEqual(expect.objectContaining({ http: expect.any(Object) }));
+    expect(await provider.load(ref as VersionRef)).toMatchObject({ ok: true, value: { value: expect.objectContaining({ http: expect.any(Object) }) } });
   });
 
-  it("null with a reason for a wrong hash or a version no longer retained", async () => {
+  it("not ok with a reason for a wrong hash or a version no longer retained", async () => {
     const { stub } = await storeWith(3, 2);
-    const provider = new DurableObjectProvider(stub);
+    const provider = new DurableObjectProvider(stub, decode);
     const ref = (await provider.version()) as VersionRef;
-    expect(await provider.load({ ...ref, sha256: "f".repeat(64) })).toBeNull();
-    expect(provider.lastProblem).toContain("hash mismatch");
-    expect(await provider.load({ ...ref, version: 1 })).toBeNull();
-    expect(provider.lastProblem).toContain("no longer retained");
+    expect(await provider.load({ ...ref, sha256: "f".repeat(64) })).toEqual({ ok: false, error: expect.stringContaining("hash mismatch") });
+    expect(await provider.load({ ...ref, version: 1 })).toEqual({ ok: false, error: expect.stringContaining("no longer retained") });
     expect(await provider.version()).toEqual(await stub.versionRef());
   });
 
   it("null from version() when nothing is stored", async () => {
-    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, crypto.randomUUID());
+    const provider = DurableObjectProvider.forNamespace(testEnv.CONFIG_STORE, decode, crypto.randomUUID());
     expect(await provider.version()).toBeNull();
+  });
+});
+
+describe("FileProvider and FallbackProvider", () => {
+  const yaml = "http:\n  routers:\n    r:\n      rule: Path(`/x`)\n      service: s\n";
+
+  it("the file provider loads its own ref and says why for any other", async () => {
+    const file = new FileProvider(yaml, "bundled.yaml", configDecoder("yaml"));
+    const ref = await file.version();
+    expect(ref).toEqual({ version: 0, key: "file:bundled.yaml", sha256: "" });
+    expect(await file.load(ref)).toEqual({ ok: true, value: { ref, value: { http: { routers: { r: { rule: "Path(`/x`)", service: "s" } } } }, provider: "file" } });
+    expect(await file.load({ ...ref, key: "config/v/1-00" })).toEqual({ ok: false, error: "config/v/1-00 is not file:bundled.yaml, the bundled file" });
+  });
+
+  it("the decoder handed in reads the file: its one-sentence error names the file in the throw", async () => {
+    const bad = new FileProvider("http: [not closed", "bad.yaml", configDecoder("yaml"));
+    await expect(bad.load(await bad.version())).rejects.toThrow(/^file:bad\.yaml: YAML syntax error/);
+    expect(configDecoder("json")(yaml)).toEqual({ ok: false, error: expect.stringMatching(/^JSON syntax error/) });
+    expect(configDecoder()(yaml)).toEqual({ ok: true, value: { http: { routers: { r: { rule: "Path(`/x`)", service: "s" } } } } });
+  });
+
+  it("the fallback gives the primary's problem as its own (no side channel)", async () => {
+    const { keys, provider } = setup();
+    const fallback = new FallbackProvider(provider, new FileProvider(yaml, "bundled.yaml", configDecoder("yaml")));
+    const ref = { version: 3, key: keys.snapshotKey(3, "0".repeat(64)), sha256: "0".repeat(64) };
+    expect(await fallback.load(ref)).toEqual({ ok: false, error: expect.stringContaining(`${ref.key} for version 3 is missing`) });
+    expect(await fallback.load((await fallback.version()) as VersionRef)).toMatchObject({ ok: true, value: { provider: "file" } });
   });
 });

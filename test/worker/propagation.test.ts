@@ -4,13 +4,14 @@ import { env } from "cloudflare:test";
 import { expect, inject, it } from "vitest";
 import { KvProvider, type KvReader } from "../../providers/kv.ts";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
+import { configDecoder } from "../../worker/config/index.ts";
 import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
 import { Watcher } from "../../worker/dynamic/watcher.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 import { CONFIG_STORE_NAME } from "../../providers/config-store-api.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 const upstream = inject("whoamiUrl");
 
 function countingKv(kv: KVNamespace): KvReader & { reads: string[] } {
@@ -36,7 +37,7 @@ it("reads KV once per poll interval, never between polls, and picks up a write a
   const kv = countingKv(testEnv.CONFIG_KV);
   const switcher = new Switcher<Snapshot>();
   const intervalMs = 300;
-  const watcher = new Watcher(new KvProvider(kv), routerListener(switcher), { intervalMs });
+  const watcher = new Watcher(new KvProvider(kv, { decode: configDecoder() }), routerListener(switcher), { intervalMs });
   await watcher.poll();
   expect(switcher.current?.meta.version).toBe(first.record.version);
   expect(kv.reads).toHaveLength(2); // the version key, then the new snapshot

@@ -1,11 +1,11 @@
 // ConfigStore history: get, history paging, retention, rollback and diff.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HISTORY_LIMIT, parseHistoryLimit, type ConfigStore } from "../../providers/config-store.ts";
+import { DEFAULT_HISTORY_LIMIT, parseHistoryLimit, type ConfigStoreObject as ConfigStore } from "../../providers/config-store.ts";
 import { keyLayout } from "../../providers/kv.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 
 type Section = Record<string, unknown>;
 

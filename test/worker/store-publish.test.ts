@@ -2,12 +2,12 @@
 // and failures that are recorded and retried by an alarm.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConfigStore } from "../../providers/config-store.ts";
+import type { ConfigStoreObject as ConfigStore } from "../../providers/config-store.ts";
 import { keyLayout, type KeyLayout } from "../../providers/kv.ts";
 import { backoff, type KvWriter } from "../../providers/store/publish.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 
 function config(n: number) {
   return {

@@ -1,12 +1,12 @@
 // ConfigStore write path: validation, compare-and-set, concurrency, and what lands in KV.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConfigStore } from "../../providers/config-store.ts";
+import type { ConfigStoreObject as ConfigStore } from "../../providers/config-store.ts";
 import { keyLayout, type KeyLayout } from "../../providers/kv.ts";
-import { sha256Hex } from "../../worker/config/index.ts";
-import type { Env } from "../../worker/env.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 
-const testEnv = env as Env;
+const testEnv = env as WorkerEnv;
 
 function config(n: number, extra: Record<string, unknown> = {}) {
   return {

@@ -3,7 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { VERSION_KEY, snapshotKey } from "../../providers/kv.ts";
-import { sha256Hex } from "../../worker/config/index.ts";
+import { sha256Hex } from "../../providers/store/hash.ts";
 import type { Env } from "../../worker/env.ts";
 import { adminFetch, putConfig, untilServing } from "./helpers/admin.ts";
 

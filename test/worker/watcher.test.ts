@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Provider, VersionRef, Versioned } from "../../providers/types.ts";
+import type { Loaded, Provider, VersionRef } from "../../providers/types.ts";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
 import { routerListener } from "../../worker/dynamic/listener.ts";
 import { Switcher } from "../../worker/dynamic/switcher.ts";
@@ -27,9 +27,9 @@ class FakeProvider implements Provider {
     }
     return this.ref;
   }
-  async load(ref: VersionRef): Promise<Versioned<unknown> | null> {
+  async load(ref: VersionRef): Promise<Loaded> {
     this.loads++;
-    return this.configs.has(ref.version) ? { ref, value: this.configs.get(ref.version) } : null;
+    return this.configs.has(ref.version) ? { ok: true, value: { ref, value: this.configs.get(ref.version) } } : { ok: false, error: `${ref.key} is not readable yet` };
   }
 }
 

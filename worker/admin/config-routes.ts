@@ -1,20 +1,20 @@
 // Config writes and history: thin HTTP over the config-store Durable Object, which validates,
 // versions, keeps history and publishes to KV.
 import { CONFIG_STORE_NAME, type WriteResult } from "../../providers/config-store-api.ts";
+import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { checkVersion, MAX_VERSION, parseVersion } from "../../providers/store/version.ts";
 import { json } from "../api/responses.ts";
 import type { Result } from "../config/index.ts";
-import type { Env } from "../env.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
 import { jsonError } from "./responses.ts";
 
-export function store(env: Env) {
+export function store(env: ConfigStoreBinding) {
   return env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
 }
 
 const IF_MATCH_FORMAT = `If-Match must be a version in quotes, from "0" to "${MAX_VERSION}", e.g. If-Match: "12"`;
 
-export async function putConfig(request: Request, env: Env): Promise<Response> {
+export async function putConfig(request: Request, env: ConfigStoreBinding): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
@@ -26,7 +26,7 @@ export async function putConfig(request: Request, env: Env): Promise<Response> {
   return writeResponse(result);
 }
 
-export async function getConfig(url: URL, env: Env): Promise<Response> {
+export async function getConfig(url: URL, env: ConfigStoreBinding): Promise<Response> {
   const version = url.searchParams.get("version");
   const parsed = version === null ? undefined : parseVersion(version, "version");
   if (parsed && !parsed.ok) return jsonError(400, parsed.error);
@@ -43,13 +43,13 @@ export async function getConfig(url: URL, env: Env): Promise<Response> {
   });
 }
 
-export async function history(url: URL, env: Env): Promise<Response> {
+export async function history(url: URL, env: ConfigStoreBinding): Promise<Response> {
   const limit = Number(url.searchParams.get("limit") ?? 100);
   if (!Number.isSafeInteger(limit) || limit < 1) return jsonError(400, "limit must be a positive integer");
   return json(await store(env).history(limit));
 }
 
-export async function rollback(request: Request, env: Env): Promise<Response> {
+export async function rollback(request: Request, env: ConfigStoreBinding): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
@@ -66,7 +66,7 @@ export async function rollback(request: Request, env: Env): Promise<Response> {
   return writeResponse(result);
 }
 
-export async function diff(url: URL, env: Env): Promise<Response> {
+export async function diff(url: URL, env: ConfigStoreBinding): Promise<Response> {
   const fromText = url.searchParams.get("from");
   const toText = url.searchParams.get("to");
   if (fromText === null || toText === null) return jsonError(400, "from and to must be integer versions: /config/diff?from=3&to=5");

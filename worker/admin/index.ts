@@ -2,6 +2,7 @@
 // Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., and per-isolate
 // <base>/status and <base>/explain.
 import { Router, type IRequest } from "itty-router";
+import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
@@ -13,7 +14,10 @@ import { jsonError } from "./responses.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
-type Args = [Env, Runtime];
+/** What the admin API reads: the Worker's variables and the config store's namespace. */
+export type AdminEnv = Env & ConfigStoreBinding;
+
+type Args = [AdminEnv, Runtime];
 
 export function adminBase(env: Env): string {
   const base = (env.ADMIN_BASE_PATH ?? DEFAULT_BASE).replace(/\/+$/, "");
@@ -26,7 +30,7 @@ export function isAdminPath(pathname: string, base: string): boolean {
 
 const routers = new Map<string, ReturnType<typeof build>>();
 
-export async function admin(request: Request, env: Env, runtime: Runtime): Promise<Response> {
+export async function admin(request: Request, env: AdminEnv, runtime: Runtime): Promise<Response> {
   const denied = await authorize(request, env);
   if (denied) return denied;
   const base = runtime.adminBase;

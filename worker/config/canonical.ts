@@ -17,9 +17,3 @@ function canonical(value: unknown): string {
 export function canonicalJSON(value: unknown): string {
   return canonical(value);
 }
-
-/** Lower-case hex SHA-256 of the UTF-8 text, via Web Crypto (workerd and Node alike). */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}

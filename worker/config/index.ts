@@ -1,12 +1,13 @@
 // Switchyard's configuration model: Traefik v3 dynamic configuration (the http part), parsed from
 // YAML, TOML or JSON, validated, and made canonical.
 
-export { canonicalJSON, sha256Hex } from "./canonical.ts";
+export { canonicalJSON } from "./canonical.ts";
 export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from "./empty.ts";
 export { durationMs, parseDuration, positiveMs, type Duration } from "../go/duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
 export { ownValue, setOwn } from "./own.ts";
+export { configDecoder } from "./decode.ts";
 export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";
 export {
   INTERNAL_SERVICES,

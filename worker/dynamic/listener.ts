@@ -83,8 +83,9 @@ function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, val
 async function lastGood(provider: Provider): Promise<{ config: Versioned<unknown>; valid: Valid } | null> {
   try {
     const ref = await provider.version();
-    const config = ref && !ref.allowEmpty ? await provider.load(ref) : null;
-    if (!config) return null;
+    const loaded = ref && !ref.allowEmpty ? await provider.load(ref) : null;
+    if (!loaded?.ok) return null;
+    const config = loaded.value;
     const valid = validateConfig(config.value);
     return valid.ok && routerCount(valid.config) > 0 ? { config, valid } : null;
   } catch {

@@ -79,11 +79,8 @@ export class Watcher {
 
   private async apply(ref: VersionRef): Promise<void> {
     const loaded = await this.provider.load(ref);
-    if (!loaded) {
-      const why = this.provider.lastProblem ?? `${ref.key} is not readable yet`;
-      throw new Error(`version ${ref.version}: ${why}; keeping the current config`);
-    }
-    await this.listener(loaded);
+    if (!loaded.ok) throw new Error(`version ${ref.version}: ${loaded.error}; keeping the current config`);
+    await this.listener(loaded.value);
     this.applied = ref;
     this.status = { ...this.status, version: ref.version, lastChangeAt: this.now(), lastError: null };
   }

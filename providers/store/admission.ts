@@ -1,0 +1,29 @@
+// What the config store must know about a config's content but may not import: providers/ knows
+// storage, versions and hashes; the config model (worker/config) and the compiler (worker/compile)
+// sit above it. The Worker's entry hands an Admission in (worker/store-admission.ts); tests may
+// hand in their own.
+import type { Result } from "../../worker/go/result.ts";
+import type { StoreIssue } from "../config-store-api.ts";
+
+/** A config the store may keep: its canonical JSON text (what is stored, hashed and published). */
+export interface Admitted {
+  readonly canonical: string;
+  /** How many routers it has: 0 over a version with routers needs allowEmpty. */
+  readonly routers: number;
+  readonly warnings: StoreIssue[];
+}
+
+export interface Admission {
+  /**
+   * Validates and dry-runs a config as the isolates will (a write the Worker cannot serve is
+   * refused). Synchronous, so it can run inside a write's critical section.
+   */
+  admit(config: unknown): Result<Admitted, StoreIssue[]>;
+  /** How many routers a stored canonical text declares (for the wipe check and allowEmpty marks). */
+  routers(canonical: string): number;
+  /**
+   * Null when a config with `next` routers may replace one with `current` (null: nothing stored),
+   * else why not: the message every write path gives (store, CLI, listener).
+   */
+  wipeRefusal(current: number | null, next: number, allowEmpty: boolean, currentName: string | undefined): string | null;
+}
