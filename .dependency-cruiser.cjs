@@ -4,6 +4,7 @@ const LAYERS = [
   ["go", "^worker/go/"],
   ["http", "^worker/http/"],
   ["rules", "^worker/rules/"],
+  ["schema", "^worker/schema/"],
   ["services", "^worker/services/"],
   ["middlewares", "^worker/middlewares/"],
   ["config", "^worker/config/"],

@@ -326,7 +326,7 @@ describe("canonicalCase copies only what it renames", () => {
   it("returns a canonical value as it is, and copies the maps on the way to a renamed key", async () => {
     const { canonicalCase } = await import("../../worker/config/keys.ts");
     const { IssueList } = await import("../../worker/config/issues.ts");
-    const { serviceSchema } = await import("../../worker/config/schema/services.ts");
+    const { serviceSchema } = await import("../../worker/schema/services.ts");
     const canonical = { loadBalancer: { servers: [{ url: "http://a/" }], healthCheck: { path: "/h" } } };
     const issues = new IssueList();
     expect(canonicalCase(canonical, serviceSchema, ["s"], issues)).toBe(canonical);

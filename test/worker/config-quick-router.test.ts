@@ -6,7 +6,7 @@ import { validateConfig } from "../../worker/config/index.ts";
 import { IssueList } from "../../worker/config/issues.ts";
 import { canonicalCase } from "../../worker/config/keys.ts";
 import { quickRouter } from "../../worker/config/quick-router.ts";
-import { routerSchema } from "../../worker/config/schema/routers.ts";
+import { routerSchema } from "../../worker/schema/routers.ts";
 
 const KEYS = ["rule", "service", "priority", "middlewares", "Rule", "SERVICE", "Priority", "ruleSyntax", "entryPoints", "tls", "observability", "parentRefs", "other", "__proto__"];
 const VALUES: unknown[] = ["", "r", "Host(`a.com`)", "s@file", 0, 1, 7, -1, 1.5, 2 ** 53, "10", " 3 ", "x", null, true, false, [], ["a"], ["a", "b@file"], [1], ["a", null], {}, { a: 1 }];

@@ -5,13 +5,13 @@ import { controlCharacter, describeChar } from "../http/header-syntax.ts";
 import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
 import type { RawHttp } from "./shell.ts";
-import type { DynamicConfig, HttpConfig, HttpSection } from "./schema/index.ts";
+import type { DynamicConfig, HttpConfig, HttpSection } from "../schema/index.ts";
 import { setOwn } from "./own.ts";
 import { quickRouter } from "./quick-router.ts";
-import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
-import { routerSchema } from "./schema/routers.ts";
-import { SERVICE_TYPES, serviceSchema } from "./schema/services.ts";
-import { serversTransportSchema } from "./schema/transports.ts";
+import { MIDDLEWARE_TYPES, middlewareSchema } from "../schema/middlewares.ts";
+import { routerSchema } from "../schema/routers.ts";
+import { SERVICE_TYPES, serviceSchema } from "../schema/services.ts";
+import { serversTransportSchema } from "../schema/transports.ts";
 import { errorMap, fromZod } from "./zod-issues.ts";
 
 /**

@@ -1,7 +1,8 @@
 // Switchyard's configuration model: Traefik v3 dynamic configuration (the http part), parsed from
 // YAML, TOML or JSON, validated, and made canonical.
 
-export { canonicalJSON } from "./canonical.ts";
+export { canonicalJSON } from "../go/json.ts";
+export { closest, didYouMean, editDistance } from "../rules/suggest.ts";
 export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from "./empty.ts";
 export { durationMs, parseDuration, positiveMs, type Duration } from "../go/duration.ts";
 export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
@@ -28,8 +29,8 @@ export {
   type DynamicConfig,
   type HttpConfig,
   type HttpSection,
-} from "./schema/index.ts";
-export { routerSchema, type Router, type RouterTLS } from "./schema/routers.ts";
+} from "../schema/index.ts";
+export { routerSchema, type Router, type RouterTLS } from "../schema/routers.ts";
 export {
   serviceSchema,
   SERVICE_TYPES,
@@ -45,7 +46,7 @@ export {
   type ServiceType,
   type Sticky,
   type Weighted,
-} from "./schema/services.ts";
+} from "../schema/services.ts";
 export {
   middlewareSchema,
   middlewareTypeSchemas,
@@ -53,9 +54,9 @@ export {
   type Middleware,
   type MiddlewareOptions,
   type MiddlewareType,
-} from "./schema/middlewares.ts";
+} from "../schema/middlewares.ts";
 export {
   serversTransportSchema,
   type ForwardingTimeouts,
   type ServersTransport,
-} from "./schema/transports.ts";
+} from "../schema/transports.ts";

@@ -9,7 +9,7 @@
 // Why: a config of 10,000 routers loads in every new isolate, and the schema library costs a few
 // microseconds per router in code V8 has not optimized yet; this costs a tenth of that.
 
-import type { Router } from "./schema/routers.ts";
+import type { Router } from "../schema/routers.ts";
 
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v !== "";
 const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");

@@ -2,8 +2,8 @@
 // are read case-insensitively (`HTTP`, `Routers`), as keys.ts does for the entities.
 import type { IssueList, Path } from "./issues.ts";
 import { canonicalKeys, isMap } from "./keys.ts";
-import { HTTP_SECTIONS, type HttpSection } from "./schema/index.ts";
-import { didYouMean } from "./suggest.ts";
+import { HTTP_SECTIONS, type HttpSection } from "../schema/index.ts";
+import { didYouMean } from "../rules/suggest.ts";
 
 export type RawHttp = Record<HttpSection, Record<string, unknown>>;
 

@@ -12,7 +12,7 @@ import { checkTraffic } from "./checks/traffic.ts";
 import { checkWeb } from "./checks/web.ts";
 import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
-import type { DynamicConfig } from "./schema/index.ts";
+import type { DynamicConfig } from "../schema/index.ts";
 import { readShell } from "./shell.ts";
 import type { CompiledRule } from "../rules/index.ts";
 

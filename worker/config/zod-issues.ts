@@ -2,8 +2,8 @@
 import * as z from "zod";
 import { $ZodArray, $ZodDefault, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
 import { error, type ConfigIssue, type Path, type PathSegment } from "./issues.ts";
-import { MIDDLEWARE_TYPES, middlewareSchema } from "./schema/middlewares.ts";
-import { didYouMean } from "./suggest.ts";
+import { MIDDLEWARE_TYPES, middlewareSchema } from "../schema/middlewares.ts";
+import { didYouMean } from "../rules/suggest.ts";
 
 type Schema = $ZodType;
 

@@ -1,6 +1,6 @@
 // encodedCharacters: refuse (400, empty body) a request whose path, as sent, contains one of the
 // ambiguous encoded characters not explicitly allowed: %2F, %5C, %00, %3B, %25, %3F, %23.
-import type { MiddlewareOptions } from "../config/index.ts";
+import type { MiddlewareOptions } from "../schema/middlewares.ts";
 import type { MiddlewareFactory } from "./types.ts";
 import { escapedPath } from "../go/url-escape.ts";
 import { goPathOf } from "./pathstate.ts";

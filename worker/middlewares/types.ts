@@ -1,6 +1,6 @@
 // One interface for every middleware: a factory, run once per config compile, that turns options
 // into a wrapper around the next handler. Nothing is parsed or compiled per request.
-import type { MiddlewareOptions, MiddlewareType } from "../config/index.ts";
+import type { MiddlewareOptions, MiddlewareType } from "../schema/middlewares.ts";
 import type { Handler } from "../services/types.ts";
 
 export type Middleware = (next: Handler) => Handler;

@@ -11,7 +11,7 @@ import { ARG_POSITIONS, ARGS, leafFor } from "./leaves.ts";
 import { MATCHER_NAMES, matcherAt, SPELLINGS, spellings, type MatcherName } from "./names.ts";
 import { AND, NOT, Node, OR } from "./node.ts";
 import { quickParse } from "./quick.ts";
-import { editDistance } from "../config/suggest.ts";
+import { editDistance } from "./suggest.ts";
 
 const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead';
 

@@ -2,7 +2,7 @@
 // stream both ways; redirects are passed back to the client (a proxy never follows them); WebSocket
 // upgrades are handed through; failures become Traefik's statuses: 502 when the upstream cannot be
 // reached, 504 past a deadline, and a quiet 499 when the client itself went away.
-import type { FetchCache } from "../config/schema/transports.ts";
+import type { FetchCache } from "../schema/transports.ts";
 import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";

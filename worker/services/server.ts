@@ -1,6 +1,6 @@
 // One server of a loadBalancer pool and the per-isolate state the pool keeps about it: requests in
 // flight (p2c, leasttime), recent times to first byte (leasttime) and passive health.
-import { parseBindingURL } from "./binding.ts";
+import { parseBindingURL } from "../http/binding-url.ts";
 import { ResponseTimes } from "./balancer/leasttime.ts";
 import { PassiveState } from "./health/passive.ts";
 import type { Upstream } from "./proxy.ts";

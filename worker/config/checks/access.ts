@@ -4,7 +4,7 @@ import { hashProblem } from "../../middlewares/auth/hash-format.ts";
 import { FORWARD_BODY_CEILING } from "../../middlewares/forwardauth/limits.ts";
 import { statusText } from "../../go/statustext.ts";
 import type { Path } from "../issues.ts";
-import type { MiddlewareOptions } from "../schema/middlewares.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 

@@ -1,7 +1,7 @@
 // What every semantic check receives.
 import type { DefinedNames } from "../entities.ts";
 import type { IssueList } from "../issues.ts";
-import type { DynamicConfig } from "../schema/index.ts";
+import type { DynamicConfig } from "../../schema/index.ts";
 import type { CompiledRule } from "../../rules/index.ts";
 
 export interface CheckContext {

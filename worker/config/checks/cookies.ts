@@ -2,7 +2,7 @@
 // browser stores (and an application may read) is not a surprise. Path and Domain, which Go would
 // drop silently, are refused by the schema (services.ts).
 import type { Path } from "../issues.ts";
-import type { Sticky } from "../schema/services.ts";
+import type { Sticky } from "../../schema/services.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 import { sanitizeCookieName } from "../../services/balancer/cookie.ts";

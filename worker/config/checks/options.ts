@@ -1,6 +1,6 @@
 // Middleware options that depend on each other.
 import type { Path } from "../issues.ts";
-import type { MiddlewareOptions } from "../schema/middlewares.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 

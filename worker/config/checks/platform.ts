@@ -1,9 +1,9 @@
 // What Traefik accepts but a Worker cannot do (errors) or will not use (warnings).
 import type { Path } from "../issues.ts";
-import { DEPRECATED_HEADERS } from "../schema/middlewares/headers.ts";
-import type { Middleware } from "../schema/middlewares.ts";
-import type { Router } from "../schema/routers.ts";
-import type { ServersTransport } from "../schema/transports.ts";
+import { DEPRECATED_HEADERS } from "../../schema/middlewares/headers.ts";
+import type { Middleware } from "../../schema/middlewares.ts";
+import type { Router } from "../../schema/routers.ts";
+import type { ServersTransport } from "../../schema/transports.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 

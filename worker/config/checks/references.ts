@@ -1,7 +1,7 @@
 // Every reference names something that exists, through a provider Switchyard has.
 import { resolveRef, type RefKind } from "../references.ts";
 import type { DefinedNames } from "../entities.ts";
-import { didYouMean } from "../suggest.ts";
+import { didYouMean } from "../../rules/suggest.ts";
 import type { CheckContext } from "./context.ts";
 import { referenceSites } from "./sites.ts";
 

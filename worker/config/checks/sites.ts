@@ -1,9 +1,9 @@
 // Every place a config names another router, service, middleware or transport.
 import type { Path } from "../issues.ts";
 import type { RefKind } from "../references.ts";
-import type { DynamicConfig, HttpSection } from "../schema/index.ts";
-import type { Middleware } from "../schema/middlewares.ts";
-import type { Service } from "../schema/services.ts";
+import type { DynamicConfig, HttpSection } from "../../schema/index.ts";
+import type { Middleware } from "../../schema/middlewares.ts";
+import type { Service } from "../../schema/services.ts";
 
 /** One place a config names another entity. */
 export class ReferenceSite {

@@ -7,7 +7,7 @@ import { breakerFunctions } from "../../middlewares/circuitbreaker/functions.ts"
 import { parseExpression, type Functions } from "../../middlewares/traffic/expression.ts";
 import { durationMs } from "../../go/duration.ts";
 import type { Path } from "../issues.ts";
-import type { MiddlewareOptions } from "../schema/middlewares.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 

@@ -1,7 +1,7 @@
 // Options of the path, headers and body middlewares that Traefik refuses when it builds them (or
 // that would fail every request), reported here at their path instead.
 import type { Path } from "../issues.ts";
-import type { MiddlewareOptions } from "../schema/middlewares.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 import { parseMediaType } from "../../go/mime.ts";

@@ -2,7 +2,7 @@
 // headers listed in authResponseHeaders(Regex) copied from the auth answer; any other answer goes
 // back to the client as it is (status, headers, body). With forwardBody the request body goes to the
 // auth server too: it is read once, at most maxBodySize bytes (401 beyond, as Traefik), and replayed upstream.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import { compileGoRegexp, type GoRegexp } from "../../go/regexp/index.ts";
 import { bare, nullBodyStatus } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";

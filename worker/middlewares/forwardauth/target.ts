@@ -1,7 +1,8 @@
 // Where forwardAuth asks: an http(s) URL through fetch(), or `binding://NAME[/path]`, a Worker bound
 // to this one (rc.env[NAME]). Either way redirects come back as they are (Traefik never follows them)
 // and the exchange is bounded in time, as Traefik's auth client (30 s).
-import { bindingFetcher, parseBindingURL } from "../../services/binding.ts";
+import { parseBindingURL } from "../../http/binding-url.ts";
+import { bindingFetcher } from "../../services/binding.ts";
 import type { RequestContext } from "../../services/types.ts";
 
 export const AUTH_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 // CORS as Traefik's headers middleware does it: preflights answered here (the service never sees
 // them), and the Access-Control-* headers added to every other response.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import { compileGoRegexp, type GoRegexp } from "../../go/regexp/index.ts";
 
 type Options = MiddlewareOptions<"headers">;

@@ -1,6 +1,6 @@
 // Traefik's "Header" half of the headers middleware: CORS, customRequestHeaders on the way in,
 // customResponseHeaders (and the CORS headers) on the way out. An empty value removes a header.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { Middleware } from "../types.ts";
 import { withHeaders } from "../pathstate.ts";
 import { editResponse } from "../respond.ts";

@@ -1,6 +1,6 @@
 // Which parts of the headers middleware a config uses (Traefik's HasCorsHeadersDefined,
 // HasCustomHeadersDefined, HasSecureHeadersDefined): pure, so validation can ask too.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 
 type Options = MiddlewareOptions<"headers">;
 

@@ -1,6 +1,6 @@
 // Traefik's secure half of the headers middleware (unrolled/secure): allowed hosts, the security
 // response headers, and the deprecated SSL redirect options Traefik v3 still reads.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { Middleware } from "../types.ts";
 import { hexEscapeNonASCII } from "../../go/url-escape.ts";
 import { goHost, requestURI } from "../pathstate.ts";

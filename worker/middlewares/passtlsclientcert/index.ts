@@ -3,7 +3,7 @@
 // not escaped: Traefik only strips the PEM delimiters and newlines) and
 // X-Forwarded-Tls-Client-Cert-Info (info: the selected fields, URL-escaped).
 // On Workers the certificate is the one Cloudflare's mTLS verified (request.cf.tlsClientAuth).
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { clientCertificates } from "./cloudflare.ts";
 import { OID, type Attribute, type Certificate } from "./x509.ts";

@@ -8,7 +8,7 @@
 //     (`NetworkErrorRatio() > 0.5`, not `> 1`; `LatencyAtQuantileMS(50.0)`, not `(50)`);
 //   - strings compare with `==` and `!=` only; `&&` and `||` join conditions, never numbers;
 //   - there is no `!`, no arithmetic, no negative constants.
-import { closest } from "../../config/suggest.ts";
+import { closest } from "../../rules/suggest.ts";
 import { tokenize, type Token } from "./expression-lexer.ts";
 
 export type ValueKind = "bool" | "int" | "float" | "string";

@@ -1,7 +1,7 @@
 // sourceCriterion, as Traefik's GetSourceExtractor: which requests count as coming from one source
 // (rateLimit buckets, inFlightReq counters). One strategy: an IP strategy (shared with ipAllowList:
 // the client IP, or one picked from X-Forwarded-For), a request header's value, or the request host.
-import type { MiddlewareOptions } from "../../config/index.ts";
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { RequestContext } from "../../services/types.ts";
 import { ipStrategy } from "../ip/strategy.ts";
 

@@ -2,7 +2,7 @@
 // circuit breaker that tripped, or the requests counted in flight, must not be forgotten because an
 // unrelated router changed: state is kept here, found again by (kind, router, middleware name,
 // canonical options). Changed options mean a new middleware and fresh state, as in Traefik.
-import { canonicalJSON } from "../../config/index.ts";
+import { canonicalJSON } from "../../go/json.ts";
 
 export interface Kept {
   /** True when dropping this state loses nothing: nothing in flight, and equivalent to fresh state. */

@@ -1,6 +1,5 @@
 // Cookies the way Go's net/http reads and writes them, for sticky sessions: the request's
 // `Cookie` header parsed (first value of a name wins), `Set-Cookie` serialized in Go's order.
-import { describeChar } from "../../http/header-syntax.ts";
 import { sha1Hex } from "../hash.ts";
 
 export interface CookieOptions {
@@ -41,20 +40,6 @@ export function serializeCookie(options: CookieOptions, value: string): string {
   const sameSite = SAME_SITE[options.sameSite.toLowerCase()];
   if (sameSite) parts.push(`SameSite=${sameSite}`);
   return parts.join("; ");
-}
-
-/** Why `path` cannot be a sticky cookie's Path, or null: Go's sanitizeCookiePath would drop the bytes
- *  outside 0x20-0x7E and ";" (a ";" would start a new attribute, a control character breaks the header). */
-export function cookiePathProblem(path: string): string | null {
-  const bad = /[^\u0020-\u007e]|;/.exec(path);
-  return bad ? `${JSON.stringify(path)} cannot be a cookie Path: ${describeChar(bad[0])} is not allowed (Go's net/http would drop it from Set-Cookie)` : null;
-}
-
-/** Why `domain` cannot be a sticky cookie's Domain, or null: a host name or IPv4 address (Go's
- *  isCookieDomainName; it leaves any other Domain out of Set-Cookie). */
-export function cookieDomainProblem(domain: string): string | null {
-  const bad = /[^A-Za-z0-9._-]/.exec(domain.replace(/^\./, ""));
-  return bad ? `${JSON.stringify(domain)} cannot be a cookie Domain: ${describeChar(bad[0])} is not allowed (a host name such as example.com; Go's net/http would leave Domain out)` : null;
 }
 
 /** Traefik's cookie name sanitizer (RFC 2616 token characters kept, others become "_"). */

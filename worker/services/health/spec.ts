@@ -1,8 +1,9 @@
 // What an active health check probes, in a form that travels to the health-checker Durable Object
 // (plain data) and names it (a stable hash of the spec, so isolates with the same config share one).
-import { canonicalJSON, type ServerHealthCheck } from "../../config/index.ts";
+import { canonicalJSON } from "../../go/json.ts";
+import type { ServerHealthCheck } from "../../schema/services.ts";
 import { positiveMs } from "../../go/duration.ts";
-import { parseBindingURL } from "../binding.ts";
+import { parseBindingURL } from "../../http/binding-url.ts";
 import { fnv1a } from "../hash.ts";
 
 export interface ProbeTarget {

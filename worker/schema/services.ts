@@ -1,6 +1,6 @@
 // http.services.<name>: exactly one of loadBalancer, weighted, mirroring, failover, highestRandomWeight.
 import * as z from "zod";
-import { cookieDomainProblem, cookiePathProblem } from "../../services/balancer/cookie.ts";
+import { cookieDomainProblem, cookiePathProblem } from "../http/cookie-syntax.ts";
 import {
   bool,
   checked,

@@ -1,7 +1,7 @@
 // Path and redirect middlewares.
 import * as z from "zod";
 import { bool, checked, nonEmpty, port, regex, str } from "../common.ts";
-import { controlCharacter, describeChar } from "../../../http/header-syntax.ts";
+import { controlCharacter, describeChar } from "../../http/header-syntax.ts";
 
 /** The Location's template: a control character in it would make every redirect Go's 502 (url.Parse refuses it). */
 const locationTemplate = checked((value) => {

@@ -1,5 +1,5 @@
-// Stable bytes for a config: sorted keys, no whitespace, undefined dropped. The same config
-// written in YAML, TOML or JSON gives the same string, and so the same hash.
+// canonical JSON: keys sorted, no whitespace — as Go's encoding/json writes maps. Undefined is
+// dropped, so the same config written in YAML, TOML or JSON gives the same string, and the same hash.
 
 function canonical(value: unknown): string {
   if (value === null || typeof value !== "object") {

@@ -2,10 +2,10 @@
 // and values.
 import ipaddr from "ipaddr.js";
 import * as z from "zod";
-import { headerNameProblem, headerValueProblem, isToken } from "../../http/header-syntax.ts";
-import { parseBindingURL } from "../../services/binding.ts";
-import { parseDuration, type Duration } from "../../go/duration.ts";
-import { compileGoRegexp } from "../../go/regexp/index.ts";
+import { headerNameProblem, headerValueProblem, isToken } from "../http/header-syntax.ts";
+import { parseBindingURL } from "../http/binding-url.ts";
+import { parseDuration, type Duration } from "../go/duration.ts";
+import { compileGoRegexp } from "../go/regexp/index.ts";
 
 export const str = z.string();
 export const nonEmpty = z.string().min(1);

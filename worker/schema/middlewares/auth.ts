@@ -1,7 +1,7 @@
 // basicAuth, digestAuth, forwardAuth.
 import * as z from "zod";
 import { bool, checked, headerName, headerNames, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
-import { headerValueProblem } from "../../../http/header-syntax.ts";
+import { headerValueProblem } from "../../http/header-syntax.ts";
 
 /** The user part of `user:secret`, for messages that must not echo the secret. */
 function userOf(entry: string): string {
