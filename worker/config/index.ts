@@ -42,6 +42,7 @@ export {
   type Server,
   type ServerHealthCheck,
   type Service,
+  type ServiceOptions,
   type ServiceType,
   type Sticky,
   type Weighted,
