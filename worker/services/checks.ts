@@ -2,9 +2,8 @@
 // worker/config through `serviceOptionChecks`. Sticky cookie names Traefik rewrites before it sends
 // them are said here, at the option, so the name a browser stores (and an application may read)
 // is not a surprise. Path and Domain, which Go would drop silently, are refused by the schema.
-import type { Path, ServiceType, ServiceOptions, Sticky } from "../config/index.ts";
+import type { IssueSink, Path, ServiceType, ServiceOptions, Sticky } from "../config/index.ts";
 import { sanitizeCookieName } from "./balancer/cookie.ts";
-import type { IssueSink } from "../middlewares/checks/types.ts";
 
 export type ServiceOptionCheck<K extends ServiceType> = (issues: IssueSink, path: Path, options: ServiceOptions<K>) => void;
 export type ServiceOptionChecks = { readonly [K in ServiceType]?: ServiceOptionCheck<K> };

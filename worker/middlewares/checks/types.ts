@@ -1,13 +1,9 @@
 // One interface for the option checks each middleware owns, as Traefik's constructors return
 // errors: what the schema alone cannot judge (combinations, formats, what a Worker cannot do).
 // worker/config asks them through the registry (index.ts) and reports what they find at its path.
-import type { MiddlewareOptions, MiddlewareType, Path } from "../../config/index.ts";
+import type { IssueSink, MiddlewareOptions, MiddlewareType, Path } from "../../config/index.ts";
 
-/** Where a check reports: an error refuses the config, a warning is shown with it. */
-export interface IssueSink {
-  error(path: Path, message: string): void;
-  warn(path: Path, message: string): void;
-}
+export type { IssueSink };
 
 /** Checks one middleware's options; `path` is the options' own (`http.middlewares.m.basicAuth`). */
 export type OptionCheck<K extends MiddlewareType> = (issues: IssueSink, path: Path, options: MiddlewareOptions<K>) => void;
