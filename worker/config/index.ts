@@ -5,7 +5,7 @@ export { canonicalJSON } from "../go/json.ts";
 export { closest, didYouMean, editDistance } from "../rules/suggest.ts";
 export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from "./empty.ts";
 export { durationMs, parseDuration, positiveMs, type Duration } from "../go/duration.ts";
-export { formatPath, type ConfigIssue, type Path, type Result } from "./issues.ts";
+export { formatPath, type ConfigIssue, type IssueSink, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
 export { ownValue, setOwn } from "./own.ts";
 export { configDecoder } from "./decode.ts";
@@ -43,6 +43,7 @@ export {
   type Server,
   type ServerHealthCheck,
   type Service,
+  type ServiceOptions,
   type ServiceType,
   type Sticky,
   type Weighted,

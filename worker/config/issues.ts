@@ -3,4 +3,4 @@
 // they are re-exported here for config/ and the layers above.
 
 export type { Result } from "../go/result.ts";
-export { error, formatPath, IssueList, warning, type ConfigIssue, type Path, type PathSegment } from "../schema/issues.ts";
+export { error, formatPath, IssueList, warning, type ConfigIssue, type IssueSink, type Path, type PathSegment } from "../schema/issues.ts";

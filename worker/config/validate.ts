@@ -1,15 +1,12 @@
 // Raw data → a DynamicConfig, or every error found. Schema errors are per entity; semantic checks
 // then run on the entities that passed.
-import { checkAccess } from "./checks/access.ts";
 import { checkCycles } from "./checks/cycles.ts";
+import { checkMiddlewareOptions } from "./checks/middleware-options.ts";
 import type { Check } from "./checks/context.ts";
-import { checkCookies } from "./checks/cookies.ts";
-import { checkOptions } from "./checks/options.ts";
 import { checkPlatform } from "./checks/platform.ts";
 import { checkReferences } from "./checks/references.ts";
 import { checkRules } from "./checks/rules.ts";
-import { checkTraffic } from "./checks/traffic.ts";
-import { checkWeb } from "./checks/web.ts";
+import { checkServiceOptions } from "./checks/service-options.ts";
 import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
 import type { DynamicConfig } from "../schema/index.ts";
@@ -23,7 +20,7 @@ export type ValidationResult =
   | { ok: true; config: DynamicConfig; warnings: ConfigIssue[]; rules: CompiledRules }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkOptions, checkPlatform, checkAccess, checkTraffic, checkWeb, checkCookies];
+const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkMiddlewareOptions, checkPlatform, checkServiceOptions];
 
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();

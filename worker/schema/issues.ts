@@ -35,8 +35,14 @@ export function warning(path: Path, message: string): ConfigIssue {
   return { path: formatPath(path), message, severity: "warning" };
 }
 
+/** Where a module's own option check reports: an error refuses the config, a warning is shown with it. */
+export interface IssueSink {
+  error(path: Path, message: string): void;
+  warn(path: Path, message: string): void;
+}
+
 /** Collects issues while a check runs; checks push, the caller splits errors from warnings. */
-export class IssueList {
+export class IssueList implements IssueSink {
   readonly items: ConfigIssue[] = [];
 
   error(path: Path, message: string): void {

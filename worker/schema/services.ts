@@ -132,6 +132,8 @@ export const serviceSchema = z.strictObject({
 });
 
 export type Service = z.output<typeof serviceSchema>;
+/** One service type's options, as the service modules' own checks see them. */
+export type ServiceOptions<K extends ServiceType> = NonNullable<Service[K]>;
 export type LoadBalancer = z.output<typeof loadBalancerSchema>;
 export type Server = z.output<typeof serverSchema>;
 export type Sticky = z.output<typeof stickySchema>;
