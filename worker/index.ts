@@ -4,6 +4,8 @@ import { admin, isAdminPath } from "./admin/index.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import type { Env } from "./env.ts";
+import type { RateLimiterBinding } from "./middlewares/ratelimit/limiter.ts";
+import type { HealthCheckerBinding } from "./services/health/checker.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./router.ts";
 import { inbound } from "./services/entry.ts";
@@ -14,7 +16,7 @@ export { HealthChecker } from "./services/health/checker.ts";
 export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
 
 /** Every binding: the variables (env.ts) and the Durable Object namespaces typed by their classes. */
-export type WorkerEnv = Env & ConfigStoreBinding;
+export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding;
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {

@@ -6,6 +6,7 @@ import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
+import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import type { Runtime } from "../runtime.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
@@ -14,8 +15,9 @@ import { jsonError } from "./responses.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
-/** What the admin API reads: the Worker's variables and the config store's namespace. */
-export type AdminEnv = Env & ConfigStoreBinding;
+/** What the admin API reads: the Worker's variables, the config store's namespace and the rate
+ *  limiter's (the auth throttle). */
+export type AdminEnv = Env & ConfigStoreBinding & RateLimiterBinding;
 
 type Args = [AdminEnv, Runtime];
 
