@@ -23,7 +23,7 @@ export default {
     const runtime = runtimeFor(env);
     const url = new URL(request.url);
     const snapshot = await currentSnapshot(runtime, ctx);
-    if (isAdminPath(url.pathname, runtime.adminBase)) return admin(request, env, runtime);
+    if (isAdminPath(url.pathname, runtime.admin.base)) return admin(request, env, runtime.admin);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
     const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
