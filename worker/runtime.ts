@@ -17,7 +17,7 @@ import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
 import type { Env } from "./env.ts";
-import type { ServeOptions } from "./router.ts";
+import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
 
 /** What the runtime reads: the Worker's variables and the config store's namespace. */

@@ -9,7 +9,7 @@ import { sourceExtractor } from "../traffic/source.ts";
 import { goError, plain } from "../respond.ts";
 import type { RequestContext } from "../../services/types.ts";
 import type { BucketRule, Verdict } from "./bucket.ts";
-import { rateLimiterIn } from "./limiter.ts";
+import { rateLimiterIn } from "./binding.ts";
 import { PreCheck } from "./precheck.ts";
 
 const SECOND_NS = 1_000_000_000;

@@ -14,17 +14,6 @@ export interface RateLimiterBinding {
   readonly RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 }
 
-/**
- * The RATE_LIMITER namespace among a request's bindings, or null when the Worker has none. The
- * request context types only the bindings of the layers below (services/types.ts RequestEnv), so
- * the middleware finds its own here, as service-binding upstreams are found by name.
- */
-export function rateLimiterIn(env: object): DurableObjectNamespace<RateLimiter> | null {
-  const candidate = (env as Partial<Record<string, unknown>>)["RATE_LIMITER"];
-  if (typeof candidate !== "object" || candidate === null) return null;
-  return typeof (candidate as { idFromName?: unknown }).idFromName === "function" ? (candidate as RateLimiterBinding["RATE_LIMITER"]) : null;
-}
-
 export class RateLimiter extends DurableObject {
   /** undefined: not read from storage yet; null: a new (full) bucket. */
   private bucket: BucketState | null | undefined;
