@@ -12,7 +12,7 @@ const LAYERS = [
   ["dynamic", "^worker/dynamic/"],
   ["api", "^worker/api/"],
   ["admin", "^worker/admin/"],
-  ["entry", "^worker/(index|router|runtime|inbound|internal-services|store-admission)[.]ts$"],
+  ["entry", "^worker/(index|serve|runtime|inbound|internal-services|store-admission)[.]ts$"],
 ];
 
 /** Every layer may not import any layer above it. */

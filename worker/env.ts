@@ -1,16 +1,10 @@
-// The Worker's bindings and variables (wrangler.toml [vars], secrets, .dev.vars). The config
-// store's namespace (CONFIG_STORE) is typed where its class is: providers/config-store.ts
-// ConfigStoreBinding, which the entry adds (worker/index.ts WorkerEnv); this file imports nothing
-// from providers/.
-import type { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
-import type { HealthChecker } from "./services/health/checker.ts";
+// The Worker's plain bindings and variables (wrangler.toml [vars], secrets, .dev.vars). Each Durable
+// Object namespace is typed where its class is, by a narrow binding interface (providers/config-store.ts
+// ConfigStoreBinding, middlewares/ratelimit/limiter.ts RateLimiterBinding, services/health/checker.ts
+// HealthCheckerBinding), which the entry adds (worker/index.ts WorkerEnv): this file imports nothing.
 
 export interface Env {
   CONFIG_KV: KVNamespace;
-  /** Global rate limiting: one object per limiter key (the rateLimit middleware). */
-  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
-  /** Active health checks: alarms probe upstreams and publish results (loadBalancer.healthCheck). */
-  HEALTH_CHECKER: DurableObjectNamespace<HealthChecker>;
   POLL_INTERVAL_MS?: string;
   /** Where the watcher reads config: "kv" (default), "durable-object" or "file". */
   CONFIG_SOURCE?: string;

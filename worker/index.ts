@@ -1,12 +1,15 @@
-// The Worker entry: admin paths go to the admin API; everything else takes the current snapshot
-// (a cold isolate waits for its first config), lets the watcher poll in the background, and routes.
+// The Worker entry: admin paths go to the admin API at once (never waiting for a config load);
+// everything else takes the current snapshot (a cold isolate waits for its first config), lets the
+// watcher poll in the background, passes the inbound stage (inbound.ts) and is served (serve.ts).
 import { admin, isAdminPath } from "./admin/index.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import type { Env } from "./env.ts";
+import type { RateLimiterBinding } from "./middlewares/ratelimit/limiter.ts";
+import type { HealthCheckerBinding } from "./services/health/checker.ts";
 import { serviceUnavailable } from "./http/status.ts";
-import { serve } from "./router.ts";
-import { inbound } from "./services/entry.ts";
+import { serve } from "./serve.ts";
+import { inbound } from "./inbound.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
 
 export { ConfigStore } from "./store-admission.ts";
@@ -14,20 +17,31 @@ export { HealthChecker } from "./services/health/checker.ts";
 export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
 
 /** Every binding: the variables (env.ts) and the Durable Object namespaces typed by their classes. */
-export type WorkerEnv = Env & ConfigStoreBinding;
+export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding;
 
 export default {
+  // The stages in order: admin first (it never waits for a config), then the snapshot, the
+  // inbound request (entry-point header policy), and serve.
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const runtime = runtimeFor(env);
     const url = new URL(request.url);
+    if (isAdminPath(url.pathname, runtime.admin.base)) {
+      pollInBackground(runtime, ctx);
+      return admin(request, env, runtime.admin);
+    }
     const snapshot = await currentSnapshot(runtime, ctx);
-    if (isAdminPath(url.pathname, runtime.adminBase)) return admin(request, env, runtime);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
     const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
     return serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
   },
 } satisfies ExportedHandler<WorkerEnv>;
+
+/** Admin requests keep the watcher polling as any request does, but answer from what is loaded now. */
+function pollInBackground(runtime: Runtime, ctx: ExecutionContext): void {
+  const poll = runtime.watcher.maybePoll();
+  if (poll) ctx.waitUntil(poll);
+}
 
 async function currentSnapshot(runtime: Runtime, ctx: ExecutionContext): Promise<Snapshot | null> {
   const poll = runtime.watcher.maybePoll();

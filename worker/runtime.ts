@@ -12,19 +12,13 @@ import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
-import { Watcher, type WatcherStatus } from "./dynamic/watcher.ts";
+import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
+import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
 import type { Env } from "./env.ts";
-import type { ServeOptions } from "./router.ts";
+import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
-
-export interface IsolateStatus extends WatcherStatus {
-  readonly isolate: string;
-  readonly source: string;
-  readonly pollIntervalMs: number;
-  readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
-}
 
 /** What the runtime reads: the Worker's variables and the config store's namespace. */
 export type RuntimeEnv = Env & ConfigStoreBinding;
@@ -34,8 +28,8 @@ export interface Runtime {
   readonly watcher: Watcher;
   readonly forwarded: ForwardedPolicy;
   readonly serveOptions: ServeOptions;
-  /** ADMIN_BASE_PATH, normalised once. */
-  readonly adminBase: string;
+  /** What the admin API reads of this isolate: its base path, current snapshot and status. */
+  readonly admin: AdminIsolate;
   status(): IsolateStatus;
 }
 
@@ -63,7 +57,8 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
   const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
-  return { switcher, watcher, forwarded, serveOptions, adminBase: adminBase(env), status };
+  const admin: AdminIsolate = { base: adminBase(env), current: () => switcher.current, status };
+  return { switcher, watcher, forwarded, serveOptions, admin, status };
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */

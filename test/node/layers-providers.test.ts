@@ -46,4 +46,17 @@ describe("layers: providers/ and worker/env.ts", () => {
   it("worker/env.ts imports nothing from providers/", async () => {
     expect((await importsOf("worker/env.ts")).filter((t) => t.startsWith("providers/"))).toEqual([]);
   });
+
+  it("worker/env.ts imports nothing of the project (the Durable Object bindings are typed by their classes)", async () => {
+    expect(await importsOf("worker/env.ts")).toEqual([]);
+  });
+
+  it("worker/admin/ imports nothing of the entry (the runtime hands it an AdminIsolate)", async () => {
+    const entry = /^worker\/(index|serve|runtime|inbound)\.ts$/;
+    const upward: string[] = [];
+    for (const file of await tsFiles("worker/admin")) {
+      for (const target of await importsOf(file)) if (entry.test(target)) upward.push(`${file} -> ${target}`);
+    }
+    expect(upward).toEqual([]);
+  });
 });

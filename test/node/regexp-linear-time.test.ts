@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compileSnapshot } from "../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../worker/config/index.ts";
 import type { Env } from "../../worker/env.ts";
-import { serve } from "../../worker/router.ts";
+import { serve } from "../../worker/serve.ts";
 import type { RequestContext } from "../../worker/services/types.ts";
 
 const BUDGET_MS = 10;

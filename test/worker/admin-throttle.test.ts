@@ -5,7 +5,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker, { type WorkerEnv } from "../../worker/index.ts";
-import type { Env } from "../../worker/env.ts";
 import { DEFAULT_MAX_FAILURES, DEFAULT_WINDOW_MS, throttleRule } from "../../worker/admin/throttle.ts";
 import { BASE, TOKEN } from "./helpers/admin.ts";
 
@@ -15,14 +14,14 @@ const freshIP = () => `198.51.100.${nextHost++}`;
 
 const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
 
-function call(ip: string, token: string | null, settings: Partial<Env> = {}): Promise<Response> {
+function call(ip: string, token: string | null, settings: Partial<WorkerEnv> = {}): Promise<Response> {
   const headers: Record<string, string> = { "cf-connecting-ip": ip };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const request = new Request(`${BASE}/status`, { headers });
   return Object.keys(settings).length === 0 ? SELF.fetch(request) : worker.fetch(request, { ...(env as WorkerEnv), ...settings }, ctx);
 }
 
-async function statuses(n: number, ip: string, token: string | null, settings: Partial<Env> = {}): Promise<number[]> {
+async function statuses(n: number, ip: string, token: string | null, settings: Partial<WorkerEnv> = {}): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const res = await call(ip, token, settings);
@@ -77,8 +76,8 @@ describe("admin auth throttle", () => {
   it("the count lives in the Durable Object: failures made elsewhere block this isolate", async () => {
     // Another isolate's failures are takes from the same object; this isolate never saw them.
     const ip = freshIP();
-    const rule = throttleRule(env as Env);
-    const stub = (env as Env).RATE_LIMITER.get((env as Env).RATE_LIMITER.idFromName(`admin-auth:${ip}`));
+    const rule = throttleRule(env as WorkerEnv);
+    const stub = (env as WorkerEnv).RATE_LIMITER.get((env as WorkerEnv).RATE_LIMITER.idFromName(`admin-auth:${ip}`));
     for (let i = 0; i < DEFAULT_MAX_FAILURES; i++) expect((await stub.take(rule)).allowed).toBe(true);
     const res = await call(ip, TOKEN);
     expect(res.status).toBe(429);
@@ -102,7 +101,7 @@ describe("admin auth throttle", () => {
     const broken = {
       idFromName: () => ({}),
       get: () => ({ take: () => Promise.reject(new Error("down")), peek: () => Promise.reject(new Error("down")) }),
-    } as unknown as Env["RATE_LIMITER"];
+    } as unknown as WorkerEnv["RATE_LIMITER"];
     const ip = freshIP();
     for (const token of [TOKEN, "wrong"]) {
       const res = await call(ip, token, { RATE_LIMITER: broken });

@@ -8,11 +8,11 @@ import { formatGoDuration } from "../../worker/go/duration.ts";
 import { bucketRule, rateLimit } from "../../worker/middlewares/ratelimit/index.ts";
 import { PreCheck } from "../../worker/middlewares/ratelimit/precheck.ts";
 import { validateConfig } from "../../worker/config/index.ts";
-import type { Env } from "../../worker/env.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
 import { lb, send, snapshotOf, type Echo } from "./helpers/serve.ts";
 
 const upstream = inject("whoamiUrl");
-const limiters = (env as Env).RATE_LIMITER;
+const limiters = (env as WorkerEnv).RATE_LIMITER;
 
 function config(rateLimit: Record<string, unknown>, name = "rl", routers: string[] = ["r"]) {
   const entries = routers.map((r) => [r, { rule: `PathPrefix(\`/${r}\`)`, service: "s", middlewares: [name] }]);
@@ -267,7 +267,7 @@ describe("rateLimit middleware (global, through the RATE_LIMITER Durable Object)
     if (typeof made === "string") throw new Error(made);
     const handler = made(async () => new Response("upstream"));
     const request = new Request("https://x.test/");
-    const rc = { url: new URL(request.url), clientIP: "192.0.2.9", waitUntil: () => {}, env: {} as Env };
+    const rc = { url: new URL(request.url), clientIP: "192.0.2.9", waitUntil: () => {}, env: {} as WorkerEnv };
     const res = await handler(request, rc);
     expect(res.status).toBe(500);
     expect(await res.text()).toBe("Could not insert/update bucket\n");

@@ -4,7 +4,7 @@
 // Traefik's fix for CVE-2024-45410 (pkg/middlewares/forwardedheaders/forwarded_header.go) is the reference.
 import { SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { inbound } from "../../worker/services/entry.ts";
+import { inbound } from "../../worker/inbound.ts";
 import { removeConnectionNamed } from "../../worker/services/hop.ts";
 import { putConfig, untilServing } from "./helpers/admin.ts";
 import { behind, send, type Echo } from "./helpers/serve.ts";

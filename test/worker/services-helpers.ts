@@ -4,16 +4,16 @@
 import { env } from "cloudflare:test";
 import { inject } from "vitest";
 import type { Snapshot } from "../../worker/compile/snapshot.ts";
-import type { Env } from "../../worker/env.ts";
-import { serve } from "../../worker/router.ts";
-import { inbound } from "../../worker/services/entry.ts";
+import type { WorkerEnv } from "../../worker/index.ts";
+import { serve } from "../../worker/serve.ts";
+import { inbound } from "../../worker/inbound.ts";
 import { forwardedPolicy } from "../../worker/services/forwarded.ts";
 import type { LoadBalancer } from "../../worker/services/loadbalancer.ts";
 import type { RequestContext } from "../../worker/services/types.ts";
 import { snapshotOf } from "./helpers/serve.ts";
 
 export const upstreams = inject("upstreams");
-export const testEnv = env as Env;
+export const testEnv = env as WorkerEnv;
 
 /** A config where every request goes to service `entry`. */
 export function routed(services: Record<string, unknown>, entry = "svc", extra: Record<string, unknown> = {}) {
@@ -33,7 +33,7 @@ export interface Sent {
 export interface SendInit extends RequestInit {
   clientIP?: string | null;
   trusted?: string;
-  env?: Env;
+  env?: WorkerEnv;
 }
 
 export async function sendTo(snapshot: Snapshot, url: string, init: SendInit = {}): Promise<Sent> {

@@ -1,12 +1,12 @@
 // POST <base>/explain: which router of this isolate's current config a described request would hit.
 import { json } from "../api/responses.ts";
 import { viewFromDescription, type RequestDescription } from "../rules/index.ts";
-import type { Runtime } from "../runtime.ts";
 import { readJsonBody } from "./body.ts";
+import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 
-export async function explain(request: Request, runtime: Runtime): Promise<Response> {
-  const snapshot = runtime.switcher.current;
+export async function explain(request: Request, isolate: AdminIsolate): Promise<Response> {
+  const snapshot = isolate.current();
   if (!snapshot) return jsonError(503, "no configuration is loaded yet");
   const body = await readJsonBody(request);
   if (!body.ok) return jsonError(body.status, body.message);

@@ -6,18 +6,20 @@ import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
-import type { Runtime } from "../runtime.ts";
+import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
 import { explain } from "./explain.ts";
+import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
-/** What the admin API reads: the Worker's variables and the config store's namespace. */
-export type AdminEnv = Env & ConfigStoreBinding;
+/** What the admin API reads: the Worker's variables, the config store's namespace and the rate
+ *  limiter's (the auth throttle). */
+export type AdminEnv = Env & ConfigStoreBinding & RateLimiterBinding;
 
-type Args = [AdminEnv, Runtime];
+type Args = [AdminEnv, AdminIsolate];
 
 export function adminBase(env: Env): string {
   const base = (env.ADMIN_BASE_PATH ?? DEFAULT_BASE).replace(/\/+$/, "");
@@ -30,15 +32,15 @@ export function isAdminPath(pathname: string, base: string): boolean {
 
 const routers = new Map<string, ReturnType<typeof build>>();
 
-export async function admin(request: Request, env: AdminEnv, runtime: Runtime): Promise<Response> {
+export async function admin(request: Request, env: AdminEnv, isolate: AdminIsolate): Promise<Response> {
   const denied = await authorize(request, env);
   if (denied) return denied;
-  const base = runtime.adminBase;
+  const base = isolate.base;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
   // HEAD is GET without the body, for every GET route (the router lists GET routes only).
-  if (request.method !== "HEAD") return router.fetch(request, env, runtime);
-  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, runtime));
+  if (request.method !== "HEAD") return router.fetch(request, env, isolate);
+  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, isolate));
 }
 
 /** The admin API's routes (exported so the tests can list every GET route). */
@@ -63,8 +65,8 @@ export function build(base: string) {
   return router;
 }
 
-function readApi(request: Request, base: string, runtime: Runtime): Response {
-  const snapshot = runtime.switcher.current;
+function readApi(request: Request, base: string, isolate: AdminIsolate): Response {
+  const snapshot = isolate.current();
   if (!snapshot) return apiError(503, "no configuration is loaded yet");
   const url = new URL(request.url);
   return traefikApi(url.pathname.slice(base.length), url, snapshot);

@@ -8,12 +8,13 @@
 import ipaddr from "ipaddr.js";
 import type { Env } from "../env.ts";
 import type { BucketRule, Verdict } from "../middlewares/ratelimit/bucket.ts";
+import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { PreCheck } from "../middlewares/ratelimit/precheck.ts";
 
 export const DEFAULT_MAX_FAILURES = 10;
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
 
-export type ThrottleEnv = Pick<Env, "RATE_LIMITER" | "ADMIN_AUTH_MAX_FAILURES" | "ADMIN_AUTH_WINDOW_MS">;
+export type ThrottleEnv = RateLimiterBinding & Pick<Env, "ADMIN_AUTH_MAX_FAILURES" | "ADMIN_AUTH_WINDOW_MS">;
 
 /** What the bucket says: go on, or wait this long (ms). */
 export type Throttled = { blocked: false } | { blocked: true; retryAfterMs: number };

@@ -5,7 +5,7 @@
 // enabled", as Traefik answers for `api@internal` without an `api` section.
 import { INTERNAL_SERVICES } from "../config/index.ts";
 import type { Handler } from "../services/types.ts";
-import type { Snapshot } from "./snapshot.ts";
+import type { Snapshot } from "./types.ts";
 
 /** The snapshot being built: set once it exists, read by an internal service on every request. */
 export interface SnapshotSlot {

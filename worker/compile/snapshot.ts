@@ -1,33 +1,18 @@
 // The listener's pure half: config → an immutable Snapshot the switcher can swap in.
 // Built from (config, previous) so that services whose config is unchanged keep their objects
 // (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
-import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.ts";
-import { buildMuxer, type Muxer } from "../rules/index.ts";
+import type { CompiledRules, DynamicConfig } from "../config/index.ts";
+import { buildMuxer } from "../rules/index.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
 import { internalService, NO_INTERNAL_SERVICES, type InternalServices, type SnapshotSlot } from "./internal.ts";
 import { wrap } from "./middlewares.ts";
 import { compileRoutes, type HandlerFactory } from "./routes.ts";
 import { buildServices, type ServiceEntry } from "./services.ts";
+import type { Snapshot, SnapshotMeta } from "./types.ts";
 
-export interface SnapshotMeta {
-  readonly version: number;
-  readonly sha256: string;
-  /** Where the config was read (a KV key, a bundled file). */
-  readonly source: string;
-  /** Provider name for `name@provider` in the API. */
-  readonly provider: string;
-  /** Validation warnings (e.g. router fields that do not apply on Workers), shown per item by the API. */
-  readonly warnings: readonly ConfigIssue[];
-}
-
-export interface Snapshot {
-  readonly meta: SnapshotMeta;
-  readonly config: DynamicConfig;
-  readonly muxer: Muxer<Handler>;
-  readonly services: ReadonlyMap<string, ServiceEntry>;
-  readonly compiledAt: number;
-}
+// The snapshot's shape lives in types.ts so that internal.ts can name it without importing this file.
+export type { Snapshot, SnapshotMeta } from "./types.ts";
 
 export type CompileResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: CompileIssue[] };
 

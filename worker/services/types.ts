@@ -1,5 +1,15 @@
 // What a compiled handler sees besides the request. Built once per request by the entry point.
-import type { Env } from "../env.ts";
+import type { HealthCheckerBinding } from "./health/checker.ts";
+
+/**
+ * The bindings a compiled handler reaches, narrowed to what this layer names: the health checkers
+ * and their poll interval. Service-binding upstreams are found by name (binding.ts bindingFetcher),
+ * and a middleware finds its own Durable Object the same way (middlewares/ratelimit/limiter.ts).
+ */
+export interface RequestEnv extends Partial<HealthCheckerBinding> {
+  readonly POLL_INTERVAL_MS?: string;
+}
+
 export interface RequestContext {
   /** The request URL, parsed once. Middlewares that rewrite the path replace the request, not this. */
   readonly url: URL;
@@ -9,7 +19,7 @@ export interface RequestContext {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   /** Bindings, for what lives outside the isolate: service-binding upstreams, the rate limiter and
    *  health-checker Durable Objects. Compiled handlers reach I/O only through this. */
-  readonly env: Env;
+  readonly env: RequestEnv;
   /**
    * Forwarded headers (lower-case) a middleware removed (headers.customRequestHeaders with an
    * empty value). Traefik sets them at its entry point, before any middleware, and the proxy adds

@@ -5,8 +5,8 @@ import { apiInternalServices } from "../../../worker/api/internal.ts";
 import type { Env } from "../../../worker/env.ts";
 import { compileSnapshot, type Snapshot } from "../../../worker/compile/snapshot.ts";
 import { validateConfig } from "../../../worker/config/index.ts";
-import { serve } from "../../../worker/router.ts";
-import { inbound } from "../../../worker/services/entry.ts";
+import { serve } from "../../../worker/serve.ts";
+import { inbound } from "../../../worker/inbound.ts";
 import { forwardedPolicy } from "../../../worker/services/forwarded.ts";
 import type { RequestContext } from "../../../worker/services/types.ts";
 

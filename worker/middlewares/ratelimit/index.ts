@@ -9,6 +9,7 @@ import { sourceExtractor } from "../traffic/source.ts";
 import { goError, plain } from "../respond.ts";
 import type { RequestContext } from "../../services/types.ts";
 import type { BucketRule, Verdict } from "./bucket.ts";
+import { rateLimiterIn } from "./binding.ts";
 import { PreCheck } from "./precheck.ts";
 
 const SECOND_NS = 1_000_000_000;
@@ -31,7 +32,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** The object's verdict for one request, or null when the object could not be asked. */
 async function take(rc: RequestContext, key: string, rule: BucketRule, name: string): Promise<Verdict | null> {
   try {
-    const namespace = rc.env.RATE_LIMITER;
+    const namespace = rateLimiterIn(rc.env);
+    if (!namespace) throw new Error("the Worker has no RATE_LIMITER binding");
     return await namespace.get(namespace.idFromName(key)).take(rule);
   } catch (err) {
     // As Traefik when its limiter store fails: 500, never an unlimited pass.

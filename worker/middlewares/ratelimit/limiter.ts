@@ -9,6 +9,11 @@ import { fullAt, reserve, type BucketRule, type BucketState, type Verdict } from
 
 const KEY = "bucket";
 
+/** The binding the rateLimit middleware and the admin auth throttle use (wrangler.toml RATE_LIMITER). */
+export interface RateLimiterBinding {
+  readonly RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+}
+
 export class RateLimiter extends DurableObject {
   /** undefined: not read from storage yet; null: a new (full) bucket. */
   private bucket: BucketState | null | undefined;

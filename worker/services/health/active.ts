@@ -2,8 +2,7 @@
 // path: a request may start a background poll (ctx.waitUntil, one at a time, at most every
 // POLL_INTERVAL_MS) that calls the service's health-checker object, which both registers the check
 // and answers the latest results. Until the first answer every server counts as UP (as in Traefik).
-import type { Env } from "../../env.ts";
-import type { RequestContext } from "../types.ts";
+import type { RequestContext, RequestEnv } from "../types.ts";
 import type { HealthReport } from "./report.ts";
 import { checkerName, type ProbeSpec } from "./spec.ts";
 
@@ -14,7 +13,7 @@ export interface ServerHealth {
 
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
-function pollIntervalMs(env: Env): number {
+function pollIntervalMs(env: RequestEnv): number {
   const ms = Number(env.POLL_INTERVAL_MS);
   return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }
@@ -46,16 +45,17 @@ export class ActiveHealth {
   }
 
   /** Asks the checker now (single flight); resolves when the answer is in. */
-  poll(env: Env): Promise<void> {
+  poll(env: RequestEnv): Promise<void> {
     this.inflight ??= this.fetchReport(env).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  private async fetchReport(env: Env): Promise<void> {
+  private async fetchReport(env: RequestEnv): Promise<void> {
     try {
       const namespace = env.HEALTH_CHECKER;
+      if (!namespace) throw new Error("the Worker has no HEALTH_CHECKER binding");
       const stub = namespace.get(namespace.idFromName(this.objectName));
       const report = (await stub.sync(this.spec)) as HealthReport;
       for (const server of report.servers) {

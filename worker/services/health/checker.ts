@@ -6,7 +6,6 @@
 // POLL_INTERVAL_MS, in the background, with `sync(spec)`, which also tells the object what to probe.
 // An object no isolate has asked for in a long while forgets its check and stops its alarm.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../env.ts";
 import { probe } from "./probe.ts";
 import type { ProbeSpec } from "./spec.ts";
 import type { HealthReport } from "./report.ts";
@@ -23,12 +22,18 @@ export function idleTtlMs(spec: ProbeSpec): number {
   return Math.max(MIN_IDLE_MS, 10 * spec.intervalMs);
 }
 
-export class HealthChecker extends DurableObject<Env> {
+/** The binding isolates poll the checkers through (wrangler.toml HEALTH_CHECKER). */
+export interface HealthCheckerBinding {
+  readonly HEALTH_CHECKER: DurableObjectNamespace<HealthChecker>;
+}
+
+// Its env is only searched for service bindings by name (probe.ts): no Env type is needed.
+export class HealthChecker extends DurableObject<object> {
   private readonly store: HealthStore;
   /** A round is under way: it schedules the next alarm itself when done (a poll meanwhile must not). */
   private probing = false;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: object) {
     super(ctx, env);
     this.store = new HealthStore(ctx.storage.sql);
   }

@@ -3,8 +3,8 @@
 // headers its Connection names removed, never the forwarded headers the router manages, then
 // Connection itself. Nothing later removes what a client's Connection named: by then the request
 // carries headers the router set (X-Forwarded-Prefix, X-Replaced-Path, customRequestHeaders).
-import { isManagedHeader, managedIn } from "./forwarded.ts";
-import { removeConnectionNamed } from "./hop.ts";
+import { isManagedHeader, managedIn } from "./services/forwarded.ts";
+import { removeConnectionNamed } from "./services/hop.ts";
 
 /** `request` ready for the middlewares; the same object when there is nothing to change. */
 export function inbound(request: Request, trusted: boolean): Request {

@@ -1,0 +1,20 @@
+// What the admin API reads of this isolate, handed in by the entry (worker/runtime.ts fills it):
+// admin does not import the runtime, which is built above it.
+import type { Snapshot } from "../compile/snapshot.ts";
+import type { WatcherStatus } from "../dynamic/watcher.ts";
+
+/** <base>/status: this isolate, its config source, and what it serves. */
+export interface IsolateStatus extends WatcherStatus {
+  readonly isolate: string;
+  readonly source: string;
+  readonly pollIntervalMs: number;
+  readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
+}
+
+export interface AdminIsolate {
+  /** ADMIN_BASE_PATH, normalised once (admin/index.ts adminBase). */
+  readonly base: string;
+  /** The snapshot this isolate serves now; null before its first config (the API answers 503). */
+  current(): Snapshot | null;
+  status(): IsolateStatus;
+}

@@ -1,0 +1,26 @@
+// What a compile produces: the immutable snapshot the switcher swaps in and the meta it carries.
+// Its own file so that the compile's parts (internal.ts: internal services read the snapshot they
+// serve) can name it without importing snapshot.ts, which imports them.
+import type { ConfigIssue, DynamicConfig } from "../config/index.ts";
+import type { Muxer } from "../rules/index.ts";
+import type { Handler } from "../services/types.ts";
+import type { ServiceEntry } from "./services.ts";
+
+export interface SnapshotMeta {
+  readonly version: number;
+  readonly sha256: string;
+  /** Where the config was read (a KV key, a bundled file). */
+  readonly source: string;
+  /** Provider name for `name@provider` in the API. */
+  readonly provider: string;
+  /** Validation warnings (e.g. router fields that do not apply on Workers), shown per item by the API. */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+export interface Snapshot {
+  readonly meta: SnapshotMeta;
+  readonly config: DynamicConfig;
+  readonly muxer: Muxer<Handler>;
+  readonly services: ReadonlyMap<string, ServiceEntry>;
+  readonly compiledAt: number;
+}
