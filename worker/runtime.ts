@@ -33,6 +33,9 @@ export interface Runtime {
   status(): IsolateStatus;
 }
 
+/** How long an admin read of a cold isolate's config waits for its first load before a 503. */
+const ADMIN_LOAD_WAIT_MS = 1_000;
+
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 let runtime: Runtime | null = null;
@@ -57,7 +60,13 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
   const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
-  const admin: AdminIsolate = { base: adminBase(env), current: () => switcher.current, status };
+  const loaded = async (): Promise<Snapshot | null> => {
+    if (switcher.current) return switcher.current;
+    const load = watcher.maybePoll() ?? watcher.pending();
+    if (load) await Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, ADMIN_LOAD_WAIT_MS))]);
+    return switcher.current;
+  };
+  const admin: AdminIsolate = { base: adminBase(env), loaded, status };
   return { switcher, watcher, forwarded, serveOptions, admin, status };
 }
 

@@ -6,7 +6,7 @@ import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 
 export async function explain(request: Request, isolate: AdminIsolate): Promise<Response> {
-  const snapshot = isolate.current();
+  const snapshot = await isolate.loaded();
   if (!snapshot) return jsonError(503, "no configuration is loaded yet");
   const body = await readJsonBody(request);
   if (!body.ok) return jsonError(body.status, body.message);

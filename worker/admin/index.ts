@@ -65,8 +65,8 @@ export function build(base: string) {
   return router;
 }
 
-function readApi(request: Request, base: string, isolate: AdminIsolate): Response {
-  const snapshot = isolate.current();
+async function readApi(request: Request, base: string, isolate: AdminIsolate): Promise<Response> {
+  const snapshot = await isolate.loaded();
   if (!snapshot) return apiError(503, "no configuration is loaded yet");
   const url = new URL(request.url);
   return traefikApi(url.pathname.slice(base.length), url, snapshot);

@@ -14,7 +14,11 @@ export interface IsolateStatus extends WatcherStatus {
 export interface AdminIsolate {
   /** ADMIN_BASE_PATH, normalised once (admin/index.ts adminBase). */
   readonly base: string;
-  /** The snapshot this isolate serves now; null before its first config (the API answers 503). */
-  current(): Snapshot | null;
+  /**
+   * The snapshot this isolate serves; a cold isolate waits a little for its first config (as a
+   * routed request would, but bounded: the admin API must answer even when KV does not), then
+   * null (the API answers 503).
+   */
+  loaded(): Promise<Snapshot | null>;
   status(): IsolateStatus;
 }
