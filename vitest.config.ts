@@ -1,7 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: "workers" runs inside workerd (the router, rules, config, providers);
+// Three projects, the test tree mirroring the source tree:
+// "unit" runs the pure code (go, rules, config, the watcher) in plain Node, in seconds;
+// "workers" runs inside workerd everything that touches bindings, fetch or the runtime;
 // "node" runs where a real process is needed (the CLI, wrangler dev end to end).
 export default defineConfig({
   test: {
@@ -25,6 +27,14 @@ export default defineConfig({
           globalSetup: ["test/worker/global-setup.ts"],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+          testTimeout: 20_000,
         },
       },
       {

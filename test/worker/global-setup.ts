@@ -3,7 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startWhoami } from "../../examples/whoami.ts";
 import { startUpstream, type Upstream } from "../fixtures/upstream.ts";
-import { startFlapServer } from "./mw-traffic-flap-server.ts";
+import { startFlapServer } from "./middlewares/traffic/flap-server.ts";
 
 /** Named loopback upstreams: s1..s3 answer at once, `slow` waits 150 ms per request, the rest are
  *  dedicated to one test file each (health flips, mirrors) so parallel files never share state. */

@@ -3,7 +3,7 @@
 // such a router the schema (schema/routers.ts) gives a copy of the same fields, and the key-case
 // pass (keys.ts) has nothing to rename, so this gives that copy directly. Anything else (another
 // key, a key in other case, a quoted number, a wrong type...) gives undefined, and the schema reads
-// it, with its errors and warnings. test/worker/config-quick-router.test.ts holds both to the same
+// it, with its errors and warnings. test/unit/config/quick-router.test.ts holds both to the same
 // output on generated routers, valid or not.
 //
 // Why: a config of 10,000 routers loads in every new isolate, and the schema library costs a few

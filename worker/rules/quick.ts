@@ -2,7 +2,7 @@
 // ones without escapes), joined by "&&", "||" and "!", grouped by parentheses, on one line.
 // Anything else (escapes, line breaks, a syntax or argument error…) gives null, and the full
 // parser (parser.ts) takes the rule: it is the reference, and for every rule quickParse returns
-// null or exactly the tree the full parser builds with shared leaves (test/worker/rules-quick.test.ts).
+// null or exactly the tree the full parser builds with shared leaves (test/unit/rules/quick.test.ts).
 //
 // Why a second parser: a config loads thousands of rules in code V8 has not optimized yet, where
 // each call and property load is a trip through a generic handler. One loop over char codes with

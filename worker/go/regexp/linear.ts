@@ -10,7 +10,7 @@
 //   pattern's length, whatever the input.
 // The grammar admitted is small on purpose (ASCII literals, escaped punctuation, `.`, simple
 // classes, \d \w \D, greedy * + ? {n} {n,} {n,m} below 1000, an optional (?i) first and `$` last), so
-// Go and JavaScript (with the u flag) read it alike; test/worker/go-regexp.test.ts checks both the
+// Go and JavaScript (with the u flag) read it alike; test/worker/go/regexp.test.ts checks both the
 // agreement with re2js and the linear cost of what is admitted.
 
 /** A set of characters: exact over ASCII (four 32-bit words), plus "may hold non-ASCII ones". */

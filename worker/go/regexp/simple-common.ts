@@ -5,7 +5,7 @@
 // far more than a native match. No groups, alternation, lazy quantifiers or escapes to rewrite;
 // braces only as a count `{n}` or `{n,}` (n of 1 to 3 digits); "^" only first and "$" only last;
 // class ranges a-z, A-Z and 0-9 only. Anything else gives null, for the loop, which accepts a
-// superset and gives the same result on this subset (test/worker/go-regexp.test.ts compares
+// superset and gives the same result on this subset (test/worker/go/regexp.test.ts compares
 // them on random patterns). The loop takes a simple pattern's literal prefix and suffix from here
 // too: one reading of them for both.
 

@@ -1,0 +1,96 @@
+// The config store's admission check is handed in: providers/config-store.ts knows storage, the
+// Worker's entry (worker/store-admission.ts) knows what a servable config is.
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ConfigStoreObject } from "../../../providers/config-store.ts";
+import { keyLayout } from "../../../providers/kv.ts";
+import type { Admission } from "../../../providers/store/admission.ts";
+import { diffConfigs } from "../../../providers/store/diff.ts";
+import { canonicalJSON, validateConfig } from "../../../worker/config/index.ts";
+import type { WorkerEnv } from "../../../worker/index.ts";
+import { ConfigStore, MAX_CONFIG_BYTES, storeAdmission } from "../../../worker/store-admission.ts";
+
+const testEnv = env as WorkerEnv;
+
+const routed = { http: { routers: { web: { rule: "PathPrefix(`/web`)", service: "web" } }, services: { web: { loadBalancer: { servers: [{ url: "https://a.example.com" }] } } } } };
+
+/** A store on a fresh object's storage, with `admission` instead of the Worker's. */
+async function withAdmission<T>(admission: Admission, run: (store: ConfigStoreObject) => Promise<T>): Promise<T> {
+  const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+  return runInDurableObject(stub, async (_entry: ConfigStoreObject, state) => {
+    const store = new ConfigStoreObject(state, testEnv, admission);
+    store.seams.keys = keyLayout(`test/${crypto.randomUUID()}/`);
+    return run(store);
+  });
+}
+
+describe("the config store's admission", () => {
+  it("the entry's ConfigStore is the provider's object with the Worker's admission", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    await runInDurableObject(stub, (store: ConfigStoreObject) => {
+      expect(store).toBeInstanceOf(ConfigStore);
+      expect(store).toBeInstanceOf(ConfigStoreObject);
+    });
+  });
+
+  it("put and rollback ask the admission handed in: its refusal is the 400, its canonical text what is stored", async () => {
+    const seen: unknown[] = [];
+    const admission: Admission = {
+      admit: (config) => {
+        seen.push(config);
+        return config === "no" ? { ok: false, error: [{ path: "x", message: "refused by the test", severity: "error" }] } : { ok: true, value: { canonical: '{"stored":1}', routers: 1, warnings: [{ path: "w", message: "noted", severity: "warning" }] } };
+      },
+      routers: () => 1,
+      wipeRefusal: () => null,
+    };
+    await withAdmission(admission, async (store) => {
+      expect(await store.put({ config: "no" })).toEqual({ ok: false, status: 400, errors: [{ path: "x", message: "refused by the test", severity: "error" }] });
+      const put = await store.put({ config: { anything: true } });
+      expect(put).toMatchObject({ ok: true, record: { version: 1 }, warnings: [{ path: "w", message: "noted" }] });
+      expect((await store.get(1))?.canonical).toBe('{"stored":1}');
+      expect(await store.rollback(1)).toMatchObject({ ok: true, record: { version: 2, rollbackOf: 1 } });
+      expect(seen).toEqual(["no", { anything: true }, { stored: 1 }]);
+    });
+  });
+
+  it("router counts and the wipe refusal come from the admission too", async () => {
+    const admission: Admission = {
+      admit: (config) => ({ ok: true, value: { canonical: JSON.stringify(config), routers: config === 0 ? 0 : 2, warnings: [] } }),
+      routers: (canonical) => (canonical === "0" ? 0 : 2),
+      wipeRefusal: (current, next, allowEmpty, currentName) => (next === 0 && current && !allowEmpty ? `test refusal over ${current} in ${currentName}` : null),
+    };
+    await withAdmission(admission, async (store) => {
+      expect(await store.put({ config: 0 })).toMatchObject({ ok: true, record: { version: 1 } });
+      expect(await store.versionRef()).toMatchObject({ version: 1, allowEmpty: true });
+      expect(await store.put({ config: 1 })).toMatchObject({ ok: true, record: { version: 2 } });
+      expect((await store.versionRef())?.allowEmpty).toBeUndefined();
+      expect(await store.put({ config: 0 })).toEqual({ ok: false, status: 409, current: 2, message: "test refusal over 2 in version 2" });
+    });
+  });
+
+  it("the Worker's admission: validates, dry-runs the compile, bounds the size, counts routers, gives the api hint", () => {
+    const valid = validateConfig(routed);
+    if (!valid.ok) throw new Error("the test config is invalid");
+    // The canonical text of the validated config (defaults filled in: what the isolates will run).
+    expect(storeAdmission.admit(routed)).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [] } });
+    const badRule = storeAdmission.admit({ http: { routers: { r: { rule: "Path(", service: "web" } }, services: routed.http.services } });
+    expect(badRule.ok ? [] : badRule.error.map((e) => e.path)).toContain("http.routers.r.rule");
+    const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_CONFIG_BYTES) } } } } } };
+    expect(storeAdmission.admit(huge)).toMatchObject({ ok: false, error: [{ message: expect.stringContaining(`at most ${MAX_CONFIG_BYTES}`) }] });
+    expect(storeAdmission.routers(canonicalJSON(routed))).toBe(1);
+    expect(storeAdmission.routers("null")).toBe(0);
+    expect(storeAdmission.wipeRefusal(3, 0, false, "version 7")).toMatch(/all 3 of its routers from version 7.*\?allowEmpty=true/);
+    expect(storeAdmission.wipeRefusal(3, 0, true, "version 7")).toBeNull();
+  });
+});
+
+describe("diffConfigs on canonical texts", () => {
+  it("entries equal up to key order are unchanged, integer-like keys included; a changed value is changed", () => {
+    const a = { http: { middlewares: { m: { headers: { customRequestHeaders: { "10": "a", "9": "b", "X-B": "c", "X-A": "d" } } } } } };
+    const reordered = { http: { middlewares: { m: { headers: { customRequestHeaders: { "X-A": "d", "9": "b", "X-B": "c", "10": "a" } } } } } };
+    const changed = { http: { middlewares: { m: { headers: { customRequestHeaders: { "10": "a", "9": "B", "X-B": "c", "X-A": "d" } } } } } };
+    const side = (version: number, value: unknown) => ({ version, canonical: canonicalJSON(value) });
+    expect(diffConfigs(side(1, a), side(2, reordered)).middlewares).toEqual({ added: [], removed: [], changed: [] });
+    expect(diffConfigs(side(1, a), side(2, changed)).middlewares).toEqual({ added: [], removed: [], changed: ["m"] });
+  });
+});
