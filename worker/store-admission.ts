@@ -8,7 +8,7 @@ import { checkConfig as dryRun } from "./compile/check.ts";
 import { canonicalJSON, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
-export const MAX_CONFIG_BYTES = 2_000_000;
+export const MAX_STORED_CONFIG_BYTES = 2_000_000;
 
 export function admitConfig(raw: unknown): Result<Admitted, ConfigIssue[]> {
   const valid = validateConfig(raw);
@@ -17,8 +17,8 @@ export function admitConfig(raw: unknown): Result<Admitted, ConfigIssue[]> {
   if (!compiled.ok) return { ok: false, error: compiled.errors };
   const canonical = canonicalJSON(valid.config);
   const bytes = new TextEncoder().encode(canonical).byteLength;
-  if (bytes > MAX_CONFIG_BYTES) {
-    return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_CONFIG_BYTES}`, severity: "error" }] };
+  if (bytes > MAX_STORED_CONFIG_BYTES) {
+    return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_STORED_CONFIG_BYTES}`, severity: "error" }] };
   }
   return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings } };
 }

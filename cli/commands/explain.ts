@@ -1,4 +1,5 @@
-import { compileRoutes, type Router } from "../../worker/compile/routes.ts";
+import type { RouterConfig } from "../../worker/config/index.ts";
+import { compileRoutes } from "../../worker/compile/routes.ts";
 import { loadConfig } from "../../worker/config/index.ts";
 import { buildMuxer, type Muxer, type RequestView as View, type Route, type RuleTrace } from "../../worker/rules/index.ts";
 import { formatOf, parse, readText, required, type Io } from "../io.ts";
@@ -22,7 +23,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     for (const e of loaded.errors) io.err(formatIssue(e));
     return 1;
   }
-  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: Router) => ({ service: r.service }), [], loaded.rules);
+  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: RouterConfig) => ({ service: r.service }), [], loaded.rules);
   const muxer = buildMuxer(routes);
   const byPriority = [...routes].sort((a, b) => b.priority - a.priority);
   return answerEach(requests, io, { router: null }, (view) => explainOne(muxer, byPriority, view));

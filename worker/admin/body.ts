@@ -3,15 +3,19 @@
 import { parseConfigText, type ConfigIssue } from "../config/index.ts";
 import { collect, declaredLength } from "../http/body.ts";
 
-export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+/**
+ * The largest config text a PUT may send (YAML with comments and anchors can be much larger than
+ * the canonical JSON the store keeps, whose own bound is MAX_STORED_CONFIG_BYTES).
+ */
+export const MAX_CONFIG_BODY_BYTES = 5 * 1024 * 1024;
 
 type Format = Parameters<typeof parseConfigText>[1];
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413 | 415; message: string; errors?: ConfigIssue[] };
 
 export async function readConfigBody(request: Request): Promise<BodyResult<unknown>> {
-  const text = await readLimited(request, MAX_CONFIG_BYTES);
-  if (text === null) return { ok: false, status: 413, message: `config larger than ${MAX_CONFIG_BYTES} bytes` };
+  const text = await readLimited(request, MAX_CONFIG_BODY_BYTES);
+  if (text === null) return { ok: false, status: 413, message: `config larger than ${MAX_CONFIG_BODY_BYTES} bytes` };
   const format = formatOf(request.headers.get("content-type"));
   if (format === null) return { ok: false, status: 415, message: "send the config as application/json, application/yaml or application/toml" };
   const parsed = parseConfigText(text, format);

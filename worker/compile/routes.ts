@@ -1,13 +1,11 @@
 // Routers → routes for the muxer. Shared by the snapshot compiler (handlers are services) and the
 // CLI's explain (handlers are just the router's description).
-import type { CompiledRules, DynamicConfig } from "../config/index.ts";
+import type { CompiledRules, DynamicConfig, RouterConfig } from "../config/index.ts";
 import { compileRule, defaultPriority, type Route } from "../rules/index.ts";
 import { routerIssue, type CompileIssue } from "./issues.ts";
 
-export type Router = NonNullable<NonNullable<DynamicConfig["http"]>["routers"]>[string];
-
 /** Builds a router's handler, or pushes why it can't and returns null. */
-export type HandlerFactory<H> = (name: string, router: Router, errors: CompileIssue[]) => H | null;
+export type HandlerFactory<H> = (name: string, router: RouterConfig, errors: CompileIssue[]) => H | null;
 
 /** `compiled`: rules validation already compiled (by text), taken as they are. */
 export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[], compiled?: CompiledRules): Route<H>[] {

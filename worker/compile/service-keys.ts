@@ -2,12 +2,12 @@
 // transport's, and the keys of the services it is made of). Equal key, reusable object: a pool keeps
 // its state across a config swap; a weighted/mirroring/failover service is rebuilt when any service
 // beneath it changed, because it holds its children's objects.
-import { canonicalJSON, localName, ownValue, type DynamicConfig, type Service } from "../config/index.ts";
+import { canonicalJSON, localName, ownValue, type DynamicConfig, type ServiceConfig } from "../config/index.ts";
 import { fnv1a } from "../services/hash.ts";
 import { transportConfig } from "./service-transport.ts";
 
 /** The services a service is made of, by local name, in config order. */
-export function childNames(service: Service): string[] {
+export function childNames(service: ServiceConfig): string[] {
   const refs = [
     ...(service.weighted?.services ?? []).map((s) => s.name),
     ...(service.highestRandomWeight?.services ?? []).map((s) => s.name),

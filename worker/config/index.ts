@@ -30,19 +30,19 @@ export {
   type HttpConfig,
   type HttpSection,
 } from "../schema/index.ts";
-export { routerSchema, type Router, type RouterTLS } from "../schema/routers.ts";
+export { routerSchema, type RouterConfig, type RouterTLS } from "../schema/routers.ts";
 export {
   serviceSchema,
   SERVICE_TYPES,
   type Cookie,
   type Failover,
   type HighestRandomWeight,
-  type LoadBalancer,
+  type LoadBalancerConfig,
   type Mirroring,
   type PassiveHealthCheck,
-  type Server,
+  type ServerConfig,
   type ServerHealthCheck,
-  type Service,
+  type ServiceConfig,
   type ServiceOptions,
   type ServiceType,
   type Sticky,
@@ -52,12 +52,12 @@ export {
   middlewareSchema,
   middlewareTypeSchemas,
   MIDDLEWARE_TYPES,
-  type Middleware,
+  type MiddlewareConfig,
   type MiddlewareOptions,
   type MiddlewareType,
 } from "../schema/middlewares.ts";
 export {
   serversTransportSchema,
   type ForwardingTimeouts,
-  type ServersTransport,
+  type ServersTransportConfig,
 } from "../schema/transports.ts";

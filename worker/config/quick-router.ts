@@ -9,7 +9,7 @@
 // Why: a config of 10,000 routers loads in every new isolate, and the schema library costs a few
 // microseconds per router in code V8 has not optimized yet; this costs a tenth of that.
 
-import type { Router } from "../schema/routers.ts";
+import type { RouterConfig } from "../schema/routers.ts";
 
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v !== "";
 const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
@@ -17,7 +17,7 @@ const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x
 const priority = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
 /** The router the schema would give for `value`, when `value` is of the common shape; else undefined. */
-export function quickRouter(value: unknown): Router | undefined {
+export function quickRouter(value: unknown): RouterConfig | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   let keys = 0;
   for (const key in value) {

@@ -74,6 +74,6 @@ function allOptional<T extends Record<string, z.ZodType>>(shape: T): OptionalSha
 /** Every type is optional here; validate enforces that exactly one is present. */
 export const middlewareSchema = z.strictObject(allOptional(middlewareTypeSchemas));
 
-export type Middleware = z.output<typeof middlewareSchema>;
+export type MiddlewareConfig = z.output<typeof middlewareSchema>;
 /** The options of one middleware type, e.g. `MiddlewareOptions<"headers">`. */
-export type MiddlewareOptions<K extends MiddlewareType> = NonNullable<Middleware[K]>;
+export type MiddlewareOptions<K extends MiddlewareType> = NonNullable<MiddlewareConfig[K]>;

@@ -37,5 +37,5 @@ export const routerSchema = z.strictObject({
   observability: routerObservabilitySchema.optional(),
 });
 
-export type Router = z.output<typeof routerSchema>;
+export type RouterConfig = z.output<typeof routerSchema>;
 export type RouterTLS = z.output<typeof routerTlsSchema>;

@@ -131,11 +131,11 @@ export const serviceSchema = z.strictObject({
   middlewares: stringList.optional(),
 });
 
-export type Service = z.output<typeof serviceSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
 /** One service type's options, as the service modules' own checks see them. */
-export type ServiceOptions<K extends ServiceType> = NonNullable<Service[K]>;
-export type LoadBalancer = z.output<typeof loadBalancerSchema>;
-export type Server = z.output<typeof serverSchema>;
+export type ServiceOptions<K extends ServiceType> = NonNullable<ServiceConfig[K]>;
+export type LoadBalancerConfig = z.output<typeof loadBalancerSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
 export type Sticky = z.output<typeof stickySchema>;
 export type Cookie = z.output<typeof cookieSchema>;
 export type ServerHealthCheck = z.output<typeof serverHealthCheckSchema>;

@@ -41,6 +41,6 @@ export const serversTransportSchema = z.strictObject({
   cf: fetchCacheSchema.optional(),
 });
 
-export type ServersTransport = z.output<typeof serversTransportSchema>;
+export type ServersTransportConfig = z.output<typeof serversTransportSchema>;
 export type ForwardingTimeouts = z.output<typeof forwardingTimeoutsSchema>;
 export type FetchCache = z.output<typeof fetchCacheSchema>;

@@ -13,13 +13,13 @@ import { SmoothWRR } from "./balancer/wrr.ts";
 import type { ActiveHealth } from "./health/active.ts";
 import type { PassiveRule } from "./health/passive.ts";
 import { forward, type TransportOptions } from "./proxy.ts";
-import { Server, type ServerConfig } from "./server.ts";
+import { Server, type ServerSpec } from "./server.ts";
 import type { Handler, HealthReporter, RequestContext, Service } from "./types.ts";
 
 export type Strategy = "wrr" | "p2c" | "hrw" | "leasttime";
 
 export interface LoadBalancerOptions {
-  readonly servers: readonly ServerConfig[];
+  readonly servers: readonly ServerSpec[];
   readonly strategy: Strategy;
   readonly sticky: StickyConfig | null;
   readonly passHostHeader: boolean;

@@ -5,7 +5,7 @@ import { ResponseTimes } from "./balancer/leasttime.ts";
 import { PassiveState } from "./health/passive.ts";
 import type { Upstream } from "./proxy.ts";
 
-export interface ServerConfig {
+export interface ServerSpec {
   readonly url: string;
   readonly weight?: number | undefined;
   readonly preservePath?: boolean | undefined;
@@ -22,7 +22,7 @@ export class Server implements Upstream {
   readonly times = new ResponseTimes();
   readonly passive = new PassiveState();
 
-  constructor(config: ServerConfig) {
+  constructor(config: ServerSpec) {
     this.configuredURL = config.url;
     const binding = parseBindingURL(config.url);
     this.binding = binding?.binding ?? null;

@@ -8,7 +8,7 @@ import type { Admission } from "../../../providers/store/admission.ts";
 import { diffConfigs } from "../../../providers/store/diff.ts";
 import { canonicalJSON, validateConfig } from "../../../worker/config/index.ts";
 import type { WorkerEnv } from "../../../worker/index.ts";
-import { ConfigStore, MAX_CONFIG_BYTES, storeAdmission } from "../../../worker/store-admission.ts";
+import { ConfigStore, MAX_STORED_CONFIG_BYTES, storeAdmission } from "../../../worker/store-admission.ts";
 
 const testEnv = env as WorkerEnv;
 
@@ -75,8 +75,8 @@ describe("the config store's admission", () => {
     expect(storeAdmission.admit(routed)).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [] } });
     const badRule = storeAdmission.admit({ http: { routers: { r: { rule: "Path(", service: "web" } }, services: routed.http.services } });
     expect(badRule.ok ? [] : badRule.error.map((e) => e.path)).toContain("http.routers.r.rule");
-    const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_CONFIG_BYTES) } } } } } };
-    expect(storeAdmission.admit(huge)).toMatchObject({ ok: false, error: [{ message: expect.stringContaining(`at most ${MAX_CONFIG_BYTES}`) }] });
+    const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_STORED_CONFIG_BYTES) } } } } } };
+    expect(storeAdmission.admit(huge)).toMatchObject({ ok: false, error: [{ message: expect.stringContaining(`at most ${MAX_STORED_CONFIG_BYTES}`) }] });
     expect(storeAdmission.routers(canonicalJSON(routed))).toBe(1);
     expect(storeAdmission.routers("null")).toBe(0);
     expect(storeAdmission.wipeRefusal(3, 0, false, "version 7")).toMatch(/all 3 of its routers from version 7.*\?allowEmpty=true/);

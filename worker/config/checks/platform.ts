@@ -1,13 +1,13 @@
 // What Traefik accepts but a Worker cannot do (errors) or will not use (warnings).
 import type { Path } from "../issues.ts";
 import { DEPRECATED_HEADERS } from "../../schema/middlewares/headers.ts";
-import type { Middleware } from "../../schema/middlewares.ts";
-import type { Router } from "../../schema/routers.ts";
-import type { ServersTransport } from "../../schema/transports.ts";
+import type { MiddlewareConfig } from "../../schema/middlewares.ts";
+import type { RouterConfig } from "../../schema/routers.ts";
+import type { ServersTransportConfig } from "../../schema/transports.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 
-function checkRouter(ctx: CheckContext, path: Path, router: Router): void {
+function checkRouter(ctx: CheckContext, path: Path, router: RouterConfig): void {
   if (router.entryPoints) {
     ctx.issues.warn([...path, "entryPoints"], "entryPoints are ignored on Workers: there is one entry point, the Worker's route");
   }
@@ -18,7 +18,7 @@ function checkRouter(ctx: CheckContext, path: Path, router: Router): void {
   }
 }
 
-function checkAuthFiles(ctx: CheckContext, path: Path, middleware: Middleware): void {
+function checkAuthFiles(ctx: CheckContext, path: Path, middleware: MiddlewareConfig): void {
   for (const kind of ["basicAuth", "digestAuth"] as const) {
     if (middleware[kind]?.usersFile !== undefined) {
       ctx.issues.error([...path, kind, "usersFile"], "usersFile cannot be read: there is no filesystem on Workers; inline the users in users instead");
@@ -26,7 +26,7 @@ function checkAuthFiles(ctx: CheckContext, path: Path, middleware: Middleware): 
   }
 }
 
-function checkMiddleware(ctx: CheckContext, path: Path, middleware: Middleware): void {
+function checkMiddleware(ctx: CheckContext, path: Path, middleware: MiddlewareConfig): void {
   if (middleware.plugin) {
     const names = Object.keys(middleware.plugin).map((n) => `"${n}"`);
     const which = names.length > 0 ? ` (${names.join(", ")})` : "";
@@ -44,7 +44,7 @@ function checkMiddleware(ctx: CheckContext, path: Path, middleware: Middleware):
 const TRANSPORT_USED: readonly string[] = ["forwardingTimeouts", "cf"];
 const TIMEOUTS_USED: readonly string[] = ["responseHeaderTimeout", "overallTimeout"];
 
-function checkTransport(ctx: CheckContext, path: Path, transport: ServersTransport): void {
+function checkTransport(ctx: CheckContext, path: Path, transport: ServersTransportConfig): void {
   const ignored = Object.keys(transport).filter((k) => !TRANSPORT_USED.includes(k));
   if (ignored.length > 0) {
     ctx.issues.warn(path, `ignored on Workers, where fetch() manages connections and TLS: ${ignored.join(", ")}`);

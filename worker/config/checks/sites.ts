@@ -2,8 +2,8 @@
 import type { Path } from "../issues.ts";
 import type { RefKind } from "../references.ts";
 import type { DynamicConfig, HttpSection } from "../../schema/index.ts";
-import type { Middleware } from "../../schema/middlewares.ts";
-import type { Service } from "../../schema/services.ts";
+import type { MiddlewareConfig } from "../../schema/middlewares.ts";
+import type { ServiceConfig } from "../../schema/services.ts";
 
 /** One place a config names another entity. */
 export class ReferenceSite {
@@ -36,7 +36,7 @@ export class ReferenceSite {
 
 type Push = (tail: Path, ref: string, kind: RefKind) => void;
 
-function serviceSites(service: Service, push: Push): void {
+function serviceSites(service: ServiceConfig, push: Push): void {
   service.middlewares?.forEach((m, i) => push(["middlewares", i], m, "middleware"));
   service.weighted?.services?.forEach((s, i) => push(["weighted", "services", i, "name"], s.name, "service"));
   service.highestRandomWeight?.services?.forEach((s, i) => push(["highestRandomWeight", "services", i, "name"], s.name, "service"));
@@ -52,7 +52,7 @@ function serviceSites(service: Service, push: Push): void {
   if (transport !== undefined) push(["loadBalancer", "serversTransport"], transport, "serversTransport");
 }
 
-function middlewareSites(middleware: Middleware, push: Push): void {
+function middlewareSites(middleware: MiddlewareConfig, push: Push): void {
   middleware.chain?.middlewares.forEach((m, i) => push(["chain", "middlewares", i], m, "middleware"));
   if (middleware.errors) push(["errors", "service"], middleware.errors.service, "service");
 }
