@@ -8,6 +8,3 @@ export function routerIssue(name: string, field: string, message: string): Compi
   return error(["http", "routers", name, field], message);
 }
 
-export function serviceIssue(name: string, field: string, message: string): CompileIssue {
-  return error(["http", "services", name, field], message);
-}

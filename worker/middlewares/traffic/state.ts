@@ -42,8 +42,3 @@ export function keep<T extends Kept>(key: StateKey, create: (reclaim: Reclaim) =
 function sweep(now: number): void {
   for (const [id, state] of kept) if (state.disposable(now)) kept.delete(id);
 }
-
-/** How many states are kept (tests). */
-export function keptCount(): number {
-  return kept.size;
-}
