@@ -1,6 +1,7 @@
 // POST <base>/explain: which router of this isolate's current config a described request would hit.
 import { json } from "../api/responses.ts";
-import { viewFromDescription, type RequestDescription } from "../rules/index.ts";
+import type { Snapshot } from "../compile/snapshot.ts";
+import { matchChain, viewFromDescription, type RequestDescription, type Route } from "../rules/index.ts";
 import { readJsonBody } from "./body.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
@@ -16,11 +17,32 @@ export async function explain(request: Request, isolate: AdminIsolate): Promise<
   for (const [i, d] of list.entries()) {
     const problem = describeProblem(d);
     if (problem) return jsonError(400, many ? `request ${i}: ${problem}` : problem);
-    const route = snapshot.muxer.match(viewFromDescription(withMethod(d as Partial<RequestDescription> & { url: string })));
-    results.push(route ? { router: route.name, priority: route.priority, rule: route.rule.source } : { router: null });
+    results.push(explainOne(snapshot, d as Partial<RequestDescription> & { url: string }));
   }
   // One request in, one answer out; a list in, a list out.
   return json(many ? { version: snapshot.meta.version, results } : { version: snapshot.meta.version, ...results[0] });
+}
+
+/**
+ * The leaf router that would serve the request; through parent routers also `chain`, root first
+ * (the leaf last, or, when a parent matched and none of its children did, 404, the parents only).
+ */
+function explainOne(snapshot: Snapshot, d: Partial<RequestDescription> & { url: string }) {
+  const { chain, served } = matchChain(snapshot.muxer, viewFromDescription(withMethod(d)));
+  const level = (r: Route<unknown>) => ({ router: r.name, priority: r.priority, rule: r.rule.source });
+  const levels = chain.length > (served ? 1 : 0) ? { chain: chain.map(level), ...parentsNote(snapshot, chain) } : {};
+  const hit = served ? chain[chain.length - 1]! : null;
+  return hit ? { ...level(hit), ...levels } : { router: null, ...levels };
+}
+
+/** explain matches children against the request as given: say so when a parent would have changed it first. */
+function parentsNote(snapshot: Snapshot, chain: readonly Route<unknown>[]) {
+  const routers = snapshot.config.http?.routers ?? {};
+  const which = chain
+    .filter((r) => r.children !== undefined && (routers[r.name]?.middlewares?.length ?? 0) > 0)
+    .map((r) => `${r.name}: ${routers[r.name]!.middlewares!.join(", ")}`);
+  if (which.length === 0) return {};
+  return { note: `children were matched against the request as given: explain does not run the parent routers' middlewares (${which.join("; ")})` };
 }
 
 function describeProblem(d: unknown): string | null {

@@ -44,10 +44,10 @@ function build(snapshot: Snapshot): Representations {
       provider,
     };
   };
-  const routers = Object.entries(http.routers ?? {}).map(([name, r]) => item("routers", name, r, { using: [] }));
+  const routers = Object.entries(http.routers ?? {}).map(([name, r]) => item("routers", name, r, { using: [], ...qualifiedParents(r.parentRefs, provider) }));
   const usedBy = (pick: (r: Item) => string[]) => (name: string) =>
     routers.filter((r) => pick(r).map(localName).includes(name)).map((r) => r.name).sort();
-  const serviceUsers = usedBy((r) => [String(r.service)]);
+  const serviceUsers = usedBy((r) => (typeof r.service === "string" ? [r.service] : []));
   const middlewareUsers = usedBy((r) => (Array.isArray(r.middlewares) ? r.middlewares.map(String) : []));
   const services = Object.entries(http.services ?? {}).map(([name, s]) =>
     withServerStatus(item("services", name, s, { usedBy: serviceUsers(name), type: typeOf(s) }), snapshot, name),
@@ -56,6 +56,15 @@ function build(snapshot: Snapshot): Representations {
     item("middlewares", name, m, { usedBy: middlewareUsers(name), type: typeOf(m) }),
   );
   return { routers, services, middlewares };
+}
+
+/**
+ * Traefik's API shows a child's parentRefs as name@provider (its aggregator qualifies them, like
+ * router names); the children of a parent are not listed (RouterInfo.ChildRefs is not serialized).
+ */
+function qualifiedParents(refs: readonly string[] | undefined, provider: string): object {
+  if (refs === undefined || refs.length === 0) return {};
+  return { parentRefs: refs.map((ref) => `${localName(ref)}@${provider}`) };
 }
 
 function typeOf(config: object): string {

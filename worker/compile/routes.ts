@@ -1,31 +1,83 @@
 // Routers → routes for the muxer. Shared by the snapshot compiler (handlers are services) and the
 // CLI's explain (handlers are just the router's description).
+//
+// Multi-layer routing (Traefik v3.6, pkg/server/router/router.go): only root routers (no
+// parentRefs) are routes of the top muxer. A parent's route carries a muxer of its children, built
+// once here, and its handler is made with it; a child with several parents is built once and
+// shared, as Traefik caches each router's handler by name.
 import type { CompiledRules, DynamicConfig, RouterConfig } from "../config/index.ts";
-import { compileRule, defaultPriority, type Route } from "../rules/index.ts";
+import { localName } from "../config/index.ts";
+import { buildMuxer, compileRule, defaultPriority, type CompiledRule, type Muxer, type Route } from "../rules/index.ts";
 import { routerIssue, type CompileIssue } from "./issues.ts";
 
-/** Builds a router's handler, or pushes why it can't and returns null. */
-export type HandlerFactory<H> = (name: string, router: RouterConfig, errors: CompileIssue[]) => H | null;
+/**
+ * Builds a router's handler, or pushes why it can't and returns null. `children`: a parent
+ * router's child routes (its handler matches among them after its middlewares); null on a leaf.
+ */
+export type HandlerFactory<H> = (name: string, router: RouterConfig, errors: CompileIssue[], children: Muxer<H> | null) => H | null;
+
+type Routers = Readonly<Record<string, RouterConfig>>;
+
+/** Child names by parent name, in config order; empty when no router has parentRefs (the common case). */
+function childrenByParent(routers: Routers): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const name of Object.keys(routers)) {
+    const refs = routers[name]!.parentRefs;
+    if (refs === undefined || refs.length === 0) continue;
+    for (const parent of new Set(refs.map(localName))) (children.get(parent) ?? children.set(parent, []).get(parent)!).push(name);
+  }
+  return children;
+}
 
 /** `compiled`: rules validation already compiled (by text), taken as they are. */
 export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[], compiled?: CompiledRules): Route<H>[] {
-  const routes: Route<H>[] = [];
-  const routers = config.http?.routers ?? {};
-  for (const name of Object.keys(routers)) {
-    const router = routers[name]!;
-    let rule = compiled?.get(router.rule);
-    if (rule === undefined) {
-      const result = compileRule(router.rule);
-      if (!result.ok) {
-        errors.push(routerIssue(name, "rule", result.error.message));
-        continue;
-      }
-      rule = result.value;
+  const routers: Routers = config.http?.routers ?? {};
+  const children = childrenByParent(routers);
+  // Per router: its route, null when it failed, "building" while its children are built (a cycle
+  // validation refused would find itself here).
+  const built = new Map<string, Route<H> | null | "building">();
+  const ruleOf = (name: string, router: RouterConfig): CompiledRule | null => {
+    const known = compiled?.get(router.rule);
+    if (known !== undefined) return known;
+    const result = compileRule(router.rule);
+    if (result.ok) return result.value;
+    errors.push(routerIssue(name, "rule", result.error.message));
+    return null;
+  };
+  const build = (name: string): Route<H> | null => {
+    const done = built.get(name);
+    if (done === "building") {
+      errors.push(routerIssue(name, "parentRefs", "cyclic reference detected in router tree"));
+      return null;
     }
-    const handler = handlerFor(name, router, errors);
-    if (handler === null) continue;
+    if (done !== undefined) return done;
+    built.set(name, "building");
+    const route = buildOne(name);
+    built.set(name, route);
+    return route;
+  };
+  const buildOne = (name: string): Route<H> | null => {
+    const router = routers[name]!;
+    const rule = ruleOf(name, router);
+    const kids = children.get(name);
+    let muxer: Muxer<H> | null = null;
+    if (kids !== undefined) {
+      const routes = kids.map(build);
+      if (routes.some((r) => r === null)) return null;
+      muxer = buildMuxer(routes as Route<H>[]);
+    }
+    if (rule === null) return null;
+    const handler = handlerFor(name, router, errors, muxer);
+    if (handler === null) return null;
     const priority = router.priority || defaultPriority(router.rule);
-    routes.push({ name, rule, priority, handler });
+    return muxer === null ? { name, rule, priority, handler } : { name, rule, priority, handler, children: muxer };
+  };
+  const routes: Route<H>[] = [];
+  for (const name of Object.keys(routers)) {
+    const refs = routers[name]!.parentRefs;
+    if (refs !== undefined && refs.length > 0) continue; // reached through its parents
+    const route = build(name);
+    if (route !== null) routes.push(route);
   }
   return routes;
 }

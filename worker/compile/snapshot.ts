@@ -3,6 +3,7 @@
 // (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
 import type { CompiledRules, DynamicConfig } from "../config/index.ts";
 import { buildMuxer } from "../rules/index.ts";
+import { childDispatch } from "./children.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
 import { internalService, NO_INTERNAL_SERVICES, type InternalServices, type SnapshotSlot } from "./internal.ts";
@@ -46,8 +47,10 @@ interface Internals {
 }
 
 function routerHandler(config: DynamicConfig, services: ReadonlyMap<string, ServiceEntry>, internals: Internals): HandlerFactory<Handler> {
-  return (name, router, errors) => {
-    const service = routerService(name, router.service, services, internals, errors);
+  return (name, router, errors, children) => {
+    // A parent's handler matches its children where a leaf's calls its service (validation saw
+    // that a router has exactly one of the two).
+    const service = children ? childDispatch(children) : routerService(name, router.service ?? "", services, internals, errors);
     if (!service) return null;
     // Most routers have no middlewares: their handler is the service's, with nothing to build.
     if (router.middlewares === undefined || router.middlewares.length === 0) return service;

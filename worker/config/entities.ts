@@ -15,10 +15,13 @@ import { serversTransportSchema } from "../schema/transports.ts";
 import { errorMap, fromZod } from "./zod-issues.ts";
 
 /**
- * Every name a reference can point at (routers are never referenced), valid or not: references to
- * a broken one are not "missing".
+ * Every name a reference can point at (routers: by parentRefs), valid or not: references to a
+ * broken one are not "missing".
  */
-export type DefinedNames = Record<Exclude<HttpSection, "routers">, ReadonlySet<string>>;
+export type DefinedNames = Record<HttpSection, ReadonlySet<string>> & {
+  /** Routers named in the parentRefs of routers that failed their schema: they may have children. */
+  readonly brokenChildrenOf: ReadonlySet<string>;
+};
 
 export interface Entities {
   readonly config: DynamicConfig;
@@ -109,9 +112,28 @@ export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
     serversTransports: parseSection({ schema: serversTransportSchema }, "serversTransports", raw.serversTransports, issues),
   };
   const defined: DefinedNames = {
+    routers: new Set(Object.keys(raw.routers)),
+    brokenChildrenOf: parentsOfBroken(raw.routers, http.routers),
     services: new Set(Object.keys(raw.services)),
     middlewares: new Set(Object.keys(raw.middlewares)),
     serversTransports: new Set(Object.keys(raw.serversTransports)),
   };
   return { config: assemble(http), defined };
+}
+
+/**
+ * The parents named by routers that failed their schema, read as leniently as possible: so that a
+ * parent whose only child is broken is not also told it has no children.
+ */
+function parentsOfBroken(raw: Record<string, unknown>, valid: Record<string, unknown>): Set<string> {
+  const parents = new Set<string>();
+  for (const name of Object.keys(raw)) {
+    const value = raw[name];
+    if (Object.hasOwn(valid, name) || !isMap(value)) continue;
+    for (const key of Object.keys(value)) {
+      const refs = key.toLowerCase() === "parentrefs" ? value[key] : undefined;
+      if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === "string") parents.add(ref.split("@")[0]!);
+    }
+  }
+  return parents;
 }

@@ -6,7 +6,7 @@ export const LOCAL_PROVIDERS = ["file", "kv", "switchyard"] as const;
 /** Built-in services a router may name as `NAME@internal`: names only (the entry hands their handlers to the compiler). */
 export const INTERNAL_SERVICES = ["api", "dashboard", "noop"] as const;
 
-export type RefKind = "service" | "middleware" | "serversTransport";
+export type RefKind = "service" | "middleware" | "serversTransport" | "router";
 
 export interface ParsedRef {
   readonly name: string;

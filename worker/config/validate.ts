@@ -7,6 +7,7 @@ import { checkPlatform } from "./checks/platform.ts";
 import { checkReferences } from "./checks/references.ts";
 import { checkRules } from "./checks/rules.ts";
 import { checkServiceOptions } from "./checks/service-options.ts";
+import { checkTree } from "./checks/tree.ts";
 import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
 import type { DynamicConfig } from "../schema/index.ts";
@@ -20,7 +21,7 @@ export type ValidationResult =
   | { ok: true; config: DynamicConfig; warnings: ConfigIssue[]; rules: CompiledRules }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, checkMiddlewareOptions, checkPlatform, checkServiceOptions];
+const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkTree, checkRules, checkMiddlewareOptions, checkPlatform, checkServiceOptions];
 
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();

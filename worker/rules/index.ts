@@ -6,4 +6,5 @@ export type { RequestDescription } from "./view.ts";
 export { compileRule } from "./compile.ts";
 export { defaultPriority } from "./priority.ts";
 export { buildMuxer } from "./mux/index.ts";
-export { viewFromDescription, viewFromRequest } from "./view.ts";
+export { matchChain, type ChainMatch } from "./chain.ts";
+export { viewFromDescription, viewFromRequest, viewOfForwarded } from "./view.ts";

@@ -86,6 +86,11 @@ export interface Route<H> {
   /** Effective priority: explicit, or Traefik's default (defaultPriority: the rule's length, adjusted). */
   readonly priority: number;
   readonly handler: H;
+  /**
+   * A parent router's child routes (multi-layer routing): its handler runs the parent's
+   * middlewares, then matches the request they pass on among these. Absent on a leaf.
+   */
+  readonly children?: Muxer<H>;
 }
 
 /** Options of buildMuxer. */
@@ -101,4 +106,6 @@ export interface MuxerOptions {
 export interface Muxer<H> {
   match(view: RequestView): Route<H> | null;
   readonly size: number;
+  /** The routes in route order (highest priority first). */
+  readonly routes: readonly Route<H>[];
 }

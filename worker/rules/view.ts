@@ -58,12 +58,13 @@ class View implements RequestView {
   #headerLines: readonly string[] = NO_LINES;
   #headers: Map<string, readonly string[]> | undefined;
 
-  constructor(host: string, url: URL, source: Request | LinesByName, method: string | undefined, remote: string | null | undefined) {
+  constructor(host: string, url: URL, source: Request | LinesByName, method: string | undefined, remote: string | null | undefined, escaped?: string) {
     this.host = host;
     this.#url = url;
     this.#source = source;
     this.#method = method;
     this.#remote = remote;
+    if (escaped !== undefined) this.#path = routingPath(escaped);
   }
 
   internHost(host: string): void {
@@ -117,10 +118,24 @@ class View implements RequestView {
  */
 export function viewFromRequest(req: Request, clientIP: string | null, url?: URL): RequestView {
   const u = url ?? new URL(req.url);
-  // URL.hostname is already lower case, without port; only IPv6 brackets remain to remove.
+  return new View(hostOf(u), u, req, undefined, clientIP);
+}
+
+/** The host rules see: URL.hostname is already lower case, without port; only IPv6 brackets remain to remove. */
+function hostOf(u: URL): string {
   const hostname = u.hostname;
-  const host = hostname.charCodeAt(0) === 0x5b ? hostname.slice(1, -1) : hostname;
-  return new View(host, u, req, undefined, clientIP);
+  return hostname.charCodeAt(0) === 0x5b ? hostname.slice(1, -1) : hostname;
+}
+
+/**
+ * What a parent router's children match (multi-layer routing): the request as the parent's
+ * middlewares passed it on (method, headers, query, and `escapedPath`, Go's EscapedPath, which a
+ * rewrite may leave empty), with the host and client IP of `entryURL`'s request: Traefik's child
+ * muxer recomputes the routing path from the rewritten URL but reads the host and remote address
+ * the entry point recorded.
+ */
+export function viewOfForwarded(req: Request, entryURL: URL, escapedPath: string, clientIP: string | null): RequestView {
+  return new View(hostOf(entryURL), new URL(req.url), req, undefined, clientIP, escapedPath);
 }
 
 function foldedLines(value: string | null): readonly string[] {

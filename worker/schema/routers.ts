@@ -26,8 +26,9 @@ export const routerSchema = z.strictObject({
   /** 0 or absent: Traefik's default, the length of the rule. */
   priority: nonNegativeInt.optional(),
   middlewares: stringList.optional(),
-  service: nonEmpty,
-  /** Multi-layer routing (v3.6+): accepted here, rejected by validate. */
+  /** Required on leaf routers; a parent router (other routers name it in parentRefs) has none (checks/tree.ts). */
+  service: nonEmpty.optional(),
+  /** Multi-layer routing (Traefik v3.6): the routers this one is a child of (checks/tree.ts, compile/routes.ts). */
   parentRefs: stringList.optional(),
   /** Not applicable on Workers (one entry point): accepted with a warning. */
   entryPoints: stringList.optional(),

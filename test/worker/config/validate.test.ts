@@ -365,7 +365,6 @@ const BAD: [string, unknown, string, string][] = [
   ["digestAuth usersFile", withHttp({ middlewares: { a: { digestAuth: { usersFile: "/etc/traefik/users" } } } }), "http.middlewares.a.digestAuth.usersFile", "no filesystem on Workers"],
   ["tcp section", { tcp: { routers: {} } }, "tcp", "not supported on Workers (HTTP only)"],
   ["udp section", { udp: {} }, "udp", "not supported on Workers (HTTP only)"],
-  ["parentRefs", withHttp({ routers: { r: { ...router, parentRefs: ["parent"] } } }), "http.routers.r.parentRefs", "multi-layer routing"],
   ["two source criteria", withHttp({ middlewares: { l: { inFlightReq: { amount: 1, sourceCriterion: { requestHost: true, requestHeaderName: "X" } } } } }), "http.middlewares.l.inFlightReq.sourceCriterion", "one strategy"],
   ["compress include and exclude", withHttp({ middlewares: { c: { compress: { includedContentTypes: ["a/b"], excludedContentTypes: ["c/d"] } } } }), "http.middlewares.c.compress", "cannot be used together"],
   ["quoted key in path", withHttp({ routers: { "my.router": { ...router, service: "x" } } }), 'http.routers["my.router"].service', 'service "x" does not exist'],

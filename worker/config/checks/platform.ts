@@ -8,14 +8,13 @@ import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
 
 function checkRouter(ctx: CheckContext, path: Path, router: RouterConfig): void {
+  // A child router may not have these at all (checks/tree.ts).
+  if ((router.parentRefs?.length ?? 0) > 0) return;
   if (router.entryPoints) {
     ctx.issues.warn([...path, "entryPoints"], "entryPoints are ignored on Workers: there is one entry point, the Worker's route");
   }
   if (router.tls) ctx.issues.warn([...path, "tls"], "tls is ignored on Workers: Cloudflare terminates TLS");
   if (router.observability) ctx.issues.warn([...path, "observability"], "observability is ignored: Switchyard does not use Traefik's per-router observability settings");
-  if (router.parentRefs) {
-    ctx.issues.error([...path, "parentRefs"], "parentRefs (multi-layer routing) is not supported by Switchyard: give this router its own rule and middlewares");
-  }
 }
 
 function checkAuthFiles(ctx: CheckContext, path: Path, middleware: MiddlewareConfig): void {

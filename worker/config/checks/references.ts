@@ -9,6 +9,7 @@ const SECTION_OF: Record<RefKind, keyof DefinedNames> = {
   service: "services",
   middleware: "middlewares",
   serversTransport: "serversTransports",
+  router: "routers",
 };
 
 export function checkReferences(ctx: CheckContext): void {

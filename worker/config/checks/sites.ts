@@ -73,8 +73,10 @@ function findSites(config: DynamicConfig): ReferenceSite[] {
   const routers = config.http?.routers ?? {};
   for (const name of Object.keys(routers)) {
     const router = routers[name]!;
-    sites.push(new ReferenceSite("routers", name, ROUTER_SERVICE, router.service, "service"));
+    // A parent router has no service (checks/tree.ts says which routers need one).
+    if (router.service !== undefined) sites.push(new ReferenceSite("routers", name, ROUTER_SERVICE, router.service, "service"));
     router.middlewares?.forEach((m, i) => sites.push(new ReferenceSite("routers", name, ["middlewares", i], m, "middleware")));
+    router.parentRefs?.forEach((p, i) => sites.push(new ReferenceSite("routers", name, ["parentRefs", i], p, "router")));
   }
   for (const [name, service] of Object.entries(config.http?.services ?? {})) {
     serviceSites(service, (tail, ref, kind) => sites.push(new ReferenceSite("services", name, tail, ref, kind)));

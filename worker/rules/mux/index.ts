@@ -52,5 +52,5 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
     const rank = candidates.firstMatch(rules, view);
     return rank < 0 ? null : sorted[rank]!;
   };
-  return Object.freeze({ match, size: routes.length });
+  return Object.freeze({ match, size: routes.length, routes: sorted });
 }
