@@ -99,6 +99,29 @@ describe("switchyard explain", () => {
     expect(lines[4]!.tried!.flatMap((t) => t.failed).join(" ")).toContain("Host(`a.com`)");
   });
 
+  it("through parent routers: the leaf with its chain, or the children that failed under the parent that matched", async () => {
+    const config = tempFile(
+      "tree.yaml",
+      [
+        "http:",
+        "  routers:",
+        "    api: {rule: 'Host(`a.com`)', middlewares: [strip]}",
+        "    users: {rule: 'PathPrefix(`/users`)', service: s, parentRefs: [api]}",
+        "  middlewares:",
+        "    strip: {stripPrefix: {prefixes: [/v1]}}",
+        "  services:",
+        "    s: {loadBalancer: {servers: [{url: 'http://10.0.0.1'}]}}",
+      ].join("\n"),
+    );
+    const requests = tempFile("r.jsonl", ['{"method":"GET","url":"https://a.com/users/1"}', '{"method":"GET","url":"https://a.com/v1/users"}'].join("\n"));
+    const r = await run("explain", "--config", config, "--requests", requests);
+    expect(r.code).toBe(0);
+    const [hit, miss] = r.lines.map((l) => JSON.parse(l));
+    expect(hit).toMatchObject({ router: "users", service: "s", chain: [{ router: "api" }, { router: "users" }] });
+    expect(hit.note).toContain("(api: strip)");
+    expect(miss).toMatchObject({ router: null, chain: [{ router: "api" }], tried: [{ router: "users", failed: ["PathPrefix(`/users`)"] }] });
+  });
+
   it("exits 1 on an invalid config", async () => {
     const r = await run("explain", "--config", join(fixtures, "bad.yaml"), "--requests", join(fixtures, "requests.jsonl"));
     expect(r.code).toBe(1);
