@@ -121,13 +121,13 @@ function objectCase(map: Record<string, unknown>, schema: $ZodObject, path: Path
   };
   // Several spellings of one key: each read in canonical case first, then filled in Traefik's
   // order. Their merge is canonical already, so it is not walked again.
-  const merged = new Set<string>();
+  let merged: Set<string> | undefined;
   const combine: Combine = (target, values) => {
-    merged.add(target);
+    (merged ??= new Set()).add(target);
     return values.map((v) => walk(target, v)).reduce((a, b) => fillOver(a, b, fieldOf(target)));
   };
   const renamed = canonicalKeys(map, Object.keys(shape), path, issues, combine);
-  return mapValues(renamed, renamed !== map, (key, value) => (merged.has(key) ? value : walk(key, value)));
+  return mapValues(renamed, renamed !== map, (key, value) => (merged?.has(key) ? value : walk(key, value)));
 }
 
 function recordCase(map: Record<string, unknown>, schema: $ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {
