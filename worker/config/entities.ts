@@ -52,7 +52,7 @@ function checkOneType(value: unknown, types: readonly string[], what: string, pa
   return false;
 }
 
-/** Keys in their canonical case (keys.ts); false when two spellings of one key clash. */
+/** Keys in their canonical case (keys.ts); false when that pass found an error (a `__proto__` key in a record). */
 function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueList): { input: unknown; ok: boolean } {
   const before = issues.items.length;
   const input = canonicalCase(value, schema, path, issues);

@@ -31,28 +31,70 @@ function spellingsByKey(map: Record<string, unknown>, known: readonly string[]):
   return groups;
 }
 
-/** Which spelling's value is kept for `target`; warns for a case variant, errors for several. */
-function chooseSpelling(target: string, spellings: readonly string[], path: Path, issues: IssueList): string {
+/**
+ * How the values of several spellings of one key become one value: given them in the order
+ * Traefik fills them. Traefik merges them (its decoder matches keys case-insensitively and fills
+ * the same field once per spelling); the default keeps the last.
+ */
+export type Combine = (target: string, values: readonly unknown[]) => unknown;
+
+const lastValue: Combine = (_target, values) => values[values.length - 1];
+
+/**
+ * Traefik's order for the spellings of one key: paerser sorts a map's keys (file/raw_node.go
+ * sortKeys, Go's byte order) before filling, so the spelling that sorts last wins where two set
+ * the same option, wherever each is in the file ("inFlightReq" before "inflightreq").
+ */
+function traefikOrder(spellings: readonly string[]): string[] {
+  return [...spellings].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The value kept for `target`: one spelling (a warning for a case variant), or several merged (a warning naming them). */
+function combineSpellings(map: Record<string, unknown>, target: string, spellings: readonly string[], path: Path, issues: IssueList, combine: Combine): unknown {
   const first = spellings[0] ?? target;
-  if (spellings.length > 1) {
-    const written = spellings.map((s) => `"${s}"`).join(" and ");
-    issues.error(path, `keys ${written} are the same key written in different case: keep one ("${target}" is Switchyard's canonical spelling)`);
-    return spellings.includes(target) ? target : first;
+  if (spellings.length === 1) {
+    if (first !== target) issues.warn([...path, first], `key "${first}" read as "${target}" (Switchyard's canonical spelling)`);
+    return map[first];
   }
-  if (first !== target) issues.warn([...path, first], `key "${first}" read as "${target}" (Switchyard's canonical spelling)`);
-  return first;
+  const ordered = traefikOrder(spellings);
+  const written = ordered.map((s) => `"${s}"`).join(" and ");
+  const last = ordered[ordered.length - 1];
+  issues.warn([...path, target], `keys ${written} are one key written in different case: merged into "${target}" as Traefik does; where both set the same option, "${last}" wins (Traefik fills the spellings in sorted order)`);
+  return combine(target, ordered.map((s) => map[s]));
 }
 
 /**
- * `map` with every key that is a case variant of one of `known` renamed to it. Unknown keys are
- * kept for the schema to report. Built with fromEntries so a `__proto__` key stays a plain key.
- * A map whose keys are all spelled as known (nearly every map of every config) is returned as is.
+ * `map` with every key that is a case variant of one of `known` renamed to it, and the spellings
+ * of one key combined by `combine`. Unknown keys are kept for the schema to report. Built with
+ * fromEntries so a `__proto__` key stays a plain key. A map whose keys are all spelled as known
+ * (nearly every map of every config) is returned as is.
  */
-export function canonicalKeys(map: Record<string, unknown>, known: readonly string[], path: Path, issues: IssueList): Record<string, unknown> {
+export function canonicalKeys(map: Record<string, unknown>, known: readonly string[], path: Path, issues: IssueList, combine: Combine = lastValue): Record<string, unknown> {
   if (Object.keys(map).every((key) => (canonicalSpelling(key, known) ?? key) === key)) return map;
   const entries: [string, unknown][] = [];
   for (const [target, spellings] of spellingsByKey(map, known)) {
-    entries.push([target, map[chooseSpelling(target, spellings, path, issues)]]);
+    entries.push([target, combineSpellings(map, target, spellings, path, issues, combine)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `later` filled over `earlier` as Traefik fills one field twice (paerser parser/element_fill.go):
+ * a struct (zod object) keeps what `later` does not set and merges what both set; a map (zod
+ * record) keeps its entries and takes `later`'s, each whole; a list or a scalar is replaced. An
+ * empty value (YAML `key:`) sets nothing: paerser skips nil values. Both are in canonical case.
+ */
+export function fillOver(earlier: unknown, later: unknown, schema: Schema | undefined): unknown {
+  if (later === null || later === undefined) return earlier ?? later;
+  if (earlier === null || earlier === undefined || schema === undefined || !isMap(earlier) || !isMap(later)) return later;
+  const s = unwrap(schema);
+  if (s instanceof $ZodRecord) return Object.fromEntries([...Object.entries(earlier), ...Object.entries(later)]);
+  if (!(s instanceof $ZodObject)) return later;
+  const shape = s._zod.def.shape;
+  const entries = new Map(Object.entries(earlier));
+  for (const [key, value] of Object.entries(later)) {
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    entries.set(key, entries.has(key) ? fillOver(entries.get(key), value, field) : value);
   }
   return Object.fromEntries(entries);
 }
@@ -70,13 +112,22 @@ function fits(value: unknown, schema: Schema): boolean {
 
 function objectCase(map: Record<string, unknown>, schema: $ZodObject, path: Path, issues: IssueList): Record<string, unknown> {
   const shape = schema._zod.def.shape;
-  const renamed = canonicalKeys(map, Object.keys(shape), path, issues);
-  return mapValues(renamed, renamed !== map, (key, value) => {
+  const fieldOf = (key: string) => (Object.hasOwn(shape, key) ? shape[key] : undefined);
+  const walk = (key: string, value: unknown) => {
     // Only maps and lists have keys to rename: a scalar needs no walk (nor its path built).
     if (typeof value !== "object" || value === null) return value;
-    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    const field = fieldOf(key);
     return field === undefined ? value : canonicalCase(value, field, [...path, key], issues);
-  });
+  };
+  // Several spellings of one key: each read in canonical case first, then filled in Traefik's
+  // order. Their merge is canonical already, so it is not walked again.
+  let merged: Set<string> | undefined;
+  const combine: Combine = (target, values) => {
+    (merged ??= new Set()).add(target);
+    return values.map((v) => walk(target, v)).reduce((a, b) => fillOver(a, b, fieldOf(target)));
+  };
+  const renamed = canonicalKeys(map, Object.keys(shape), path, issues, combine);
+  return mapValues(renamed, renamed !== map, (key, value) => (merged?.has(key) ? value : walk(key, value)));
 }
 
 function recordCase(map: Record<string, unknown>, schema: $ZodRecord, path: Path, issues: IssueList): Record<string, unknown> {

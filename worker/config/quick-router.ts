@@ -12,7 +12,8 @@
 import type { RouterConfig } from "../schema/routers.ts";
 
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v !== "";
-const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+// The schema trims list items (as Traefik does: common.ts splitList): an item it would change is left to it.
+const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string" && x.trim() === x);
 // The schema's int: a safe integer (zod's z.int()), here at least 0.
 const priority = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 

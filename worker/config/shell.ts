@@ -1,8 +1,8 @@
 // The outer layers: top-level sections, `http`, and the four maps of names inside it. Their keys
 // are read case-insensitively (`HTTP`, `Routers`), as keys.ts does for the entities.
 import type { IssueList, Path } from "./issues.ts";
-import { canonicalKeys, isMap } from "./keys.ts";
-import { HTTP_SECTIONS, type HttpSection } from "../schema/index.ts";
+import { canonicalKeys, fillOver, isMap, type Combine } from "./keys.ts";
+import { HTTP_SECTIONS, httpSchema, type HttpSection } from "../schema/index.ts";
 import { didYouMean } from "../rules/suggest.ts";
 
 export type RawHttp = Record<HttpSection, Record<string, unknown>>;
@@ -30,8 +30,20 @@ function readSection(value: unknown, path: Path, issues: IssueList): Record<stri
   return {};
 }
 
+/** Two spellings of a section (`routers`, `Routers`): their names together, a name in both taken whole from the later. */
+const combineSections: Combine = (target, values) => values.reduce((a, b) => fillOver(a, b, httpSchema.shape[target as HttpSection]));
+
+/** Two spellings of `http`: each one's sections in canonical case, then filled one over the other. */
+function combineTopLevel(issues: IssueList): Combine {
+  return (target, values) => {
+    if (target !== "http") return values[values.length - 1];
+    const canonical = values.map((v) => (isMap(v) ? canonicalKeys(v, SECTIONS, ["http"], issues, combineSections) : v));
+    return canonical.reduce((a, b) => fillOver(a, b, httpSchema));
+  };
+}
+
 function readHttp(written: Record<string, unknown>, issues: IssueList): RawHttp {
-  const http = canonicalKeys(written, SECTIONS, ["http"], issues);
+  const http = canonicalKeys(written, SECTIONS, ["http"], issues, combineSections);
   for (const key of Object.keys(http)) {
     if (!(SECTIONS as string[]).includes(key)) issues.error(["http", key], `unknown key "${key}"${didYouMean(key, SECTIONS)}; http has ${SECTIONS.join(", ")}`);
   }
@@ -48,7 +60,7 @@ export function readShell(raw: unknown, issues: IssueList): RawHttp {
     issues.error([], `a dynamic configuration is a map with an http section, got ${Array.isArray(raw) ? "a list" : typeof raw}`);
     return empty;
   }
-  const root = canonicalKeys(raw, TOP_LEVEL, [], issues);
+  const root = canonicalKeys(raw, TOP_LEVEL, [], issues, combineTopLevel(issues));
   checkTopLevel(root, issues);
   const http = root.http;
   if (http === undefined || http === null) return empty;

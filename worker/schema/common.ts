@@ -34,7 +34,38 @@ export function intIn(min?: number, max?: number) {
 
 export const int = intIn();
 export const nonNegativeInt = intIn(0);
-export const stringList = z.array(z.string());
+
+/**
+ * A scalar as Traefik's decoder (paerser) turns it into text before filling a list of strings:
+ * strings trimmed, booleans and numbers as Go formats them (a float with six decimals, ".000000"
+ * dropped). Anything else is left for the item's schema to report.
+ */
+function listItemText(value: unknown): unknown {
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : value.toFixed(6).replace(/\.000000$/, "");
+  return value;
+}
+
+/**
+ * How Traefik's file provider fills a list of scalars (paerser parser/element_fill.go setSlice):
+ * a list written as one string is split on ",", every item trimmed, empty items kept
+ * (`"a,,b"` is three items); the empty string is an empty list; a number or a boolean is a
+ * one-item list of its text. Items of a real list are trimmed too (paerser trims every item).
+ */
+export function splitList(value: unknown): unknown {
+  if (typeof value === "string") return value === "" ? [] : value.split(",").map((item) => item.trim());
+  if (typeof value === "number" || typeof value === "boolean") return [listItemText(value)];
+  if (Array.isArray(value)) return value.map(listItemText);
+  return value;
+}
+
+/** A list of scalars, read as Traefik reads it (splitList): every such list of the schema is one of these. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(splitList, z.array(item));
+}
+
+export const stringList = listOf(z.string());
 
 /** A string checked by `problem` (null: fine; else the message at the string's path). */
 export function checked(problem: (value: string) => string | null) {
@@ -47,8 +78,8 @@ export function checked(problem: (value: string) => string | null) {
 /** Options that become a header name or value: refused here, or every request would be a 500. */
 export const headerName = checked(headerNameProblem);
 export const headerValue = checked(headerValueProblem);
-export const headerNames = z.array(headerName);
-export const headerValues = z.array(headerValue);
+export const headerNames = listOf(headerName);
+export const headerValues = listOf(headerValue);
 /** Header name → value (customRequestHeaders, healthCheck.headers...); a bad name is reported at its key. */
 export const headerMap = z.record(headerName, headerValue);
 /** An HTTP method: a token (fetch() refuses anything else). */

@@ -10,6 +10,7 @@ import {
   httpStatus,
   int,
   intIn,
+  listOf,
   method,
   nonEmpty,
   nonNegativeInt,
@@ -113,7 +114,7 @@ export const failoverSchema = z.strictObject({
   errors: z
     .strictObject({
       maxRequestBodyBytes: intIn(-1).default(-1),
-      status: z.array(statusRange).optional(),
+      status: listOf(statusRange).optional(),
     })
     .optional(),
 });

@@ -1,5 +1,6 @@
-// http.serversTransports.<name>: how Traefik talks to servers. On Workers fetch() decides most of
-// this; validate warns about the options that cannot apply.
+// http.serversTransports.<name>: how Traefik talks to servers (Traefik v3.7's ServersTransport,
+// pkg/config/dynamic/http_config.go). On Workers fetch() decides most of this, TLS included;
+// validate warns about the options that cannot apply (checks/platform.ts).
 import * as z from "zod";
 import { bool, duration, emptyable, int, nonNegativeInt, str, stringList } from "./common.ts";
 
@@ -32,11 +33,17 @@ export const serversTransportSchema = z.strictObject({
   serverName: str.optional(),
   insecureSkipVerify: bool.optional(),
   rootCAs: stringList.optional(),
-  certificates: z.array(z.strictObject({ certFile: str, keyFile: str })).optional(),
+  /** Traefik's type is {certFile, keyFile}; its serversTransport page writes plain paths, which it accepts too. */
+  certificates: z.array(z.union([z.strictObject({ certFile: str, keyFile: str }), str])).optional(),
+  cipherSuites: stringList.optional(),
+  minVersion: str.optional(),
+  maxVersion: str.optional(),
   maxIdleConnsPerHost: nonNegativeInt.optional(),
   forwardingTimeouts: forwardingTimeoutsSchema.optional(),
   disableHTTP2: bool.optional(),
+  /** Deprecated in Traefik: use peerCertSANs. */
   peerCertURI: str.optional(),
+  peerCertSANs: z.array(z.strictObject({ type: str.optional(), value: str.optional() })).optional(),
   spiffe: emptyable(z.strictObject({ ids: stringList.optional(), trustDomain: str.optional() })).optional(),
   cf: fetchCacheSchema.optional(),
 });

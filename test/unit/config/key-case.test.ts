@@ -263,51 +263,113 @@ describe("names chosen by the user stay as written", () => {
   });
 });
 
-describe("case variants that are errors", () => {
-  it("rejects two spellings of one key, naming both at the object", () => {
-    const result = rejected(
+// Traefik's decoder (paerser) matches each key to a field case-insensitively and fills the field
+// once per spelling, after sorting the map's keys (file/raw_node.go sortKeys): two spellings are
+// merged, and where both set one option the spelling that sorts last (Go byte order) wins.
+describe("two spellings of one key are merged, as Traefik merges them", () => {
+  it("merges the options of both spellings, warning at the key with both named", () => {
+    const result = accepted(
       validateConfig({
         http: {
           routers: { r: { rule: "Path(`/`)", service: "s" } },
-          services: { s: { loadBalancer: { ...server, healthCheck: { path: "/a" }, healthcheck: { path: "/b" } } } },
+          services: { s: { loadBalancer: { ...server, healthCheck: { path: "/a" }, healthcheck: { interval: "5s" } } } },
         },
       }),
     );
-    expect(result.errors).toEqual([
+    expect(result.config.http?.services?.s?.loadBalancer?.healthCheck).toMatchObject({ path: "/a", interval: "5s" });
+    expect(result.warnings).toEqual([
       {
-        path: "http.services.s.loadBalancer",
-        message: 'keys "healthCheck" and "healthcheck" are the same key written in different case: keep one ("healthCheck" is Switchyard\'s canonical spelling)',
-        severity: "error",
+        path: "http.services.s.loadBalancer.healthCheck",
+        message:
+          'keys "healthCheck" and "healthcheck" are one key written in different case: merged into "healthCheck" as Traefik does; where both set the same option, "healthcheck" wins (Traefik fills the spellings in sorted order)',
+        severity: "warning",
       },
     ]);
   });
 
-  it("rejects two variants when neither is canonical", () => {
-    const result = rejected(validateConfig({ http: { middlewares: { m: { stripprefix: { prefixes: ["/a"] }, STRIPPREFIX: { prefixes: ["/b"] } } } } }));
-    expect(paths(result.errors)).toEqual(["http.middlewares.m"]);
-    expect(result.errors[0]?.message).toContain('keys "stripprefix" and "STRIPPREFIX"');
+  it.each([
+    // "inFlightReq" < "inflightreq" in byte order: the lower-case one is filled last, wherever it is written.
+    ["canonical first in the file", "      inFlightReq:\n        amount: 10\n      inflightreq:\n        amount: 5\n"],
+    ["canonical last in the file", "      inflightreq:\n        amount: 5\n      inFlightReq:\n        amount: 10\n"],
+  ])("takes the leaf both set from the spelling that sorts last (%s)", (_, body) => {
+    const result = accepted(loadConfig(`http:\n  middlewares:\n    m:\n${body}`, "yaml"));
+    expect(result.config.http?.middlewares?.m).toEqual({ inFlightReq: { amount: 5 } });
+    expect(paths(result.warnings)).toEqual(["http.middlewares.m.inFlightReq"]);
+    expect(result.warnings[0]?.message).toContain('keys "inFlightReq" and "inflightreq"');
   });
 
-  it("rejects two spellings of a top-level key or a section", () => {
-    const top = rejected(validateConfig({ http: {}, HTTP: {} }));
-    expect(paths(top.errors)).toEqual([""]);
-    expect(top.errors[0]?.message).toContain('keys "http" and "HTTP"');
-    const section = rejected(validateConfig({ http: { routers: {}, Routers: {} } }));
-    expect(paths(section.errors)).toEqual(["http"]);
+  it("merges nested options of both spellings, each read in canonical case first", () => {
+    const text = `
+http:
+  middlewares:
+    m:
+      rateLimit:
+        average: 1
+        period: 1m
+        sourceCriterion:
+          ipStrategy:
+            depth: 1
+      ratelimit:
+        Average: 2
+        sourcecriterion:
+          IPStrategy:
+            ipv6Subnet: 64
+`;
+    const result = accepted(loadConfig(text, "yaml"));
+    // Traefik fills rateLimit, then ratelimit: its Average replaces average; period stays; ipStrategy is merged.
+    expect(result.config.http?.middlewares?.m?.rateLimit).toMatchObject({ average: 2, period: "1m", sourceCriterion: { ipStrategy: { depth: 1, ipv6Subnet: 64 } } });
   });
 
-  it("leaves the entity with the clash out, and keeps the others", () => {
-    const result = rejected(
+  it("replaces a list and keeps the entries of a map of both spellings", () => {
+    const result = accepted(
       validateConfig({
         http: {
-          routers: { r: { rule: "Path(`/`)", service: "s", Service: "t" }, ok: { rule: "Path(`/ok`)", service: "missing" } },
+          middlewares: {
+            h: {
+              headers: {
+                customRequestHeaders: { "X-A": "1", "X-B": "1" },
+                customrequestheaders: { "X-B": "2" },
+                accessControlAllowMethods: ["GET", "PUT"],
+                accesscontrolallowmethods: ["POST"],
+              },
+            },
+          },
         },
       }),
     );
-    // r is reported for its clash only; ok still reaches the reference check.
-    expect(paths(result.errors)).toEqual(["http.routers.r", "http.routers.ok.service"]);
+    expect(result.config.http?.middlewares?.h?.headers?.customRequestHeaders).toEqual({ "X-A": "1", "X-B": "2" });
+    expect(result.config.http?.middlewares?.h?.headers?.accessControlAllowMethods).toEqual(["POST"]);
   });
 
+  it("merges two variants when neither is canonical: one middleware, not two types", () => {
+    const result = accepted(validateConfig({ http: { middlewares: { m: { stripprefix: { prefixes: ["/a"] }, STRIPPREFIX: { forceSlash: true } } } } }));
+    // "STRIPPREFIX" sorts first, "stripprefix" last.
+    expect(result.config.http?.middlewares?.m).toEqual({ stripPrefix: { prefixes: ["/a"], forceSlash: true } });
+    expect(result.warnings[0]?.message).toContain('keys "STRIPPREFIX" and "stripprefix"');
+  });
+
+  it("merges two spellings of a top-level key or a section, a name in both taken whole from the later", () => {
+    const top = accepted(
+      validateConfig({
+        HTTP: { routers: { r: { rule: "Path(`/b`)", service: "s", priority: 3 } } },
+        http: { Routers: { r: { rule: "Path(`/a`)", service: "s" } }, services: { s: { loadBalancer: server } } },
+      }),
+    );
+    // HTTP before http, and a router (an entry of a map) is replaced whole, as Traefik's setMap does.
+    expect(top.config.http?.routers).toEqual({ r: { rule: "Path(`/a`)", service: "s" } });
+    expect(paths(top.warnings)).toEqual(["http", "http.Routers"]);
+    const section = accepted(validateConfig({ http: { routers: { a: { rule: "Path(`/a`)", service: "s" } }, Routers: { b: { rule: "Path(`/b`)", service: "s" } }, services: { s: { loadBalancer: server } } } }));
+    expect(Object.keys(section.config.http?.routers ?? {}).sort()).toEqual(["a", "b"]);
+    expect(paths(section.warnings)).toEqual(["http.routers"]);
+  });
+
+  it("reads an empty spelling as setting nothing (paerser skips nil values)", () => {
+    const result = accepted(loadConfig("http:\n  middlewares:\n    m:\n      compress:\n        minResponseBodyBytes: 5\n      Compress:\n", "yaml"));
+    expect(result.config.http?.middlewares?.m?.compress).toEqual({ minResponseBodyBytes: 5 });
+  });
+});
+
+describe("case variants that are errors", () => {
   it.each([
     ["helthcheck", "http.services.s.loadBalancer.helthcheck", 'unknown key "helthcheck" (did you mean "healthCheck"?)'],
     ["HealthChek", "http.services.s.loadBalancer.HealthChek", 'unknown key "HealthChek" (did you mean "healthCheck"?)'],

@@ -9,7 +9,7 @@ import { quickRouter } from "../../../worker/config/quick-router.ts";
 import { routerSchema } from "../../../worker/schema/routers.ts";
 
 const KEYS = ["rule", "service", "priority", "middlewares", "Rule", "SERVICE", "Priority", "ruleSyntax", "entryPoints", "tls", "observability", "parentRefs", "other", "__proto__"];
-const VALUES: unknown[] = ["", "r", "Host(`a.com`)", "s@file", 0, 1, 7, -1, 1.5, 2 ** 53, "10", " 3 ", "x", null, true, false, [], ["a"], ["a", "b@file"], [1], ["a", null], {}, { a: 1 }];
+const VALUES: unknown[] = ["", "r", "Host(`a.com`)", "s@file", 0, 1, 7, -1, 1.5, 2 ** 53, "10", " 3 ", "x", null, true, false, [], ["a"], ["a", "b@file"], [1], ["a", null], [" a ", "b"], "a, b@file", {}, { a: 1 }];
 
 function generated(seed: number): unknown[] {
   let x = seed;

@@ -357,7 +357,8 @@ const BAD: [string, unknown, string, string][] = [
   ["mirror percent", withHttp({ services: { svc, m: { mirroring: { service: "svc", mirrors: [{ name: "svc", percent: 150 }] } } } }), "http.services.m.mirroring.mirrors[0].percent", "must be ≤ 100"],
   ["errors status range", withHttp({ services: { svc }, middlewares: { e: { errors: { status: ["500-499"], service: "svc" } } } }), "http.middlewares.e.errors.status[0]", "is not a status code or range"],
   ["negative priority", withHttp({ routers: { r: { ...router, priority: -1 } } }), "http.routers.r.priority", "must be ≥ 0"],
-  ["wrong type", withHttp({ routers: { r: { ...router, middlewares: "auth" } } }), "http.routers.r.middlewares", 'expected a list, got "auth"'],
+  // A string is a list here (Traefik's comma-separated form, test/unit/config/list-strings.test.ts); a map is not.
+  ["wrong type", withHttp({ routers: { r: { ...router, middlewares: { auth: true } } } }), "http.routers.r.middlewares", "expected a list, got a map"],
   ["ruleSyntax v2", withHttp({ routers: { r: { ...router, ruleSyntax: "v2" } } }), "http.routers.r.ruleSyntax", "Switchyard implements the Traefik v3 rule syntax only"],
   ["ruleSyntax other", withHttp({ routers: { r: { ...router, ruleSyntax: "v4" } } }), "http.routers.r.ruleSyntax", 'the only supported value is "v3"'],
   ["plugin", withHttp({ middlewares: { p: { plugin: { geoblock: { allowed: ["FR"] } } } } }), "http.middlewares.p.plugin", "plugins are not supported on Workers"],

@@ -1,6 +1,6 @@
 // basicAuth, digestAuth, forwardAuth.
 import * as z from "zod";
-import { bool, checked, headerName, headerNames, intIn, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+import { bool, checked, headerName, headerNames, intIn, listOf, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
 import { headerValueProblem } from "../../http/header-syntax.ts";
 
 /** The user part of `user:secret`, for messages that must not echo the secret. */
@@ -29,7 +29,7 @@ const realm = checked((value) => {
 });
 
 export const basicAuthSchema = z.strictObject({
-  users: z.array(basicUser).optional(),
+  users: listOf(basicUser).optional(),
   /** Rejected by validate: there is no filesystem on Workers. */
   usersFile: str.optional(),
   realm: realm.default("traefik"),
@@ -38,7 +38,7 @@ export const basicAuthSchema = z.strictObject({
 });
 
 export const digestAuthSchema = z.strictObject({
-  users: z.array(digestUser).optional(),
+  users: listOf(digestUser).optional(),
   /** Rejected by validate: there is no filesystem on Workers. */
   usersFile: str.optional(),
   removeHeader: bool.optional(),

@@ -1,7 +1,7 @@
 // Responses and everything else: compress, contentType, errors, grpcWeb, encodedCharacters,
 // passTLSClientCert, chain, plugin.
 import * as z from "zod";
-import { bool, emptyable, headerNames, httpStatus, intIn, nonEmpty, statusRange, str, stringList } from "../common.ts";
+import { bool, emptyable, headerNames, httpStatus, intIn, listOf, nonEmpty, statusRange, str, stringList } from "../common.ts";
 
 /** Traefik's gzip, br, zstd; plus deflate, which a Worker's CompressionStream offers (a Switchyard extension). */
 const encoding = z.enum(["gzip", "deflate", "br", "zstd"]);
@@ -11,7 +11,7 @@ export const compressSchema = emptyable(
     excludedContentTypes: stringList.optional(),
     includedContentTypes: stringList.optional(),
     minResponseBodyBytes: intIn(0).default(1024),
-    encodings: z.array(encoding).optional(),
+    encodings: listOf(encoding).optional(),
     defaultEncoding: encoding.optional(),
   }),
 );
@@ -19,7 +19,7 @@ export const compressSchema = emptyable(
 export const contentTypeSchema = emptyable(z.strictObject({ autoDetect: bool.optional() }));
 
 export const errorsSchema = z.strictObject({
-  status: z.array(statusRange),
+  status: listOf(statusRange),
   /** `"418": 404` or `"410-418": 404`. */
   statusRewrites: z.record(statusRange, httpStatus).optional(),
   service: nonEmpty,
@@ -66,7 +66,7 @@ export const passTLSClientCertSchema = z.strictObject({
   ).optional(),
 });
 
-export const chainSchema = z.strictObject({ middlewares: z.array(nonEmpty) });
+export const chainSchema = z.strictObject({ middlewares: listOf(nonEmpty) });
 
 /** Accepted so the error can name the plugin; validate rejects it (no plugins on Workers). */
 export const pluginSchema = z.record(z.string(), z.unknown());

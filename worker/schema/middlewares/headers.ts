@@ -1,16 +1,16 @@
 // headers: custom request/response headers, CORS and security headers. Every option that ends up
 // in a header (a name, a value, a Location for sslHost) is checked as one (common.ts).
 import * as z from "zod";
-import { bool, headerMap, headerNames, headerValue, headerValues, int, method, nonNegativeInt, regex, stringList } from "../common.ts";
+import { bool, headerMap, headerNames, headerValue, headerValues, int, listOf, method, nonNegativeInt, regex, stringList } from "../common.ts";
 
 export const headersSchema = z.strictObject({
   customRequestHeaders: headerMap.optional(),
   customResponseHeaders: headerMap.optional(),
   accessControlAllowCredentials: bool.optional(),
   accessControlAllowHeaders: headerNames.optional(),
-  accessControlAllowMethods: z.array(method).optional(),
+  accessControlAllowMethods: listOf(method).optional(),
   accessControlAllowOriginList: headerValues.optional(),
-  accessControlAllowOriginListRegex: z.array(regex).optional(),
+  accessControlAllowOriginListRegex: listOf(regex).optional(),
   accessControlExposeHeaders: headerNames.optional(),
   accessControlMaxAge: int.optional(),
   addVaryHeader: bool.optional(),

@@ -1,6 +1,6 @@
 // Path and redirect middlewares.
 import * as z from "zod";
-import { bool, checked, nonEmpty, port, regex, str } from "../common.ts";
+import { bool, checked, listOf, nonEmpty, port, regex, str } from "../common.ts";
 import { controlCharacter, describeChar } from "../../http/header-syntax.ts";
 
 /** The Location's template: a control character in it would make every redirect Go's 502 (url.Parse refuses it). */
@@ -13,12 +13,12 @@ const locationTemplate = checked((value) => {
 export const addPrefixSchema = z.strictObject({ prefix: nonEmpty });
 
 export const stripPrefixSchema = z.strictObject({
-  prefixes: z.array(nonEmpty),
+  prefixes: listOf(nonEmpty),
   /** Deprecated since v2.11, still read by v3. */
   forceSlash: bool.optional(),
 });
 
-export const stripPrefixRegexSchema = z.strictObject({ regex: z.array(regex) });
+export const stripPrefixRegexSchema = z.strictObject({ regex: listOf(regex) });
 
 export const replacePathSchema = z.strictObject({ path: str });
 
@@ -30,12 +30,19 @@ export const redirectRegexSchema = z.strictObject({
   permanent: bool.optional(),
 });
 
-// Traefik takes any scheme (ws, wss, ftp...). One Go's url.Parse cannot read makes every redirect
-// a 502 there, so it is refused here.
+// Traefik refuses a redirectScheme without a scheme ("you must provide a target scheme",
+// pkg/middlewares/redirect/redirect_scheme.go): there is no default. It takes any other scheme
+// (ws, wss, ftp...); one Go's url.Parse cannot read makes every redirect a 502 there, so it is
+// refused here.
+const SCHEME_REQUIRED = "scheme is required: the scheme to redirect to, e.g. scheme: https";
 const scheme = z
-  .string({ error: "you must provide a target scheme" })
-  .min(1, { error: "you must provide a target scheme" })
-  .regex(/^[A-Za-z][A-Za-z0-9+.-]*$/, { error: 'not a URL scheme (a letter, then letters, digits, "+", "-" or "."): every redirect would fail with 502' });
+  .string({ error: (issue) => (issue.input === undefined ? SCHEME_REQUIRED : undefined) })
+  .superRefine((value, ctx) => {
+    if (value === "") ctx.addIssue({ code: "custom", message: SCHEME_REQUIRED });
+    else if (!/^[A-Za-z][A-Za-z0-9+.-]*$/.test(value)) {
+      ctx.addIssue({ code: "custom", message: 'not a URL scheme (a letter, then letters, digits, "+", "-" or "."): every redirect would fail with 502' });
+    }
+  });
 
 export const redirectSchemeSchema = z.strictObject({
   scheme,

@@ -1,12 +1,12 @@
 // Traffic control: IP filtering, rate and concurrency limits, buffering, circuit breaking, retries.
 import * as z from "zod";
-import { bool, duration, emptyable, headerName, httpStatus, intIn, ipOrCidr, nonNegativeInt, statusRange, str, stringList } from "../common.ts";
+import { bool, duration, emptyable, headerName, httpStatus, intIn, ipOrCidr, listOf, nonNegativeInt, statusRange, str, stringList } from "../common.ts";
 import { clientTlsSchema } from "./auth.ts";
 
 export const ipStrategySchema = emptyable(
   z.strictObject({
     depth: nonNegativeInt.optional(),
-    excludedIPs: z.array(ipOrCidr).optional(),
+    excludedIPs: listOf(ipOrCidr).optional(),
     ipv6Subnet: intIn(0, 128).optional(),
   }),
 );
@@ -20,14 +20,14 @@ export const sourceCriterionSchema = emptyable(
 );
 
 export const ipAllowListSchema = z.strictObject({
-  sourceRange: z.array(ipOrCidr),
+  sourceRange: listOf(ipOrCidr),
   ipStrategy: ipStrategySchema.optional(),
   rejectStatusCode: httpStatus.optional(),
 });
 
 /** Deprecated alias of ipAllowList (no rejectStatusCode), still read by Traefik v3. */
 export const ipWhiteListSchema = z.strictObject({
-  sourceRange: z.array(ipOrCidr),
+  sourceRange: listOf(ipOrCidr),
   ipStrategy: ipStrategySchema.optional(),
 });
 
@@ -82,7 +82,7 @@ export const retrySchema = z.strictObject({
   /** v3.7: how long retries may go on (from the first attempt); none: no limit. */
   timeout: duration.optional(),
   /** v3.7: statuses whose answers are retried ("503", "500-599"). */
-  status: z.array(statusRange).optional(),
+  status: listOf(statusRange).optional(),
   /** v3.7: the largest body kept to replay for status retries; -1: no limit. Traefik's default 2 MiB. */
   maxRequestBodyBytes: intIn(-1).optional(),
   disableRetryOnNetworkError: bool.optional(),

@@ -33,7 +33,7 @@ describe("validation of the web middlewares", () => {
     [{ replacePathRegex: { regex: "(x)\\1", replacement: "/" } }, "http.middlewares.m.replacePathRegex.regex", "invalid escape sequence: `\\1`"],
     [{ redirectRegex: { regex: "[", replacement: "/x" } }, "http.middlewares.m.redirectRegex.regex", "invalid regular expression"],
     [{ redirectScheme: { scheme: "x_y" } }, "http.middlewares.m.redirectScheme.scheme", "not a URL scheme"],
-    [{ redirectScheme: { scheme: "" } }, "http.middlewares.m.redirectScheme.scheme", "you must provide a target scheme"],
+    [{ redirectScheme: { scheme: "" } }, "http.middlewares.m.redirectScheme.scheme", "scheme is required: the scheme to redirect to, e.g. scheme: https"],
     [{ redirectScheme: { scheme: "https", port: "99999" } }, "http.middlewares.m.redirectScheme.port", "not a port"],
     [{ headers: { accessControlAllowOriginListRegex: ["(bad"] } }, "http.middlewares.m.headers.accessControlAllowOriginListRegex[0]", "invalid regular expression"],
     [{ headers: {} }, "http.middlewares.m.headers", "headers configuration not valid"],
@@ -84,7 +84,7 @@ describe("Traefik's constructor tables, at validation", () => {
     ["add_prefix_test.go TestNewAddPrefix", "Fails if prefix is empty", { addPrefix: { prefix: "" } }, "http.middlewares.m.addPrefix.prefix", ""],
     ["replace_path_regex_test.go TestReplacePathRegex", "invalid regular expression", { replacePathRegex: { regex: "^(?err)/invalid/regexp/([^/]+)$", replacement: "/valid/regexp/$1" } }, "http.middlewares.m.replacePathRegex.regex", "invalid regular expression"],
     ["redirect_regex_test.go TestRedirectRegexHandler", "invalid regex", { redirectRegex: { regex: "^(.*", replacement: "$1" } }, "http.middlewares.m.redirectRegex.regex", "invalid regular expression"],
-    ["redirect_scheme_test.go TestRedirectSchemeHandler", "Without scheme", { redirectScheme: {} }, "http.middlewares.m.redirectScheme.scheme", "you must provide a target scheme"],
+    ["redirect_scheme_test.go TestRedirectSchemeHandler", "Without scheme", { redirectScheme: {} }, "http.middlewares.m.redirectScheme.scheme", "scheme is required: the scheme to redirect to, e.g. scheme: https"],
     ["headers_test.go", "TestNew_withoutOptions", { headers: {} }, "http.middlewares.m.headers", "headers configuration not valid"],
     ["header_test.go TestNewHeader_CORSResponses", "Regexp Malformed Origin Request", { headers: { accessControlAllowOriginListRegex: ["a(b"] } }, "http.middlewares.m.headers.accessControlAllowOriginListRegex[0]", "invalid regular expression"],
     // pkg/middlewares/auth/basic_auth.go NewBasic: "no users found".
