@@ -170,3 +170,180 @@ describe("ruleSyntax v2 (traefik pkg/muxer/http/matcher_v2_test.go)", () => {
     });
   }
 });
+
+// traefik pkg/muxer/http/matcher_v2_test.go Test_addRoute (a copy of v2's mux_test.go): each case
+// is [desc, rule, "error" | { url: match }, headers, remoteAddr]; requests are GETs.
+type AddRoute = [string, string, "error" | Record<string, boolean>, Record<string, string>?, string?];
+const ok = (...urls: string[]) => Object.fromEntries(urls.map((u) => [u, true]));
+const ADD_ROUTE: AddRoute[] = [
+  ["no tree", "", "error"],
+  ["Rule with no matcher", "rulewithnotmatcher", "error"],
+  ["Host empty", "Host(``)", "error"],
+  ["PathPrefix empty", "PathPrefix(``)", "error"],
+  ["PathPrefix", "PathPrefix(`/foo`)", ok("http://localhost/foo")],
+  ["wrong PathPrefix", "PathPrefix(`/bar`)", { "http://localhost/foo": false }],
+  ["Host", "Host(`localhost`)", ok("http://localhost/foo")],
+  ["Host IPv4", "Host(`127.0.0.1`)", ok("http://127.0.0.1/foo")],
+  ["Host IPv6", "Host(`10::10`)", ok("http://[10::10]/foo")],
+  ["Non-ASCII Host", "Host(`locàlhost`)", "error"],
+  ["Non-ASCII HostRegexp", "HostRegexp(`locàlhost`)", "error"],
+  ["HostHeader equivalent to Host", "HostHeader(`localhost`)", { "http://localhost/foo": true, "http://bar/foo": false }],
+  ["Host with trailing period in rule", "Host(`localhost.`)", ok("http://localhost/foo")],
+  ["Host with trailing period in domain", "Host(`localhost`)", ok("http://localhost./foo")],
+  ["Host with trailing period in domain and rule", "Host(`localhost.`)", ok("http://localhost./foo")],
+  ["wrong Host", "Host(`nope`)", { "http://localhost/foo": false }],
+  ["Host and PathPrefix", "Host(`localhost`) && PathPrefix(`/foo`)", ok("http://localhost/foo")],
+  ["Host and PathPrefix wrong PathPrefix", "Host(`localhost`) && PathPrefix(`/bar`)", { "http://localhost/foo": false }],
+  ["Host and PathPrefix wrong Host", "Host(`nope`) && PathPrefix(`/foo`)", { "http://localhost/foo": false }],
+  ["Host and PathPrefix Host OR, first host", "Host(`nope`,`localhost`) && PathPrefix(`/foo`)", ok("http://localhost/foo")],
+  ["Host and PathPrefix Host OR, second host", "Host(`nope`,`localhost`) && PathPrefix(`/foo`)", ok("http://nope/foo")],
+  ["Host and PathPrefix Host OR, first host and wrong PathPrefix", "Host(`nope,localhost`) && PathPrefix(`/bar`)", { "http://localhost/foo": false }],
+  ["HostRegexp with capturing group", "HostRegexp(`{subdomain:(foo\\.)?bar\\.com}`)", { "http://foo.bar.com": true, "http://bar.com": true, "http://fooubar.com": false, "http://barucom": false, "http://barcom": false }],
+  ["HostRegexp with non capturing group", "HostRegexp(`{subdomain:(?:foo\\.)?bar\\.com}`)", { "http://foo.bar.com": true, "http://bar.com": true, "http://fooubar.com": false, "http://barucom": false, "http://barcom": false }],
+  ["Methods with GET", "Method(`GET`)", ok("http://localhost/foo")],
+  ["Methods with GET and POST", "Method(`GET`,`POST`)", ok("http://localhost/foo")],
+  ["Methods with POST", "Method(`POST`)", { "http://localhost/foo": false }],
+  ["Header with matching header", "Headers(`Content-Type`,`application/json`)", ok("http://localhost/foo"), { "Content-Type": "application/json" }],
+  ["Header without matching header", "Headers(`Content-Type`,`application/foo`)", { "http://localhost/foo": false }, { "Content-Type": "application/json" }],
+  ["HeaderRegExp with matching header", "HeadersRegexp(`Content-Type`, `application/(text|json)`)", ok("http://localhost/foo"), { "Content-Type": "application/json" }],
+  ["HeaderRegExp without matching header", "HeadersRegexp(`Content-Type`, `application/(text|json)`)", { "http://localhost/foo": false }, { "Content-Type": "application/foo" }],
+  ["HeaderRegExp with matching second header", "HeadersRegexp(`Content-Type`, `application/(text|json)`)", ok("http://localhost/foo"), { "Content-Type": "application/text" }],
+  ["Query with multiple params", "Query(`foo=bar`, `bar=baz`)", { "http://localhost/foo?foo=bar&bar=baz": true, "http://localhost/foo?bar=baz": false }],
+  ["Query with multiple equals", "Query(`foo=b=ar`)", { "http://localhost/foo?foo=b=ar": true, "http://localhost/foo?foo=bar": false }],
+  ["Rule with simple path", 'Path("/a")', ok("http://plop/a")],
+  ["Rule with a simple host", 'Host("plop")', ok("http://plop")],
+  ["Rule with Path AND Host", 'Path("/a") && Host("plop")', { "http://plop/a": true, "http://plopi/a": false }],
+  ["Rule with Host OR Host", 'Host("tchouk") || Host("pouet")', { "http://tchouk/toto": true, "http://pouet/a": true, "http://plopi/a": false }],
+  ...(["Rule with host OR (host AND path)", "Rule with host OR host AND path"] as const).map((desc, i): AddRoute => [
+    desc,
+    i === 0 ? 'Host("tchouk") || (Host("pouet") && Path("/powpow"))' : 'Host("tchouk") || Host("pouet") && Path("/powpow")',
+    { "http://tchouk/toto": true, "http://tchouk/powpow": true, "http://pouet/powpow": true, "http://pouet/toto": false, "http://plopi/a": false },
+  ]),
+  ...(["Rule with (host OR host) AND path", "Rule with multiple host AND path"] as const).map((desc, i): AddRoute => [
+    desc,
+    i === 0 ? '(Host("tchouk") || Host("pouet")) && Path("/powpow")' : '(Host("tchouk","pouet")) && Path("/powpow")',
+    { "http://tchouk/toto": false, "http://tchouk/powpow": true, "http://pouet/powpow": true, "http://pouet/toto": false, "http://plopi/a": false },
+  ]),
+  ["Rule with multiple host AND multiple path", 'Host("tchouk","pouet") && Path("/powpow", "/titi")', { "http://tchouk/toto": false, "http://tchouk/powpow": true, "http://pouet/powpow": true, "http://tchouk/titi": true, "http://pouet/titi": true, "http://pouet/toto": false, "http://plopi/a": false }],
+  ["Rule with (host AND path) OR (host AND path)", '(Host("tchouk") && Path("/titi")) || ((Host("pouet")) && Path("/powpow"))', { "http://tchouk/titi": true, "http://tchouk/powpow": false, "http://pouet/powpow": true, "http://pouet/toto": false, "http://plopi/a": false }],
+  ["Rule without quote", "Host(tchouk)", "error"],
+  ["Rule case UPPER", '(HOST("tchouk") && PATHPREFIX("/titi"))', { "http://tchouk/titi": true, "http://tchouk/powpow": false }],
+  ["Rule case lower", '(host("tchouk") && pathprefix("/titi"))', { "http://tchouk/titi": true, "http://tchouk/powpow": false }],
+  ["Rule case CamelCase", '(Host("tchouk") && PathPrefix("/titi"))', { "http://tchouk/titi": true, "http://tchouk/powpow": false }],
+  ["Rule case Title", '(Host("tchouk") && Pathprefix("/titi"))', { "http://tchouk/titi": true, "http://tchouk/powpow": false }],
+  ["Rule Path with error", 'Path("titi")', "error"],
+  ["Rule PathPrefix with error", 'PathPrefix("titi")', "error"],
+  ["Rule HostRegexp with error", 'HostRegexp("{test")', "error"],
+  ["Rule Headers with error", 'Headers("titi")', "error"],
+  ["Rule HeadersRegexp with error", 'HeadersRegexp("titi")', "error"],
+  ["Rule Query", 'Query("titi")', "error"],
+  ["Rule Query with bad syntax", 'Query("titi={test")', "error"],
+  ["Rule with Path without args", 'Host("tchouk") && Path()', "error"],
+  ["Rule with an empty path", 'Host("tchouk") && Path("")', "error"],
+  ["Rule with an empty path #01", 'Host("tchouk") && Path("", "/titi")', "error"],
+  ["Rule with not", '!Host("tchouk")', { "http://tchouk/titi": false, "http://test/powpow": true }],
+  ["Rule with not on Path", '!Path("/titi")', { "http://tchouk/titi": false, "http://tchouk/powpow": true }],
+  ["Rule with not on multiple route with or", '!(Host("tchouk") || Host("toto"))', { "http://tchouk/titi": false, "http://toto/powpow": false, "http://test/powpow": true }],
+  ["Rule with not on multiple route with and", '!(Host("tchouk") && Path("/titi"))', { "http://tchouk/titi": false, "http://tchouk/toto": true, "http://test/titi": true }],
+  ["Rule with not on multiple route with and another not", '!(Host("tchouk") && !Path("/titi"))', { "http://tchouk/titi": true, "http://toto/titi": true, "http://tchouk/toto": false }],
+  ["Rule with not on two rule", '!Host("tchouk") || !Path("/titi")', { "http://tchouk/titi": false, "http://tchouk/toto": true, "http://test/titi": true }],
+  ["Rule case with double not", '!(!(Host("tchouk") && Pathprefix("/titi")))', { "http://tchouk/titi": true, "http://tchouk/powpow": false, "http://test/titi": false }],
+  ["Rule case with not domain", '!Host("tchouk") && Pathprefix("/titi")', { "http://tchouk/titi": false, "http://tchouk/powpow": false, "http://toto/powpow": false, "http://toto/titi": true }],
+  ["Rule with multiple host AND multiple path AND not", '!(Host("tchouk","pouet") && Path("/powpow", "/titi"))', { "http://tchouk/toto": true, "http://tchouk/powpow": false, "http://pouet/powpow": false, "http://tchouk/titi": false, "http://pouet/titi": false, "http://pouet/toto": true, "http://plopi/a": true }],
+  ["ClientIP empty", "ClientIP(``)", "error"],
+  ["Invalid ClientIP", "ClientIP(`invalid`)", "error"],
+  ["Non matching ClientIP", "ClientIP(`10.10.1.1`)", { "http://tchouk/toto": false }, {}, "10.0.0.0"],
+  ["Non matching IPv6", "ClientIP(`10::10`)", { "http://tchouk/toto": false }, {}, "::1"],
+  ["Matching IP", "ClientIP(`10.0.0.0`)", ok("http://tchouk/toto"), {}, "10.0.0.0:8456"],
+  ["Matching IPv6", "ClientIP(`10::10`)", ok("http://tchouk/toto"), {}, "10::10"],
+  ["Matching IP among several IP", "ClientIP(`10.0.0.1`, `10.0.0.0`)", ok("http://tchouk/toto"), {}, "10.0.0.0"],
+  ["Non Matching IP with CIDR", "ClientIP(`11.0.0.0/24`)", { "http://tchouk/toto": false }, {}, "10.0.0.0"],
+  ["Non Matching IPv6 with CIDR", "ClientIP(`11::/16`)", { "http://tchouk/toto": false }, {}, "10::"],
+  ["Matching IP with CIDR", "ClientIP(`10.0.0.0/16`)", ok("http://tchouk/toto"), {}, "10.0.0.0"],
+  ["Matching IPv6 with CIDR", "ClientIP(`10::/16`)", ok("http://tchouk/toto"), {}, "10::10"],
+  ["Matching IP among several CIDR", "ClientIP(`11.0.0.0/16`, `10.0.0.0/16`)", ok("http://tchouk/toto"), {}, "10.0.0.0"],
+  ["Matching IP among non matching CIDR and matching IP", "ClientIP(`11.0.0.0/16`, `10.0.0.0`)", ok("http://tchouk/toto"), {}, "10.0.0.0"],
+  ["Matching IP among matching CIDR and non matching IP", "ClientIP(`11.0.0.0`, `10.0.0.0/16`)", ok("http://tchouk/toto"), {}, "10.0.0.0"],
+];
+
+describe("ruleSyntax v2 (traefik pkg/muxer/http/matcher_v2_test.go Test_addRoute)", () => {
+  for (const [desc, rule, expected, headers, remoteAddr] of ADD_ROUTE) {
+    it(`Test_addRoute "${desc}"`, () => {
+      const compiled = compileRule(rule, "v2");
+      if (expected === "error") {
+        expect(compiled.ok).toBe(false);
+        return;
+      }
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const muxer = buildMuxer([{ name: "r", rule: compiled.value, priority: defaultPriority(rule, "v2"), handler: "r" }]);
+      for (const [u, match] of Object.entries(expected)) {
+        const request: RequestDescription = { method: "GET", url: u, headers, remoteAddr };
+        expect({ u, match: compiled.value.match(viewFromDescription(request)) }).toEqual({ u, match });
+        expect({ u, routed: muxer.match(viewFromDescription(request)) !== null }).toEqual({ u, routed: match });
+      }
+    });
+  }
+});
+
+describe("ruleSyntax v2: gorilla/mux details", () => {
+  const matches = (rule: string, u: string): boolean => {
+    const c = compileRule(rule, "v2");
+    if (!c.ok) throw new Error(c.error.message);
+    return c.value.match(viewFromDescription({ method: "GET", url: u }));
+  };
+
+  it("Query pairs come from splitting each value at its first '=' (queryV2): Query(`a`, `b`) wants a=b", () => {
+    expect(matches("Query(`a`, `b`)", "http://x/?a=b")).toBe(true);
+    expect(matches("Query(`a`, `b`)", "http://x/?a=c")).toBe(false);
+    expect(compileRule("Query(`a`, `b=c`)", "v2").ok).toBe(false);
+  });
+
+  it("Query(`k=`) wants the key with any value; only the key's first value is matched; values take templates", () => {
+    expect(matches("Query(`k=`)", "http://x/?k=anything")).toBe(true);
+    expect(matches("Query(`k=`)", "http://x/?other=1")).toBe(false);
+    expect(matches("Query(`k=2`)", "http://x/?k=1&k=2")).toBe(false);
+    expect(matches("Query(`id={id:[0-9]+}`)", "http://x/?id=42")).toBe(true);
+    expect(matches("Query(`id={id:[0-9]+}`)", "http://x/?id=4a")).toBe(false);
+  });
+
+  it("HostRegexp `{name}` matches one label; Path `{name}` one segment, anchored", () => {
+    expect(matches("HostRegexp(`{sub}.example.com`)", "http://a.example.com/")).toBe(true);
+    expect(matches("HostRegexp(`{sub}.example.com`)", "http://a.b.example.com/")).toBe(false);
+    expect(matches("Path(`/users/{id}`)", "http://x/users/7")).toBe(true);
+    expect(matches("Path(`/users/{id}`)", "http://x/users/7/posts")).toBe(false);
+    expect(matches("PathPrefix(`/users/{id}`)", "http://x/users/7/posts")).toBe(true);
+  });
+
+  it("Host in v2 has no wildcards: `*.example.com` is a literal host", () => {
+    expect(matches("Host(`*.example.com`)", "http://a.example.com/")).toBe(false);
+  });
+
+  it("v3-only matchers are unknown in v2, and v2-only ones in v3, with the list of the syntax's matchers", () => {
+    const v2 = compileRule("PathRegexp(`^/a`)", "v2");
+    expect(v2.ok ? "" : v2.error.message).toContain("ruleSyntax v2");
+    expect(compileRule("Headers(`a`, `b`)", "v3").ok).toBe(false);
+    expect(compileRule("Headers(`a`, `b`)", "v2").ok).toBe(true);
+  });
+
+  it("mux error messages name the problem and the position", () => {
+    const r = compileRule("Host(`a`) && HostRegexp(`{test`)", "v2");
+    expect(r.ok ? null : r.error).toEqual({ position: 24, message: expect.stringContaining('mux: unbalanced braces in "{test"') });
+    const q = compileRule("Headers(`a`, `b`, `c`)", "v2");
+    expect(q.ok ? "" : q.error.message).toContain("mux: number of parameters must be multiple of 2");
+  });
+
+  it("the default priority of a v2 rule is its length (no double-wildcard adjustment: v2 hosts have none)", () => {
+    const rule = "Host(`**.example.com`)";
+    expect(defaultPriority(rule, "v2")).toBe(rule.length);
+    expect(defaultPriority(rule, "v3")).toBeLessThan(rule.length);
+  });
+
+  it("v2 Host and Path lists feed the muxer's index; explain() reads v2 leaves", () => {
+    const c = compileRule("Host(`a.com`, `b.com`) && PathPrefix(`/api/{v}`, `/web`)", "v2");
+    if (!c.ok) throw new Error(c.error.message);
+    expect(c.value.hosts).toEqual(["a.com", "b.com"]);
+    expect(c.value.pathPrefixes).toEqual(["/api/", "/web"]);
+    const t = c.value.explain(viewFromDescription({ method: "GET", url: "http://b.com/web/x" }));
+    expect(t).toMatchObject({ op: "and", result: true, children: [{ result: true, detail: 'host "b.com"' }, { result: true, detail: 'path "/web/x"' }] });
+  });
+});
