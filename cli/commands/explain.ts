@@ -2,7 +2,7 @@ import type { RouterConfig } from "../../worker/config/index.ts";
 import { compileRoutes } from "../../worker/compile/routes.ts";
 import { loadConfig } from "../../worker/config/index.ts";
 import { buildMuxer, type Muxer, type RequestView as View, type Route, type RuleTrace } from "../../worker/rules/index.ts";
-import { formatOf, parse, readText, required, type Io } from "../io.ts";
+import { DEFAULT_SETTINGS, formatOf, parse, readText, required, type CliSettings, type Io } from "../io.ts";
 import { answerEach, parseRequests } from "../requests.ts";
 import { formatIssue } from "./validate.ts";
 
@@ -13,17 +13,18 @@ interface RouterInfo {
 /** How many non-matching routers (highest priority first) a miss explains. */
 const MISS_DETAIL = 5;
 
-export async function explainCommand(args: string[], io: Io): Promise<number> {
+export async function explainCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values } = parse(args, { config: { type: "string" }, requests: { type: "string" } });
   const configFile = required(values.config, "--config");
   const requests = parseRequests(await readText(required(values.requests, "--requests")));
-  const loaded = loadConfig(await readText(configFile), formatOf(configFile));
+  const { defaultRuleSyntax } = settings;
+  const loaded = loadConfig(await readText(configFile), formatOf(configFile), { defaultRuleSyntax });
   if (!loaded.ok) {
     io.err(`${configFile}: invalid`);
     for (const e of loaded.errors) io.err(formatIssue(e));
     return 1;
   }
-  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: RouterConfig) => ({ service: r.service }), [], loaded.rules);
+  const routes = compileRoutes<RouterInfo>(loaded.config, (_n, r: RouterConfig) => ({ service: r.service }), [], loaded.rules, defaultRuleSyntax);
   const muxer = buildMuxer(routes);
   const byPriority = [...routes].sort((a, b) => b.priority - a.priority);
   return answerEach(requests, io, { router: null }, (view) => explainOne(muxer, byPriority, view));
