@@ -330,6 +330,9 @@ describe("ruleSyntax v2: gorilla/mux details", () => {
     expect(r.ok ? null : r.error).toEqual({ position: 24, message: expect.stringContaining('mux: unbalanced braces in "{test"') });
     const q = compileRule("Headers(`a`, `b`, `c`)", "v2");
     expect(q.ok ? "" : q.error.message).toContain("mux: number of parameters must be multiple of 2");
+    // A Query pair need not be one argument: the error points at the matcher.
+    const t = compileRule("Host(`a`) && Query(`titi={test`)", "v2");
+    expect(t.ok ? null : t.error).toEqual({ position: 13, message: expect.stringContaining('invalid Query template "titi={test"') });
   });
 
   it("the default priority of a v2 rule is its length (no double-wildcard adjustment: v2 hosts have none)", () => {

@@ -141,7 +141,7 @@ function headers(values: readonly string[], positions: readonly number[], pos: n
  * gorilla query template `key=value` matched against `key=` + the key's first value ("" when the
  * key is absent). All pairs must hold.
  */
-function query(values: readonly string[], positions: readonly number[], pos: number): V2Leaf {
+function query(values: readonly string[], _positions: readonly number[], pos: number): V2Leaf {
   const parts = values.flatMap((x) => {
     const eq = x.indexOf("=");
     return eq < 0 ? [x] : [x.slice(0, eq), x.slice(eq + 1)];
@@ -151,7 +151,8 @@ function query(values: readonly string[], positions: readonly number[], pos: num
   for (let i = 0; i < parts.length; i += 2) {
     const tpl = `${parts[i]}=${parts[i + 1]}`;
     const r = compileTemplate(tpl, "query");
-    if (!r.ok) throw new RuleFailure(positions[Math.min(i / 2, positions.length - 1)]!, `invalid Query template ${quote(tpl)} %AT%: ${r.error}`);
+    // Pairs need not line up with arguments (`a=b` is one, `a`, `b` two): the matcher's offset.
+    if (!r.ok) throw new RuleFailure(pos, `invalid Query template ${quote(tpl)} %AT%: ${r.error}`);
     checks.push({ key: tpl.slice(0, tpl.indexOf("=")), re: r.value });
   }
   const firstPair = (v: RequestView, key: string): string => {
