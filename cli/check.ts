@@ -4,7 +4,7 @@ import { checkConfig } from "../worker/compile/check.ts";
 import { canonicalJSON, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
 import { sha256Hex } from "../providers/store/hash.ts";
-import { formatOf, readText, type Io } from "./io.ts";
+import { DEFAULT_SETTINGS, formatOf, readText, type CliSettings, type Io } from "./io.ts";
 import { formatIssue } from "./commands/validate.ts";
 
 export interface CheckedConfig {
@@ -15,9 +15,10 @@ export interface CheckedConfig {
 }
 
 /** The validated config, or null after printing every error with its path. */
-export async function checkConfigFile(file: string, io: Io): Promise<CheckedConfig | null> {
-  const loaded = loadConfig(await readText(file), formatOf(file));
-  const checked = loaded.ok ? checkConfig(loaded.config, { rules: loaded.rules, internal: apiInternalServices }) : loaded;
+export async function checkConfigFile(file: string, io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<CheckedConfig | null> {
+  const { defaultRuleSyntax } = settings;
+  const loaded = loadConfig(await readText(file), formatOf(file), { defaultRuleSyntax });
+  const checked = loaded.ok ? checkConfig(loaded.config, { rules: loaded.rules, internal: apiInternalServices, defaultRuleSyntax }) : loaded;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

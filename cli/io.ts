@@ -1,12 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { RuleSyntax } from "../worker/rules/index.ts";
 
 export interface Io {
   out(line: string): void;
   err(line: string): void;
 }
 
-export type Command = (args: string[], io: Io) => Promise<number>;
+/** Settings every command shares (global flags and their environment variables). */
+export interface CliSettings {
+  /** --default-rule-syntax or $DEFAULT_RULE_SYNTAX: the Worker's DEFAULT_RULE_SYNTAX, so both validate alike. */
+  readonly defaultRuleSyntax: RuleSyntax;
+}
+
+export const DEFAULT_SETTINGS: CliSettings = { defaultRuleSyntax: "v3" };
+
+export type Command = (args: string[], io: Io, settings: CliSettings) => Promise<number>;
 
 /** Wrong arguments: exit 2 with the usage text. */
 export class UsageError extends Error {}

@@ -3,7 +3,8 @@ import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
 import { ruleCommand } from "./commands/rule.ts";
 import { validateCommand } from "./commands/validate.ts";
-import { UsageError, type Command, type Io } from "./io.ts";
+import { parseDefaultRuleSyntax } from "../worker/config/index.ts";
+import { UsageError, type CliSettings, type Command, type Io } from "./io.ts";
 
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
@@ -20,7 +21,8 @@ export const USAGE = `usage: switchyard <command> [options]
 
   validate FILE                                   check a dynamic config (YAML, TOML or JSON)
   explain --config FILE --requests REQS.jsonl     which router each request would hit
-  rule --rule 'RULE' --requests REQS.jsonl        whether each request matches RULE
+  rule --rule 'RULE' --requests REQS.jsonl [--syntax v3|v2]
+                                                  whether each request matches RULE
 
   push FILE [--if-match V] [--message M] [--dry-run] [--allow-empty]
                                                   validate, show the diff, publish via the admin API
@@ -33,6 +35,9 @@ export const USAGE = `usage: switchyard <command> [options]
 
 A config without routers is refused over one that has routers (it would remove every route);
 --allow-empty publishes it on purpose. Versions are whole numbers up to 9007199254740991.
+
+Every command takes --default-rule-syntax v3|v2 (default $DEFAULT_RULE_SYNTAX, else v3): the syntax
+of routers without ruleSyntax; set it as the Worker's DEFAULT_RULE_SYNTAX is set.
 
 Remote commands take --url (default $SWITCHYARD_URL or http://127.0.0.1:8787), --base
 (default /__switchyard) and the token from $SWITCHYARD_TOKEN.
@@ -58,7 +63,8 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     return 2;
   }
   try {
-    return await command(rest, io);
+    const { args, settings } = globalSettings(rest, process.env.DEFAULT_RULE_SYNTAX);
+    return await command(args, io, settings);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`switchyard ${name}: ${err.message}\n\n${USAGE}`);
@@ -67,4 +73,27 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     io.err(`switchyard ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+}
+
+const SYNTAX_FLAG = "--default-rule-syntax";
+
+/** Takes the global flags out of a command's arguments (`--default-rule-syntax v2` or `=v2`). */
+export function globalSettings(argv: readonly string[], fromEnv: string | undefined): { args: string[]; settings: CliSettings } {
+  const args: string[] = [];
+  let value = fromEnv;
+  let name = "DEFAULT_RULE_SYNTAX";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === SYNTAX_FLAG) {
+      if (i + 1 >= argv.length) throw new UsageError(`${SYNTAX_FLAG} needs a value (v3 or v2)`);
+      [value, name] = [argv[++i], SYNTAX_FLAG];
+    } else if (arg.startsWith(`${SYNTAX_FLAG}=`)) {
+      [value, name] = [arg.slice(SYNTAX_FLAG.length + 1), SYNTAX_FLAG];
+    } else {
+      args.push(arg);
+    }
+  }
+  const syntax = parseDefaultRuleSyntax(value, name);
+  if (!syntax.ok) throw new UsageError(syntax.error);
+  return { args, settings: { defaultRuleSyntax: syntax.value } };
 }

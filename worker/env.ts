@@ -22,4 +22,6 @@ export interface Env {
   FORWARDED_TRUSTED_IPS?: string;
   /** "true": trust every client's X-Forwarded-* headers, as Traefik's forwardedHeaders.insecure. */
   FORWARDED_INSECURE?: string;
+  /** Traefik's core.defaultRuleSyntax: "v3" (default) or "v2", for routers without ruleSyntax. */
+  DEFAULT_RULE_SYNTAX?: string;
 }

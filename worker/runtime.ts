@@ -51,7 +51,7 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const provider = configSource(env);
   const intervalMs = pollInterval(env);
   // The Worker always has the API (Traefik's `api` section is always on): api@internal is handed in.
-  const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices });
+  const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const watcher = new Watcher(provider, listener, { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;

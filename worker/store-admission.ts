@@ -3,17 +3,24 @@
 // run of what the listener will do with it), under the store's size bound.
 import { ConfigStoreObject, type ConfigStoreEnv } from "../providers/config-store.ts";
 import type { Admission, Admitted } from "../providers/store/admission.ts";
+import type { Env } from "./env.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import { checkConfig as dryRun } from "./compile/check.ts";
-import { canonicalJSON, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
+import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
 export const MAX_STORED_CONFIG_BYTES = 2_000_000;
 
-export function admitConfig(raw: unknown): Result<Admitted, ConfigIssue[]> {
-  const valid = validateConfig(raw);
+/**
+ * `defaultRuleSyntax`: DEFAULT_RULE_SYNTAX as set, the Worker's (the isolates validate with the same
+ * one); a value other than v2 or v3 refuses every write, naming the variable.
+ */
+export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Admitted, ConfigIssue[]> {
+  const syntax = parseDefaultRuleSyntax(defaultRuleSyntax);
+  if (!syntax.ok) return { ok: false, error: [{ path: "DEFAULT_RULE_SYNTAX", message: syntax.error, severity: "error" }] };
+  const valid = validateConfig(raw, { defaultRuleSyntax: syntax.value });
   if (!valid.ok) return { ok: false, error: valid.errors };
-  const compiled = dryRun(valid.config, { rules: valid.rules, internal: apiInternalServices });
+  const compiled = dryRun(valid.config, { rules: valid.rules, internal: apiInternalServices, defaultRuleSyntax: syntax.value });
   if (!compiled.ok) return { ok: false, error: compiled.errors };
   const canonical = canonicalJSON(valid.config);
   const bytes = new TextEncoder().encode(canonical).byteLength;
@@ -23,15 +30,20 @@ export function admitConfig(raw: unknown): Result<Admitted, ConfigIssue[]> {
   return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings } };
 }
 
-export const storeAdmission: Admission = {
-  admit: admitConfig,
-  routers: (canonical) => routerCount(JSON.parse(canonical) as unknown),
-  wipeRefusal: (current, next, allowEmpty, currentName) => wipeRefusal(current, next, allowEmpty, "api", currentName),
-};
+/** The store's admission with the Worker's DEFAULT_RULE_SYNTAX. */
+export function storeAdmissionFor(defaultRuleSyntax?: string): Admission {
+  return {
+    admit: (raw) => admitConfig(raw, defaultRuleSyntax),
+    routers: (canonical) => routerCount(JSON.parse(canonical) as unknown),
+    wipeRefusal: (current, next, allowEmpty, currentName) => wipeRefusal(current, next, allowEmpty, "api", currentName),
+  };
+}
+
+export const storeAdmission: Admission = storeAdmissionFor(undefined);
 
 /** The config-store Durable Object as this Worker runs it (wrangler.toml class_name "ConfigStore"). */
 export class ConfigStore extends ConfigStoreObject {
-  constructor(ctx: DurableObjectState, env: ConfigStoreEnv) {
-    super(ctx, env, storeAdmission);
+  constructor(ctx: DurableObjectState, env: ConfigStoreEnv & Pick<Env, "DEFAULT_RULE_SYNTAX">) {
+    super(ctx, env, storeAdmissionFor(env.DEFAULT_RULE_SYNTAX));
   }
 }

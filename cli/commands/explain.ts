@@ -2,7 +2,7 @@ import type { RouterConfig } from "../../worker/config/index.ts";
 import { compileRoutes } from "../../worker/compile/routes.ts";
 import { loadConfig } from "../../worker/config/index.ts";
 import { buildMuxer, matchChain, type Muxer, type RequestView as View, type Route, type RuleTrace } from "../../worker/rules/index.ts";
-import { formatOf, parse, readText, required, type Io } from "../io.ts";
+import { DEFAULT_SETTINGS, formatOf, parse, readText, required, type CliSettings, type Io } from "../io.ts";
 import { answerEach, parseRequests } from "../requests.ts";
 import { formatIssue } from "./validate.ts";
 
@@ -15,18 +15,19 @@ interface RouterInfo {
 /** How many non-matching routers (highest priority first) a miss explains. */
 const MISS_DETAIL = 5;
 
-export async function explainCommand(args: string[], io: Io): Promise<number> {
+export async function explainCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values } = parse(args, { config: { type: "string" }, requests: { type: "string" } });
   const configFile = required(values.config, "--config");
   const requests = parseRequests(await readText(required(values.requests, "--requests")));
-  const loaded = loadConfig(await readText(configFile), formatOf(configFile));
+  const { defaultRuleSyntax } = settings;
+  const loaded = loadConfig(await readText(configFile), formatOf(configFile), { defaultRuleSyntax });
   if (!loaded.ok) {
     io.err(`${configFile}: invalid`);
     for (const e of loaded.errors) io.err(formatIssue(e));
     return 1;
   }
   const info = (_n: string, r: RouterConfig): RouterInfo => ({ service: r.service, middlewares: r.middlewares ?? [] });
-  const muxer = buildMuxer(compileRoutes<RouterInfo>(loaded.config, info, [], loaded.rules));
+  const muxer = buildMuxer(compileRoutes<RouterInfo>(loaded.config, info, [], loaded.rules, defaultRuleSyntax));
   return answerEach(requests, io, { router: null }, (view) => explainOne(muxer, view));
 }
 

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { AdminClient } from "../client.ts";
 import { parseVersion } from "../../providers/store/version.ts";
 import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
-import { parse, required, UsageError, type Io } from "../io.ts";
+import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
 
 const CONNECTION = {
@@ -20,7 +20,7 @@ function client(values: { url?: string | boolean; base?: string | boolean }): Ad
   return new AdminClient({ url, base, token });
 }
 
-export async function pushCommand(args: string[], io: Io): Promise<number> {
+export async function pushCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values, positionals } = parse(
     args,
     { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" } },
@@ -30,7 +30,7 @@ export async function pushCommand(args: string[], io: Io): Promise<number> {
   if (!file) throw new UsageError("FILE is required");
   const ifMatch = versionArg(values["if-match"], "--if-match", true);
   const allowEmpty = values["allow-empty"] === true;
-  const checked = await checkConfigFile(file, io);
+  const checked = await checkConfigFile(file, io, settings);
   if (!checked) return 1;
   if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty }, io);
   const admin = client(values);

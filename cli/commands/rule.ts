@@ -1,12 +1,15 @@
 import { compileRule, type RuleError } from "../../worker/rules/index.ts";
-import { parse, readText, required, type Io } from "../io.ts";
+import { DEFAULT_SETTINGS, UsageError, parse, readText, required, type CliSettings, type Io } from "../io.ts";
 import { answerEach, parseRequests } from "../requests.ts";
 
-export async function ruleCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { rule: { type: "string" }, requests: { type: "string" } });
+/** `--syntax v2|v3` reads RULE in that syntax (default: the default rule syntax). */
+export async function ruleCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
+  const { values } = parse(args, { rule: { type: "string" }, requests: { type: "string" }, syntax: { type: "string" } });
   const rule = required(values.rule, "--rule");
+  const syntax = values.syntax ?? settings.defaultRuleSyntax;
+  if (syntax !== "v2" && syntax !== "v3") throw new UsageError(`--syntax must be v3 or v2, got ${JSON.stringify(syntax)}`);
   const requests = parseRequests(await readText(required(values.requests, "--requests")));
-  const compiled = compileRule(rule);
+  const compiled = compileRule(rule, syntax);
   if (!compiled.ok) {
     io.err(formatRuleError(rule, compiled.error));
     return 1;

@@ -1,14 +1,15 @@
 import { apiInternalServices } from "../../worker/api/internal.ts";
 import { checkConfig } from "../../worker/compile/check.ts";
 import { loadConfig, type ConfigIssue, type DynamicConfig } from "../../worker/config/index.ts";
-import { formatOf, parse, readText, UsageError, type Io } from "../io.ts";
+import { DEFAULT_SETTINGS, formatOf, parse, readText, UsageError, type CliSettings, type Io } from "../io.ts";
 
-export async function validateCommand(args: string[], io: Io): Promise<number> {
+export async function validateCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { positionals } = parse(args, {}, 1);
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
-  const result = loadConfig(await readText(file), formatOf(file));
-  const checked = result.ok ? checkConfig(result.config, { rules: result.rules, internal: apiInternalServices }) : result;
+  const { defaultRuleSyntax } = settings;
+  const result = loadConfig(await readText(file), formatOf(file), { defaultRuleSyntax });
+  const checked = result.ok ? checkConfig(result.config, { rules: result.rules, internal: apiInternalServices, defaultRuleSyntax }) : result;
   if (!checked.ok) {
     io.err(`${file}: invalid (${checked.errors.length} error${checked.errors.length === 1 ? "" : "s"})`);
     for (const e of checked.errors) io.err(formatIssue(e));

@@ -294,3 +294,41 @@ describe("push/rollback and configs without routers (a fake admin API)", () => {
     }
   });
 });
+
+describe("switchyard --default-rule-syntax", () => {
+  const v2 = `http:
+  routers:
+    r:
+      rule: "Host(\`a.com\`, \`b.com\`)"
+      service: web
+  services:
+    web:
+      loadBalancer:
+        servers:
+          - url: http://10.0.0.1
+`;
+
+  it("validates routers without ruleSyntax in the syntax given by the flag or $DEFAULT_RULE_SYNTAX, as the Worker does", async () => {
+    const file = tempFile("v2.yaml", v2);
+    expect((await run("validate", file)).code).toBe(1);
+    expect((await run("validate", file, "--default-rule-syntax", "v2")).code).toBe(0);
+    expect((await run("validate", "--default-rule-syntax=v2", file)).code).toBe(0);
+    const saved = process.env.DEFAULT_RULE_SYNTAX;
+    process.env.DEFAULT_RULE_SYNTAX = "v2";
+    try {
+      expect((await run("validate", file)).code).toBe(0);
+      expect((await run("validate", file, "--default-rule-syntax", "v3")).code).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.DEFAULT_RULE_SYNTAX;
+      else process.env.DEFAULT_RULE_SYNTAX = saved;
+    }
+  });
+
+  it("refuses a syntax other than v2 or v3 as a usage error; rule --syntax reads one rule in v2", async () => {
+    const bad = await run("validate", tempFile("v2.yaml", v2), "--default-rule-syntax", "v1");
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining('unsupported --default-rule-syntax "v1"') });
+    const requests = tempFile("reqs.jsonl", '{"method":"GET","url":"http://b.com/"}\n');
+    const r = await run("rule", "--rule", "Host(`a.com`, `b.com`)", "--syntax", "v2", "--requests", requests);
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('"match":true') });
+  });
+});

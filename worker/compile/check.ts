@@ -2,6 +2,7 @@
 // then a dry-run compile (everything this build must be able to serve). Used by the config store
 // and the CLI alike, so a config refused by one is refused by the other.
 import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.ts";
+import type { RuleSyntax } from "../rules/index.ts";
 import type { InternalServices } from "./internal.ts";
 import { compileSnapshot } from "./snapshot.ts";
 
@@ -12,10 +13,12 @@ export interface CheckOptions {
   readonly internal: InternalServices;
   /** What validation compiled (ValidationResult.rules), reused rather than compiled again. */
   readonly rules?: CompiledRules;
+  /** The syntax of routers without ruleSyntax (the one validation used); v3 when absent. */
+  readonly defaultRuleSyntax?: RuleSyntax;
 }
 
 export function checkConfig(config: DynamicConfig, options: CheckOptions): CheckResult {
   const meta = { version: 0, sha256: "", source: "check", provider: "check", warnings: [] };
-  const compiled = compileSnapshot(config, meta, null, options.rules, options.internal);
+  const compiled = compileSnapshot(config, meta, null, options.rules, options.internal, options.defaultRuleSyntax);
   return compiled.ok ? { ok: true, config } : { ok: false, errors: compiled.errors };
 }

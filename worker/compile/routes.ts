@@ -5,9 +5,8 @@
 // parentRefs) are routes of the top muxer. A parent's route carries a muxer of its children, built
 // once here, and its handler is made with it; a child with several parents is built once and
 // shared, as Traefik caches each router's handler by name.
-import type { CompiledRules, DynamicConfig, RouterConfig } from "../config/index.ts";
-import { localName } from "../config/index.ts";
-import { buildMuxer, compileRule, defaultPriority, type CompiledRule, type Muxer, type Route } from "../rules/index.ts";
+import { effectiveRuleSyntax, localName, ruleKey, type CompiledRules, type DynamicConfig, type RouterConfig } from "../config/index.ts";
+import { buildMuxer, compileRule, defaultPriority, type CompiledRule, type Muxer, type Route, type RuleSyntax } from "../rules/index.ts";
 import { routerIssue, type CompileIssue } from "./issues.ts";
 
 /**
@@ -29,17 +28,26 @@ function childrenByParent(routers: Routers): Map<string, string[]> {
   return children;
 }
 
-/** `compiled`: rules validation already compiled (by text), taken as they are. */
-export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFactory<H>, errors: CompileIssue[], compiled?: CompiledRules): Route<H>[] {
+/**
+ * `compiled`: rules validation already compiled (by ruleKey), taken as they are.
+ * `defaultRuleSyntax`: the syntax of routers without ruleSyntax; validation's must be the same.
+ */
+export function compileRoutes<H>(
+  config: DynamicConfig,
+  handlerFor: HandlerFactory<H>,
+  errors: CompileIssue[],
+  compiled?: CompiledRules,
+  defaultRuleSyntax: RuleSyntax = "v3",
+): Route<H>[] {
   const routers: Routers = config.http?.routers ?? {};
   const children = childrenByParent(routers);
   // Per router: its route, null when it failed, "building" while its children are built (a cycle
   // validation refused would find itself here).
   const built = new Map<string, Route<H> | null | "building">();
-  const ruleOf = (name: string, router: RouterConfig): CompiledRule | null => {
-    const known = compiled?.get(router.rule);
+  const ruleOf = (name: string, router: RouterConfig, syntax: RuleSyntax): CompiledRule | null => {
+    const known = compiled?.get(ruleKey(router.rule, syntax));
     if (known !== undefined) return known;
-    const result = compileRule(router.rule);
+    const result = compileRule(router.rule, syntax);
     if (result.ok) return result.value;
     errors.push(routerIssue(name, "rule", result.error.message));
     return null;
@@ -58,7 +66,12 @@ export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFacto
   };
   const buildOne = (name: string): Route<H> | null => {
     const router = routers[name]!;
-    const rule = ruleOf(name, router);
+    const syntax = effectiveRuleSyntax(router.ruleSyntax, defaultRuleSyntax);
+    if (syntax === null) {
+      errors.push(routerIssue(name, "ruleSyntax", `unknown ruleSyntax ${JSON.stringify(router.ruleSyntax)}: expected "v3" or "v2"`));
+      return null;
+    }
+    const rule = ruleOf(name, router, syntax);
     const kids = children.get(name);
     let muxer: Muxer<H> | null = null;
     if (kids !== undefined) {
@@ -69,7 +82,7 @@ export function compileRoutes<H>(config: DynamicConfig, handlerFor: HandlerFacto
     if (rule === null) return null;
     const handler = handlerFor(name, router, errors, muxer);
     if (handler === null) return null;
-    const priority = router.priority || defaultPriority(router.rule);
+    const priority = router.priority || defaultPriority(router.rule, syntax);
     return muxer === null ? { name, rule, priority, handler } : { name, rule, priority, handler, children: muxer };
   };
   const routes: Route<H>[] = [];

@@ -2,7 +2,7 @@
 // Built from (config, previous) so that services whose config is unchanged keep their objects
 // (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
 import type { CompiledRules, DynamicConfig } from "../config/index.ts";
-import { buildMuxer } from "../rules/index.ts";
+import { buildMuxer, type RuleSyntax } from "../rules/index.ts";
 import { childDispatch } from "./children.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
@@ -22,6 +22,7 @@ export type CompileResult = { ok: true; snapshot: Snapshot } | { ok: false; erro
  * config load compiles each rule once; any rule missing there is compiled here.
  * `internal`: the `NAME@internal` services the entry provides (worker/api/internal.ts for the
  * Worker); without them a router to `api@internal` is a compile error, as in Traefik without `api`.
+ * `defaultRuleSyntax`: the syntax of routers without ruleSyntax, as validation used it.
  */
 export function compileSnapshot(
   config: DynamicConfig,
@@ -29,11 +30,12 @@ export function compileSnapshot(
   previous: Snapshot | null,
   rules?: CompiledRules,
   internal: InternalServices = NO_INTERNAL_SERVICES,
+  defaultRuleSyntax: RuleSyntax = "v3",
 ): CompileResult {
   const errors: CompileIssue[] = [];
   const services = buildServices(config, previous?.services ?? null, errors);
   const slot: { current: Snapshot | null } = { current: null };
-  const routes = compileRoutes(config, routerHandler(config, services, { internal, slot }), errors, rules);
+  const routes = compileRoutes(config, routerHandler(config, services, { internal, slot }), errors, rules, defaultRuleSyntax);
   if (errors.length > 0) return { ok: false, errors };
   const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
   slot.current = snapshot;

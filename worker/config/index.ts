@@ -20,7 +20,8 @@ export {
   type RefKind,
   type Resolved,
 } from "./references.ts";
-export { validateConfig, type CompiledRules, type ValidationResult } from "./validate.ts";
+export { validateConfig, type CompiledRules, type ValidateOptions, type ValidationResult } from "./validate.ts";
+export { effectiveRuleSyntax, parseDefaultRuleSyntax, ruleKey, RULE_SYNTAXES } from "./rule-syntax.ts";
 
 export {
   dynamicConfigSchema,

@@ -12,9 +12,9 @@ import { parseEntities } from "./entities.ts";
 import { IssueList, type ConfigIssue } from "./issues.ts";
 import type { DynamicConfig } from "../schema/index.ts";
 import { readShell } from "./shell.ts";
-import type { CompiledRule } from "../rules/index.ts";
+import type { CompiledRule, RuleSyntax } from "../rules/index.ts";
 
-/** The routers' rules as validation compiled them, by rule text (see compileSnapshot). */
+/** The routers' rules as validation compiled them, by ruleKey (rule-syntax.ts; see compileSnapshot). */
 export type CompiledRules = ReadonlyMap<string, CompiledRule>;
 
 export type ValidationResult =
@@ -23,11 +23,17 @@ export type ValidationResult =
 
 const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkTree, checkRules, checkMiddlewareOptions, checkPlatform, checkServiceOptions];
 
-export function validateConfig(raw: unknown): ValidationResult {
+export interface ValidateOptions {
+  /** Traefik's core.defaultRuleSyntax: the syntax of routers without ruleSyntax (default v3). */
+  readonly defaultRuleSyntax?: RuleSyntax;
+}
+
+export function validateConfig(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   const issues = new IssueList();
   const { config, defined } = parseEntities(readShell(raw, issues), issues);
   const rules = new Map<string, CompiledRule>();
-  for (const check of CHECKS) check({ config, defined, issues, rules });
+  const defaultRuleSyntax = options.defaultRuleSyntax ?? "v3";
+  for (const check of CHECKS) check({ config, defined, issues, rules, defaultRuleSyntax });
   const errors = issues.errors;
   const warnings = issues.warnings;
   return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings, rules };

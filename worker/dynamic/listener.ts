@@ -5,7 +5,8 @@
 import type { Provider, Versioned } from "../../providers/types.ts";
 import type { InternalServices } from "../compile/internal.ts";
 import { compileSnapshot, type Snapshot } from "../compile/snapshot.ts";
-import { routerCount, validateConfig, wipeRefusal, type ConfigIssue, type ValidationResult } from "../config/index.ts";
+import { parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type ValidationResult } from "../config/index.ts";
+import type { RuleSyntax } from "../rules/index.ts";
 import type { Switcher } from "./switcher.ts";
 import type { Listener } from "./watcher.ts";
 
@@ -29,28 +30,40 @@ export interface ListenerOptions {
   readonly lastGood?: Provider;
   /** The `NAME@internal` services the entry provides (none but noop@internal without them). */
   readonly internal?: InternalServices;
+  /**
+   * DEFAULT_RULE_SYNTAX as set (Traefik's core.defaultRuleSyntax): "v3" (absent) or "v2". Any other
+   * value rejects every config, naming the variable, as Traefik refuses to start with it.
+   */
+  readonly defaultRuleSyntax?: string;
 }
 
 type Valid = Extract<ValidationResult, { ok: true }>;
 
 export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOptions = {}): Listener {
   return async (incoming) => {
-    const valid = validated(incoming);
+    const syntax = settingOrReject(incoming.ref.version, options.defaultRuleSyntax);
+    const valid = validated(incoming, syntax);
     const current = switcher.current;
     const empty = routerCount(valid.config) === 0 && incoming.ref.allowEmpty !== true;
     if (empty && current) refuseWipe(incoming, routerCount(current.config), `version ${current.meta.version}, which this isolate serves`);
     if (empty && !current && options.lastGood) {
-      const kept = await lastGood(options.lastGood);
-      if (kept && installed(switcher, kept.config, kept.valid, options.internal)) {
+      const kept = await lastGood(options.lastGood, syntax);
+      if (kept && installed(switcher, kept.config, kept.valid, options.internal, syntax)) {
         refuseWipe(incoming, routerCount(kept.valid.config), `version ${kept.config.ref.version} in the config store, which this isolate serves instead`);
       }
     }
-    install(switcher, incoming, valid, options.internal);
+    install(switcher, incoming, valid, options.internal, syntax);
   };
 }
 
-function validated(config: Versioned<unknown>): Valid {
-  const valid = validateConfig(config.value);
+function settingOrReject(version: number, setting: string | undefined): RuleSyntax {
+  const parsed = parseDefaultRuleSyntax(setting);
+  if (!parsed.ok) throw new ConfigRejected(version, [{ path: "DEFAULT_RULE_SYNTAX", message: parsed.error, severity: "error" }]);
+  return parsed.value;
+}
+
+function validated(config: Versioned<unknown>, defaultRuleSyntax: RuleSyntax): Valid {
+  const valid = validateConfig(config.value, { defaultRuleSyntax });
   if (!valid.ok) throw new ConfigRejected(config.ref.version, valid.errors);
   return valid;
 }
@@ -61,18 +74,18 @@ function refuseWipe(incoming: Versioned<unknown>, current: number, currentName: 
   if (why) throw new ConfigRejected(incoming.ref.version, [{ path: "http.routers", message: why, severity: "error" }]);
 }
 
-function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal?: InternalServices): void {
+function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal: InternalServices | undefined, syntax: RuleSyntax): void {
   const { ref, provider } = config;
   const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
-  const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules, internal);
+  const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules, internal, syntax);
   if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
   switcher.swap(compiled.snapshot);
 }
 
 /** install, false instead of a throw (a last good config this build cannot compile is no fallback). */
-function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal?: InternalServices): boolean {
+function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal: InternalServices | undefined, syntax: RuleSyntax): boolean {
   try {
-    install(switcher, config, valid, internal);
+    install(switcher, config, valid, internal, syntax);
     return true;
   } catch {
     return false;
@@ -80,13 +93,13 @@ function installed(switcher: Switcher<Snapshot>, config: Versioned<unknown>, val
 }
 
 /** The last good config with routers, or null when there is none or it cannot be read (never throws). */
-async function lastGood(provider: Provider): Promise<{ config: Versioned<unknown>; valid: Valid } | null> {
+async function lastGood(provider: Provider, defaultRuleSyntax: RuleSyntax): Promise<{ config: Versioned<unknown>; valid: Valid } | null> {
   try {
     const ref = await provider.version();
     const loaded = ref && !ref.allowEmpty ? await provider.load(ref) : null;
     if (!loaded?.ok) return null;
     const config = loaded.value;
-    const valid = validateConfig(config.value);
+    const valid = validateConfig(config.value, { defaultRuleSyntax });
     return valid.ok && routerCount(valid.config) > 0 ? { config, valid } : null;
   } catch {
     return null;

@@ -4,13 +4,14 @@
 // constrains the request.
 
 import { RuleFailure } from "./lexer.ts";
-import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject } from "./node.ts";
+import { AND, evaluate, HOST, HOST_REGEXP, Node, NOT, OR, PATH, PATH_PREFIX, PATH_REGEXP, subject, V2 } from "./node.ts";
 import { parseRule } from "./parser.ts";
-import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleTrace } from "./types.ts";
+import type { CompiledRule, HostIndex, RequestView, Result, RuleError, RuleSyntax, RuleTrace } from "./types.ts";
 
-export function compileRule(rule: string): Result<CompiledRule, RuleError> {
+/** `syntax`: the router's ruleSyntax (or the configured default); Traefik's v3 when absent. */
+export function compileRule(rule: string, syntax: RuleSyntax = "v3"): Result<CompiledRule, RuleError> {
   try {
-    return { ok: true, value: new Rule(rule, parseRule(rule, true)) };
+    return { ok: true, value: new Rule(rule, parseRule(rule, true, syntax), syntax) };
   } catch (e) {
     if (e instanceof RuleFailure) return { ok: false, error: { position: e.position, message: e.message } };
     throw e;
@@ -29,8 +30,9 @@ class Rule implements CompiledRule {
    */
   private readonly a: Node;
   private readonly b: Node | null;
+  private readonly syntax: RuleSyntax;
 
-  constructor(source: string, root: Node) {
+  constructor(source: string, root: Node, syntax: RuleSyntax) {
     let hostIndex: HostIndex | string | null;
     let prefixes: readonly string[] | null;
     const a = root.a;
@@ -50,6 +52,7 @@ class Rule implements CompiledRule {
       prefixes = prefixesOf(root, false);
     }
     this.source = source;
+    this.syntax = syntax;
     this.a = pair ? a : root;
     this.b = pair ? b : null;
     this.hostIndex = hostIndex;
@@ -72,7 +75,7 @@ class Rule implements CompiledRule {
   /** Every sub-expression is evaluated (no short cut), so a user sees each part's result. */
   explain(view: RequestView): RuleTrace {
     // Parsed again without shared leaves, for the offsets of this rule's own text.
-    return trace(parseRule(this.source, false), this.source, view);
+    return trace(parseRule(this.source, false, this.syntax), this.source, view);
   }
 
   /** Hosts of the Host matchers that hold positively, as written (Traefik's ParseDomains). */
@@ -135,6 +138,7 @@ function suffixKey(ending: string): string | null {
 
 /** What one matcher says about the host: `*.example.com` and `…\.example\.com$` pin its ending. */
 function leafHostIndex(n: Node): HostFacts {
+  if (n.op === V2) return n.v2!.hostIndex;
   if (n.op === HOST) {
     if (!n.s.startsWith("*")) return n.s;
     const key = suffixKey(n.s);
@@ -181,6 +185,7 @@ function hostIndexOf(n: Node, negated: boolean): HostFacts {
 }
 
 function leafPrefixes(n: Node): readonly string[] | null {
+  if (n.op === V2) return n.v2!.prefixes;
   if (n.op === PATH || n.op === PATH_PREFIX) return [n.s];
   if (n.op !== PATH_REGEXP) return null;
   const prefix = n.rx!.literalPrefix;

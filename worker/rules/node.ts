@@ -20,6 +20,18 @@ export const HEADER_REGEXP = 10;
 export const QUERY = 11;
 export const QUERY_REGEXP = 12;
 export const CLIENT_IP = 13;
+/** A ruleSyntax v2 matcher (v2/matchers.ts): it carries its own match, in `v2`. */
+export const V2 = 14;
+
+/** A v2 matcher: gorilla/mux semantics, several values per call; rare, so one interface for all. */
+export interface V2Leaf {
+  match(v: RequestView): boolean;
+  /** What it looked at, for explain(). */
+  subject(v: RequestView): string;
+  /** Index facts, as compile.ts computes them for v3 leaves. */
+  readonly hostIndex: HostIndex | null;
+  readonly prefixes: readonly string[] | null;
+}
 
 export type Op = number;
 
@@ -38,6 +50,7 @@ export class Node {
   /** The *Regexp matchers' pattern; compiled on first evaluation where it can be (go/regexp). */
   rx: GoRegexp | null = null;
   ip: IPChecker | null = null;
+  v2: V2Leaf | null = null;
   /**
    * A leaf's index facts (compile.ts), computed on first use: leaves are shared between rules, so
    * thousands of rules with the same PathPrefix share one list. undefined: not computed yet.
@@ -85,6 +98,8 @@ export function evaluate(n: Node, v: RequestView): boolean {
       return anyMatches(v.query.get(n.s), n.rx!);
     case CLIENT_IP:
       return n.ip!.contains(v.clientIP);
+    case V2:
+      return n.v2!.match(v);
     default:
       return false;
   }
@@ -145,6 +160,8 @@ export function subject(n: Node, v: RequestView): string {
       const values = v.query.get(n.s);
       return values ? `query ${n.s}: ${values.map(quote).join(", ")}` : `no ${n.s} in query`;
     }
+    case V2:
+      return n.v2!.subject(v);
     default:
       return v.clientIP === null ? "unknown client IP" : `client IP ${v.clientIP}`;
   }

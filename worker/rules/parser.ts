@@ -12,6 +12,9 @@ import { MATCHER_NAMES, matcherAt, SPELLINGS, spellings, type MatcherName } from
 import { AND, NOT, Node, OR } from "./node.ts";
 import { quickParse } from "./quick.ts";
 import { editDistance } from "./suggest.ts";
+import type { RuleSyntax } from "./types.ts";
+import { buildV2Leaf } from "./v2/matchers.ts";
+import { V2_MATCHER_NAMES, V2_SPELLINGS, type V2MatcherName } from "./v2/names.ts";
 
 const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go syntax): put "&&" or "||" at the end of the line instead';
 
@@ -21,7 +24,8 @@ const NEWLINE_HINT = '; a rule cannot continue on a new line after ")" (Go synta
  * (quick.ts); without, every node carries this rule's own offsets, for explain(). A shared-leaves
  * parse of two matchers joined by "&&" returns quick.ts's PAIR, a node the next parse reuses.
  */
-export function parseRule(src: string, shareLeaves: boolean): Node {
+export function parseRule(src: string, shareLeaves: boolean, syntax: RuleSyntax = "v3"): Node {
+  if (syntax === "v2") return new Parser(new Scanner(src), shareLeaves, true).rule();
   if (shareLeaves) {
     const quick = quickParse(src);
     if (quick !== null) return quick;
@@ -31,16 +35,19 @@ export function parseRule(src: string, shareLeaves: boolean): Node {
 
 /** The reference parser alone (tests compare the shortcut with it). */
 export function fullParse(src: string, shareLeaves: boolean): Node {
-  return new Parser(new Scanner(src), shareLeaves).rule();
+  return new Parser(new Scanner(src), shareLeaves, false).rule();
 }
 
 class Parser {
   private readonly sc: Scanner;
   private readonly shareLeaves: boolean;
+  /** ruleSyntax v2: the same grammar (Traefik parses both with one parser), v2's matchers. */
+  private readonly v2: boolean;
 
-  constructor(sc: Scanner, shareLeaves: boolean) {
+  constructor(sc: Scanner, shareLeaves: boolean, v2: boolean) {
     this.sc = sc;
     this.shareLeaves = shareLeaves;
+    this.v2 = v2;
   }
 
   /** A method, so that TypeScript does not keep a narrowed kind across sc.next(). */
@@ -121,7 +128,7 @@ class Parser {
 
   private call(): Node {
     const pos = this.sc.pos;
-    const name = matcherAt(this.sc.src, pos, this.sc.end) ?? resolveName(this.sc.identName(), pos);
+    const name = this.v2 ? resolveV2Name(this.sc.identName(), pos) : (matcherAt(this.sc.src, pos, this.sc.end) ?? resolveName(this.sc.identName(), pos));
     const length = this.sc.end - pos;
     this.sc.next();
     if (this.kind() !== "(") this.fail(`expected "(" after ${this.sc.src.slice(pos, pos + length)} %AT%, found %FOUND%`);
@@ -139,7 +146,9 @@ class Parser {
     }
     const end = this.sc.end;
     this.sc.next();
-    return leafFor(name, n, pos, end, this.shareLeaves);
+    // v2 leaves are not shared: their names overlap v3's, and v2 rules are few.
+    if (this.v2) return buildV2Leaf(name as V2MatcherName, ARGS.slice(0, n), ARG_POSITIONS.slice(0, n), pos, end);
+    return leafFor(name as MatcherName, n, pos, end, this.shareLeaves);
   }
 }
 
@@ -150,15 +159,26 @@ function binary(op: number, a: Node, b: Node): Node {
   return n;
 }
 
+/** The v2 matcher `written` names, or the error explaining why it names none. */
+function resolveV2Name(written: string, pos: number): V2MatcherName {
+  const name = V2_SPELLINGS.get(written);
+  if (name) return name;
+  return unknownMatcher(written, pos, V2_MATCHER_NAMES, " (ruleSyntax v2)");
+}
+
+function unknownMatcher(written: string, pos: number, names: readonly string[], syntax: string): never {
+  const sameLetters = names.find((n) => n.toLowerCase() === written.toLowerCase());
+  if (sameLetters) {
+    throw new RuleFailure(pos, `matcher "${written}" %AT% is spelled in a case Traefik does not accept; write ${spellings(sameLetters).join(", ")}`);
+  }
+  const guess = names.find((n) => editDistance(n.toLowerCase(), written.toLowerCase()) <= 2);
+  const hint = guess ? ` (did you mean ${guess}?)` : "";
+  throw new RuleFailure(pos, `unknown matcher "${written}" %AT%${hint}; expected one of ${names.join(", ")}${syntax}`);
+}
+
 /** The matcher `written` names, or the error explaining why it names none. */
 function resolveName(written: string, pos: number): MatcherName {
   const name = SPELLINGS.get(written);
   if (name) return name;
-  const sameLetters = MATCHER_NAMES.find((n) => n.toLowerCase() === written.toLowerCase());
-  if (sameLetters) {
-    throw new RuleFailure(pos, `matcher "${written}" %AT% is spelled in a case Traefik does not accept; write ${spellings(sameLetters).join(", ")}`);
-  }
-  const guess = MATCHER_NAMES.find((n) => editDistance(n.toLowerCase(), written.toLowerCase()) <= 2);
-  const hint = guess ? ` (did you mean ${guess}?)` : "";
-  throw new RuleFailure(pos, `unknown matcher "${written}" %AT%${hint}; expected one of ${MATCHER_NAMES.join(", ")}`);
+  return unknownMatcher(written, pos, MATCHER_NAMES, "");
 }

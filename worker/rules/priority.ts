@@ -4,12 +4,14 @@
 
 import { compileRule, positiveHostsOf } from "./compile.ts";
 import { utf8Length } from "../go/utf8.ts";
+import type { RuleSyntax } from "./types.ts";
 
 const DOUBLE_WILDCARD = "**.";
 
-export function defaultPriority(rule: string): number {
+/** v2 rules have no wildcard hosts: their priority is their length alone. */
+export function defaultPriority(rule: string, syntax: RuleSyntax = "v3"): number {
   const length = utf8Length(rule);
-  if (!rule.includes(DOUBLE_WILDCARD)) return length;
+  if (syntax === "v2" || !rule.includes(DOUBLE_WILDCARD)) return length;
   const compiled = compileRule(rule);
   if (!compiled.ok) return length;
   const penalty = positiveHostsOf(compiled.value).filter((h) => h.startsWith(DOUBLE_WILDCARD)).length;

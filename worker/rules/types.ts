@@ -25,6 +25,9 @@ export interface RequestView {
   internHost?(host: string): void;
 }
 
+/** Traefik's ruleSyntax: "v3", or "v2" (v2's matchers, kept by Traefik v3 for migration). */
+export type RuleSyntax = "v2" | "v3";
+
 /** A rule syntax or argument error: where it is and what was expected. */
 export interface RuleError {
   /** 0-based offset into the rule string. */

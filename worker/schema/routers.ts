@@ -21,7 +21,7 @@ export const routerObservabilitySchema = emptyable(
 
 export const routerSchema = z.strictObject({
   rule: nonEmpty,
-  /** Only "v3" is implemented; "v2" is rejected by validate (see checks/rules.ts). */
+  /** "v3" or "v2" (Traefik v3 keeps v2's matchers for migration); absent: the default (config/rule-syntax.ts). */
   ruleSyntax: str.optional(),
   /** 0 or absent: Traefik's default, the length of the rule. */
   priority: nonNegativeInt.optional(),

@@ -212,3 +212,28 @@ describe("switcher", () => {
     expect(s.current).toBe("b");
   });
 });
+
+describe("routerListener with DEFAULT_RULE_SYNTAX", () => {
+  const v2Config = {
+    http: {
+      routers: { web: { rule: "Host(`a.com`, `b.com`)", service: "web" } },
+      services: { web: { loadBalancer: { servers: [{ url: "https://backend.example.com" }] } } },
+    },
+  };
+  const ref = (version: number) => ({ version, key: `v/${version}`, sha256: `h${version}` });
+
+  it("reads routers without ruleSyntax in the configured syntax, as the config store validated them", async () => {
+    const switcher = new Switcher<Snapshot>();
+    await routerListener(switcher, { defaultRuleSyntax: "v2" })({ ref: ref(1), value: v2Config });
+    expect(switcher.current?.meta.version).toBe(1);
+    await expect(routerListener(new Switcher<Snapshot>())({ ref: ref(1), value: v2Config })).rejects.toThrow(/http\.routers\.web\.rule: invalid rule/);
+  });
+
+  it("a DEFAULT_RULE_SYNTAX that is neither v2 nor v3 rejects the config, naming the variable", async () => {
+    const switcher = new Switcher<Snapshot>();
+    await expect(routerListener(switcher, { defaultRuleSyntax: "v9" })({ ref: ref(1), value: v2Config })).rejects.toThrow(
+      /config version 1 rejected: DEFAULT_RULE_SYNTAX: unsupported DEFAULT_RULE_SYNTAX "v9"/,
+    );
+    expect(switcher.current).toBeNull();
+  });
+});

@@ -359,8 +359,9 @@ const BAD: [string, unknown, string, string][] = [
   ["negative priority", withHttp({ routers: { r: { ...router, priority: -1 } } }), "http.routers.r.priority", "must be ≥ 0"],
   // A string is a list here (Traefik's comma-separated form, test/unit/config/list-strings.test.ts); a map is not.
   ["wrong type", withHttp({ routers: { r: { ...router, middlewares: { auth: true } } } }), "http.routers.r.middlewares", "expected a list, got a map"],
-  ["ruleSyntax v2", withHttp({ routers: { r: { ...router, ruleSyntax: "v2" } } }), "http.routers.r.ruleSyntax", "Switchyard implements the Traefik v3 rule syntax only"],
-  ["ruleSyntax other", withHttp({ routers: { r: { ...router, ruleSyntax: "v4" } } }), "http.routers.r.ruleSyntax", 'the only supported value is "v3"'],
+  ["bad v2 rule", withHttp({ routers: { r: { ...router, ruleSyntax: "v2", rule: "HostRegexp(`{sub`)" } } }), "http.routers.r.rule", 'invalid rule (ruleSyntax v2) at position 11: invalid HostRegexp template "{sub" at 11: mux: unbalanced braces'],
+  ["v3 matcher in a v2 rule", withHttp({ routers: { r: { ...router, ruleSyntax: "v2", rule: "PathRegexp(`^/a`)" } } }), "http.routers.r.rule", 'unknown matcher "PathRegexp"'],
+  ["ruleSyntax other", withHttp({ routers: { r: { ...router, ruleSyntax: "v4" } } }), "http.routers.r.ruleSyntax", 'unknown ruleSyntax "v4": expected "v3" or "v2"'],
   ["plugin", withHttp({ middlewares: { p: { plugin: { geoblock: { allowed: ["FR"] } } } } }), "http.middlewares.p.plugin", "plugins are not supported on Workers"],
   ["basicAuth usersFile", withHttp({ middlewares: { a: { basicAuth: { usersFile: "/etc/traefik/users" } } } }), "http.middlewares.a.basicAuth.usersFile", "no filesystem on Workers; inline the users"],
   ["digestAuth usersFile", withHttp({ middlewares: { a: { digestAuth: { usersFile: "/etc/traefik/users" } } } }), "http.middlewares.a.digestAuth.usersFile", "no filesystem on Workers"],

@@ -8,7 +8,7 @@ import type { Admission } from "../../../providers/store/admission.ts";
 import { diffConfigs } from "../../../providers/store/diff.ts";
 import { canonicalJSON, validateConfig } from "../../../worker/config/index.ts";
 import type { WorkerEnv } from "../../../worker/index.ts";
-import { ConfigStore, MAX_STORED_CONFIG_BYTES, storeAdmission } from "../../../worker/store-admission.ts";
+import { admitConfig, ConfigStore, MAX_STORED_CONFIG_BYTES, storeAdmission, storeAdmissionFor } from "../../../worker/store-admission.ts";
 
 const testEnv = env as WorkerEnv;
 
@@ -81,6 +81,17 @@ describe("the config store's admission", () => {
     expect(storeAdmission.routers("null")).toBe(0);
     expect(storeAdmission.wipeRefusal(3, 0, false, "version 7")).toMatch(/all 3 of its routers from version 7.*\?allowEmpty=true/);
     expect(storeAdmission.wipeRefusal(3, 0, true, "version 7")).toBeNull();
+  });
+
+  it("the Worker's admission reads routers without ruleSyntax in DEFAULT_RULE_SYNTAX, and refuses every write when it is neither v2 nor v3", () => {
+    const v2 = { http: { routers: { r: { rule: "Host(`a.com`, `b.com`)", service: "web" } }, services: routed.http.services } };
+    expect(storeAdmission.admit(v2)).toMatchObject({ ok: false, error: [{ path: "http.routers.r.rule" }] });
+    expect(storeAdmissionFor("v2").admit(v2)).toMatchObject({ ok: true, value: { routers: 1 } });
+    expect(admitConfig(v2, "v2")).toMatchObject({ ok: true });
+    expect(storeAdmissionFor("v1").admit(routed)).toEqual({
+      ok: false,
+      error: [{ path: "DEFAULT_RULE_SYNTAX", message: 'unsupported DEFAULT_RULE_SYNTAX "v1": expected "v3" (the default) or "v2"', severity: "error" }],
+    });
   });
 });
 

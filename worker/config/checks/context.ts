@@ -2,7 +2,7 @@
 import type { DefinedNames } from "../entities.ts";
 import type { IssueList } from "../issues.ts";
 import type { DynamicConfig } from "../../schema/index.ts";
-import type { CompiledRule } from "../../rules/index.ts";
+import type { CompiledRule, RuleSyntax } from "../../rules/index.ts";
 
 export interface CheckContext {
   /** The entities that passed their schema (the others were already reported). */
@@ -12,6 +12,8 @@ export interface CheckContext {
   readonly issues: IssueList;
   /** Every rule that compiled, by its text: compiling the snapshot reuses them instead of compiling twice. */
   readonly rules: Map<string, CompiledRule>;
+  /** The syntax of rules whose router has no ruleSyntax (ValidateOptions.defaultRuleSyntax). */
+  readonly defaultRuleSyntax: RuleSyntax;
 }
 
 export type Check = (ctx: CheckContext) => void;
