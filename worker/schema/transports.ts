@@ -33,6 +33,10 @@ export const serversTransportSchema = z.strictObject({
   insecureSkipVerify: bool.optional(),
   rootCAs: stringList.optional(),
   certificates: z.array(z.strictObject({ certFile: str, keyFile: str })).optional(),
+  /** Traefik's TLS versions and ciphers towards servers: accepted, ignored on Workers (validate warns). */
+  cipherSuites: stringList.optional(),
+  minVersion: str.optional(),
+  maxVersion: str.optional(),
   maxIdleConnsPerHost: nonNegativeInt.optional(),
   forwardingTimeouts: forwardingTimeoutsSchema.optional(),
   disableHTTP2: bool.optional(),

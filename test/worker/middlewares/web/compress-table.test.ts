@@ -3,11 +3,11 @@
 // answers in workerd what the CLI answers in Node (test/node/runtime-parity.test.ts).
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../../../worker/config/index.ts";
-import { WORKERD_COMPRESSION } from "../../../../worker/middlewares/compress/formats.ts";
+import { WORKERD_COMPRESSION, type Format } from "../../../../worker/middlewares/compress/formats.ts";
 
 function offered(format: string): boolean {
   try {
-    new CompressionStream(format as CompressionFormat);
+    new CompressionStream(format as Format);
     return true;
   } catch {
     return false;
