@@ -23,8 +23,6 @@ export type DefinedNames = Record<Exclude<HttpSection, "routers">, ReadonlySet<s
 export interface Entities {
   readonly config: DynamicConfig;
   readonly defined: DefinedNames;
-  /** Each service as written (keys in their canonical case, before defaults): a check can tell a field the user wrote from a default. */
-  readonly writtenServices: Readonly<Record<string, unknown>>;
 }
 
 function checkName(section: HttpSection, name: string, issues: IssueList): boolean {
@@ -72,13 +70,7 @@ interface Reader<S extends z.ZodType> {
 // Options for every entry's parse: one object, not one per entry.
 const PARSE_OPTIONS = { reportInput: true, error: errorMap } as const;
 
-function parseSection<S extends z.ZodType>(
-  { schema, quick, types }: Reader<S>,
-  section: HttpSection,
-  raw: Record<string, unknown>,
-  issues: IssueList,
-  written?: Record<string, unknown>,
-): Record<string, z.output<S>> {
+function parseSection<S extends z.ZodType>({ schema, quick, types }: Reader<S>, section: HttpSection, raw: Record<string, unknown>, issues: IssueList): Record<string, z.output<S>> {
   const out: Record<string, z.output<S>> = {};
   // Names, not [name, value] pairs: a section may hold 10,000 entries, most of them read quickly.
   for (const name of Object.keys(raw)) {
@@ -90,7 +82,6 @@ function parseSection<S extends z.ZodType>(
     }
     const path = ["http", section, name];
     const { input, ok: keysOk } = readKeys(value, schema, path, issues);
-    if (written) setOwn(written, name, input);
     let ok = checkName(section, name, issues) && keysOk;
     if (types) ok = checkOneType(input, types, section.slice(0, -1), path, issues) && ok;
     const parsed = schema.safeParse(input, PARSE_OPTIONS);
@@ -111,10 +102,9 @@ function assemble(http: Required<HttpConfig>): DynamicConfig {
 }
 
 export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
-  const writtenServices: Record<string, unknown> = {};
   const http: Required<HttpConfig> = {
     routers: parseSection({ schema: routerSchema, quick: quickRouter }, "routers", raw.routers, issues),
-    services: parseSection({ schema: serviceSchema, types: SERVICE_TYPES }, "services", raw.services, issues, writtenServices),
+    services: parseSection({ schema: serviceSchema, types: SERVICE_TYPES }, "services", raw.services, issues),
     middlewares: parseSection({ schema: middlewareSchema, types: MIDDLEWARE_TYPES }, "middlewares", raw.middlewares, issues),
     serversTransports: parseSection({ schema: serversTransportSchema }, "serversTransports", raw.serversTransports, issues),
   };
@@ -123,5 +113,5 @@ export function parseEntities(raw: RawHttp, issues: IssueList): Entities {
     middlewares: new Set(Object.keys(raw.middlewares)),
     serversTransports: new Set(Object.keys(raw.serversTransports)),
   };
-  return { config: assemble(http), defined, writtenServices };
+  return { config: assemble(http), defined };
 }

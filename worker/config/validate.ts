@@ -24,9 +24,9 @@ const CHECKS: readonly Check[] = [checkReferences, checkCycles, checkRules, chec
 
 export function validateConfig(raw: unknown): ValidationResult {
   const issues = new IssueList();
-  const { config, defined, writtenServices } = parseEntities(readShell(raw, issues), issues);
+  const { config, defined } = parseEntities(readShell(raw, issues), issues);
   const rules = new Map<string, CompiledRule>();
-  for (const check of CHECKS) check({ config, defined, issues, rules, writtenServices });
+  for (const check of CHECKS) check({ config, defined, issues, rules });
   const errors = issues.errors;
   const warnings = issues.warnings;
   return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings, rules };

@@ -12,8 +12,6 @@ export interface CheckContext {
   readonly issues: IssueList;
   /** Every rule that compiled, by its text: compiling the snapshot reuses them instead of compiling twice. */
   readonly rules: Map<string, CompiledRule>;
-  /** Each service as written, before defaults (Entities.writtenServices). */
-  readonly writtenServices: Readonly<Record<string, unknown>>;
 }
 
 export type Check = (ctx: CheckContext) => void;
