@@ -1,14 +1,26 @@
-// A router's middleware chain, built once per compile: names resolved (`chain` expanded in place),
-// each middleware built from its options, composed so the first listed runs first.
+// A middleware chain, built once per compile for a router or for a service (Traefik v3.7
+// `services.<s>.middlewares`): names resolved (`chain` expanded in place), each middleware built
+// from its options, composed so the first listed runs first.
 import { localName, ownValue, type DynamicConfig, type MiddlewareType } from "../config/index.ts";
 import { middlewares as registry, type Middleware, type MiddlewareFactory } from "../middlewares/index.ts";
 import type { Handler } from "../services/types.ts";
-import { error, type ConfigIssue } from "../config/issues.ts";
+import { error, type ConfigIssue, type Path } from "../config/issues.ts";
 
 export interface ChainContext {
   readonly config: DynamicConfig;
+  /** Who owns the chain's per-instance state (MiddlewareContext.router): a router, or serviceOwner(name). */
   readonly router: string;
+  /** Where a missing middleware is reported: the list that names it. */
+  readonly at: Path;
   service(ref: string): Handler | null;
+}
+
+/**
+ * The state owner of a service's middlewares. Traefik builds them once per service, shared by every
+ * router that reaches it; the NUL keeps it apart from any router's name.
+ */
+export function serviceOwner(service: string): string {
+  return `\u0000service:${service}`;
 }
 
 /** `handler` wrapped by the named middlewares, or null after pushing why it cannot be built. */
@@ -23,7 +35,7 @@ export function wrap(handler: Handler, names: readonly string[], ctx: ChainConte
 }
 
 /** Names in application order, with `chain` middlewares replaced by their members (validated acyclic). */
-function expand(names: readonly string[], config: DynamicConfig): string[] {
+export function expand(names: readonly string[], config: DynamicConfig): string[] {
   return names.flatMap((ref) => {
     const name = localName(ref);
     const chain = ownValue(config.http?.middlewares, name)?.chain;
@@ -35,7 +47,7 @@ function build(name: string, ctx: ChainContext, errors: ConfigIssue[]): Middlewa
   const spec = ownValue(ctx.config.http?.middlewares, name);
   const type = spec ? (Object.keys(spec)[0] as MiddlewareType | undefined) : undefined;
   if (!spec || !type) {
-    errors.push(error(["http", "routers", ctx.router, "middlewares"], `middleware "${name}" does not exist`));
+    errors.push(error(ctx.at, `middleware "${name}" does not exist`));
     return null;
   }
   const factory = registry[type] as MiddlewareFactory<typeof type> | undefined;

@@ -38,9 +38,6 @@ export function buildService(name: string, spec: ServiceConfig, ctx: BuildContex
     ctx.errors.push(error(at(...tail), message));
     return null;
   };
-  if (spec.middlewares && spec.middlewares.length > 0) {
-    return fail(["middlewares"], "middlewares on a service are not available on Switchyard: put them on the routers that use this service");
-  }
   if (spec.loadBalancer) return loadBalancer(name, spec.loadBalancer, ctx.config, fail);
   if (spec.weighted) return weighted(name, spec.weighted, ctx, fail);
   if (spec.highestRandomWeight) return highestRandomWeight(spec.highestRandomWeight, ctx, fail);

@@ -7,7 +7,8 @@ import { error } from "../config/issues.ts";
 import type { LoadBalancer } from "../services/loadbalancer.ts";
 import type { Handler, Service } from "../services/types.ts";
 import type { CompileIssue } from "./issues.ts";
-import { buildService } from "./service-builders.ts";
+import { serviceOwner, wrap } from "./middlewares.ts";
+import { buildService, type Built } from "./service-builders.ts";
 import { ServiceKeys } from "./service-keys.ts";
 
 export interface ServiceEntry {
@@ -47,7 +48,8 @@ export function buildServices(
       return reused;
     }
     building.add(name);
-    const built = buildService(name, spec, { config, child: (ref) => get(localName(ref)), errors });
+    const core = buildService(name, spec, { config, child: (ref) => get(localName(ref)), errors });
+    const built = core && withMiddlewares(name, core, spec.middlewares ?? [], { config, get, errors });
     building.delete(name);
     if (!built) {
       failed.add(name);
@@ -60,4 +62,23 @@ export function buildServices(
 
   for (const name of Object.keys(specs)) get(name);
   return out;
+}
+
+interface WrapContext {
+  readonly config: DynamicConfig;
+  get(name: string): ServiceEntry | null;
+  readonly errors: CompileIssue[];
+}
+
+/**
+ * The service behind its own middlewares (Traefik v3.7: service.go wraps the built handler, so they
+ * run after the router's, and a parent weighted/failover/mirroring reaches a child through the
+ * child's middlewares). The health a parent asks about stays the core service's.
+ */
+function withMiddlewares(name: string, core: Built, names: readonly string[], ctx: WrapContext): Built | null {
+  if (names.length === 0) return core;
+  const lookup = (ref: string) => ctx.get(localName(ref))?.handler ?? null;
+  const chain = { config: ctx.config, router: serviceOwner(name), at: ["http", "services", name, "middlewares"], service: lookup };
+  const handle = wrap(core.service.handle, names, chain, ctx.errors);
+  return handle ? { service: { handle, health: core.service.health }, pool: core.pool } : null;
 }

@@ -57,7 +57,7 @@ function routerHandler(config: DynamicConfig, services: ReadonlyMap<string, Serv
     // Most routers have no middlewares: their handler is the service's, with nothing to build.
     if (router.middlewares === undefined || router.middlewares.length === 0) return service;
     const lookup = (ref: string) => services.get(localName(ref))?.handler ?? null;
-    return wrap(service, router.middlewares, { config, router: name, service: lookup }, errors);
+    return wrap(service, router.middlewares, { config, router: name, at: ["http", "routers", name, "middlewares"], service: lookup }, errors);
   };
 }
 

@@ -50,7 +50,7 @@ interface Policy {
   readonly timeoutMs: number;
   readonly onNetworkError: boolean;
   readonly statuses: readonly StatusRange[];
-  /** Bytes of body kept for status retries (-1 in the config: the Workers ceiling). */
+  /** Bytes of body kept for status retries (negative in the config: the Workers ceiling). */
   readonly statusBodyLimit: number;
   readonly nonIdempotent: boolean;
 }

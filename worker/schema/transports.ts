@@ -35,6 +35,7 @@ export const serversTransportSchema = z.strictObject({
   rootCAs: stringList.optional(),
   /** Traefik's type is {certFile, keyFile}; its serversTransport page writes plain paths, which it accepts too. */
   certificates: z.array(z.union([z.strictObject({ certFile: str, keyFile: str }), str])).optional(),
+  /** Traefik's TLS versions and ciphers towards servers: accepted, ignored on Workers (validate warns). */
   cipherSuites: stringList.optional(),
   minVersion: str.optional(),
   maxVersion: str.optional(),

@@ -15,7 +15,28 @@ function graphOf(ctx: CheckContext, section: "services" | "middlewares"): Graph 
     const resolved = resolveRef(site.ref, kind);
     if (resolved.kind === "local") graph.get(site.name)?.push(resolved.name);
   }
+  if (section === "services") addMiddlewareCalls(ctx, graph);
   return graph;
+}
+
+/** A service's own middlewares run inside it: a service an errors middleware there calls is reached too. */
+function addMiddlewareCalls(ctx: CheckContext, graph: Map<string, string[]>): void {
+  const middlewares = ctx.config.http?.middlewares ?? {};
+  for (const [name, service] of Object.entries(ctx.config.http?.services ?? {})) {
+    const seen = new Set<string>();
+    const walk = (refs: readonly string[]): void => {
+      for (const ref of refs) {
+        const resolved = resolveRef(ref, "middleware");
+        if (resolved.kind !== "local" || seen.has(resolved.name) || !Object.hasOwn(middlewares, resolved.name)) continue;
+        seen.add(resolved.name);
+        const middleware = middlewares[resolved.name];
+        if (middleware?.chain) walk(middleware.chain.middlewares);
+        const called = middleware?.errors ? resolveRef(middleware.errors.service, "service") : null;
+        if (called?.kind === "local") graph.get(name)?.push(called.name);
+      }
+    };
+    walk(service.middlewares ?? []);
+  }
 }
 
 export function checkCycles(ctx: CheckContext): void {
@@ -25,6 +46,6 @@ export function checkCycles(ctx: CheckContext): void {
   }
   for (const cycle of findCycles(graphOf(ctx, "services"))) {
     const [first = ""] = cycle;
-    ctx.issues.error(["http", "services", first], `service cycle: ${cycle.join(" -> ")}; a service cannot reach itself through weighted, mirroring, failover or highestRandomWeight`);
+    ctx.issues.error(["http", "services", first], `service cycle: ${cycle.join(" -> ")}; a service cannot reach itself through weighted, mirroring, failover, highestRandomWeight or its middlewares' errors service`);
   }
 }

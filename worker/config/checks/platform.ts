@@ -6,6 +6,7 @@ import type { RouterConfig } from "../../schema/routers.ts";
 import type { ServersTransportConfig } from "../../schema/transports.ts";
 import type { CheckContext } from "./context.ts";
 import { entries } from "./context.ts";
+import { checkServicePlatform } from "./platform-services.ts";
 
 function checkRouter(ctx: CheckContext, path: Path, router: RouterConfig): void {
   // A child router may not have these at all (checks/tree.ts).
@@ -32,6 +33,12 @@ function checkMiddleware(ctx: CheckContext, path: Path, middleware: MiddlewareCo
     ctx.issues.error([...path, "plugin"], `plugins are not supported on Workers${which}: Traefik loads plugins at run time, which a Worker cannot do`);
   }
   checkAuthFiles(ctx, path, middleware);
+  if (middleware.grpcWeb) {
+    ctx.issues.warn(
+      [...path, "grpcWeb"],
+      "grpcWeb cannot work on Workers: fetch() cannot send gRPC (HTTP/2 with trailers) to a server or read its trailers; a router or service that uses this middleware is refused",
+    );
+  }
   if (middleware.ipWhiteList) ctx.issues.warn([...path, "ipWhiteList"], "ipWhiteList is deprecated in Traefik v3: rename it to ipAllowList");
   if (middleware.rateLimit?.redis) ctx.issues.warn([...path, "rateLimit", "redis"], "redis is ignored on Workers: Switchyard keeps rate-limit state itself");
   if (middleware.forwardAuth?.tls) ctx.issues.warn([...path, "forwardAuth", "tls"], "tls is ignored on Workers: fetch() cannot use custom CAs or client certificates");
@@ -44,9 +51,8 @@ const TRANSPORT_USED: readonly string[] = ["forwardingTimeouts", "cf"];
 const TIMEOUTS_USED: readonly string[] = ["responseHeaderTimeout", "overallTimeout"];
 
 function checkTransport(ctx: CheckContext, path: Path, transport: ServersTransportConfig): void {
-  const ignored = Object.keys(transport).filter((k) => !TRANSPORT_USED.includes(k));
-  if (ignored.length > 0) {
-    ctx.issues.warn(path, `ignored on Workers, where fetch() manages connections and TLS: ${ignored.join(", ")}`);
+  for (const key of Object.keys(transport).filter((k) => !TRANSPORT_USED.includes(k))) {
+    ctx.issues.warn([...path, key], `${key} is ignored on Workers: fetch() manages connections and TLS to servers itself`);
   }
   const timeouts = Object.keys(transport.forwardingTimeouts ?? {}).filter((k) => !TIMEOUTS_USED.includes(k));
   if (transport.forwardingTimeouts && timeouts.length > 0) {
@@ -58,4 +64,5 @@ export function checkPlatform(ctx: CheckContext): void {
   for (const [name, router] of entries(ctx, "routers")) checkRouter(ctx, ["http", "routers", name], router);
   for (const [name, middleware] of entries(ctx, "middlewares")) checkMiddleware(ctx, ["http", "middlewares", name], middleware);
   for (const [name, transport] of entries(ctx, "serversTransports")) checkTransport(ctx, ["http", "serversTransports", name], transport);
+  checkServicePlatform(ctx);
 }

@@ -2,6 +2,7 @@
 // that would fail every request), reported at their path instead.
 import { parseMediaType } from "../../go/mime.ts";
 import { pathUnescape } from "../../go/url-escape.ts";
+import { noEncoding, WORKERD_COMPRESSION, WORKERD_COMPRESSION_NOTE } from "../compress/formats.ts";
 import { hasCors, hasCustom, hasSecure } from "../headers/defined.ts";
 import type { OptionCheck } from "./types.ts";
 
@@ -10,6 +11,7 @@ export const checkCompress: OptionCheck<"compress"> = (issues, path, o) => {
   if (o.defaultEncoding && o.encodings && !o.encodings.includes(o.defaultEncoding)) {
     issues.error([...path, "defaultEncoding"], `defaultEncoding "${o.defaultEncoding}" is not one of encodings (${o.encodings.join(", ")})`);
   }
+  checkCompressionTable(issues, path, o);
   if (o.includedContentTypes && o.excludedContentTypes) {
     issues.error(path, "includedContentTypes and excludedContentTypes cannot be used together");
   }
@@ -17,6 +19,24 @@ export const checkCompress: OptionCheck<"compress"> = (issues, path, o) => {
     o[field]?.forEach((value, i) => {
       if (!parseMediaType(value)) issues.error([...path, field, i], `"${value}" is not a media type (e.g. text/event-stream, application/json)`);
     });
+  }
+};
+
+/**
+ * Encodings a Worker cannot produce (workerd's fixed table, not the runtime at hand: the CLI in Node
+ * answers as the Worker does). Traefik's default list (zstd, br, gzip) is left alone: gzip serves it.
+ */
+const checkCompressionTable: OptionCheck<"compress"> = (issues, path, o) => {
+  const listed = o.encodings ?? [];
+  if (listed.length > 0 && !listed.some((e) => WORKERD_COMPRESSION.has(e))) {
+    issues.error([...path, "encodings"], noEncoding(listed));
+    return;
+  }
+  listed.forEach((e, i) => {
+    if (!WORKERD_COMPRESSION.has(e)) issues.warn([...path, "encodings", i], `${e} is never used: ${WORKERD_COMPRESSION_NOTE}`);
+  });
+  if (o.defaultEncoding && !WORKERD_COMPRESSION.has(o.defaultEncoding)) {
+    issues.warn([...path, "defaultEncoding"], `${o.defaultEncoding} is never used: ${WORKERD_COMPRESSION_NOTE}; requests without Accept-Encoding are not compressed`);
   }
 };
 

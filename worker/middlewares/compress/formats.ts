@@ -1,41 +1,23 @@
-// Which HTTP content-codings this runtime's CompressionStream can produce, detected once per
-// isolate by trying each format name (workerd offers gzip and deflate; Brotli and Zstandard are
-// used only where a runtime accepts them).
+// The HTTP content-codings a Worker can produce: workerd's CompressionStream offers "gzip" and
+// "deflate" (and "deflate-raw", which no content-coding names); no Brotli, no Zstandard. A fixed
+// table, not a probe of the runtime at hand: the CLI (Node, which has Brotli) and the Worker must
+// give the same answer for the same config. test/worker/middlewares/web/compress-table.test.ts
+// checks the table against workerd itself, so it cannot drift.
 import type { Encoding } from "./accept.ts";
 
-/** A CompressionStream format name (the declared union lists workerd's; others are probed). */
+/** A CompressionStream format name. */
 export type Format = ConstructorParameters<typeof CompressionStream>[0];
 
-const CANDIDATES: Readonly<Record<Encoding, readonly string[]>> = {
-  gzip: ["gzip"],
-  // HTTP's "deflate" is the zlib format, which is CompressionStream's "deflate".
-  deflate: ["deflate"],
-  br: ["br", "brotli"],
-  zstd: ["zstd"],
-};
+/** Each content-coding a Worker can produce and its CompressionStream format. HTTP's "deflate" is the zlib format, CompressionStream's "deflate". */
+export const WORKERD_COMPRESSION: ReadonlyMap<Encoding, Format> = new Map<Encoding, Format>([
+  ["gzip", "gzip"],
+  ["deflate", "deflate"],
+]);
 
-function detect(encoding: Encoding): Format | null {
-  for (const format of CANDIDATES[encoding]) {
-    try {
-      new CompressionStream(format as Format);
-      return format as Format;
-    } catch {
-      // not offered by this runtime
-    }
-  }
-  return null;
-}
+/** What a config is told when it names a coding outside the table. */
+export const WORKERD_COMPRESSION_NOTE = `a Worker's CompressionStream offers ${[...WORKERD_COMPRESSION.keys()].join(" and ")} only`;
 
-let formats: Map<Encoding, Format> | null = null;
-
-/** The CompressionStream format for each encoding this runtime offers. */
-export function runtimeFormats(): ReadonlyMap<Encoding, Format> {
-  if (!formats) {
-    formats = new Map();
-    for (const encoding of Object.keys(CANDIDATES) as Encoding[]) {
-      const format = detect(encoding);
-      if (format) formats.set(encoding, format);
-    }
-  }
-  return formats;
+/** The refusal of a compress none of whose encodings a Worker can produce: the config check and the factory say the same. */
+export function noEncoding(configured: readonly string[]): string {
+  return `none of the encodings ${configured.join(", ")} is available on Workers: ${WORKERD_COMPRESSION_NOTE}`;
 }

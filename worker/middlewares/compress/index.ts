@@ -1,10 +1,10 @@
 // compress: compress responses with the best encoding the client accepts among `encodings` that
-// this runtime's CompressionStream offers. Traefik's rules: HEAD, requests whose Content-Type is
+// a Worker's CompressionStream offers (formats.ts: a fixed table of workerd's, the same in the CLI). Traefik's rules: HEAD, requests whose Content-Type is
 // excluded (application/grpc always), and requests without Accept-Encoding (unless
 // defaultEncoding) are left alone; see response.ts for what responses qualify.
 import type { MiddlewareFactory } from "../types.ts";
 import { chooseEncoding, namesGzip, type Encoding } from "./accept.ts";
-import { runtimeFormats } from "./formats.ts";
+import { noEncoding, WORKERD_COMPRESSION } from "./formats.ts";
 import { parseMediaType, type MediaType } from "../../go/mime.ts";
 import { compressResponse, vary } from "./response.ts";
 
@@ -35,11 +35,9 @@ export const compress: MiddlewareFactory<"compress"> = (o) => {
   const configured = (o.encodings ?? DEFAULT_ENCODINGS) as readonly Encoding[];
   if (configured.length === 0) return "at least one encoding must be specified";
   if (o.defaultEncoding && !configured.includes(o.defaultEncoding)) return `unsupported default encoding: ${o.defaultEncoding}`;
-  const formats = runtimeFormats();
+  const formats = WORKERD_COMPRESSION;
   const allowed = configured.filter((e) => formats.has(e));
-  if (allowed.length === 0) {
-    return `none of the encodings ${configured.join(", ")} is available: this runtime's CompressionStream offers ${[...formats.keys()].join(", ")}`;
-  }
+  if (allowed.length === 0) return noEncoding(configured);
   const excludes = mediaTypes(["application/grpc", ...(o.excludedContentTypes ?? [])], "excludedContentTypes");
   const includes = mediaTypes(o.includedContentTypes ?? [], "includedContentTypes");
   if (typeof excludes === "string") return excludes;

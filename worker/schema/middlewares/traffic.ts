@@ -83,8 +83,9 @@ export const retrySchema = z.strictObject({
   timeout: duration.optional(),
   /** v3.7: statuses whose answers are retried ("503", "500-599"). */
   status: listOf(statusRange).optional(),
-  /** v3.7: the largest body kept to replay for status retries; -1: no limit. Traefik's default 2 MiB. */
-  maxRequestBodyBytes: intIn(-1).optional(),
+  /** v3.7: the largest body kept to replay for status retries; any negative value: no limit (Traefik's
+   *  NewReusableRequest, maxBodySize < 0; on Workers the in-memory ceiling). Traefik's default 2 MiB. */
+  maxRequestBodyBytes: intIn().optional(),
   disableRetryOnNetworkError: bool.optional(),
   retryNonIdempotentMethod: bool.optional(),
 });
