@@ -37,7 +37,7 @@ export default {
   },
 } satisfies ExportedHandler<WorkerEnv>;
 
-/** Admin requests keep the watcher polling as any request does, but answer from what is loaded now. */
+/** Admin requests keep the watcher polling as any request does; they never wait for a load here (reads of the served config wait briefly in AdminIsolate.loaded). */
 function pollInBackground(runtime: Runtime, ctx: ExecutionContext): void {
   const poll = runtime.watcher.maybePoll();
   if (poll) ctx.waitUntil(poll);
