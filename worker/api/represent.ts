@@ -1,5 +1,6 @@
 // Snapshot → Traefik's runtime representations: the item's own config plus name@provider, status,
 // errors/warnings, and who uses whom.
+import type { ServiceConfig } from "../config/index.ts";
 import type { Snapshot } from "../compile/snapshot.ts";
 import { localName } from "../compile/issues.ts";
 
@@ -50,7 +51,7 @@ function build(snapshot: Snapshot): Representations {
   const serviceUsers = usedBy((r) => (typeof r.service === "string" ? [r.service] : []));
   const middlewareUsers = usedBy((r) => (Array.isArray(r.middlewares) ? r.middlewares.map(String) : []));
   const services = Object.entries(http.services ?? {}).map(([name, s]) =>
-    withServerStatus(item("services", name, s, { usedBy: serviceUsers(name), type: typeOf(s) }), snapshot, name),
+    withServerStatus(item("services", name, withTraefikDefaults(s), { usedBy: serviceUsers(name), type: typeOf(s) }), snapshot, name),
   );
   const middlewares = Object.entries(http.middlewares ?? {}).map(([name, m]) =>
     item("middlewares", name, m, { usedBy: middlewareUsers(name), type: typeOf(m) }),
@@ -65,6 +66,13 @@ function build(snapshot: Snapshot): Representations {
 function qualifiedParents(refs: readonly string[] | undefined, provider: string): object {
   if (refs === undefined || refs.length === 0) return {};
   return { parentRefs: refs.map((ref) => `${localName(ref)}@${provider}`) };
+}
+
+/** Traefik's API shows a loadBalancer's passHostHeader with its default (true) filled in. */
+function withTraefikDefaults(service: ServiceConfig): ServiceConfig {
+  const lb = service.loadBalancer;
+  if (lb === undefined || lb.passHostHeader !== undefined) return service;
+  return { ...service, loadBalancer: { ...lb, passHostHeader: true } };
 }
 
 function typeOf(config: object): string {

@@ -62,7 +62,7 @@ function loadBalancer(name: string, lb: LoadBalancerConfig, config: DynamicConfi
     servers,
     strategy: lb.strategy,
     sticky: lb.sticky?.cookie ? stickyConfig(name, lb.sticky.cookie) : null,
-    passHostHeader: lb.passHostHeader,
+    passHostHeader: lb.passHostHeader ?? true, // Traefik's default (see the schema)
     transport: transportOptions(transportConfig(config, lb.serversTransport)),
     active: check ? new ActiveHealth(probeSpec(name, servers.map((s) => s.url), check)) : null,
     passive,

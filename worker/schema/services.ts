@@ -76,7 +76,12 @@ export const loadBalancerSchema = z.strictObject({
   strategy: z.enum(["wrr", "p2c", "hrw", "leasttime"]).default("wrr"),
   healthCheck: serverHealthCheckSchema.optional(),
   passiveHealthCheck: passiveHealthCheckSchema.optional(),
-  passHostHeader: bool.default(true),
+  /**
+   * Traefik's default is true; it is applied where the pool is built (compile/service-builders.ts)
+   * and in the API representation, not here, so the stored config keeps only what the user wrote
+   * and a written `true` on an http(s):// server can be warned (it has no effect there on Workers).
+   */
+  passHostHeader: bool.optional(),
   responseForwarding: emptyable(z.strictObject({ flushInterval: duration.default("100ms") })).optional(),
   serversTransport: nonEmpty.optional(),
 });

@@ -2,7 +2,7 @@
 // path saying why (nothing is accepted silently that cannot work). The whole reference file:
 // traefik-reference.test.ts.
 import { describe, expect, it } from "vitest";
-import { validateConfig } from "../../../worker/config/index.ts";
+import { canonicalJSON, validateConfig } from "../../../worker/config/index.ts";
 
 const router = { rule: "PathPrefix(`/`)", service: "s" };
 const lb = (extra: Record<string, unknown> = {}, url = "http://backend.test") => ({ loadBalancer: { servers: [{ url }], ...extra } });
@@ -37,8 +37,20 @@ describe("no-effect fields warn at their path", () => {
     expect(again.warnings).toEqual(first.warnings);
   });
 
-  it("passHostHeader is not warned: true is its default, which the stored config writes (docs/services.md says it steers binding:// servers only)", () => {
-    expect(warnings({ services: { s: lb({ passHostHeader: true }) } })).toEqual([]);
+  it("passHostHeader: true written on an http(s):// server is warned at its path; omitted (Traefik's default), false, or on a binding:// server it is not", () => {
+    expect(warnings({ services: { s: lb({ passHostHeader: true }) } })).toEqual(["http.services.s.loadBalancer.passHostHeader"]);
+    expect(warnings({ services: { s: lb() } })).toEqual([]);
+    expect(warnings({ services: { s: lb({ passHostHeader: false }) } })).toEqual([]);
+    expect(warnings({ services: { s: { loadBalancer: { passHostHeader: true, servers: [{ url: "binding://ECHO" }] } } } })).toEqual([]);
+  });
+
+  it("passHostHeader's warning survives the store's round trip, and its absence too (no default is written)", () => {
+    for (const service of [lb({ passHostHeader: true }), lb()] as { loadBalancer: { passHostHeader?: boolean } }[]) {
+      const first = validateConfig({ http: { routers: { r: router }, services: { s: service } } });
+      if (!first.ok) throw new Error("invalid");
+      expect(JSON.parse(canonicalJSON(first.config)).http.services.s.loadBalancer.passHostHeader).toBe(service.loadBalancer.passHostHeader);
+      expect(validateConfig(JSON.parse(canonicalJSON(first.config))).warnings).toEqual(first.warnings);
+    }
   });
 
   it("a grpcWeb middleware a router uses is still refused when the snapshot is built (the warning says so)", () => {

@@ -91,8 +91,8 @@ const TRANSPORT_IGNORED = ["serverName", "insecureSkipVerify", "rootCAs", "certi
 /** Accepted with a warning at the path: fields that have no effect on Workers (or Traefik deprecates). */
 const WARNED = [
   ...["Router0", "Router1"].flatMap((r) => ["entryPoints", "tls", "observability"].map((f) => `http.routers.${r}.${f}`)),
-  // passHostHeader is not among them: its default is true, which a stored config writes, so a
-  // warning could not tell it from nothing written (docs/services.md: it steers binding:// servers).
+  // passHostHeader: true on an http(s):// server (it steers binding:// servers only).
+  "http.services.Service03.loadBalancer.passHostHeader",
   "http.services.Service03.loadBalancer.responseForwarding.flushInterval",
   "http.middlewares.Middleware03.buffering.memRequestBodyBytes",
   "http.middlewares.Middleware03.buffering.memResponseBodyBytes",

@@ -91,6 +91,10 @@ describe("Traefik-compatible API under the admin base path", () => {
     expect((await api("/api/http/services/unused")).body).toMatchObject({ usedBy: [] });
   });
 
+  it("shows a loadBalancer's passHostHeader with Traefik's default filled in (true), though the stored config omits it", async () => {
+    expect((await api("/api/http/services/web")).body).toMatchObject({ loadBalancer: { passHostHeader: true } });
+  });
+
   it("GET /api/http/middlewares and /api/rawdata", async () => {
     expect((await api("/api/http/middlewares")).body).toEqual([]);
     expect((await api("/api/http/middlewares/x")).status).toBe(404);
