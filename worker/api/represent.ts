@@ -1,6 +1,6 @@
 // Snapshot → Traefik's runtime representations: the item's own config plus name@provider, status,
 // errors/warnings, and who uses whom.
-import type { ServiceConfig } from "../config/index.ts";
+import { passHostHeaderOf, type ServiceConfig } from "../config/index.ts";
 import type { Snapshot } from "../compile/snapshot.ts";
 import { localName } from "../compile/issues.ts";
 
@@ -72,7 +72,7 @@ function qualifiedParents(refs: readonly string[] | undefined, provider: string)
 function withTraefikDefaults(service: ServiceConfig): ServiceConfig {
   const lb = service.loadBalancer;
   if (lb === undefined || lb.passHostHeader !== undefined) return service;
-  return { ...service, loadBalancer: { ...lb, passHostHeader: true } };
+  return { ...service, loadBalancer: { ...lb, passHostHeader: passHostHeaderOf(lb) } };
 }
 
 function typeOf(config: object): string {

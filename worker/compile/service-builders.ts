@@ -1,7 +1,7 @@
 // One builder per service type: config → a Service object, or issues at the offending field's path.
 // Composite services get their children from the context (built first, or reused), and refuse a
 // child that cannot report health where Traefik would (healthCheck must be enabled at every level).
-import { durationMs, type Cookie, type DynamicConfig, type Path, type ServiceConfig } from "../config/index.ts";
+import { durationMs, passHostHeaderOf, type Cookie, type DynamicConfig, type Path, type ServiceConfig } from "../config/index.ts";
 import { error, type ConfigIssue } from "../config/issues.ts";
 import type { StickyConfig } from "../services/balancer/sticky.ts";
 import type { Child } from "../services/children.ts";
@@ -62,7 +62,7 @@ function loadBalancer(name: string, lb: LoadBalancerConfig, config: DynamicConfi
     servers,
     strategy: lb.strategy,
     sticky: lb.sticky?.cookie ? stickyConfig(name, lb.sticky.cookie) : null,
-    passHostHeader: lb.passHostHeader ?? true, // Traefik's default (see the schema)
+    passHostHeader: passHostHeaderOf(lb),
     transport: transportOptions(transportConfig(config, lb.serversTransport)),
     active: check ? new ActiveHealth(probeSpec(name, servers.map((s) => s.url), check)) : null,
     passive,

@@ -33,6 +33,7 @@ export {
 } from "../schema/index.ts";
 export { routerSchema, type RouterConfig, type RouterTLS } from "../schema/routers.ts";
 export {
+  passHostHeaderOf,
   serviceSchema,
   SERVICE_TYPES,
   type Cookie,

@@ -141,6 +141,9 @@ export type ServiceConfig = z.output<typeof serviceSchema>;
 /** One service type's options, as the service modules' own checks see them. */
 export type ServiceOptions<K extends ServiceType> = NonNullable<ServiceConfig[K]>;
 export type LoadBalancerConfig = z.output<typeof loadBalancerSchema>;
+
+/** passHostHeader as Traefik reads it: true unless written false (the schema fills no default). */
+export const passHostHeaderOf = (lb: LoadBalancerConfig): boolean => lb.passHostHeader ?? true;
 export type ServerConfig = z.output<typeof serverSchema>;
 export type Sticky = z.output<typeof stickySchema>;
 export type Cookie = z.output<typeof cookieSchema>;
