@@ -19,7 +19,7 @@ export function checkServicePlatform(ctx: CheckContext): void {
         "passHostHeader has no effect on http(s):// servers on Workers: Cloudflare sets the upstream Host from the server URL (the client's host travels in X-Forwarded-Host); it only steers binding:// servers",
       );
     }
-    if (service.loadBalancer?.responseForwarding === undefined) continue;
+    if (lb?.responseForwarding === undefined) continue;
     ctx.issues.warn(
       ["http", "services", name, "loadBalancer", "responseForwarding", "flushInterval"],
       "flushInterval has no effect on Workers: the runtime streams a response body to the client as it arrives, it cannot be told when to flush",

@@ -122,7 +122,8 @@ class Re2Regexp implements GoRegexp {
   }
 
   groupIndex(name: string): number {
-    return Object.hasOwn(this.re.namedGroups(), name) ? this.re.namedGroups()[name]! : -1;
+    const groups = this.re.namedGroups();
+    return Object.hasOwn(groups, name) ? groups[name]! : -1;
   }
 
   get matchesEmpty(): boolean {
