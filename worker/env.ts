@@ -1,7 +1,8 @@
 // The Worker's plain bindings and variables (wrangler.toml [vars], secrets, .dev.vars). Each Durable
 // Object namespace is typed where its class is, by a narrow binding interface (providers/config-store.ts
 // ConfigStoreBinding, middlewares/ratelimit/limiter.ts RateLimiterBinding, services/health/checker.ts
-// HealthCheckerBinding), which the entry adds (worker/index.ts WorkerEnv): this file imports nothing.
+// HealthCheckerBinding), which the entry adds (worker/index.ts WorkerEnv): this file imports nothing,
+// and reads one variable (POLL_INTERVAL_MS) that two layers pace themselves by.
 
 export interface Env {
   CONFIG_KV: KVNamespace;
@@ -24,4 +25,13 @@ export interface Env {
   FORWARDED_INSECURE?: string;
   /** Traefik's core.defaultRuleSyntax: "v3" (default) or "v2", for routers without ruleSyntax. */
   DEFAULT_RULE_SYNTAX?: string;
+}
+
+/** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
+const DEFAULT_POLL_INTERVAL_MS = 5_000;
+
+/** POLL_INTERVAL_MS in ms (a number >= 0), else the default: the watcher's and the health probes' pace. */
+export function pollIntervalMs(env: Pick<Env, "POLL_INTERVAL_MS">): number {
+  const ms = Number(env.POLL_INTERVAL_MS);
+  return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }

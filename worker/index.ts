@@ -52,6 +52,5 @@ async function currentSnapshot(runtime: Runtime, ctx: ExecutionContext): Promise
   }
   // Cold: wait for the poll under way (the first one is always due). While polls fail and back off,
   // requests get a quick 503 instead of each forcing a read.
-  await (poll ?? runtime.watcher.pending());
-  return runtime.switcher.current;
+  return runtime.loaded();
 }

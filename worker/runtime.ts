@@ -16,7 +16,7 @@ import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
-import type { Env } from "./env.ts";
+import { pollIntervalMs, type Env } from "./env.ts";
 import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
 
@@ -30,14 +30,17 @@ export interface Runtime {
   readonly serveOptions: ServeOptions;
   /** What the admin API reads of this isolate: its base path, current snapshot and status. */
   readonly admin: AdminIsolate;
+  /**
+   * The snapshot served now; a cold isolate first waits for the load under way (starting one if
+   * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
+   */
+  loaded(limitMs?: number): Promise<Snapshot | null>;
   status(): IsolateStatus;
 }
 
 /** How long an admin read of a cold isolate's config waits for its first load before a 503. */
 const ADMIN_LOAD_WAIT_MS = 1_000;
 
-/** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
-const DEFAULT_POLL_INTERVAL_MS = 5_000;
 let runtime: Runtime | null = null;
 
 export function runtimeFor(env: RuntimeEnv): Runtime {
@@ -49,7 +52,7 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const isolate = crypto.randomUUID();
   const switcher = new Switcher<Snapshot>();
   const provider = configSource(env);
-  const intervalMs = pollInterval(env);
+  const intervalMs = pollIntervalMs(env);
   // The Worker always has the API (Traefik's `api` section is always on): api@internal is handed in.
   const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const watcher = new Watcher(provider, listener, { intervalMs });
@@ -60,14 +63,14 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
   const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
-  const loaded = async (): Promise<Snapshot | null> => {
+  const loaded = async (limitMs = Infinity): Promise<Snapshot | null> => {
     if (switcher.current) return switcher.current;
     const load = watcher.maybePoll() ?? watcher.pending();
-    if (load) await Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, ADMIN_LOAD_WAIT_MS))]);
+    if (load) await (limitMs === Infinity ? load : Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, limitMs))]));
     return switcher.current;
   };
-  const admin: AdminIsolate = { base: adminBase(env), loaded, status };
-  return { switcher, watcher, forwarded, serveOptions, admin, status };
+  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status };
+  return { switcher, watcher, forwarded, serveOptions, admin, loaded, status };
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */
@@ -95,7 +98,3 @@ function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">
   return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME) };
 }
 
-function pollInterval(env: Pick<Env, "POLL_INTERVAL_MS">): number {
-  const ms = Number(env.POLL_INTERVAL_MS);
-  return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
-}

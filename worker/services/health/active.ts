@@ -2,6 +2,7 @@
 // path: a request may start a background poll (ctx.waitUntil, one at a time, at most every
 // POLL_INTERVAL_MS) that calls the service's health-checker object, which both registers the check
 // and answers the latest results. Until the first answer every server counts as UP (as in Traefik).
+import { pollIntervalMs } from "../../env.ts";
 import type { RequestContext, RequestEnv } from "../types.ts";
 import type { HealthReport } from "./report.ts";
 import { checkerName, type ProbeSpec } from "./spec.ts";
@@ -9,13 +10,6 @@ import { checkerName, type ProbeSpec } from "./spec.ts";
 export interface ServerHealth {
   readonly up: boolean;
   readonly checkedAt: number;
-}
-
-const DEFAULT_POLL_INTERVAL_MS = 5_000;
-
-function pollIntervalMs(env: RequestEnv): number {
-  const ms = Number(env.POLL_INTERVAL_MS);
-  return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
 }
 
 export class ActiveHealth {
