@@ -26,6 +26,26 @@ export interface RequestContext {
    * X-Forwarded-For only when `X-Forwarded-For: ""` did not remove it: so the proxy adds none back.
    */
   readonly forwardedRemoved?: ReadonlySet<string>;
+  /**
+   * What this request's handlers learned on the way, for the access log and the metrics (filled as
+   * the request goes; the entry reads it once the response is made). Absent in callers that do not
+   * observe (tests, the explain endpoint): writers use `rc.observed?.x = …`.
+   */
+  readonly observed?: RequestObservation;
+}
+
+/** Filled by the handlers of one request; field names follow Traefik's access log where one exists. */
+export interface RequestObservation {
+  /** The leaf service that answered (ServiceName), as written in the config. */
+  serviceName?: string;
+  /** The server URL the load balancer picked (ServiceURL), or `binding://NAME`. */
+  serviceURL?: string;
+  /** The upstream's status (OriginStatus), when a request reached one. */
+  originStatus?: number;
+  /** Milliseconds from the upstream fetch to its response headers (OriginDuration). */
+  originDurationMs?: number;
+  /** Retries the retry middleware made (RetryAttempts): attempts beyond the first. */
+  retryAttempts: number;
 }
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */
