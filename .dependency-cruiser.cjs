@@ -12,6 +12,7 @@ const LAYERS = [
   ["dynamic", "^worker/dynamic/"],
   ["api", "^worker/api/"],
   ["admin", "^worker/admin/"],
+  ["observe", "^worker/observe/"],
   ["entry", "^worker/(index|serve|runtime|inbound|internal-services|store-admission)[.]ts$"],
 ];
 

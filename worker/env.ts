@@ -25,6 +25,22 @@ export interface Env {
   FORWARDED_INSECURE?: string;
   /** Traefik's core.defaultRuleSyntax: "v3" (default) or "v2", for routers without ruleSyntax. */
   DEFAULT_RULE_SYNTAX?: string;
+  /** "false": no access log (on by default). worker/observe/options.ts reads these, docs/observability.md explains them. */
+  ACCESS_LOG?: string;
+  /** JSON of Traefik's accessLog section: filters, fields (headers keep/drop/redact), sampleRate, addInternals. */
+  ACCESS_LOG_OPTIONS?: string;
+  /** "false": no traceparent/tracestate nor X-Request-Id added (on by default). */
+  TRACING?: string;
+  /** Traefik's tracing.sampleRate, 0..1 (default 1), for traces this router starts. */
+  TRACING_SAMPLE_RATE?: string;
+  /** The service.name of exported spans (default "switchyard"). */
+  TRACING_SERVICE_NAME?: string;
+  /** OTLP/HTTP (JSON) collector URL, e.g. http://127.0.0.1:4318/v1/traces: one span per sampled request. */
+  TRACING_OTLP_ENDPOINT?: string;
+  /** JSON object of headers sent with each export (keep it a secret when it holds a token). */
+  TRACING_OTLP_HEADERS?: string;
+  /** A batch of spans leaves at most this many ms after its first span (default 5000). */
+  TRACING_OTLP_FLUSH_MS?: string;
 }
 
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */

@@ -27,13 +27,22 @@ export default {
     const url = new URL(request.url);
     if (isAdminPath(url.pathname, runtime.admin.base)) {
       pollInBackground(runtime, ctx);
-      return admin(request, env, runtime.admin);
+      if (!runtime.observer.settings.accessLog.addInternals) return admin(request, env, runtime.admin);
+      // Traefik's accessLog.addInternals: the internal (admin) requests are logged too.
+      const observation = runtime.observer.begin(request);
+      const response = await admin(request, env, runtime.admin);
+      const clientIP = request.headers.get("cf-connecting-ip");
+      return runtime.observer.end(observation, { request, url, clientIP, response, config: null, waitUntil: (p) => ctx.waitUntil(p) });
     }
+    const observation = runtime.observer.begin(request);
     const snapshot = await currentSnapshot(runtime, ctx);
-    if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
-    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
-    return serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
+    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+    const served = inbound(request, runtime.forwarded.trusts(clientIP));
+    const rc = { url, clientIP, waitUntil, env, observed: observation.observed, propagate: observation.propagate };
+    const response = snapshot ? await serve(served, snapshot, rc, runtime.serveOptions) : serviceUnavailable("Switchyard has no valid configuration yet");
+    // The access log line and the span, once the response is made (worker/observe).
+    return runtime.observer.end(observation, { request: served, url, clientIP, response, config: snapshot && snapshot.meta, waitUntil });
   },
 } satisfies ExportedHandler<WorkerEnv>;
 

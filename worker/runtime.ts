@@ -17,6 +17,8 @@ import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
 import { pollIntervalMs, type Env } from "./env.ts";
+import { Observer } from "./observe/index.ts";
+import { observeSettings } from "./observe/options.ts";
 import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
 
@@ -28,6 +30,8 @@ export interface Runtime {
   readonly watcher: Watcher;
   readonly forwarded: ForwardedPolicy;
   readonly serveOptions: ServeOptions;
+  /** The access log and tracing (ACCESS_LOG*, TRACING* variables), read once per isolate. */
+  readonly observer: Observer;
   /** What the admin API reads of this isolate: its base path, current snapshot and status. */
   readonly admin: AdminIsolate;
   /**
@@ -70,7 +74,14 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return switcher.current;
   };
   const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status };
-  return { switcher, watcher, forwarded, serveOptions, admin, loaded, status };
+  return { switcher, watcher, forwarded, serveOptions, observer: observerFor(env), admin, loaded, status };
+}
+
+/** The observer, its setting problems logged once, at isolate start, each at its path. */
+function observerFor(env: Env): Observer {
+  const settings = observeSettings(env);
+  for (const issue of settings.issues) console.error(`${issue.warning ? "warning" : "error"}: ${issue.path}: ${issue.message}`);
+  return new Observer(settings);
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */

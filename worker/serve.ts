@@ -12,6 +12,7 @@ export interface ServeOptions {
 export async function serve(request: Request, snapshot: Snapshot, rc: RequestContext, options: ServeOptions = {}): Promise<Response> {
   const route = snapshot.muxer.match(viewFromRequest(request, rc.clientIP, rc.url));
   if (!route) return notFound();
+  if (rc.observed) rc.observed.routerName = route.name;
   let response: Response;
   try {
     response = await route.handler(request, rc);

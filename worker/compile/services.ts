@@ -5,6 +5,7 @@
 import { localName, ownValue, type DynamicConfig } from "../config/index.ts";
 import { error } from "../config/issues.ts";
 import type { LoadBalancer } from "../services/loadbalancer.ts";
+import { observedAs } from "../services/observed.ts";
 import type { Handler, Service } from "../services/types.ts";
 import type { CompileIssue } from "./issues.ts";
 import { serviceOwner, wrap } from "./middlewares.ts";
@@ -55,7 +56,8 @@ export function buildServices(
       failed.add(name);
       return null;
     }
-    const entry: ServiceEntry = { key, handler: built.service.handle, service: built.service, pool: built.pool };
+    const service = { handle: observedAs(name, built.service.handle), health: built.service.health };
+    const entry: ServiceEntry = { key, handler: service.handle, service, pool: built.pool };
     out.set(name, entry);
     return entry;
   };

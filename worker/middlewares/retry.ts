@@ -87,6 +87,7 @@ export const retry: MiddlewareFactory<"retry"> = (options) => {
       const response = await next(body.attempt(), rc);
       if (attempt >= p.attempts || !retryable(response, statuses, p, started)) return response;
       discard(response.body);
+      if (rc.observed) rc.observed.retryAttempts++;
       const wait = nextWait();
       if (wait > 0) await sleep(wait);
     }

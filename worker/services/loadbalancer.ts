@@ -132,6 +132,10 @@ export class LoadBalancer implements Service {
     // p2c and leasttime count a request in flight until its response body is done.
     const untilBodyEnd = this.options.strategy === "p2c" || this.options.strategy === "leasttime";
     server.inflight++;
+    if (rc.observed) {
+      rc.observed.serviceURL = server.configuredURL;
+      rc.observed.serviceAddr = server.binding ?? server.url.host;
+    }
     const { response, outcome } = await forward(request, rc, server, this.options.transport, {
       passHostHeader: this.options.passHostHeader,
       onHeaders: (ms) => server.times.add(ms),

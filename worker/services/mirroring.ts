@@ -6,6 +6,7 @@
 // mirrored at all. mirrorBody: false sends the mirrors the request without its body.
 import { collect, declaredLength, relay } from "../http/body.ts";
 import type { Handler, HealthReporter, RequestContext, Service } from "./types.ts";
+import { unobserved } from "./observed.ts";
 
 export interface MirrorOptions {
   readonly main: Service;
@@ -71,7 +72,7 @@ export class Mirroring implements Service {
 
   private async sendMirrors(mirrors: readonly Mirror[], original: Request, copy: MirrorBody, rc: RequestContext): Promise<void> {
     if (!copy.send || original.signal?.aborted) return;
-    await Promise.all(mirrors.map((m) => sendOne(m.service, mirrorRequest(original, copy.body), rc)));
+    await Promise.all(mirrors.map((m) => sendOne(m.service, mirrorRequest(original, copy.body), unobserved(rc))));
   }
 }
 

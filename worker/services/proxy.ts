@@ -91,7 +91,9 @@ export async function forward(
     const target = targetURL(upstream, new URL(request.url), hooks.passHostHeader ?? true);
     const response = await fetcher.fetch(target, init(request, rc, upstream, transport, exchange));
     exchange.headersReceived();
-    hooks.onHeaders?.(Date.now() - started);
+    const ms = Date.now() - started;
+    hooks.onHeaders?.(ms);
+    observeOrigin(rc, response, ms);
     const track = hooks.onEnd !== undefined || exchange.outlivesHeaders;
     return { response: respond(response, exchange, end, track), outcome: "ok" };
   } catch {
@@ -99,6 +101,15 @@ export async function forward(
     end();
     return failure(exchange.abortedBy);
   }
+}
+
+/** OriginStatus, OriginDuration and the origin_<Name> headers of the access log. */
+function observeOrigin(rc: RequestContext, response: Response, ms: number): void {
+  const o = rc.observed;
+  if (!o) return;
+  o.originStatus = response.status;
+  o.originDurationMs = ms;
+  o.originHeaders = response.headers;
 }
 
 function once(fn: (() => void) | undefined): () => void {
@@ -173,6 +184,8 @@ function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   // refuses one outside the Worker's zone); the client's host travels as X-Forwarded-Host.
   headers.delete("host");
   setForwarded(headers, rc.url, rc.clientIP, rc.forwardedRemoved);
+  // Trace context and request id (worker/observe), as Traefik's tracing transport injects them.
+  if (rc.propagate) for (const [name, value] of rc.propagate) headers.set(name, value);
   return headers;
 }
 

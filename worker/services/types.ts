@@ -32,18 +32,29 @@ export interface RequestContext {
    * observe (tests, the explain endpoint): writers use `rc.observed?.x = …`.
    */
   readonly observed?: RequestObservation;
+  /**
+   * Headers the transport sets on every upstream request of this request (W3C traceparent and
+   * tracestate, X-Request-Id), made once at the entry (worker/observe). Absent: none are added.
+   */
+  readonly propagate?: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
 /** Filled by the handlers of one request; field names follow Traefik's access log where one exists. */
 export interface RequestObservation {
+  /** The router that matched (RouterName), as written in the config; set by serve. */
+  routerName?: string;
   /** The leaf service that answered (ServiceName), as written in the config. */
   serviceName?: string;
   /** The server URL the load balancer picked (ServiceURL), or `binding://NAME`. */
   serviceURL?: string;
+  /** host[:port] of that server (ServiceAddr); the binding's name for a service binding. */
+  serviceAddr?: string;
   /** The upstream's status (OriginStatus), when a request reached one. */
   originStatus?: number;
   /** Milliseconds from the upstream fetch to its response headers (OriginDuration). */
   originDurationMs?: number;
+  /** The upstream's response headers (origin_<Name> fields, OriginContentSize). */
+  originHeaders?: Headers;
   /** Retries the retry middleware made (RetryAttempts): attempts beyond the first. */
   retryAttempts: number;
 }
