@@ -53,8 +53,9 @@ export class Observer {
     const trace = traceFor(request.headers, tracing.sampleRate);
     const given = request.headers.get("x-request-id");
     const requestId = given !== null && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    const propagate: [string, string][] = [["traceparent", trace.traceparent], ["x-request-id", requestId]];
-    if (trace.tracestate) propagate.push(["tracestate", trace.tracestate]);
+    const propagate: [string, string | null][] = [["traceparent", trace.traceparent], ["x-request-id", requestId]];
+    // W3C: a tracestate belongs to its traceparent; with a new trace the client's is not passed on.
+    if (trace.tracestate || request.headers.has("tracestate")) propagate.push(["tracestate", trace.tracestate]);
     return { observed, propagate, startMs, trace, requestId };
   }
 

@@ -185,7 +185,7 @@ function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   headers.delete("host");
   setForwarded(headers, rc.url, rc.clientIP, rc.forwardedRemoved);
   // Trace context and request id (worker/observe), as Traefik's tracing transport injects them.
-  if (rc.propagate) for (const [name, value] of rc.propagate) headers.set(name, value);
+  if (rc.propagate) for (const [name, value] of rc.propagate) value === null ? headers.delete(name) : headers.set(name, value);
   return headers;
 }
 

@@ -34,9 +34,10 @@ export interface RequestContext {
   readonly observed?: RequestObservation;
   /**
    * Headers the transport sets on every upstream request of this request (W3C traceparent and
-   * tracestate, X-Request-Id), made once at the entry (worker/observe). Absent: none are added.
+   * tracestate, X-Request-Id), made once at the entry (worker/observe); a null value removes the
+   * client's (a tracestate without a valid traceparent). Absent: none are added.
    */
-  readonly propagate?: ReadonlyArray<readonly [name: string, value: string]>;
+  readonly propagate?: ReadonlyArray<readonly [name: string, value: string | null]>;
 }
 
 /** Filled by the handlers of one request; field names follow Traefik's access log where one exists. */
