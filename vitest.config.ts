@@ -7,6 +7,9 @@ import { defineConfig } from "vitest/config";
 // "node" runs where a real process is needed (the CLI, wrangler dev end to end).
 export default defineConfig({
   test: {
+    // The router writes an access-log line per request (worker/observe); the tests that check them
+    // spy on console.log, so they are not printed: the output stays readable.
+    onConsoleLog: (log) => !log.startsWith('{"StartUTC"'),
     projects: [
       {
         plugins: [

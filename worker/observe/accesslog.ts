@@ -29,7 +29,8 @@ export interface LogInput {
   readonly requestCount: number;
 }
 
-export type LogLine = Record<string, string | number>;
+/** A line before JSON.stringify: undefined values are fields left out. */
+export type LogLine = Record<string, string | number | undefined>;
 
 /** Traefik's keepAccessLog: no filter (or an empty one) keeps all; else any matching filter keeps. */
 export function keepLine(filters: AccessLogFilters | null, status: number, retryAttempts: number, durationNs: number): boolean {
@@ -71,60 +72,61 @@ function qualified(name: string | undefined, provider: string | null): string | 
   return provider === null || name.includes("@") ? name : `${name}@${provider}`;
 }
 
-/** The core fields of Traefik's table (before fields.names), with this port's additions. */
+/**
+ * The core fields of Traefik's table (before fields.names), with this port's additions. One object
+ * literal (one shape, cheap to build); a field Workers do not know is undefined, which
+ * JSON.stringify leaves out of the line.
+ */
 export function coreFields(input: LogInput, keepQuery = true): LogLine {
   const { request, url, observed: o, response } = input;
   const cf = request.cf as { colo?: string; httpProtocol?: string; tlsVersion?: string; tlsCipher?: string; tlsClientAuth?: { certSubjectDN?: string } } | undefined;
   const durationNs = Math.round((input.endMs - input.startMs) * 1e6);
-  const line: LogLine = {};
-  const set = (key: string, value: string | number | null | undefined) => {
-    if (value !== undefined && value !== null && value !== "") line[key] = value;
-  };
   const start = rfc3339Nano(input.startMs);
-  set("StartUTC", start);
-  set("StartLocal", start);
-  set("Duration", durationNs);
-  set("RouterName", qualified(o.routerName, input.provider));
-  set("ServiceName", qualified(o.serviceName, input.provider));
-  set("ServiceURL", o.serviceURL);
-  set("ServiceAddr", o.serviceAddr);
-  const forwardedFor = request.headers.get("x-forwarded-for");
-  set("ClientAddr", input.clientIP);
-  set("ClientHost", forwardedFor || input.clientIP);
-  set("ClientUsername", "-");
   const host = request.headers.get("host") ?? url.host;
   const [requestHost, requestPort] = hostAndPort(host);
-  set("RequestAddr", host);
-  set("RequestHost", requestHost);
-  set("RequestPort", requestPort);
-  set("RequestMethod", request.method);
-  set("RequestPath", url.pathname + (keepQuery ? url.search : ""));
-  set("RequestProtocol", CF_PROTOCOL[cf?.httpProtocol ?? ""] ?? cf?.httpProtocol ?? "HTTP/1.1");
-  set("RequestScheme", url.protocol.slice(0, -1));
-  set("RequestContentSize", contentSize(request.headers, request.body) ?? undefined);
-  set("TLSVersion", cf?.tlsVersion?.replace(/^TLSv/, ""));
-  set("TLSCipher", cf?.tlsCipher);
-  set("TLSClientSubject", cf?.tlsClientAuth?.certSubjectDN);
   const originNs = o.originDurationMs === undefined ? undefined : Math.round(o.originDurationMs * 1e6);
-  set("OriginDuration", originNs);
   const originSize = o.originHeaders ? declared(o.originHeaders) : null;
-  set("OriginContentSize", originSize);
-  set("OriginStatus", o.originStatus);
-  set("DownstreamStatus", response.status);
   const size = contentSize(response.headers, response.body);
-  set("DownstreamContentSize", size);
-  if (originSize !== null && size !== null && size !== 0 && size !== originSize) set("GzipRatio", originSize / size);
-  set("Overhead", originNs === undefined ? durationNs : durationNs - originNs);
-  set("RetryAttempts", o.retryAttempts);
-  set("RequestCount", input.requestCount);
-  set("TraceId", input.traceId);
-  set("SpanId", input.spanId);
-  set("trace_id", input.traceId);
-  set("span_id", input.spanId);
-  set("ConfigVersion", input.configVersion);
-  set("colo", cf?.colo);
-  set("RequestId", input.requestId);
-  return line;
+  const protocol = cf?.httpProtocol;
+  return {
+    StartUTC: start,
+    StartLocal: start,
+    Duration: durationNs,
+    RouterName: qualified(o.routerName, input.provider),
+    ServiceName: qualified(o.serviceName, input.provider),
+    ServiceURL: o.serviceURL,
+    ServiceAddr: o.serviceAddr,
+    ClientAddr: input.clientIP ?? undefined,
+    ClientHost: request.headers.get("x-forwarded-for") || input.clientIP || undefined,
+    ClientUsername: "-",
+    RequestAddr: host,
+    RequestHost: requestHost,
+    RequestPort: requestPort,
+    RequestMethod: request.method,
+    RequestPath: keepQuery ? url.pathname + url.search : url.pathname,
+    RequestProtocol: protocol ? (CF_PROTOCOL[protocol] ?? protocol) : "HTTP/1.1",
+    RequestScheme: url.protocol.slice(0, -1),
+    RequestContentSize: contentSize(request.headers, request.body) ?? undefined,
+    TLSVersion: cf?.tlsVersion?.replace(/^TLSv/, ""),
+    TLSCipher: cf?.tlsCipher,
+    TLSClientSubject: cf?.tlsClientAuth?.certSubjectDN || undefined,
+    OriginDuration: originNs,
+    OriginContentSize: originSize ?? undefined,
+    OriginStatus: o.originStatus,
+    DownstreamStatus: response.status,
+    DownstreamContentSize: size ?? undefined,
+    GzipRatio: originSize !== null && size !== null && size !== 0 && size !== originSize ? originSize / size : undefined,
+    Overhead: originNs === undefined ? durationNs : durationNs - originNs,
+    RetryAttempts: o.retryAttempts,
+    RequestCount: input.requestCount,
+    TraceId: input.traceId ?? undefined,
+    SpanId: input.spanId ?? undefined,
+    trace_id: input.traceId ?? undefined,
+    span_id: input.spanId ?? undefined,
+    ConfigVersion: input.configVersion ?? undefined,
+    colo: cf?.colo,
+    RequestId: input.requestId ?? undefined,
+  };
 }
 
 /** Traefik's AccessLogFields.KeepHeader, plus the defaults: Authorization, Cookie and Set-Cookie
@@ -159,7 +161,7 @@ export function accessLogLine(input: LogInput, fields: AccessLogFields): LogLine
     line = {};
     for (const key in core) {
       const keep = fields.names.get(key.toLowerCase()) ?? fields.defaultKeep;
-      if (keep) line[key] = core[key]!;
+      if (keep && core[key] !== undefined) line[key] = core[key];
     }
   }
   if (fields.headersDefault !== "drop" || fields.headerNames.size > 0) {

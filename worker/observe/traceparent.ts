@@ -39,13 +39,28 @@ export function formatTraceParent(trace: TraceParent): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.sampled ? "01" : "00"}`;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+// Random bytes drawn 4 KiB at a time: one crypto.getRandomValues call costs microseconds, so
+// drawing per id would cost more than the rest of the access log.
+const POOL = new Uint8Array(4096);
+let used = POOL.length;
+
 /** `bytes` random bytes as lower-case hex, never all zeros (W3C forbids the all-zero id). */
 export function randomHex(bytes: 8 | 16): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  if (buf.every((b) => b === 0)) buf[bytes - 1] = 1;
+  if (used + bytes > POOL.length) {
+    crypto.getRandomValues(POOL);
+    used = 0;
+  }
   let out = "";
-  for (const b of buf) out += (b < 16 ? "0" : "") + b.toString(16);
-  return out;
+  let zero = true;
+  for (let i = used; i < used + bytes; i++) {
+    const b = POOL[i]!;
+    if (b !== 0) zero = false;
+    out += HEX[b];
+  }
+  used += bytes;
+  return zero ? out.slice(0, -2) + "01" : out;
 }
 
 /** This request's trace: the client's continued, or a new one sampled at `sampleRate` (0..1). */
