@@ -185,7 +185,10 @@ function upstreamHeaders(request: Request, rc: RequestContext): Headers {
   headers.delete("host");
   setForwarded(headers, rc.url, rc.clientIP, rc.forwardedRemoved);
   // Trace context and request id (worker/observe), as Traefik's tracing transport injects them.
-  if (rc.propagate) for (const [name, value] of rc.propagate) value === null ? headers.delete(name) : headers.set(name, value);
+  for (const [name, value] of rc.propagate ?? []) {
+    if (value === null) headers.delete(name);
+    else headers.set(name, value);
+  }
   return headers;
 }
 

@@ -1,8 +1,10 @@
 // Through the real entry (worker/index.ts) with the default settings: one access-log line per
 // routed request on console.log, X-Request-Id returned, admin requests not logged (Traefik's
 // accessLog.addInternals is false by default).
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, expect, it, vi } from "vitest";
+import type { WorkerEnv } from "../../../worker/index.ts";
+import { createRuntime } from "../../../worker/runtime.ts";
 import { putConfig, untilServing } from "../helpers/admin.ts";
 
 beforeAll(async () => {
@@ -41,4 +43,18 @@ it("does not log admin requests", async () => {
   const lines = accessLines(spy.mock.calls);
   spy.mockRestore();
   expect(lines).toEqual([]);
+});
+
+it("reports bad settings once, at isolate start, at their JSON paths, and keeps Traefik's defaults", () => {
+  const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+  const runtime = createRuntime({ ...(env as WorkerEnv), ACCESS_LOG_OPTIONS: '{"filters":{"statusCodes":["4xx"]},"filePath":"/tmp/a.log"}', TRACING_SAMPLE_RATE: "lots" });
+  const errors = spy.mock.calls.map((c) => String(c[0]));
+  spy.mockRestore();
+  expect(errors).toEqual([
+    expect.stringMatching(/^warning: ACCESS_LOG_OPTIONS\.filePath: ignored on Workers/),
+    expect.stringMatching(/^error: ACCESS_LOG_OPTIONS\.filters\.statusCodes\[0\]: expected a status code or a range/),
+    expect.stringMatching(/^error: TRACING_SAMPLE_RATE: expected a number from 0 to 1/),
+  ]);
+  expect(runtime.observer.settings.accessLog.filters).toBeNull();
+  expect(runtime.observer.settings.tracing.sampleRate).toBe(1);
 });
