@@ -46,6 +46,8 @@ export interface StoredConfig {
   readonly record: VersionRecord;
   /** The canonical JSON text as stored and published. */
   readonly canonical: string;
+  /** Its load facts (JSON text), only when asked for (get's withFacts) and stored. */
+  readonly facts?: string;
 }
 
 export interface SectionDiff {
@@ -74,7 +76,7 @@ export interface PublishState {
 export interface ConfigStoreApi {
   put(request: PutRequest): Promise<WriteResult>;
   /** Newest version, or a given one while it is retained. */
-  get(version?: number): Promise<StoredConfig | null>;
+  get(version?: number, withFacts?: boolean): Promise<StoredConfig | null>;
   /** Newest first. */
   history(limit?: number): Promise<VersionRecord[]>;
   rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; message?: string }): Promise<WriteResult>;

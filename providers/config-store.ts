@@ -79,6 +79,7 @@ interface Entry {
   readonly routers: number;
   readonly sha256: string;
   readonly rollbackOf: number | null;
+  readonly facts: string | null;
 }
 
 /**
@@ -125,7 +126,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const admitted = this.admission.admit(request.config);
     if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
     const checked = admitted.value;
-    const entry = { canonical: checked.canonical, routers: checked.routers, sha256: await sha256Hex(checked.canonical), rollbackOf: null };
+    const sha256 = await sha256Hex(checked.canonical);
+    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null };
     return this.write(entry, request, checked.warnings);
   }
 
@@ -141,12 +143,16 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const same = checked.canonical === target.canonical;
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
-    return this.write({ canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to }, request, checked.warnings);
+    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null };
+    return this.write(entry, request, checked.warnings);
   }
 
-  async get(version?: number): Promise<StoredConfig | null> {
+  async get(version?: number, withFacts = false): Promise<StoredConfig | null> {
     const wanted = version ?? this.versions.newest();
-    return wanted === null ? null : this.versions.get(wanted);
+    const row = wanted === null ? null : this.versions.get(wanted);
+    if (!row) return null;
+    const stored = { record: row.record, canonical: row.canonical };
+    return withFacts && row.facts !== null ? { ...stored, facts: row.facts } : stored;
   }
 
   /** Newest first; without a limit, everything retained. */
@@ -200,6 +206,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       sha256: entry.sha256,
       canonical: entry.canonical,
       rollbackOf: entry.rollbackOf,
+      facts: entry.facts,
       author: options.author || "unknown",
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),

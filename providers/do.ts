@@ -35,9 +35,9 @@ export class DurableObjectProvider implements Provider {
   }
 
   async load(ref: VersionRef): Promise<Loaded> {
-    const stored = await this.store().get(ref.version);
+    const stored = await this.store().get(ref.version, true);
     if (!stored) return { ok: false, error: `version ${ref.version} is no longer retained by the config store` };
-    return verifySnapshot(ref, stored.canonical, "kv", this.decode);
+    return verifySnapshot(ref, stored.canonical, "kv", this.decode, stored.facts ?? null);
   }
 }
 

@@ -61,10 +61,15 @@ export class KvProvider implements Provider {
     return value === null ? null : parseVersionRef(value, `KV ${key}`);
   }
 
-  /** One KV read; the problem when the snapshot is missing or its hash is wrong. */
+  /**
+   * One KV read, two in parallel when the ref names load facts; the problem when the snapshot is
+   * missing or its hash is wrong. Facts that cannot be read are no facts (the listener validates).
+   */
   async load(ref: VersionRef): Promise<Loaded> {
-    const text = await this.kv.get(ref.key, { type: "text", cacheTtl: this.snapshotCacheTtl });
-    return verifySnapshot(ref, text, this.name, this.decode);
+    const options = { type: "text", cacheTtl: this.snapshotCacheTtl } as const;
+    const facts = ref.facts === undefined ? Promise.resolve(null) : this.kv.get(ref.facts, options).catch(() => null);
+    const [text, factsText] = await Promise.all([this.kv.get(ref.key, options), facts]);
+    return verifySnapshot(ref, text, this.name, this.decode, factsText);
   }
 }
 

@@ -12,6 +12,11 @@ export interface VersionRef {
    * isolate that serves routers refuses a config that has none. Absent means false.
    */
   readonly allowEmpty?: boolean;
+  /**
+   * The KV key of the version's load facts (worker/compile/facts.ts): what the config store learned
+   * admitting it, so an isolate need not validate it again. Absent on refs written by hand.
+   */
+  readonly facts?: string;
 }
 
 /** A config as stored: not yet validated (the listener validates before anything goes live). */
@@ -20,6 +25,11 @@ export interface Versioned<T> {
   readonly value: T;
   /** Which provider it came from ("file", "kv"…): shown as `name@provider` in the API. */
   readonly provider?: string;
+  /**
+   * The load facts published with it, parsed but unchecked (the listener decides whether to trust
+   * them); absent when there are none or they could not be read.
+   */
+  readonly facts?: unknown;
 }
 
 export interface Provider {

@@ -62,7 +62,7 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const watcher = new Watcher(provider, listener, { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
-    const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider } : null;
+    const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider, load: meta.load } : null;
     return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);

@@ -6,6 +6,7 @@ import type { Admission, Admitted } from "../providers/store/admission.ts";
 import type { Env } from "./env.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import { checkConfig as dryRun } from "./compile/check.ts";
+import { factsOf } from "./compile/facts.ts";
 import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
@@ -27,7 +28,8 @@ export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Ad
   if (bytes > MAX_STORED_CONFIG_BYTES) {
     return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_STORED_CONFIG_BYTES}`, severity: "error" }] };
   }
-  return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings } };
+  const facts = (sha256: string) => JSON.stringify(factsOf(sha256, compiled.routes, valid.warnings, syntax.value));
+  return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings, facts } };
 }
 
 /** The store's admission with the Worker's DEFAULT_RULE_SYNTAX. */

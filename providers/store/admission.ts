@@ -11,6 +11,11 @@ export interface Admitted {
   /** How many routers it has: 0 over a version with routers needs allowEmpty. */
   readonly routers: number;
   readonly warnings: StoreIssue[];
+  /**
+   * Its load facts as published JSON, given the canonical text's sha256 (they name it): what an
+   * isolate needs to serve it without validating it again. Null when the admission makes none.
+   */
+  readonly facts?: (sha256: string) => string | null;
 }
 
 export interface Admission {

@@ -4,7 +4,7 @@
 // it publishes is marked: isolates take it even when they serve routers (raw KV writes are not).
 // Counting routers reads the config, so the count itself is handed in (Admission.routers).
 import type { VersionRef } from "../types.ts";
-import type { KeyLayout } from "./keys.ts";
+import { factsKey, type KeyLayout } from "./keys.ts";
 import type { StoredRow } from "./sql.ts";
 
 /** Routers in a stored version. */
@@ -32,6 +32,8 @@ export function cachedRouterCount(count: (canonical: string) => number): StoredR
 /** The ref the store publishes for a stored version. */
 export function storedRef(keys: KeyLayout, row: StoredRow, routers: StoredRouterCount): VersionRef {
   const { version, sha256 } = row.record;
-  const ref = { version, key: keys.snapshotKey(version, sha256), sha256 };
-  return routers(row) === 0 ? { ...ref, allowEmpty: true } : ref;
+  const key = keys.snapshotKey(version, sha256);
+  const ref = { version, key, sha256 };
+  const marked = routers(row) === 0 ? { ...ref, allowEmpty: true } : ref;
+  return row.facts === null ? marked : { ...marked, facts: factsKey(key) };
 }

@@ -105,6 +105,8 @@ export class Publisher {
     const { kv, keys } = this.deps.target();
     const ref = storedRef(keys, row, this.deps.routers);
     if (!snapshotDone) {
+      // Facts first, then the snapshot, then the version key: a reader of the key finds both.
+      if (ref.facts !== undefined && row.facts !== null) await kv.put(ref.facts, row.facts);
       await kv.put(ref.key, row.canonical);
       meta.snapshotWritten(version);
     }

@@ -6,10 +6,11 @@ import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** The version key's value, keys in a fixed order (allowEmpty only when set). */
+/** The version key's value, keys in a fixed order (allowEmpty and facts only when set). */
 export function encodeVersionRef(ref: VersionRef): string {
   const base = { version: ref.version, key: ref.key, sha256: ref.sha256 };
-  return JSON.stringify(ref.allowEmpty === true ? { ...base, allowEmpty: true } : base);
+  const empty = ref.allowEmpty === true ? { ...base, allowEmpty: true } : base;
+  return JSON.stringify(ref.facts === undefined ? empty : { ...empty, facts: ref.facts });
 }
 
 /** Checks what a version key holds; throws an Error that says what is wrong and where. */
@@ -17,7 +18,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
   }
-  const { version, key, sha256, allowEmpty } = value as Record<string, unknown>;
+  const { version, key, sha256, allowEmpty, facts } = value as Record<string, unknown>;
   if (!isVersion(version) && version !== 0) {
     throw new Error(`${where}: "version" must be a whole number from 0 to ${MAX_VERSION}, got ${describe(version)}`);
   }
@@ -28,7 +29,9 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (allowEmpty !== undefined && typeof allowEmpty !== "boolean") {
     throw new Error(`${where}: "allowEmpty" must be true or false, got ${describe(allowEmpty)}`);
   }
-  return allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
+  if (facts !== undefined && (typeof facts !== "string" || facts === "")) throw new Error(`${where}: "facts" must be a non-empty string (a KV key)`);
+  const ref = allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
+  return facts === undefined ? ref : { ...ref, facts };
 }
 
 /**
@@ -36,7 +39,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
  * report and retry (not readable yet), never an error page. Text that hashes right but is not JSON
  * was published broken: that throws.
  */
-export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string, decode: Decode): Promise<Loaded> {
+export async function verifySnapshot(ref: VersionRef, text: string | null, provider: string, decode: Decode, factsText: string | null = null): Promise<Loaded> {
   if (text === null) {
     return { ok: false, error: `snapshot ${ref.key} for version ${ref.version} is missing (the version key is ahead of its snapshot)` };
   }
@@ -44,7 +47,19 @@ export async function verifySnapshot(ref: VersionRef, text: string | null, provi
   if (actual !== ref.sha256) {
     return { ok: false, error: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
-  return { ok: true, value: { ref, value: parseSnapshot(ref, text, decode), provider } };
+  const value = parseSnapshot(ref, text, decode);
+  const facts = parseFacts(factsText);
+  return { ok: true, value: facts === undefined ? { ref, value, provider } : { ref, value, provider, facts } };
+}
+
+/** Facts are an optimisation: unreadable ones are no facts (the listener then validates in full). */
+function parseFacts(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 // The store publishes canonical JSON; a snapshot written by hand with `wrangler kv key put` may be

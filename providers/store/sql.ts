@@ -29,6 +29,9 @@ const SCHEMA = [
 
 export function migrate(sql: SqlStorage): void {
   for (const statement of SCHEMA) sql.exec(statement);
+  // Load facts (worker/compile/facts.ts) came later: rows written before have none.
+  const columns = sql.exec<{ name: string }>("PRAGMA table_info(versions)").toArray();
+  if (!columns.some((c) => c.name === "facts")) sql.exec("ALTER TABLE versions ADD COLUMN facts TEXT");
 }
 
 type VersionRow = {
@@ -39,6 +42,7 @@ type VersionRow = {
   message: string;
   created_at: string;
   rollback_of: number | null;
+  facts: string | null;
 };
 
 export interface NewVersion {
@@ -48,11 +52,14 @@ export interface NewVersion {
   readonly message: string;
   readonly createdAt: string;
   readonly rollbackOf: number | null;
+  /** The load facts published beside it (null: none, e.g. rows from before facts existed). */
+  readonly facts: string | null;
 }
 
 export interface StoredRow {
   readonly record: VersionRecord;
   readonly canonical: string;
+  readonly facts: string | null;
 }
 
 export class VersionsTable {
@@ -71,10 +78,10 @@ export class VersionsTable {
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
-      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf,
+      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts,
     );
-    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf });
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null });
   }
 
   /**
@@ -98,14 +105,14 @@ export class VersionsTable {
   get(version: number): StoredRow | null {
     const rows = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE version = ?", version).toArray();
     const row = rows[0];
-    return row ? { record: toRecord(row), canonical: row.canonical } : null;
+    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts } : null;
   }
 
   /** Newest first, without the config text. */
   list(limit: number): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of FROM versions ORDER BY version DESC LIMIT ?",
+        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts FROM versions ORDER BY version DESC LIMIT ?",
         limit,
       )
       .toArray()

@@ -8,7 +8,8 @@ export interface IsolateStatus extends WatcherStatus {
   readonly isolate: string;
   readonly source: string;
   readonly pollIntervalMs: number;
-  readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string } | null;
+  /** `load`: "facts" when built from the config store's load facts, "validated" when validated here. */
+  readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string; readonly load?: "facts" | "validated" } | null;
 }
 
 export interface AdminIsolate {

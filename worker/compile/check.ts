@@ -2,11 +2,13 @@
 // then a dry-run compile (everything this build must be able to serve). Used by the config store
 // and the CLI alike, so a config refused by one is refused by the other.
 import type { CompiledRules, ConfigIssue, DynamicConfig } from "../config/index.ts";
-import type { RuleSyntax } from "../rules/index.ts";
+import type { Route, RuleSyntax } from "../rules/index.ts";
+import type { Handler } from "../services/types.ts";
 import type { InternalServices } from "./internal.ts";
 import { compileSnapshot } from "./snapshot.ts";
 
-export type CheckResult = { ok: true; config: DynamicConfig } | { ok: false; errors: ConfigIssue[] };
+/** `routes`: the top muxer's routes, in route order (what load facts index: facts.ts). */
+export type CheckResult = { ok: true; config: DynamicConfig; routes: readonly Route<Handler>[] } | { ok: false; errors: ConfigIssue[] };
 
 export interface CheckOptions {
   /** The internal services the build being checked provides (the Worker's: worker/api/internal.ts). */
@@ -20,5 +22,5 @@ export interface CheckOptions {
 export function checkConfig(config: DynamicConfig, options: CheckOptions): CheckResult {
   const meta = { version: 0, sha256: "", source: "check", provider: "check", warnings: [] };
   const compiled = compileSnapshot(config, meta, null, options.rules, options.internal, options.defaultRuleSyntax);
-  return compiled.ok ? { ok: true, config } : { ok: false, errors: compiled.errors };
+  return compiled.ok ? { ok: true, config, routes: compiled.snapshot.muxer.routes } : { ok: false, errors: compiled.errors };
 }

@@ -5,7 +5,7 @@
 // parentRefs) are routes of the top muxer. A parent's route carries a muxer of its children, built
 // once here, and its handler is made with it; a child with several parents is built once and
 // shared, as Traefik caches each router's handler by name.
-import { effectiveRuleSyntax, localName, ruleKey, type CompiledRules, type DynamicConfig, type RouterConfig } from "../config/index.ts";
+import { effectiveRuleSyntax, localName, ownValue, ruleKey, type CompiledRules, type DynamicConfig, type RouterConfig } from "../config/index.ts";
 import { buildMuxer, compileRule, defaultPriority, type CompiledRule, type Muxer, type Route, type RuleSyntax } from "../rules/index.ts";
 import { routerIssue, type CompileIssue } from "./issues.ts";
 
@@ -40,7 +40,31 @@ export function compileRoutes<H>(
   defaultRuleSyntax: RuleSyntax = "v3",
 ): Route<H>[] {
   const routers: Routers = config.http?.routers ?? {};
-  const children = childrenByParent(routers);
+  const build = routeBuilder(config, handlerFor, errors, compiled, defaultRuleSyntax);
+  const routes: Route<H>[] = [];
+  for (const name of Object.keys(routers)) {
+    const refs = routers[name]!.parentRefs;
+    if (refs !== undefined && refs.length > 0) continue; // reached through its parents
+    const route = build(name);
+    if (route !== null) routes.push(route);
+  }
+  return routes;
+}
+
+/**
+ * One router's route, built on demand (a parent's with its children's muxer), each at most once:
+ * compileRoutes builds every root with it; a snapshot loaded from facts builds a root when a
+ * request first reaches it (snapshot.ts). Problems go to `errors`; the route is then null.
+ */
+export function routeBuilder<H>(
+  config: DynamicConfig,
+  handlerFor: HandlerFactory<H>,
+  errors: CompileIssue[],
+  compiled?: CompiledRules,
+  defaultRuleSyntax: RuleSyntax = "v3",
+): (name: string) => Route<H> | null {
+  const routers: Routers = config.http?.routers ?? {};
+  let children: Map<string, string[]> | null = null;
   // Per router: its route, null when it failed, "building" while its children are built (a cycle
   // validation refused would find itself here).
   const built = new Map<string, Route<H> | null | "building">();
@@ -65,14 +89,18 @@ export function compileRoutes<H>(
     return route;
   };
   const buildOne = (name: string): Route<H> | null => {
-    const router = routers[name]!;
+    const router = ownValue(routers, name);
+    if (router === undefined) {
+      errors.push(routerIssue(name, "rule", `no router named ${JSON.stringify(name)}`));
+      return null;
+    }
     const syntax = effectiveRuleSyntax(router.ruleSyntax, defaultRuleSyntax);
     if (syntax === null) {
       errors.push(routerIssue(name, "ruleSyntax", `unknown ruleSyntax ${JSON.stringify(router.ruleSyntax)}: expected "v3" or "v2"`));
       return null;
     }
     const rule = ruleOf(name, router, syntax);
-    const kids = children.get(name);
+    const kids = (children ??= childrenByParent(routers)).get(name);
     let muxer: Muxer<H> | null = null;
     if (kids !== undefined) {
       const routes = kids.map(build);
@@ -85,12 +113,5 @@ export function compileRoutes<H>(
     const priority = router.priority || defaultPriority(router.rule, syntax);
     return muxer === null ? { name, rule, priority, handler } : { name, rule, priority, handler, children: muxer };
   };
-  const routes: Route<H>[] = [];
-  for (const name of Object.keys(routers)) {
-    const refs = routers[name]!.parentRefs;
-    if (refs !== undefined && refs.length > 0) continue; // reached through its parents
-    const route = build(name);
-    if (route !== null) routes.push(route);
-  }
-  return routes;
+  return build;
 }

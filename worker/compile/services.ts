@@ -26,6 +26,87 @@ export function buildServices(
   previous: ReadonlyMap<string, ServiceEntry> | null,
   errors: CompileIssue[],
 ): Map<string, ServiceEntry> {
+  const { get } = serviceBuilder(config, previous, errors);
+  const out = new Map<string, ServiceEntry>();
+  for (const name of Object.keys(config.http?.services ?? {})) {
+    const entry = get(name);
+    if (entry) out.set(name, entry);
+  }
+  return out;
+}
+
+/**
+ * The services of a snapshot loaded from facts (snapshot.ts): each built when first asked for (a
+ * router's first request, the API), as buildServices would build it. `onError` hears about a
+ * service that could not be built (the config store's dry run built them all with this build, so
+ * it means a snapshot edited by hand).
+ */
+export function lazyServices(config: DynamicConfig, previous: ReadonlyMap<string, ServiceEntry> | null, onError: (issues: CompileIssue[]) => void): ReadonlyMap<string, ServiceEntry> {
+  const errors: CompileIssue[] = [];
+  const { get: build, peek } = serviceBuilder(config, previous, errors);
+  const get = (name: string): ServiceEntry | null => {
+    const entry = build(name);
+    if (errors.length > 0) onError(errors.splice(0));
+    return entry;
+  };
+  return new LazyServices(Object.keys(config.http?.services ?? {}), get, peek);
+}
+
+/** A ReadonlyMap whose values are built on first access; iterating builds them all. */
+class LazyServices implements ReadonlyMap<string, ServiceEntry> {
+  private readonly names: readonly string[];
+  private readonly build: (name: string) => ServiceEntry | null;
+  /** A service already built, or undefined: what a later snapshot may reuse, without building it here. */
+  readonly built: (name: string) => ServiceEntry | undefined;
+
+  constructor(names: readonly string[], build: (name: string) => ServiceEntry | null, built: (name: string) => ServiceEntry | undefined) {
+    this.names = names;
+    this.build = build;
+    this.built = built;
+  }
+
+  get(name: string): ServiceEntry | undefined {
+    return this.build(name) ?? undefined;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  get size(): number {
+    return this.all().size;
+  }
+  forEach(fn: (value: ServiceEntry, key: string, map: ReadonlyMap<string, ServiceEntry>) => void): void {
+    this.all().forEach((v, k) => fn(v, k, this));
+  }
+  entries(): MapIterator<[string, ServiceEntry]> {
+    return this.all().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+  values(): MapIterator<ServiceEntry> {
+    return this.all().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, ServiceEntry]> {
+    return this.all()[Symbol.iterator]();
+  }
+
+  private all(): Map<string, ServiceEntry> {
+    const out = new Map<string, ServiceEntry>();
+    for (const name of this.names) {
+      const entry = this.build(name);
+      if (entry) out.set(name, entry);
+    }
+    return out;
+  }
+}
+
+interface ServiceBuilder {
+  get(name: string): ServiceEntry | null;
+  peek(name: string): ServiceEntry | undefined;
+}
+
+/** Builds services by name, each at most once, reusing unchanged ones of `previous`. */
+function serviceBuilder(config: DynamicConfig, previous: ReadonlyMap<string, ServiceEntry> | null, errors: CompileIssue[]): ServiceBuilder {
   const specs = config.http?.services ?? {};
   const keys = new ServiceKeys(config);
   const out = new Map<string, ServiceEntry>();
@@ -43,7 +124,8 @@ export function buildServices(
       return null;
     }
     const key = keys.of(name);
-    const reused = previous?.get(name);
+    // A lazily built previous snapshot offers what it built; it does not build for us.
+    const reused = previous instanceof LazyServices ? previous.built(name) : previous?.get(name);
     if (reused && reused.key === key) {
       out.set(name, reused);
       return reused;
@@ -61,9 +143,7 @@ export function buildServices(
     out.set(name, entry);
     return entry;
   };
-
-  for (const name of Object.keys(specs)) get(name);
-  return out;
+  return { get, peek: (name) => out.get(name) };
 }
 
 interface WrapContext {

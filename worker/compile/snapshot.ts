@@ -2,14 +2,14 @@
 // Built from (config, previous) so that services whose config is unchanged keep their objects
 // (pools with their rotation, health and breaker state), as Traefik's RoundTripperManager.Update does.
 import type { CompiledRules, DynamicConfig } from "../config/index.ts";
-import { buildMuxer, type RuleSyntax } from "../rules/index.ts";
+import { buildLazyMuxer, buildMuxer, type MuxIndex, type RuleSyntax } from "../rules/index.ts";
 import { childDispatch } from "./children.ts";
 import type { Handler } from "../services/types.ts";
 import { localName, routerIssue, type CompileIssue } from "./issues.ts";
 import { internalService, NO_INTERNAL_SERVICES, type InternalServices, type SnapshotSlot } from "./internal.ts";
 import { wrap } from "./middlewares.ts";
-import { compileRoutes, type HandlerFactory } from "./routes.ts";
-import { buildServices, type ServiceEntry } from "./services.ts";
+import { compileRoutes, routeBuilder, type HandlerFactory } from "./routes.ts";
+import { buildServices, lazyServices, type ServiceEntry } from "./services.ts";
 import type { Snapshot, SnapshotMeta } from "./types.ts";
 
 // The snapshot's shape lives in types.ts so that internal.ts can name it without importing this file.
@@ -40,6 +40,38 @@ export function compileSnapshot(
   const snapshot: Snapshot = Object.freeze({ meta, config, muxer: buildMuxer(routes), services, compiledAt: Date.now() });
   slot.current = snapshot;
   return { ok: true, snapshot };
+}
+
+/**
+ * A snapshot of a config the config store admitted with this build (facts.ts trustFacts): nothing
+ * is validated or compiled here. The muxer is built from the published index, and each route (its
+ * rule, middlewares and services) when a request first reaches it. The store's dry run built them
+ * all without error, so a route or service that fails now (facts that do not fit their config:
+ * KV edited by hand) is logged and matches nothing, and the rest keeps serving.
+ */
+export function snapshotFromFacts(
+  config: DynamicConfig,
+  meta: SnapshotMeta,
+  previous: Snapshot | null,
+  index: MuxIndex,
+  internal: InternalServices = NO_INTERNAL_SERVICES,
+  defaultRuleSyntax: RuleSyntax = "v3",
+): Snapshot {
+  const report = (issues: readonly CompileIssue[]) => {
+    for (const i of issues) console.error(`config version ${meta.version}: ${i.path}: ${i.message}`);
+  };
+  const services = lazyServices(config, previous?.services ?? null, report);
+  const slot: { current: Snapshot | null } = { current: null };
+  const errors: CompileIssue[] = [];
+  const build = routeBuilder(config, routerHandler(config, services, { internal, slot }), errors, undefined, defaultRuleSyntax);
+  const muxer = buildLazyMuxer(index, (name) => {
+    const route = build(name);
+    if (errors.length > 0) report(errors.splice(0));
+    return route;
+  });
+  const snapshot: Snapshot = Object.freeze({ meta, config, muxer, services, compiledAt: Date.now() });
+  slot.current = snapshot;
+  return snapshot;
 }
 
 /** What an internal service is built from: the registry and the snapshot it will serve. */

@@ -15,6 +15,11 @@ export interface SnapshotMeta {
   readonly provider: string;
   /** Validation warnings (e.g. router fields that do not apply on Workers), shown per item by the API. */
   readonly warnings: readonly ConfigIssue[];
+  /**
+   * How it was loaded: "facts" (the config store's load facts: neither validated nor compiled
+   * here, routes built on first use) or "validated" (in full, in this isolate). Absent: a dry run.
+   */
+  readonly load?: "facts" | "validated";
 }
 
 export interface Snapshot {

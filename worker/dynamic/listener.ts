@@ -1,11 +1,14 @@
 // The router listener: validate, compile against the current snapshot (so unchanged pools carry
 // over), then swap. Any failure throws before the swap: the last good snapshot keeps serving.
+// A config the config store admitted with this build comes with load facts (compile/facts.ts):
+// it is neither validated nor compiled again, its routes are built as requests reach them.
 // A config without routers over one with routers is refused unless its ref says allowEmpty (the
 // config store marks what it admitted; a version key written by hand must say so itself).
 import type { Provider, Versioned } from "../../providers/types.ts";
 import type { InternalServices } from "../compile/internal.ts";
-import { compileSnapshot, type Snapshot } from "../compile/snapshot.ts";
-import { parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type ValidationResult } from "../config/index.ts";
+import { trustFacts, type TrustedFacts } from "../compile/facts.ts";
+import { compileSnapshot, snapshotFromFacts, type Snapshot } from "../compile/snapshot.ts";
+import { parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type ValidationResult } from "../config/index.ts";
 import type { RuleSyntax } from "../rules/index.ts";
 import type { Switcher } from "./switcher.ts";
 import type { Listener } from "./watcher.ts";
@@ -42,18 +45,39 @@ type Valid = Extract<ValidationResult, { ok: true }>;
 export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOptions = {}): Listener {
   return async (incoming) => {
     const syntax = settingOrReject(incoming.ref.version, options.defaultRuleSyntax);
+    const facts = trustFacts(incoming.facts, incoming.ref.sha256, syntax);
+    if (facts) return installFromFacts(switcher, incoming, facts, options, syntax);
     const valid = validated(incoming, syntax);
-    const current = switcher.current;
-    const empty = routerCount(valid.config) === 0 && incoming.ref.allowEmpty !== true;
-    if (empty && current) refuseWipe(incoming, routerCount(current.config), `version ${current.meta.version}, which this isolate serves`);
-    if (empty && !current && options.lastGood) {
-      const kept = await lastGood(options.lastGood, syntax);
-      if (kept && installed(switcher, kept.config, kept.valid, options.internal, syntax)) {
-        refuseWipe(incoming, routerCount(kept.valid.config), `version ${kept.config.ref.version} in the config store, which this isolate serves instead`);
-      }
-    }
+    await guardWipe(switcher, incoming, routerCount(valid.config), options, syntax);
     install(switcher, incoming, valid, options.internal, syntax);
   };
+}
+
+/**
+ * Throws when `incoming` has no routers, is not marked allowEmpty, and would replace routers: those
+ * this isolate serves, or (cold) those of the store's last good config, which it then serves instead.
+ */
+async function guardWipe(switcher: Switcher<Snapshot>, incoming: Versioned<unknown>, routers: number, options: ListenerOptions, syntax: RuleSyntax): Promise<void> {
+  if (routers > 0 || incoming.ref.allowEmpty === true) return;
+  const current = switcher.current;
+  if (current) return refuseWipe(incoming, routerCount(current.config), `version ${current.meta.version}, which this isolate serves`);
+  if (!options.lastGood) return;
+  const kept = await lastGood(options.lastGood, syntax);
+  if (kept && installed(switcher, kept.config, kept.valid, options.internal, syntax)) {
+    refuseWipe(incoming, routerCount(kept.valid.config), `version ${kept.config.ref.version} in the config store, which this isolate serves instead`);
+  }
+}
+
+/**
+ * The store admitted it with this build: no validation, no compile. A config without routers over
+ * routers is refused as on the full path (a ref the store did not mark allowEmpty was written by hand).
+ */
+async function installFromFacts(switcher: Switcher<Snapshot>, incoming: Versioned<unknown>, facts: TrustedFacts, options: ListenerOptions, syntax: RuleSyntax): Promise<void> {
+  const config = incoming.value as DynamicConfig;
+  await guardWipe(switcher, incoming, routerCount(config), options, syntax);
+  const { ref, provider } = incoming;
+  const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: facts.warnings, load: "facts" as const };
+  switcher.swap(snapshotFromFacts(config, meta, switcher.current, facts.index, options.internal, syntax));
 }
 
 function settingOrReject(version: number, setting: string | undefined): RuleSyntax {
@@ -76,7 +100,7 @@ function refuseWipe(incoming: Versioned<unknown>, current: number, currentName: 
 
 function install(switcher: Switcher<Snapshot>, config: Versioned<unknown>, valid: Valid, internal: InternalServices | undefined, syntax: RuleSyntax): void {
   const { ref, provider } = config;
-  const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings };
+  const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: valid.warnings, load: "validated" as const };
   const compiled = compileSnapshot(valid.config, meta, switcher.current, valid.rules, internal, syntax);
   if (!compiled.ok) throw new ConfigRejected(ref.version, compiled.errors);
   switcher.swap(compiled.snapshot);

@@ -6,5 +6,6 @@ export type { RequestDescription } from "./view.ts";
 export { compileRule } from "./compile.ts";
 export { defaultPriority } from "./priority.ts";
 export { buildMuxer } from "./mux/index.ts";
+export { buildLazyMuxer, muxIndex, type MuxIndex, type RouteSource } from "./mux/lazy.ts";
 export { matchChain, type ChainMatch } from "./chain.ts";
 export { viewFromDescription, viewFromRequest, viewOfForwarded } from "./view.ts";

@@ -40,11 +40,12 @@ it("reads KV once per poll interval, never between polls, and picks up a write a
   const watcher = new Watcher(new KvProvider(kv, { decode: configDecoder() }), routerListener(switcher), { intervalMs });
   await watcher.poll();
   expect(switcher.current?.meta.version).toBe(first.record.version);
-  expect(kv.reads).toHaveLength(2); // the version key, then the new snapshot
+  expect(switcher.current?.meta.load).toBe("facts");
+  expect(kv.reads).toHaveLength(3); // the version key, then the new snapshot and its load facts
 
   // A burst of requests inside one interval: no poll is due, so no read.
   for (let i = 0; i < 500; i++) expect(watcher.maybePoll()).toBeNull();
-  expect(kv.reads).toHaveLength(2);
+  expect(kv.reads).toHaveLength(3);
 
   await new Promise((r) => setTimeout(r, 1_100)); // KV takes one version-key write a second
   const second = await store.put({ config: config(2) });
@@ -60,7 +61,8 @@ it("reads KV once per poll interval, never between polls, and picks up a write a
     expect(Date.now() - writtenAt).toBeLessThan(intervalMs + 200);
   }
   expect(polls).toBe(1);
-  // One version read per poll, one snapshot read per new version.
+  // One version read per poll, one snapshot and one facts read per new version.
   expect(kv.reads.filter((k) => k.endsWith("config/version"))).toHaveLength(2);
-  expect(kv.reads).toHaveLength(4);
+  expect(kv.reads.filter((k) => k.endsWith(".facts"))).toHaveLength(2);
+  expect(kv.reads).toHaveLength(6);
 });

@@ -230,7 +230,10 @@ describe("KvProvider", () => {
     expect(ref).toEqual(await stub.versionRef());
     const loaded = await provider.load(ref as VersionRef);
     expect(loaded).toMatchObject({ ok: true, value: { value: JSON.parse((await stub.get())?.canonical ?? "null") } });
-    expect(kv.reads).toHaveLength(2);
+    // The version key, then the snapshot and its load facts (in parallel), which name the snapshot.
+    expect(kv.reads).toHaveLength(3);
+    expect(ref?.facts).toBe(`${ref?.key}.facts`);
+    expect(loaded.ok && loaded.value.facts).toMatchObject({ format: 1, sha256: ref?.sha256, defaultRuleSyntax: "v3" });
   });
 });
 
@@ -252,7 +255,11 @@ describe("DurableObjectProvider", () => {
     const ref = await provider.version();
     expect(ref).toEqual(await stub.versionRef());
     expect(ref?.version).toBe(2);
-    expect(await provider.load(ref as VersionRef)).toEqual({ ok: true, value: { ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv" } });
+    const facts = JSON.parse((await stub.get(2, true))?.facts ?? "null");
+    expect(facts).toMatchObject({ format: 1, sha256: ref?.sha256 });
+    expect(await provider.load(ref as VersionRef)).toEqual({ ok: true, value: { ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv", facts } });
+    // Plain reads (the admin API's) do not carry the facts.
+    expect(await stub.get(2)).not.toHaveProperty("facts");
   });
 
   it("forNamespace makes a stub per call", async () => {

@@ -6,6 +6,7 @@ import { ConfigStoreObject } from "../../../providers/config-store.ts";
 import { keyLayout } from "../../../providers/kv.ts";
 import type { Admission } from "../../../providers/store/admission.ts";
 import { diffConfigs } from "../../../providers/store/diff.ts";
+import { REVISION } from "../../../worker/compile/revision.ts";
 import { canonicalJSON, validateConfig } from "../../../worker/config/index.ts";
 import type { WorkerEnv } from "../../../worker/index.ts";
 import { admitConfig, ConfigStore, MAX_STORED_CONFIG_BYTES, storeAdmission, storeAdmissionFor } from "../../../worker/store-admission.ts";
@@ -72,7 +73,11 @@ describe("the config store's admission", () => {
     const valid = validateConfig(routed);
     if (!valid.ok) throw new Error("the test config is invalid");
     // The canonical text of the validated config (defaults filled in: what the isolates will run).
-    expect(storeAdmission.admit(routed)).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [] } });
+    const admitted = storeAdmission.admit(routed);
+    expect(admitted).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [], facts: expect.any(Function) } });
+    // The load facts name the config's hash, the build and the syntax, and index its one router.
+    const facts = JSON.parse((admitted.ok && admitted.value.facts?.("ab12")) || "null");
+    expect(facts).toMatchObject({ format: 1, revision: REVISION, sha256: "ab12", defaultRuleSyntax: "v3", warnings: [], index: { order: Object.keys(routed.http.routers) } });
     const badRule = storeAdmission.admit({ http: { routers: { r: { rule: "Path(", service: "web" } }, services: routed.http.services } });
     expect(badRule.ok ? [] : badRule.error.map((e) => e.path)).toContain("http.routers.r.rule");
     const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_STORED_CONFIG_BYTES) } } } } } };

@@ -93,7 +93,8 @@ describe("rollback", () => {
     expect(v3?.record.sha256).toBe(v1?.record.sha256);
     expect((await stub.history(1))[0]?.rollbackOf).toBe(1);
     // Published like any write (the second write within a second waits for the alarm; check the store's view).
-    expect(await stub.versionRef()).toEqual({ version: 3, key: keys.snapshotKey(3, v1!.record.sha256), sha256: v1?.record.sha256 });
+    const key = keys.snapshotKey(3, v1!.record.sha256);
+    expect(await stub.versionRef()).toEqual({ version: 3, key, sha256: v1?.record.sha256, facts: `${key}.facts` });
   });
 
   it("404 for a version that is not retained, 412 for a stale ifMatch", async () => {

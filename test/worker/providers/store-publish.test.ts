@@ -49,7 +49,9 @@ async function openStore() {
   const storeNow = () => runInDurableObject(stub, (store: ConfigStore) => store.seams.now());
   /** The snapshot key of a stored version (keys carry the content's hash). */
   const snap = async (n: number) => keys.snapshotKey(n, (await stub.get(n))!.record.sha256);
-  return { stub, keys, clock, harness, alarmAt, storeNow, snap };
+  /** A version's puts before its version key: its load facts, then its snapshot. */
+  const snapPuts = async (n: number) => [`${await snap(n)}.facts`, await snap(n)];
+  return { stub, keys, clock, harness, alarmAt, storeNow, snap, snapPuts };
 }
 
 async function kvVersion(keys: KeyLayout) {
@@ -60,9 +62,9 @@ const versionKeyPuts = (h: Harness, keys: KeyLayout) => h.puts.filter((k) => k =
 
 describe("publishing to KV", () => {
   it("coalesces: many writes in one second write the version key once now, then the alarm writes the newest", async () => {
-    const { stub, keys, clock, harness, alarmAt, storeNow, snap } = await openStore();
+    const { stub, keys, clock, harness, alarmAt, storeNow, snap, snapPuts } = await openStore();
     await stub.put({ config: config(1) });
-    expect(harness.puts).toEqual([await snap(1), keys.versionKey]);
+    expect(harness.puts).toEqual([...(await snapPuts(1)), keys.versionKey]);
     for (let n = 2; n <= 6; n++) expect(await stub.put({ config: config(n) })).toMatchObject({ ok: true });
 
     expect(versionKeyPuts(harness, keys)).toBe(1);
@@ -84,7 +86,7 @@ describe("publishing to KV", () => {
     expect(versionKeyPuts(harness, keys)).toBe(2);
     expect(await kvVersion(keys)).toMatchObject({ version: 6 });
     // Only the versions that were published got a snapshot key; the ones in between live in SQLite.
-    expect(harness.puts.filter((k) => k !== keys.versionKey)).toEqual([await snap(1), await snap(6)]);
+    expect(harness.puts.filter((k) => k !== keys.versionKey)).toEqual([...(await snapPuts(1)), ...(await snapPuts(6))]);
     expect(await testEnv.CONFIG_KV.get(await snap(3))).toBeNull();
     expect(await stub.publishState()).toMatchObject({ published: 6, latest: 6 });
     // Nothing left to do: no alarm, and a later alarm run is a no-op.
@@ -134,7 +136,7 @@ describe("publishing to KV", () => {
   });
 
   it("when only the version key fails, the retry does not rewrite the snapshot", async () => {
-    const { stub, keys, clock, harness, snap } = await openStore();
+    const { stub, keys, clock, harness, snap, snapPuts } = await openStore();
     harness.failing = "version-key";
     await stub.put({ config: config(1) });
     expect(await testEnv.CONFIG_KV.get(await snap(1))).not.toBeNull();
@@ -142,7 +144,7 @@ describe("publishing to KV", () => {
     harness.failing = false;
     clock.offset += backoff(1) + 1_000;
     await runDurableObjectAlarm(stub);
-    expect(harness.puts).toEqual([await snap(1), keys.versionKey, keys.versionKey]);
+    expect(harness.puts).toEqual([...(await snapPuts(1)), keys.versionKey, keys.versionKey]);
     expect(await kvVersion(keys)).toMatchObject({ version: 1 });
   });
 

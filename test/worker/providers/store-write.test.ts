@@ -57,7 +57,9 @@ describe("ConfigStore.put", () => {
     expect(result.record.rollbackOf).toBeUndefined();
 
     const ref = await kvVersion(keys);
-    expect(ref).toEqual({ version: 1, key: keys.snapshotKey(1, result.record.sha256), sha256: result.record.sha256 });
+    const key = keys.snapshotKey(1, result.record.sha256);
+    expect(ref).toEqual({ version: 1, key, sha256: result.record.sha256, facts: `${key}.facts` });
+    expect(JSON.parse((await testEnv.CONFIG_KV.get(`${key}.facts`)) ?? "null")).toMatchObject({ format: 1, sha256: result.record.sha256 });
     expect(ref?.key).toBe(`${keys.prefix}config/v/1-${result.record.sha256.slice(0, 16)}`);
     const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1, result.record.sha256));
     expect(snapshot).not.toBeNull();
@@ -269,7 +271,7 @@ describe("ConfigStore refuses a config without routers over one with routers (al
     clock.offset += 1_000;
     await runDurableObjectAlarm(stub);
     expect(await kvVersion(keys)).toMatchObject({ version: 3 });
-    expect(Object.keys((await kvVersion(keys)) ?? {})).toEqual(["version", "key", "sha256"]);
+    expect(Object.keys((await kvVersion(keys)) ?? {})).toEqual(["version", "key", "sha256", "facts"]);
   });
 
   it("a stale ifMatch is still 412 (checked first); a current one does not waive the check", async () => {

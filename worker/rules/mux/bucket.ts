@@ -100,7 +100,7 @@ function collectRadix(root: RadixNode, path: string, out: Candidates): void {
 
 /** A host's routes: a plain list while few (trying each is cheapest), else a bucket indexed by path. */
 export type HostRoutes = Ranks | Bucket;
-const SMALL = 8;
+export const SMALL = 8;
 
 export function indexed(ranks: Ranks, rules: readonly CompiledRule[]): HostRoutes {
   if (ranks.length <= SMALL) return ranks;
