@@ -146,5 +146,5 @@ for (const r of rows) console.log(line(r));
 const alone = cpu(`observer alone: ${DEFAULTS}`) - baseOf("observer alone:");
 const served = cpu(`serve: ${DEFAULTS}`) - baseOf("serve:");
 const base = baseOf("serve:");
-console.log(`\n${DEFAULTS}: ${alone.toFixed(0)} ns of CPU per request measured alone; ${served.toFixed(0)} ns over a ${base.toFixed(0)} ns request through serve (${((served / base) * 100).toFixed(0)}%, the a difference of two larger figures, so noisier)`);
+console.log(`\n${DEFAULTS}: ${alone.toFixed(0)} ns of CPU per request measured alone; ${served.toFixed(0)} ns over a ${base.toFixed(0)} ns request through serve (${((served / base) * 100).toFixed(0)}%; a difference of two larger figures, so noisier)`);
 console.log(`(${(kept / 1e6).toFixed(1)} MB of lines kept by the sink; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs: CPU time is less disturbed by a busy machine than wall time)`);
