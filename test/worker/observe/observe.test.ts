@@ -2,7 +2,7 @@
 // service binding (which echoes the headers it received) and dead loopback servers for retries.
 // Lines are captured from console.log; upstream headers are read from the echo.
 import { env } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import type { Env } from "../../../worker/env.ts";
 import { inbound } from "../../../worker/inbound.ts";
 import { Observer } from "../../../worker/observe/index.ts";
@@ -136,6 +136,41 @@ describe("access log", () => {
     const retried = await send(retries, "http://app.test/retried");
     await retried.response.arrayBuffer();
     expect(retried.lines).toHaveLength(1);
+  });
+
+  it("a WebSocket upgrade is logged as 101 and still carries messages both ways", async () => {
+    const { response, lines } = await send({}, "http://app.test/echo/socket", { headers: { upgrade: "websocket", connection: "Upgrade" } });
+    expect(response.status).toBe(101);
+    expect(lines[0]).toMatchObject({ DownstreamStatus: 101, OriginStatus: 101, RouterName: "echo@file" });
+    const ws = response.webSocket!;
+    ws.accept();
+    const reply = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
+    ws.send("hello");
+    expect(await reply).toBe("echo-worker: hello");
+    ws.close(1000, "done");
+  });
+
+  it("a body that streams is not read by the log: the line is written before its first byte is", async () => {
+    const upstream = inject("upstreams").s1;
+    const streaming = snapshotOf({ http: { routers: { r: { rule: "PathPrefix(`/`)", service: "s" } }, services: { s: { loadBalancer: { servers: [{ url: upstream }] } } } } });
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    const observer = new Observer(observeSettings({}));
+    const request = new Request("https://t.test/stream?n=3&ms=200");
+    const o = observer.begin(request);
+    const rc: RequestContext = { url: new URL(request.url), clientIP: null, waitUntil: () => {}, env: env as Env, observed: o.observed, propagate: o.propagate };
+    const response = observer.end(o, { request, url: rc.url, clientIP: null, response: await serve(request, streaming, rc), config: streaming.meta, waitUntil: rc.waitUntil });
+    expect(spy).toHaveBeenCalledTimes(1);
+    const line = JSON.parse(String(spy.mock.calls[0]![0])) as Record<string, unknown>;
+    spy.mockRestore();
+    expect(line).not.toHaveProperty("DownstreamContentSize"); // no Content-Length: not counted
+    // Still streamed: the first event arrives before the last one is written.
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const firstAt = Date.now();
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(first).toMatch(/^data: 0 /);
+    expect(firstAt).toBeLessThan(Number([...rest.matchAll(/data: \d+ (\d+)/g)].at(-1)![1]));
   });
 
   it("ACCESS_LOG=false writes nothing; sampleRate 0 writes nothing", async () => {
