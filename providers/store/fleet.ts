@@ -112,7 +112,7 @@ export function freshness(row: FleetRow, now: number): Freshness {
 
 export function summarizeFleet(rows: readonly FleetRow[], context: FleetContext): FleetStatus {
   const heard = rows.filter((r) => freshness(r, context.now) === "heard").map((r) => r.report);
-  const silent = rows.filter((r) => freshness(r, context.now) === "silent").sort((a, b) => a.reportedAt - b.reportedAt);
+  const silent = rows.filter((r) => freshness(r, context.now) === "silent").sort((a, b) => a.reportedAt - b.reportedAt || compare(a.report.isolate, b.report.isolate));
   const versions = servedVersions(heard);
   const last = versions.at(-1);
   return {
