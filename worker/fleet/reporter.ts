@@ -1,7 +1,7 @@
 // The isolate's half of the fleet status: after a request's poll, in ctx.waitUntil, it tells the
 // config store what it serves, its last poll and last error and where it runs, when any of that
 // changed and otherwise at most every FLEET_REPORT_INTERVAL_MS. One small Durable Object call per
-// report; a request that has nothing to report makes none and allocates no promise.
+// report; a request that starts no poll does nothing more.
 import type { FleetReport } from "../../providers/store/fleet.ts";
 import type { IsolateStatus } from "../admin/isolate.ts";
 import type { Watcher } from "../dynamic/watcher.ts";
@@ -28,8 +28,9 @@ export class FleetReporter {
   readonly intervalMs: number;
   private readonly state: () => FleetState;
   private sent: string | null = null;
-  /** The next report is due at this time even if nothing changed (after a failure: before it, none is sent). */
+  /** The next report is due at this time even if nothing changed. */
   private dueAt = 0;
+  /** After a failure: no report before this time. */
   private holdUntil = 0;
   private sending = false;
 
@@ -44,26 +45,25 @@ export class FleetReporter {
     return this.intervalMs > 0;
   }
 
-  /** Hot path, no I/O: whether a report would be sent now from `colo`. */
-  due(colo: string): boolean {
+  /** Whether a report would be sent now: the state changed since the last one, or the interval is up. */
+  due(): boolean {
     if (!this.enabled || this.sending) return false;
     const now = this.seams.now();
     if (now < this.holdUntil) return false;
-    return now >= this.dueAt || fingerprint(this.state(), colo) !== this.sent;
+    return now >= this.dueAt || fingerprint(this.state()) !== this.sent;
   }
 
-  /** Sends the report if one is due (one at a time); never throws. */
+  /** Sends the report from `colo` if one is due (one at a time); never throws. */
   async send(colo: string): Promise<void> {
-    if (!this.due(colo)) return;
+    if (!this.due()) return;
     const state = this.state();
-    const key = fingerprint(state, colo);
     this.sending = true;
     try {
       await this.seams.store().report(reportOf(state, colo, this.intervalMs));
-      this.sent = key;
+      this.sent = fingerprint(state);
       this.dueAt = this.seams.now() + this.intervalMs;
     } catch (err) {
-      // A failing store is asked again one interval later, not on every request.
+      // A failing store is asked again one interval later, not after every poll.
       this.holdUntil = this.dueAt = this.seams.now() + this.intervalMs;
       console.error("fleet report:", err instanceof Error ? err.message : String(err));
     } finally {
@@ -72,10 +72,13 @@ export class FleetReporter {
   }
 }
 
-/** What a report says, beside the times that move on every poll (those alone are no change). */
-function fingerprint({ status }: FleetState, colo: string): string {
+/**
+ * What a report says, beside the times that move on every poll (those alone are no change). The
+ * location is left out: an isolate does not move (a new one goes with the next report).
+ */
+function fingerprint({ status }: FleetState): string {
   const { serving, lastError } = status;
-  return JSON.stringify([colo, serving?.version, serving?.sha256, lastError?.message, lastError?.version]);
+  return JSON.stringify([serving?.version, serving?.sha256, lastError?.message, lastError?.version]);
 }
 
 export function reportOf({ status, servingSince }: FleetState, colo: string, intervalMs: number): FleetReport {
@@ -100,19 +103,22 @@ export function coloOf(request: Request): string {
 /** What fleetReport reads of the runtime (worker/runtime.ts Runtime is one). */
 export interface Reporting {
   readonly fleet: FleetReporter;
-  readonly watcher: Pick<Watcher, "maybePoll" | "pending">;
+  readonly watcher: Pick<Watcher, "maybePoll">;
 }
 
 /**
- * The entry's one call, first thing for every request: starts the poll this request would start
- * anyway (so the report follows it: a refused version is reported by the request whose poll
- * refused it) and hands poll-then-report to ctx.waitUntil. Nothing is awaited on the request.
+ * The entry's one call, first thing for every request. The state only changes in a poll, so the
+ * reporter acts only after one: this starts the poll the request would start anyway (the entry's
+ * own maybePoll then finds it running) and hands poll-then-report to ctx.waitUntil, so a refused
+ * version is reported by the request whose poll refused it. A request that starts no poll costs
+ * that one maybePoll check and nothing else; heartbeats are thus checked at each poll
+ * (POLL_INTERVAL_MS, below the report interval by default).
  */
 export function fleetReport(runtime: Reporting, request: Request, ctx: Pick<ExecutionContext, "waitUntil">): void {
   const { fleet, watcher } = runtime;
   if (!fleet.enabled) return;
+  const poll = watcher.maybePoll();
+  if (!poll) return;
   const colo = coloOf(request);
-  const poll = watcher.maybePoll() ?? watcher.pending();
-  if (poll) ctx.waitUntil(poll.then(() => fleet.send(colo), () => fleet.send(colo)));
-  else if (fleet.due(colo)) ctx.waitUntil(fleet.send(colo));
+  ctx.waitUntil(poll.then(() => fleet.send(colo), () => fleet.send(colo)));
 }

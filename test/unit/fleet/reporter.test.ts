@@ -40,11 +40,11 @@ describe("FleetReporter", () => {
     // Polls move lastPollAt; that alone is no change.
     set({ lastPollAt: 950, polls: 3 });
     advance(999);
-    expect(reporter.due("LHR")).toBe(false);
+    expect(reporter.due()).toBe(false);
     await reporter.send("LHR");
     expect(sent).toHaveLength(1);
     advance(1);
-    expect(reporter.due("LHR")).toBe(true);
+    expect(reporter.due()).toBe(true);
     await reporter.send("LHR");
     expect(sent).toHaveLength(2);
     // A refusal is a change: reported at once.
@@ -53,10 +53,10 @@ describe("FleetReporter", () => {
     expect(sent[2]?.lastError).toEqual({ at: 2_000, message: "config version 4 rejected: x: bad", version: 4, paths: ["x"] });
     // The same refusal on the next poll (a new `at`) is not.
     set({ lastError: { at: 2_100, message: "config version 4 rejected: x: bad", version: 4, paths: ["x"] } });
-    expect(reporter.due("LHR")).toBe(false);
+    expect(reporter.due()).toBe(false);
     // A new version served is.
     set({ serving: { version: 5, sha256: "def", provider: "kv" }, lastError: null });
-    expect(reporter.due("LHR")).toBe(true);
+    expect(reporter.due()).toBe(true);
   });
 
   it("a failing store is asked again one interval later, not per request", async () => {
@@ -64,9 +64,9 @@ describe("FleetReporter", () => {
     failing(true);
     await reporter.send("LHR");
     set({ serving: null });
-    expect(reporter.due("LHR")).toBe(false);
+    expect(reporter.due()).toBe(false);
     advance(999);
-    expect(reporter.due("LHR")).toBe(false);
+    expect(reporter.due()).toBe(false);
     advance(1);
     failing(false);
     await reporter.send("LHR");
@@ -85,28 +85,37 @@ describe("FleetReporter", () => {
     release();
     await first;
     expect(calls).toHaveLength(1);
-    expect(reporter.due("LHR")).toBe(true); // the change made meanwhile is still to send
+    expect(reporter.due()).toBe(true); // the change made meanwhile is still to send
   });
 
   it("interval 0 is off: nothing is due, fleetReport hands nothing to waitUntil, not even a poll", () => {
     const { reporter } = setup(0);
-    expect(reporter.due("LHR")).toBe(false);
+    expect(reporter.due()).toBe(false);
     const waited: Promise<unknown>[] = [];
     let polls = 0;
-    const watcher = { maybePoll: () => (polls++, Promise.resolve()), pending: () => null };
+    const watcher = { maybePoll: () => (polls++, Promise.resolve()) };
     fleetReport({ fleet: reporter, watcher }, new Request("https://a.test/"), { waitUntil: (p) => void waited.push(p) });
     expect([waited.length, polls]).toEqual([0, 0]);
   });
 
-  it("fleetReport reports after the request's poll, and makes no promise when nothing is due", async () => {
+  it("a location alone is no change (an isolate does not move): it goes with the next report", async () => {
+    const { reporter, sent, advance } = setup(1_000);
+    await reporter.send("LHR");
+    expect(reporter.due()).toBe(false);
+    advance(1_000);
+    await reporter.send("SJC");
+    expect(sent.map((r) => r.colo)).toEqual(["LHR", "SJC"]);
+  });
+
+  it("fleetReport reports after the poll the request starts, and does nothing when it starts none", async () => {
     const { reporter, sent, set } = setup(1_000);
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void waited.push(p) };
     const poll = async () => set({ lastError: { at: 1, message: "refused", version: 9, paths: [] } });
-    fleetReport({ fleet: reporter, watcher: { maybePoll: () => poll(), pending: () => null } }, new Request("https://a.test/"), ctx);
+    fleetReport({ fleet: reporter, watcher: { maybePoll: () => poll() } }, new Request("https://a.test/"), ctx);
     await Promise.all(waited);
     expect(sent.map((r) => [r.colo, r.lastError?.version])).toEqual([["local", 9]]);
-    fleetReport({ fleet: reporter, watcher: { maybePoll: () => null, pending: () => null } }, new Request("https://a.test/"), ctx);
+    fleetReport({ fleet: reporter, watcher: { maybePoll: () => null } }, new Request("https://a.test/"), ctx);
     expect(waited).toHaveLength(1);
   });
 
