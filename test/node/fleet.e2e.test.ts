@@ -64,7 +64,8 @@ function file(name: string, text: string): string {
 type IsolateStatus = { isolate: string; serving: { version: number; sha256: string } | null; lastError: { at: number; message: string; version: number | null } | null };
 
 describe("fleet status over HTTP", () => {
-  it("after traffic: the version served, then a refused version within one report interval, and switchyard status", async () => {
+  // Two wrangler invocations (push --kv) take most of it: 30 to 40 s on this machine, more under load.
+  it("after traffic: the version served, then a refused version within one report interval, and switchyard status", { timeout: 120_000 }, async () => {
     const good = file("good.yaml", `http:\n  routers:\n    app:\n      rule: "PathPrefix(\`/app\`)"\n      service: app\n  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: "${whoami.url}"\n`);
     expect((await run("push", good, "--url", dev.url)).code).toBe(0);
     const served = await until("version 1 served and reported", () => admin<FleetStatus>("/status/fleet"), (f) => f.versions.some((v) => v.version === 1));

@@ -6,9 +6,9 @@ import type { FleetReport } from "../../providers/store/fleet.ts";
 import type { IsolateStatus } from "../admin/isolate.ts";
 import type { Watcher } from "../dynamic/watcher.ts";
 
-/** The one RPC the reporter makes (a ConfigStore stub is one). */
+/** The one RPC the reporter makes (a ConfigStore stub is one): it answers whether it kept the report. */
 export interface FleetSink {
-  report(report: FleetReport): Promise<unknown>;
+  report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string } | void>;
 }
 
 /** What the reporter depends on; plain fields so tests can point it at another store or clock. */
@@ -59,7 +59,8 @@ export class FleetReporter {
     const state = this.state();
     this.sending = true;
     try {
-      await this.seams.store().report(reportOf(state, colo, this.intervalMs));
+      const kept = await this.seams.store().report(reportOf(state, colo, this.intervalMs));
+      if (kept && !kept.ok) throw new Error(`the config store refused the report: ${kept.error}`);
       this.sent = fingerprint(state);
       this.dueAt = this.seams.now() + this.intervalMs;
     } catch (err) {

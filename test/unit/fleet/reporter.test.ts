@@ -73,6 +73,17 @@ describe("FleetReporter", () => {
     expect(sent.map((r) => r.serving)).toEqual([null]);
   });
 
+  it("a report the store refuses counts as a failure (asked again an interval later)", async () => {
+    const { reporter, advance } = setup(1_000);
+    const calls: FleetReport[] = [];
+    reporter.seams.store = () => ({ report: async (r: FleetReport) => (calls.push(r), { ok: false as const, error: "isolate must be a non-empty string" }) });
+    await reporter.send("LHR");
+    await reporter.send("LHR");
+    advance(1_000);
+    await reporter.send("LHR");
+    expect(calls).toHaveLength(2);
+  });
+
   it("one report at a time", async () => {
     const { reporter, set } = setup(1_000);
     let release!: () => void;
