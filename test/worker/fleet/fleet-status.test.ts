@@ -140,6 +140,25 @@ describe("GET <base>/status/fleet", () => {
     expect(await stub.fleet()).toMatchObject({ isolates: 0, versions: [], oldest: null, refused: [], notHeardFrom: { isolates: 2, list: silent } });
   });
 
+  it("an isolate whose DEFAULT_RULE_SYNTAX refuses every config serves nothing, and says so", async () => {
+    const kv = prefixedKv(`fleet/${crypto.randomUUID()}/`);
+    const { stub } = await openStore(kv);
+    const put = await stub.put({ config: config("one") });
+    if (!put.ok) throw new Error(JSON.stringify(put));
+    const good = isolate(kv, stub);
+    const misconfigured = isolate(kv, stub, { DEFAULT_RULE_SYNTAX: "v4" });
+    await request(good.runtime, "LHR");
+    await request(misconfigured.runtime, "LHR");
+    const fleet = await stub.fleet();
+    expect(fleet).toMatchObject({ isolates: 2, notServing: 1, versions: [{ version: put.record.version, isolates: 1 }] });
+    expect(fleet.refused).toEqual([{
+      version: put.record.version,
+      isolates: 1,
+      reasons: [{ message: misconfigured.runtime.status().lastError!.message, paths: ["DEFAULT_RULE_SYNTAX"], isolates: 1, colos: ["LHR"], isolateIds: [misconfigured.runtime.status().isolate] }],
+    }]);
+    expect(fleet.refused[0]!.reasons[0]!.message).toMatch(/^config version \d+ rejected: DEFAULT_RULE_SYNTAX: /);
+  });
+
   it("the store keeps at most fleetLimit isolates (the longest silent go first) and refuses what is not a report", async () => {
     const { stub, clock } = await openStore(prefixedKv(`fleet/${crypto.randomUUID()}/`));
     await runInDurableObject(stub, (store: ConfigStoreObject) => void (store.seams.fleetLimit = 2));
