@@ -12,6 +12,7 @@ const LAYERS = [
   ["dynamic", "^worker/dynamic/"],
   ["api", "^worker/api/"],
   ["admin", "^worker/admin/"],
+  ["fleet", "^worker/fleet/"],
   ["entry", "^worker/(index|serve|runtime|inbound|internal-services|store-admission)[.]ts$"],
 ];
 

@@ -19,6 +19,9 @@ import type {
 } from "./config-store-api.ts";
 import type { Admission } from "./store/admission.ts";
 import { diffConfigs } from "./store/diff.ts";
+import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
+import { checkReport } from "./store/fleet-report.ts";
+import { DEFAULT_FLEET_LIMIT, FleetTable } from "./store/fleet-table.ts";
 import { cachedRouterCount, storedRef, type StoredRouterCount } from "./store/empty.ts";
 import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
@@ -55,6 +58,8 @@ export interface StoreSeams {
   keys: KeyLayout;
   now: () => number;
   historyLimit: number;
+  /** How many isolates the fleet table keeps at most (the longest silent go first). */
+  fleetLimit: number;
 }
 
 /** PublishState plus how the next attempt is scheduled. */
@@ -93,6 +98,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly publisher: Publisher;
   private readonly admission: Admission;
   private readonly routers: StoredRouterCount;
+  private readonly fleetReports: FleetTable;
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
     super(ctx, env);
@@ -102,6 +108,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     migrate(ctx.storage.sql);
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
+    this.fleetReports = new FleetTable(ctx.storage.sql);
     this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
@@ -109,6 +116,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       keys: DEFAULT_KEYS,
       now: () => Date.now(),
       historyLimit: parseHistoryLimit(env.HISTORY_LIMIT),
+      fleetLimit: DEFAULT_FLEET_LIMIT,
     };
     this.publisher = new Publisher({
       versions: this.versions,
@@ -185,6 +193,19 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       lastVersionWriteAt: state.lastVersionWriteAt,
       nextAttemptAt: state.nextAttemptAt,
     };
+  }
+
+  async report(raw: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    const checked = checkReport(raw);
+    if (!checked.ok) return checked;
+    this.fleetReports.record(checked.value, this.seams.now(), this.seams.fleetLimit);
+    return { ok: true };
+  }
+
+  async fleet(): Promise<FleetStatus> {
+    const now = this.seams.now();
+    const context = { now, storeVersion: this.versions.newest(), supersededAt: (v: number) => this.versions.createdAfter(v) };
+    return summarizeFleet(this.fleetReports.list(now), context);
   }
 
   /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */

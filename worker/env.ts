@@ -2,7 +2,8 @@
 // Object namespace is typed where its class is, by a narrow binding interface (providers/config-store.ts
 // ConfigStoreBinding, middlewares/ratelimit/limiter.ts RateLimiterBinding, services/health/checker.ts
 // HealthCheckerBinding), which the entry adds (worker/index.ts WorkerEnv): this file imports nothing,
-// and reads one variable (POLL_INTERVAL_MS) that two layers pace themselves by.
+// and reads the variables that several layers pace themselves by (POLL_INTERVAL_MS,
+// FLEET_REPORT_INTERVAL_MS).
 
 export interface Env {
   CONFIG_KV: KVNamespace;
@@ -25,6 +26,11 @@ export interface Env {
   FORWARDED_INSECURE?: string;
   /** Traefik's core.defaultRuleSyntax: "v3" (default) or "v2", for routers without ruleSyntax. */
   DEFAULT_RULE_SYNTAX?: string;
+  /**
+   * How often (ms) each isolate reports its state to the config store at least (it also reports
+   * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
+   */
+  FLEET_REPORT_INTERVAL_MS?: string;
 }
 
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
@@ -34,4 +40,13 @@ const DEFAULT_POLL_INTERVAL_MS = 5_000;
 export function pollIntervalMs(env: Pick<Env, "POLL_INTERVAL_MS">): number {
   const ms = Number(env.POLL_INTERVAL_MS);
   return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
+}
+
+/** Every 30 s an isolate with traffic says it is alive: one small Durable Object call. */
+const DEFAULT_FLEET_REPORT_INTERVAL_MS = 30_000;
+
+/** FLEET_REPORT_INTERVAL_MS in ms (a number >= 0; 0 means off), else the default. */
+export function fleetReportIntervalMs(env: Pick<Env, "FLEET_REPORT_INTERVAL_MS">): number {
+  const ms = Number(env.FLEET_REPORT_INTERVAL_MS);
+  return env.FLEET_REPORT_INTERVAL_MS !== undefined && env.FLEET_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLEET_REPORT_INTERVAL_MS;
 }

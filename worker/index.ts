@@ -11,6 +11,7 @@ import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./serve.ts";
 import { inbound } from "./inbound.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
+import { fleetReport } from "./fleet/reporter.ts";
 
 export { ConfigStore } from "./store-admission.ts";
 export { HealthChecker } from "./services/health/checker.ts";
@@ -24,6 +25,7 @@ export default {
   // inbound request (entry-point header policy), and serve.
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const runtime = runtimeFor(env);
+    fleetReport(runtime, request, ctx);
     const url = new URL(request.url);
     if (isAdminPath(url.pathname, runtime.admin.base)) {
       pollInBackground(runtime, ctx);

@@ -16,7 +16,8 @@ import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
-import { pollIntervalMs, type Env } from "./env.ts";
+import { fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
+import { FleetReporter } from "./fleet/reporter.ts";
 import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
 
@@ -30,6 +31,8 @@ export interface Runtime {
   readonly serveOptions: ServeOptions;
   /** What the admin API reads of this isolate: its base path, current snapshot and status. */
   readonly admin: AdminIsolate;
+  /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
+  readonly fleet: FleetReporter;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -70,7 +73,10 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return switcher.current;
   };
   const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status };
-  return { switcher, watcher, forwarded, serveOptions, admin, loaded, status };
+  const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
+  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
+  return { switcher, watcher, forwarded, serveOptions, admin, fleet, loaded, status };
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */

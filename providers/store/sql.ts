@@ -108,6 +108,12 @@ export class VersionsTable {
     return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts } : null;
   }
 
+  /** When the first retained version after `version` was made (ISO 8601), or null. */
+  createdAfter(version: number): string | null {
+    const rows = this.sql.exec<{ created_at: string }>("SELECT created_at FROM versions WHERE version > ? ORDER BY version LIMIT 1", version).toArray();
+    return rows[0]?.created_at ?? null;
+  }
+
   /** Newest first, without the config text. */
   list(limit: number): VersionRecord[] {
     return this.sql

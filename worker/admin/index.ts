@@ -1,6 +1,6 @@
 // The admin API under a configurable base path (default /__switchyard), all of it token-guarded:
-// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., and per-isolate
-// <base>/status and <base>/explain.
+// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., per-isolate
+// <base>/status and <base>/explain, and every isolate's state at <base>/status/fleet.
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
@@ -10,6 +10,7 @@ import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
 import { explain } from "./explain.ts";
+import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 
@@ -61,6 +62,7 @@ export function build(base: string) {
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .get("/status", (_req, _env, rt) => json(rt.status()))
+    .get("/status/fleet", (_req, env) => fleetStatus(env))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
 }
