@@ -7,6 +7,7 @@ import type { Env } from "./env.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import { checkConfig as dryRun } from "./compile/check.ts";
 import { factsOf } from "./compile/facts.ts";
+import { REVISION } from "./compile/revision.ts";
 import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
@@ -36,6 +37,7 @@ export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Ad
 /** The store's admission with the Worker's DEFAULT_RULE_SYNTAX. */
 export function storeAdmissionFor(defaultRuleSyntax?: string): Admission {
   return {
+    revision: REVISION,
     admit: (raw) => admitConfig(raw, defaultRuleSyntax),
     routers: (canonical) => routerCount(JSON.parse(canonical) as unknown),
     wipeRefusal: (current, next, allowEmpty, currentName) => wipeRefusal(current, next, allowEmpty, "api", currentName),
