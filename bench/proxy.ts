@@ -1,0 +1,392 @@
+// `npm run bench:proxy`: the whole request through Switchyard in workerd (entry, watcher check,
+// view, match, a three-middleware chain, load balancer, forwarded headers, upstream fetch,
+// response) against a bare Worker that only does `fetch(upstream)`, in the same workerd process,
+// onto the same loopback upstream, without wrangler's dev proxy in front. See bench/README.md.
+//
+// 1. Bundle the Worker as it deploys (wrangler deploy --dry-run) and start workerd through
+//    Miniflare's API with both Workers on their own sockets (unsafeDirectSockets: no entry worker).
+// 2. The bare Worker's ceiling: a concurrency sweep.
+// 3. Per size (10, 10,000 routers): PUT the config through the admin API, wait until it is served,
+//    check every request's router and the chain's effects, then alternate rounds Switchyard / bare.
+// 4. 100 config swaps (admin PUTs) under load: errors, versions served.
+// Exit 0 (a report), 1 if a response was wrong (non-2xx, wrong router) in the plain rounds,
+// 2 if the bench itself could not run (setup failure, overall timeout).
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { parse as parseToml } from "smol-toml";
+import { headerOf, requestOnce, runLoad, serialize, type LoadResult } from "./http-client.ts";
+import { clockTicksPerSecond, cpuSeconds, descendantsNamed } from "./procstat.ts";
+import { ADDED_PREFIX, baseName, benchConfig, benchRequests, type BenchRequest } from "./proxy-config.ts";
+import { median, percentile } from "./stats.ts";
+
+const env = process.env;
+const SIZES = [10, 10_000] as const;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 5);
+const ROUND_MS = Number(env.BENCH_ROUND_MS ?? 4_000);
+const LATENCY_MS = Number(env.BENCH_LATENCY_MS ?? 2_000);
+const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 16);
+const SWAPS = Number(env.BENCH_SWAPS ?? 100);
+const SWAP_SIZES = (env.BENCH_SWAP_SIZES ?? "10,10000").split(",").map(Number);
+const TOTAL_TIMEOUT_MS = Number(env.BENCH_TOTAL_TIMEOUT_MS ?? 20 * 60_000);
+/** The watcher's pace: each poll is a KV read in the same workerd; 1 s keeps that out of the figures and still catches most swaps. */
+const POLL_INTERVAL_MS = "1000";
+const TOKEN = "bench-admin-token";
+const ADMIN = "/__switchyard";
+// Both Workers run with Switchyard's compatibility settings (wrangler.toml): the same runtime
+// behaviour for both, e.g. the request signal that enable_request_signal wires to the client.
+const WRANGLER = parseToml(readFileSync(fileURLToPath(new URL("../wrangler.toml", import.meta.url).href), "utf8")) as { compatibility_date: string; compatibility_flags?: string[] };
+const COMPAT_DATE = WRANGLER.compatibility_date;
+const COMPAT_FLAGS = WRANGLER.compatibility_flags ?? [];
+const TICKS = clockTicksPerSecond();
+
+// --- resources, always released -------------------------------------------------------------------
+
+let mf: Miniflare | null = null;
+let upstream: ChildProcess | null = null;
+let bundleDir: string | null = null;
+
+async function cleanup(): Promise<void> {
+  const disposing = mf?.dispose().catch(() => {});
+  mf = null;
+  await Promise.race([disposing, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  upstream?.kill("SIGKILL");
+  upstream = null;
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true }).catch(() => {});
+  bundleDir = null;
+}
+
+async function bail(message: string, code: number): Promise<never> {
+  console.error(message);
+  await cleanup();
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void bail(`\n${signal}: stopped`, 130));
+setTimeout(() => void bail(`bench:proxy did not finish in ${TOTAL_TIMEOUT_MS / 1000} s (BENCH_TOTAL_TIMEOUT_MS)`, 2), TOTAL_TIMEOUT_MS).unref();
+
+// --- setup ------------------------------------------------------------------------------------------
+
+/** The Worker exactly as `wrangler deploy` would upload it: its modules, in a temporary directory. */
+async function bundle(): Promise<{ dir: string; modules: { type: "ESModule" | "Text" | "Data" | "CompiledWasm"; path: string }[] }> {
+  const dir = await mkdtemp(join(tmpdir(), "switchyard-bench-proxy-"));
+  bundleDir = dir;
+  await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", dir], {
+    timeout: 120_000,
+    env: { ...env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+  const files = (await readdir(dir)).filter((f) => !f.endsWith(".map") && f !== "README.md");
+  const typeOf = (f: string) => (f.endsWith(".js") || f.endsWith(".mjs") ? "ESModule" : f.endsWith(".wasm") ? "CompiledWasm" : f.endsWith(".bin") ? "Data" : "Text");
+  // The entry module first.
+  files.sort((a, b) => Number(b === "index.js") - Number(a === "index.js"));
+  return { dir, modules: files.map((f) => ({ type: typeOf(f), path: join(dir, f) })) };
+}
+
+async function startUpstream(): Promise<number> {
+  const child = spawn(process.execPath, [new URL("./upstream.ts", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
+  upstream = child;
+  const line = await Promise.race([
+    new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve)),
+    new Promise<string>((_, reject) => setTimeout(() => reject(new Error("the upstream did not start in 10 s")), 10_000).unref()),
+  ]);
+  return (JSON.parse(line) as { port: number }).port;
+}
+
+const BARE = `export default {
+  fetch(request, env) {
+    const url = new URL(request.url);
+    return fetch(new Request(env.UPSTREAM + url.pathname + url.search, request), { redirect: "manual" });
+  },
+};`;
+
+async function startWorkerd(modules: Awaited<ReturnType<typeof bundle>>, upstreamUrl: string) {
+  const socket = [{ host: "127.0.0.1", port: 0 }];
+  mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          name: "switchyard",
+          modulesRoot: modules.dir,
+          modules: modules.modules,
+          compatibilityDate: COMPAT_DATE,
+          compatibilityFlags: COMPAT_FLAGS,
+          bindings: { POLL_INTERVAL_MS, ADMIN_BASE_PATH: ADMIN, ADMIN_TOKEN: TOKEN, VERSION_HEADER: "true" },
+          kvNamespaces: ["CONFIG_KV"],
+          durableObjects: {
+            CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
+            RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+            HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
+          },
+          unsafeDirectSockets: socket,
+        },
+        { name: "bare", modules: true, script: BARE, compatibilityDate: COMPAT_DATE, compatibilityFlags: COMPAT_FLAGS, bindings: { UPSTREAM: upstreamUrl }, unsafeDirectSockets: socket },
+      ],
+    }),
+  );
+  const switchyard = Number((await mf.unsafeGetDirectURL("switchyard")).port);
+  const bare = Number((await mf.unsafeGetDirectURL("bare")).port);
+  const pids = descendantsNamed(process.pid, "workerd");
+  if (pids.length !== 1) throw new Error(`expected one workerd process under this one, found ${pids.length}`);
+  return { switchyard, bare, workerd: pids[0]! };
+}
+
+// --- config through the admin API -------------------------------------------------------------------
+
+async function putConfig(port: number, config: object): Promise<{ version: number; ms: number }> {
+  const body = Buffer.from(JSON.stringify(config));
+  const head = [`PUT ${ADMIN}/config HTTP/1.1`, "host: admin.bench", `authorization: Bearer ${TOKEN}`, "content-type: application/json", `content-length: ${body.length}`];
+  const t0 = performance.now();
+  const res = await requestOnce(port, Buffer.concat([Buffer.from(head.join("\r\n") + "\r\n\r\n"), body]), 60_000);
+  const ms = performance.now() - t0;
+  const version = Number(headerOf(res.head, "etag")?.replaceAll('"', ""));
+  if (res.status !== 200 || !Number.isInteger(version)) throw new Error(`PUT ${ADMIN}/config answered ${res.status}`);
+  return { version, ms };
+}
+
+/** Waits until the Worker serves `version` (a request tagged with it), up to `timeoutMs`. */
+async function waitServed(port: number, probe: Buffer, version: number, timeoutMs = 120_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    const res = await requestOnce(port, probe, timeoutMs).catch(() => null);
+    if (res && Number(headerOf(res.head, "x-switchyard-version")) >= version) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`version ${version} not served after ${timeoutMs / 1000} s`);
+}
+
+/** Every request, once: the router it must reach, the config version, and the chain's effects upstream. */
+async function checkResponses(ports: { switchyard: number; bare: number }, requests: readonly BenchRequest[], version: number, stamp: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const r of requests) {
+    const res = await requestOnce(ports.switchyard, r.wire);
+    const router = headerOf(res.head, "x-switchyard-router") ?? "";
+    const got = {
+      status: res.status,
+      router: router.includes("@") ? baseName(router) : router,
+      version: Number(headerOf(res.head, "x-switchyard-version")),
+      stamp: headerOf(res.head, "x-seen-bench"),
+      prefixed: headerOf(res.head, "x-seen-path")?.startsWith(ADDED_PREFIX + "/") ?? false,
+      forwarded: headerOf(res.head, "x-seen-forwarded"),
+    };
+    const want = { status: 200, router: r.router, version, stamp, prefixed: true, forwarded: "yes" };
+    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${r.method} ${r.url}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    const bare = await requestOnce(ports.bare, r.wire);
+    if (bare.status !== 200) problems.push(`bare ${r.method} ${r.url}: ${bare.status}`);
+    if (problems.length >= 5) break;
+  }
+  return problems;
+}
+
+// --- measuring --------------------------------------------------------------------------------------
+
+interface Round {
+  readonly rps: number;
+  /** workerd CPU per request during the throughput phase, µs. */
+  readonly cpuUs: number;
+  /** workerd CPU time over wall time in the throughput phase: near 100 % it was the bottleneck. */
+  readonly busy: number;
+  /** The load client's (this process) and the upstream's CPU per request, µs: who else shared the cores. */
+  readonly clientUs: number;
+  readonly upstreamUs: number;
+  /** Latency under the throughput phase's load (CONCURRENCY connections), ms. */
+  readonly loadedP50: number;
+  readonly loadedP99: number;
+  /** Latency of one request at a time, ms. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly wrong: number;
+  readonly errors: readonly string[];
+}
+
+const non2xx = (r: LoadResult) => [...r.statuses].reduce((n, [status, count]) => n + (status >= 200 && status < 300 ? 0 : count), 0);
+const describeBad = (r: LoadResult) => [...[...r.statuses].filter(([s]) => s < 200 || s >= 300).map(([s, n]) => `${n}× ${s}`), ...r.errorSamples];
+
+async function round(port: number, workerd: number, requests: readonly Buffer[], concurrency = CONCURRENCY, durationMs = ROUND_MS): Promise<Round> {
+  const cpu0 = cpuSeconds(workerd, TICKS);
+  const up0 = cpuSeconds(upstream!.pid!, TICKS);
+  const self0 = process.cpuUsage();
+  const load = await runLoad({ port, requests, concurrency, durationMs });
+  const self = process.cpuUsage(self0);
+  const perRequestUs = (seconds: number) => (seconds * 1e6) / Math.max(1, load.responses);
+  const cpu = cpuSeconds(workerd, TICKS) - cpu0;
+  const cpuUs = perRequestUs(cpu);
+  const upstreamUs = perRequestUs(cpuSeconds(upstream!.pid!, TICKS) - up0);
+  const quiet = LATENCY_MS > 0 ? await runLoad({ port, requests, concurrency: 1, durationMs: LATENCY_MS }) : load;
+  return {
+    rps: load.responses / (load.elapsedMs / 1000),
+    cpuUs,
+    busy: cpu / (load.elapsedMs / 1000),
+    clientUs: perRequestUs((self.user + self.system) / 1e6),
+    upstreamUs,
+    loadedP50: percentile(load.latenciesUs, 50) / 1000,
+    loadedP99: percentile(load.latenciesUs, 99) / 1000,
+    p50: percentile(quiet.latenciesUs, 50) / 1000,
+    p99: percentile(quiet.latenciesUs, 99) / 1000,
+    wrong: non2xx(load) + load.errors + non2xx(quiet) + quiet.errors,
+    errors: [...describeBad(load), ...describeBad(quiet)],
+  };
+}
+
+// --- printing ---------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => `${fmt(n, 2)} ms`;
+const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+const med = (rounds: readonly Round[], f: (r: Round) => number) => median(rounds.map(f));
+
+function report(size: number, sw: readonly Round[], bare: readonly Round[]): void {
+  const ratio = med(sw, (r) => r.rps) / med(bare, (r) => r.rps);
+  // What the ratio would be if workerd's CPU were the only limit: bare's CPU per request over ours.
+  const cpuRatio = med(bare, (r) => r.cpuUs) / med(sw, (r) => r.cpuUs);
+  const perRound = sw.map((r, i) => fmt(r.rps / bare[i]!.rps, 2)).join(" ");
+  const addedP50 = med(sw, (r) => r.p50) - med(bare, (r) => r.p50);
+  const addedP99 = med(sw, (r) => r.p99) - med(bare, (r) => r.p99);
+  const line = (label: string, f: (r: Round) => number, show: (n: number) => string) =>
+    console.log(`  ${label.padEnd(24)} switchyard ${show(med(sw, f)).padStart(12)}   bare ${show(med(bare, f)).padStart(12)}   added ${show(med(sw, f) - med(bare, f)).padStart(10)}`);
+  console.log(`\n@${fmt(size)} routers, median of ${sw.length} rounds (alternating):`);
+  console.log(`  ${"throughput".padEnd(24)} switchyard ${`${fmt(med(sw, (r) => r.rps))} req/s`.padStart(12)}   bare ${`${fmt(med(bare, (r) => r.rps))} req/s`.padStart(12)}   ratio ${fmt(ratio, 3)} (rounds: ${perRound}), by CPU ${fmt(cpuRatio, 3)}`);
+  line("p50, 1 connection", (r) => r.p50, ms);
+  line("p99, 1 connection", (r) => r.p99, ms);
+  line(`p50, ${CONCURRENCY} connections`, (r) => r.loadedP50, ms);
+  line(`p99, ${CONCURRENCY} connections`, (r) => r.loadedP99, ms);
+  line("workerd CPU/request", (r) => r.cpuUs, (n) => `${fmt(n)} µs`);
+  line("workerd busy", (r) => r.busy * 100, (n) => `${fmt(n)} %`);
+  line("client CPU/request", (r) => r.clientUs, (n) => `${fmt(n)} µs`);
+  line("upstream CPU/request", (r) => r.upstreamUs, (n) => `${fmt(n)} µs`);
+  if (size === 10_000) {
+    console.log(`  ${verdict(ratio >= 0.9)} [cpu ${verdict(cpuRatio >= 0.9)}]  throughput ≥ 90 % of the bare Worker's at 10,000 routers: ${fmt(ratio * 100, 1)} % (bare ${fmt(med(bare, (r) => r.rps))} req/s), by CPU ${fmt(cpuRatio * 100, 1)} %`);
+    console.log(`  ${verdict(addedP99 <= 1)}  added p99 ≤ 1 ms (1 connection): ${ms(addedP99)} (bare p99 ${ms(med(bare, (r) => r.p99))}; added p50 ${ms(addedP50)})`);
+  }
+  const busy = Math.min(...[...sw, ...bare].map((r) => r.busy));
+  if (busy < 0.85) console.log(`  NOTE  workerd was busy only ${fmt(busy * 100)} % of a round at worst: other processes held the cores, so the throughput ratio is the machine's; trust the CPU figures ("by CPU") more`);
+}
+
+// --- the run ----------------------------------------------------------------------------------------
+
+let wrong = 0;
+try {
+  console.log(`bench:proxy  ${new Date().toISOString()}  load ${loadavg().map((n) => fmt(n, 2)).join(" ")}  rounds ${ROUNDS} × (${ROUND_MS / 1000} s at ${CONCURRENCY} connections + ${LATENCY_MS / 1000} s at 1)`);
+  const built = await bundle();
+  const upstreamPort = await startUpstream();
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  const ports = await startWorkerd(built, upstreamUrl);
+  console.log(`workerd pid ${ports.workerd} (Miniflare, direct sockets): switchyard :${ports.switchyard}, bare :${ports.bare}; upstream ${upstreamUrl} (node)`);
+
+  // The bare Worker's ceiling first: what this machine, workerd and the upstream can do at all.
+  const bareRequests = benchRequests(10).map((r) => r.wire);
+  await runLoad({ port: ports.bare, requests: bareRequests, concurrency: CONCURRENCY, durationMs: 2_000 });
+  console.log(`\nbare Worker ceiling (fetch(upstream) only), ${fmt(ROUND_MS / 2000, 1)} s per step:`);
+  for (const c of [1, 4, 16, 64]) {
+    const r = await round(ports.bare, ports.workerd, bareRequests, c, ROUND_MS / 2);
+    wrong += r.wrong;
+    console.log(`  ${String(c).padStart(2)} connections  ${fmt(r.rps).padStart(7)} req/s  p50 ${ms(r.loadedP50)}  p99 ${ms(r.loadedP99)}  workerd ${fmt(r.cpuUs)} µs/req (busy ${fmt(r.busy * 100)} %)  client ${fmt(r.clientUs)} µs/req  upstream ${fmt(r.upstreamUs)} µs/req${r.wrong ? `  WRONG: ${r.errors.join("; ")}` : ""}`);
+  }
+
+  for (const size of SIZES) {
+    const requests = benchRequests(size);
+    const wires = requests.map((r) => r.wire);
+    const stamp = `plain-${size}`;
+    const put = await putConfig(ports.switchyard, benchConfig(size, upstreamUrl, stamp));
+    const servedMs = await waitServed(ports.switchyard, wires[0]!, put.version);
+    console.log(`\n${fmt(size)} routers: PUT ${ADMIN}/config → version ${put.version} in ${ms(put.ms)}, served ${ms(servedMs)} later; ${requests.length} distinct requests`);
+    const problems = await checkResponses(ports, requests, put.version, stamp);
+    if (problems.length > 0) {
+      wrong += problems.length;
+      console.log(`  WRONG responses (no timing at this size):\n    ${problems.join("\n    ")}`);
+      continue;
+    }
+    // Warm both (JIT, connection pools), then alternate, switching who goes first each round.
+    await runLoad({ port: ports.switchyard, requests: wires, concurrency: CONCURRENCY, durationMs: 2_000 });
+    await runLoad({ port: ports.bare, requests: wires, concurrency: CONCURRENCY, durationMs: 2_000 });
+    const sw: Round[] = [];
+    const bare: Round[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = i % 2 === 0 ? (["sw", "bare"] as const) : (["bare", "sw"] as const);
+      for (const who of order) {
+        const r = await round(who === "sw" ? ports.switchyard : ports.bare, ports.workerd, wires);
+        (who === "sw" ? sw : bare).push(r);
+        wrong += r.wrong;
+        if (r.wrong) console.log(`  WRONG in a ${who} round: ${r.errors.join("; ")}`);
+      }
+    }
+    report(size, sw, bare);
+  }
+
+  for (const size of SWAP_SIZES) await swapRun(ports, upstreamUrl, size);
+} catch (err) {
+  await bail(`bench:proxy could not run: ${(err as Error).stack ?? String(err)}`, 2);
+}
+await cleanup();
+if (wrong > 0) console.log(`\n${wrong} wrong responses in the plain rounds: exit 1`);
+process.exit(wrong > 0 ? 1 : 0);
+
+// --- swaps under load -------------------------------------------------------------------------------
+
+async function swapRun(ports: { switchyard: number; workerd: number }, upstreamUrl: string, size: number): Promise<void> {
+  // The table is loaded first, so that the swaps change one header value, not the size.
+  const first = await putConfig(ports.switchyard, benchConfig(size, upstreamUrl, "swap-0"));
+  const requests = benchRequests(size);
+  await waitServed(ports.switchyard, requests[0]!.wire, first.version);
+  const wires = requests.map((r) => r.wire);
+  const seen = new Map<number, number>(); // version → responses
+  const pairs = new Set<string>(); // "version stamp" as served
+  let newest = 0;
+  let stopLoad = () => {};
+  const until = new Promise<void>((resolve) => (stopLoad = resolve));
+  const load = runLoad({
+    port: ports.switchyard,
+    requests: wires,
+    concurrency: CONCURRENCY,
+    durationMs: 0,
+    until,
+    maxMs: TOTAL_TIMEOUT_MS,
+    onResponse: (r) => {
+      const v = Number(headerOf(r.head, "x-switchyard-version"));
+      seen.set(v, (seen.get(v) ?? 0) + 1);
+      pairs.add(`${v} ${headerOf(r.head, "x-seen-bench")}`);
+      if (v > newest) newest = v;
+    },
+  });
+  const stamps = new Map<number, string>();
+  const putMs: number[] = [];
+  let putErrors = 0;
+  let last = 0;
+  const t0 = performance.now();
+  for (let i = 1; i <= SWAPS; i++) {
+    const stamp = `swap-${i}`;
+    try {
+      const put = await putConfig(ports.switchyard, benchConfig(size, upstreamUrl, stamp));
+      stamps.set(put.version, stamp);
+      putMs.push(put.ms);
+      last = put.version;
+    } catch (err) {
+      putErrors++;
+      console.log(`  PUT ${i} failed: ${(err as Error).message}`);
+    }
+  }
+  const swapsMs = performance.now() - t0;
+  const t1 = performance.now();
+  while (newest < last && performance.now() - t1 < 60_000) await new Promise((r) => setTimeout(r, 20));
+  const convergeMs = performance.now() - t1;
+  stopLoad();
+  const result = await load;
+  const mismatched = [...pairs].filter((p) => {
+    const [v, stamp] = p.split(" ");
+    const want = stamps.get(Number(v));
+    return want !== undefined && want !== stamp;
+  });
+  const bad = non2xx(result) + result.errors;
+  const versionsServed = [...seen.keys()].filter((v) => stamps.has(v)).length;
+  console.log(`\n${SWAPS} config swaps under load (${fmt(size)} routers, back to back, ${CONCURRENCY} connections, POLL_INTERVAL_MS=${POLL_INTERVAL_MS}):`);
+  console.log(`  ${fmt(result.responses)} responses in ${ms(result.elapsedMs)} (${fmt(result.responses / (result.elapsedMs / 1000))} req/s), p50 ${ms(percentile(result.latenciesUs, 50) / 1000)}, p99 ${ms(percentile(result.latenciesUs, 99) / 1000)}, max ${ms(percentile(result.latenciesUs, 100) / 1000)}`);
+  console.log(`  PUTs: ${SWAPS - putErrors} of ${SWAPS} accepted in ${ms(swapsMs)} (median ${ms(median(putMs))} each); last version ${last}, served ${ms(convergeMs)} after its PUT answered`);
+  console.log(`  versions seen in responses: ${versionsServed} of ${stamps.size} swapped in (the others were replaced before a poll saw them), newest ${newest}`);
+  console.log(`  ${verdict(bad === 0)}  0 errors during swaps: ${bad} (${describeBad(result).join("; ") || "none"}), ${putErrors} failed PUTs`);
+  console.log(`  ${verdict(mismatched.length === 0 && newest === last)}  responses carry the header of the version that served them, and moved to the last version: ${mismatched.length ? mismatched.slice(0, 3).join(", ") : `yes (${last})`}`);
+}
