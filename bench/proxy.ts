@@ -11,19 +11,11 @@
 // 4. 100 config swaps (admin PUTs) under load: errors, versions served.
 // Exit 0 (a report), 1 if a response was wrong (non-2xx, wrong router) in the plain rounds,
 // 2 if the bench itself could not run (setup failure, overall timeout).
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { parse as parseToml } from "smol-toml";
-import { headerOf, requestOnce, runLoad, serialize, type LoadResult } from "./http-client.ts";
-import { clockTicksPerSecond, cpuSeconds, descendantsNamed } from "./procstat.ts";
+import { loadavg } from "node:os";
+import { headerOf, requestOnce, runLoad, type LoadResult } from "./http-client.ts";
+import { clockTicksPerSecond, cpuSeconds } from "./procstat.ts";
 import { ADDED_PREFIX, baseName, benchConfig, benchRequests, type BenchRequest } from "./proxy-config.ts";
+import { ADMIN, bail, bundle, cleanup, guard, POLL_INTERVAL_MS, putConfig, startUpstream, startWorkerd, upstreamPid, waitServed } from "./proxy-setup.ts";
 import { median, percentile } from "./stats.ts";
 
 const env = process.env;
@@ -35,130 +27,8 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 16);
 const SWAPS = Number(env.BENCH_SWAPS ?? 100);
 const SWAP_SIZES = (env.BENCH_SWAP_SIZES ?? "10,10000").split(",").map(Number);
 const TOTAL_TIMEOUT_MS = Number(env.BENCH_TOTAL_TIMEOUT_MS ?? 20 * 60_000);
-/** The watcher's pace: each poll is a KV read in the same workerd; 1 s keeps that out of the figures and still catches most swaps. */
-const POLL_INTERVAL_MS = "1000";
-const TOKEN = "bench-admin-token";
-const ADMIN = "/__switchyard";
-// Both Workers run with Switchyard's compatibility settings (wrangler.toml): the same runtime
-// behaviour for both, e.g. the request signal that enable_request_signal wires to the client.
-const WRANGLER = parseToml(readFileSync(fileURLToPath(new URL("../wrangler.toml", import.meta.url).href), "utf8")) as { compatibility_date: string; compatibility_flags?: string[] };
-const COMPAT_DATE = WRANGLER.compatibility_date;
-const COMPAT_FLAGS = WRANGLER.compatibility_flags ?? [];
 const TICKS = clockTicksPerSecond();
-
-// --- resources, always released -------------------------------------------------------------------
-
-let mf: Miniflare | null = null;
-let upstream: ChildProcess | null = null;
-let bundleDir: string | null = null;
-
-async function cleanup(): Promise<void> {
-  const disposing = mf?.dispose().catch(() => {});
-  mf = null;
-  await Promise.race([disposing, new Promise((r) => setTimeout(r, 10_000).unref())]);
-  upstream?.kill("SIGKILL");
-  upstream = null;
-  if (bundleDir) await rm(bundleDir, { recursive: true, force: true }).catch(() => {});
-  bundleDir = null;
-}
-
-async function bail(message: string, code: number): Promise<never> {
-  console.error(message);
-  await cleanup();
-  process.exit(code);
-}
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void bail(`\n${signal}: stopped`, 130));
-setTimeout(() => void bail(`bench:proxy did not finish in ${TOTAL_TIMEOUT_MS / 1000} s (BENCH_TOTAL_TIMEOUT_MS)`, 2), TOTAL_TIMEOUT_MS).unref();
-
-// --- setup ------------------------------------------------------------------------------------------
-
-/** The Worker exactly as `wrangler deploy` would upload it: its modules, in a temporary directory. */
-async function bundle(): Promise<{ dir: string; modules: { type: "ESModule" | "Text" | "Data" | "CompiledWasm"; path: string }[] }> {
-  const dir = await mkdtemp(join(tmpdir(), "switchyard-bench-proxy-"));
-  bundleDir = dir;
-  await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", dir], {
-    timeout: 120_000,
-    env: { ...env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-  });
-  const files = (await readdir(dir)).filter((f) => !f.endsWith(".map") && f !== "README.md");
-  const typeOf = (f: string) => (f.endsWith(".js") || f.endsWith(".mjs") ? "ESModule" : f.endsWith(".wasm") ? "CompiledWasm" : f.endsWith(".bin") ? "Data" : "Text");
-  // The entry module first.
-  files.sort((a, b) => Number(b === "index.js") - Number(a === "index.js"));
-  return { dir, modules: files.map((f) => ({ type: typeOf(f), path: join(dir, f) })) };
-}
-
-async function startUpstream(): Promise<number> {
-  const child = spawn(process.execPath, [new URL("./upstream.ts", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
-  upstream = child;
-  const line = await Promise.race([
-    new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve)),
-    new Promise<string>((_, reject) => setTimeout(() => reject(new Error("the upstream did not start in 10 s")), 10_000).unref()),
-  ]);
-  return (JSON.parse(line) as { port: number }).port;
-}
-
-const BARE = `export default {
-  fetch(request, env) {
-    const url = new URL(request.url);
-    return fetch(new Request(env.UPSTREAM + url.pathname + url.search, request), { redirect: "manual" });
-  },
-};`;
-
-async function startWorkerd(modules: Awaited<ReturnType<typeof bundle>>, upstreamUrl: string) {
-  const socket = [{ host: "127.0.0.1", port: 0 }];
-  mf = new Miniflare(
-    convertV4MiniflareOptions({
-      workers: [
-        {
-          name: "switchyard",
-          modulesRoot: modules.dir,
-          modules: modules.modules,
-          compatibilityDate: COMPAT_DATE,
-          compatibilityFlags: COMPAT_FLAGS,
-          bindings: { POLL_INTERVAL_MS, ADMIN_BASE_PATH: ADMIN, ADMIN_TOKEN: TOKEN, VERSION_HEADER: "true" },
-          kvNamespaces: ["CONFIG_KV"],
-          durableObjects: {
-            CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
-            RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
-            HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
-          },
-          unsafeDirectSockets: socket,
-        },
-        { name: "bare", modules: true, script: BARE, compatibilityDate: COMPAT_DATE, compatibilityFlags: COMPAT_FLAGS, bindings: { UPSTREAM: upstreamUrl }, unsafeDirectSockets: socket },
-      ],
-    }),
-  );
-  const switchyard = Number((await mf.unsafeGetDirectURL("switchyard")).port);
-  const bare = Number((await mf.unsafeGetDirectURL("bare")).port);
-  const pids = descendantsNamed(process.pid, "workerd");
-  if (pids.length !== 1) throw new Error(`expected one workerd process under this one, found ${pids.length}`);
-  return { switchyard, bare, workerd: pids[0]! };
-}
-
-// --- config through the admin API -------------------------------------------------------------------
-
-async function putConfig(port: number, config: object): Promise<{ version: number; ms: number }> {
-  const body = Buffer.from(JSON.stringify(config));
-  const head = [`PUT ${ADMIN}/config HTTP/1.1`, "host: admin.bench", `authorization: Bearer ${TOKEN}`, "content-type: application/json", `content-length: ${body.length}`];
-  const t0 = performance.now();
-  const res = await requestOnce(port, Buffer.concat([Buffer.from(head.join("\r\n") + "\r\n\r\n"), body]), 60_000);
-  const ms = performance.now() - t0;
-  const version = Number(headerOf(res.head, "etag")?.replaceAll('"', ""));
-  if (res.status !== 200 || !Number.isInteger(version)) throw new Error(`PUT ${ADMIN}/config answered ${res.status}`);
-  return { version, ms };
-}
-
-/** Waits until the Worker serves `version` (a request tagged with it), up to `timeoutMs`. */
-async function waitServed(port: number, probe: Buffer, version: number, timeoutMs = 120_000): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    const res = await requestOnce(port, probe, timeoutMs).catch(() => null);
-    if (res && Number(headerOf(res.head, "x-switchyard-version")) >= version) return performance.now() - t0;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`version ${version} not served after ${timeoutMs / 1000} s`);
-}
+guard("bench:proxy", TOTAL_TIMEOUT_MS);
 
 /** Every request, once: the router it must reach, the config version, and the chain's effects upstream. */
 async function checkResponses(ports: { switchyard: number; bare: number }, requests: readonly BenchRequest[], version: number, stamp: string): Promise<string[]> {
@@ -209,14 +79,14 @@ const describeBad = (r: LoadResult) => [...[...r.statuses].filter(([s]) => s < 2
 
 async function round(port: number, workerd: number, requests: readonly Buffer[], concurrency = CONCURRENCY, durationMs = ROUND_MS): Promise<Round> {
   const cpu0 = cpuSeconds(workerd, TICKS);
-  const up0 = cpuSeconds(upstream!.pid!, TICKS);
+  const up0 = cpuSeconds(upstreamPid(), TICKS);
   const self0 = process.cpuUsage();
   const load = await runLoad({ port, requests, concurrency, durationMs });
   const self = process.cpuUsage(self0);
   const perRequestUs = (seconds: number) => (seconds * 1e6) / Math.max(1, load.responses);
   const cpu = cpuSeconds(workerd, TICKS) - cpu0;
   const cpuUs = perRequestUs(cpu);
-  const upstreamUs = perRequestUs(cpuSeconds(upstream!.pid!, TICKS) - up0);
+  const upstreamUs = perRequestUs(cpuSeconds(upstreamPid(), TICKS) - up0);
   const quiet = LATENCY_MS > 0 ? await runLoad({ port, requests, concurrency: 1, durationMs: LATENCY_MS }) : load;
   return {
     rps: load.responses / (load.elapsedMs / 1000),
