@@ -205,8 +205,9 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
       const replace = (why: string) => {
         if (closing) return;
         if (inFlight) fail(why);
-        close();
+        // The new connection first: with none open for a moment, the run would count as finished.
         if (!stopped) openConnection();
+        close();
       };
       (socket as Socket & { sentAt?: () => number }).sentAt = () => (inFlight ? sentAt : Infinity);
       socket.on("connect", send);

@@ -1,7 +1,9 @@
 // The load client's response framing: a wrong split would count responses that never came (or
 // miss ones that did), and every throughput figure of bench:proxy rests on it.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { headerOf, ResponseParser, serialize } from "../../../bench/http-client.ts";
+import { headerOf, ResponseParser, runLoad, serialize } from "../../../bench/http-client.ts";
 
 const bytes = (s: string) => Buffer.from(s, "latin1");
 const ok = (body: string, extra = "") => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
@@ -55,5 +57,50 @@ describe("serialize", () => {
   it("writes a request line, the headers and an empty body for methods that carry one", () => {
     expect(serialize({ method: "GET", path: "/a?b=1", headers: { host: "h.example" } }).toString()).toBe("GET /a?b=1 HTTP/1.1\r\nhost: h.example\r\n\r\n");
     expect(serialize({ method: "POST", path: "/", headers: { host: "h" } }).toString()).toBe("POST / HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n");
+  });
+});
+
+describe("runLoad against a local server", () => {
+  const serve = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(r)) };
+  };
+  const wire = serialize({ method: "GET", path: "/", headers: { host: "t" } });
+
+  it("keeps its connections busy for the whole run, also when the server closes each one", async () => {
+    let n = 0;
+    const server = await serve((req, res) => {
+      res.writeHead(n++ % 2 === 0 ? 200 : 404, { "content-length": "2", connection: "close" });
+      res.end("ok");
+    });
+    try {
+      const result = await runLoad({ port: server.port, requests: [wire], concurrency: 1, durationMs: 300 });
+      expect(result.errors).toBe(0);
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(290);
+      expect(result.responses).toBeGreaterThan(4);
+      expect(result.latenciesUs).toHaveLength(result.responses);
+      expect((result.statuses.get(200) ?? 0) + (result.statuses.get(404) ?? 0)).toBe(result.responses);
+      expect(result.statuses.get(404)).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("counts a connection reset with a request in flight as an error, and goes on", async () => {
+    let n = 0;
+    const server = await serve((req, res) => {
+      if (n++ === 2) return req.socket.destroy();
+      res.writeHead(200, { "content-length": "0" });
+      res.end();
+    });
+    try {
+      const result = await runLoad({ port: server.port, requests: [wire], concurrency: 2, durationMs: 300 });
+      expect(result.errors).toBe(1);
+      expect(result.errorSamples[0]).toMatch(/socket/);
+      expect(result.responses).toBeGreaterThan(4);
+    } finally {
+      await server.close();
+    }
   });
 });
