@@ -260,7 +260,8 @@ async function swapRun(ports: { switchyard: number; workerd: number }, upstreamU
   console.log(`\n${SWAPS} config swaps under load (${fmt(size)} routers, back to back, ${CONCURRENCY} connections, POLL_INTERVAL_MS=${POLL_INTERVAL_MS}):`);
   console.log(`  ${fmt(result.responses)} responses in ${ms(result.elapsedMs)} (${fmt(result.responses / (result.elapsedMs / 1000))} req/s), p50 ${ms(percentile(result.latenciesUs, 50) / 1000)}, p99 ${ms(percentile(result.latenciesUs, 99) / 1000)}, max ${ms(percentile(result.latenciesUs, 100) / 1000)}`);
   console.log(`  PUTs: ${SWAPS - putErrors} of ${SWAPS} accepted in ${ms(swapsMs)} (median ${ms(median(putMs))} each); last version ${last}, served ${ms(convergeMs)} after its PUT answered`);
-  console.log(`  versions seen in responses: ${versionsServed} of ${stamps.size} swapped in (the others were replaced before a poll saw them), newest ${newest}`);
+  const skipped = versionsServed < stamps.size ? " (the others were replaced before a poll saw them)" : "";
+  console.log(`  versions seen in responses: ${versionsServed} of ${stamps.size} swapped in${skipped}, newest ${newest}`);
   console.log(`  ${verdict(bad === 0)}  0 errors during swaps: ${bad} (${describeBad(result).join("; ") || "none"}), ${putErrors} failed PUTs`);
   console.log(`  ${verdict(mismatched.length === 0 && newest === last)}  responses carry the header of the version that served them, and moved to the last version: ${mismatched.length ? mismatched.slice(0, 3).join(", ") : `yes (${last})`}`);
 }
