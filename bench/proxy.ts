@@ -25,7 +25,8 @@ const ROUND_MS = Number(env.BENCH_ROUND_MS ?? 3_000);
 const LATENCY_MS = Number(env.BENCH_LATENCY_MS ?? 1_500);
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 16);
 const SWAPS = Number(env.BENCH_SWAPS ?? 100);
-const SWAP_SIZES = (env.BENCH_SWAP_SIZES ?? "10,10000").split(",").map(Number);
+/** Sizes of the swap runs; empty for none. */
+const SWAP_SIZES = (env.BENCH_SWAP_SIZES ?? "10,10000").split(",").filter((s) => s.trim() !== "").map(Number);
 const TOTAL_TIMEOUT_MS = Number(env.BENCH_TOTAL_TIMEOUT_MS ?? 20 * 60_000);
 const TICKS = clockTicksPerSecond();
 guard("bench:proxy", TOTAL_TIMEOUT_MS);
