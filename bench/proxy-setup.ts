@@ -3,7 +3,7 @@
 // bare fetch(upstream) Worker on direct sockets, and config loads through the admin API. Every
 // resource is released by cleanup(), also on SIGINT/SIGTERM and on an overall timeout (guard).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
@@ -51,6 +51,12 @@ export async function bail(message: string, code: number): Promise<never> {
 
 /** Releases everything on SIGINT/SIGTERM, and gives up (exit 2) after `timeoutMs`. */
 export function guard(name: string, timeoutMs: number): void {
+  // Miniflare's own exit hook may end the process on a signal before bail() is done: what must not
+  // outlive the bench is also released synchronously on exit (workerd is Miniflare's to stop).
+  process.on("exit", () => {
+    upstream?.kill("SIGKILL");
+    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void bail(`\n${signal}: stopped`, 130));
   setTimeout(() => void bail(`${name} did not finish in ${timeoutMs / 1000} s (BENCH_TOTAL_TIMEOUT_MS)`, 2), timeoutMs).unref();
 }
