@@ -155,7 +155,8 @@ try {
 
   // The bare Worker's ceiling first: what this machine, workerd and the upstream can do at all.
   const bareRequests = benchRequests(10).map((r) => r.wire);
-  await runLoad({ port: ports.bare, requests: bareRequests, concurrency: CONCURRENCY, durationMs: 2_000 });
+  const warm = await runLoad({ port: ports.bare, requests: bareRequests, concurrency: CONCURRENCY, durationMs: 2_000 });
+  wrong += non2xx(warm) + warm.errors;
   console.log(`\nbare Worker ceiling (fetch(upstream) only), ${fmt(ROUND_MS / 2000, 1)} s per step:`);
   for (const c of [1, 4, 16, 64]) {
     const r = await round(ports.bare, ports.workerd, bareRequests, c, ROUND_MS / 2);
@@ -177,8 +178,11 @@ try {
       continue;
     }
     // Warm both (JIT, connection pools), then alternate, switching who goes first each round.
-    await runLoad({ port: ports.switchyard, requests: wires, concurrency: CONCURRENCY, durationMs: 2_000 });
-    await runLoad({ port: ports.bare, requests: wires, concurrency: CONCURRENCY, durationMs: 2_000 });
+    for (const port of [ports.switchyard, ports.bare]) {
+      const warm = await runLoad({ port, requests: wires, concurrency: CONCURRENCY, durationMs: 2_000 });
+      wrong += non2xx(warm) + warm.errors;
+      if (non2xx(warm) + warm.errors > 0) console.log(`  WRONG in the warm-up of :${port}: ${describeBad(warm).join("; ")}`);
+    }
     const sw: Round[] = [];
     const bare: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
