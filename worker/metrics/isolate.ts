@@ -7,8 +7,8 @@ import { exposition } from "./exposition.ts";
 import { familyNamed } from "./families.ts";
 import { Recorder } from "./recorder.ts";
 import { RequestMetrics } from "./request.ts";
-import { SeriesTable, type Batch } from "./series.ts";
-import { STORE_MAX_SERIES, type MetricsStore, type StoredFigures } from "./store.ts";
+import { SeriesTable, STORE_MAX_SERIES, type Batch, type StoredFigures } from "./series.ts";
+import type { MetricsStore } from "./store.ts";
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
 

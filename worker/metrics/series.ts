@@ -22,6 +22,15 @@ export interface Batch {
   readonly series: readonly Series[];
 }
 
+/** Series one store keeps (a bound on label cardinality; beyond it observations are dropped and counted). */
+export const STORE_MAX_SERIES = 50_000;
+
+/** What a store's read answers: the summed series and what it dropped at its cap. */
+export interface StoredFigures {
+  readonly series: Series[];
+  readonly dropped: number;
+}
+
 /** A series' identity: its family and label values (NUL cannot occur in a header or a config name). */
 export function seriesId(f: string, labels: readonly string[]): string {
   return labels.length === 0 ? f : `${f}\u0000${labels.join("\u0000")}`;

@@ -3,16 +3,7 @@
 // per flush interval, however many requests those isolates serve. The figures live in memory and
 // in SQLite (one row per series), so they survive the object's eviction and restarts.
 import { DurableObject } from "cloudflare:workers";
-import { SeriesTable, seriesId, type Batch, type Series } from "./series.ts";
-
-/** Series one store keeps (a bound on label cardinality; beyond it observations are dropped and counted). */
-export const STORE_MAX_SERIES = 50_000;
-
-/** What a read answers: the summed series and what this store dropped at its cap. */
-export interface StoredFigures {
-  readonly series: Series[];
-  readonly dropped: number;
-}
+import { SeriesTable, seriesId, STORE_MAX_SERIES, type Batch, type Series, type StoredFigures } from "./series.ts";
 
 /** The binding isolates flush through (wrangler.toml METRICS). */
 export interface MetricsBinding {
