@@ -99,17 +99,18 @@ export function memorySink(): MetricsSink {
 
 /**
  * The metrics store, in `shards` objects: an isolate always flushes to the same one (by a hash of
- * its id), a read asks every shard and sums.
+ * its id), a read asks every shard and sums. A stub is made per call: it belongs to the request
+ * that made it (workerd refuses I/O through it from another), the ids are kept.
  */
 export function storeSink(namespace: DurableObjectNamespace<MetricsStore>, shards: number, isolate: string): MetricsSink {
-  const stub = (i: number) => namespace.get(namespace.idFromName(`metrics-${i}`));
-  const mine = stub(fnv1a(isolate) % shards);
+  const ids = Array.from({ length: shards }, (_, i) => namespace.idFromName(`metrics-${i}`));
+  const mine = ids[fnv1a(isolate) % shards]!;
   return {
     push: async (batch) => {
-      await mine.push(batch);
+      await namespace.get(mine).push(batch);
     },
     read: async () => {
-      const all = await Promise.all(Array.from({ length: shards }, (_, i) => stub(i).read()));
+      const all = await Promise.all(ids.map((id) => namespace.get(id).read()));
       if (all.length === 1) return all[0]!;
       const table = new SeriesTable(STORE_MAX_SERIES * shards);
       for (const figures of all) for (const x of figures.series) table.add(x);
