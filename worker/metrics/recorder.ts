@@ -1,5 +1,7 @@
-// One isolate's metrics since its last flush, recorded on the hot path: a few Map lookups keyed by a
-// short string and a search over 4 buckets per request, no I/O. `take()` hands the deltas to the
+// One isolate's metrics since its last flush, recorded on the hot path: a few Map lookups and a
+// search over 4 buckets per request, no I/O. Cells are found by the router's (or service's) label,
+// a string made once per snapshot whose hash V8 keeps, then by code, method and protocol joined
+// into one short key: one string built and hashed per request, not one per metric. `take()` hands the deltas to the
 // flusher and starts afresh; `restore()` puts back a batch whose flush failed. Memory is bounded by
 // `maxSeries`; what does not fit is counted, not kept.
 import { BUCKETS, ENTRYPOINT, FAMILIES, type Family } from "./families.ts";
@@ -14,6 +16,8 @@ export interface RequestSample {
   readonly router: string | null;
   /** The router's service, as Traefik labels router metrics. */
   readonly routerService: string;
+  /** router and routerService joined, made once per snapshot (request.ts): the router cells' key. */
+  readonly routerKey: string;
   /** The service that answered, for the service metrics (null: none did). */
   readonly service: string | null;
   readonly seconds: number;
@@ -33,8 +37,8 @@ export const DEFAULT_MAX_SERIES = 2_000;
 
 export class Recorder {
   private entry = new Map<string, Cell>();
-  private router = new Map<string, Cell>();
-  private service = new Map<string, Cell>();
+  private router = new Map<string, Map<string, Cell>>();
+  private service = new Map<string, Map<string, Cell>>();
   private retries = new Map<string, number>();
   private gauges = new Map<string, Series>();
   private reloads = 0;
@@ -50,11 +54,11 @@ export class Recorder {
   /** The hot path. */
   request(s: RequestSample): void {
     const head = `${s.code}\u0000${s.method}\u0000${s.protocol}`;
-    this.observe(this.entry, head, s.seconds, () => [s.code, s.method, s.protocol, ENTRYPOINT]);
+    this.observe(this.entry, head, s.seconds, s, ENTRY);
     if (s.router === null) return;
-    this.observe(this.router, `${head}\u0000${s.router}\u0000${s.routerService}`, s.seconds, () => [s.code, s.method, s.protocol, s.router!, s.routerService]);
+    this.observe(inner(this.router, s.routerKey), head, s.seconds, s, ROUTER);
     if (s.service === null) return;
-    this.observe(this.service, `${head}\u0000${s.service}`, s.serviceSeconds, () => [s.code, s.method, s.protocol, s.service!]);
+    this.observe(inner(this.service, s.service), head, s.serviceSeconds, s, SERVICE);
     if (s.retries > 0) this.count(this.retries, s.service, s.retries);
   }
 
@@ -81,8 +85,8 @@ export class Recorder {
   take(): Batch {
     const series: Series[] = [];
     for (const c of this.entry.values()) twins(series, FAMILIES.entryPointRequests, FAMILIES.entryPointDuration, c);
-    for (const c of this.router.values()) twins(series, FAMILIES.routerRequests, FAMILIES.routerDuration, c);
-    for (const c of this.service.values()) twins(series, FAMILIES.serviceRequests, FAMILIES.serviceDuration, c);
+    for (const cells of this.router.values()) for (const c of cells.values()) twins(series, FAMILIES.routerRequests, FAMILIES.routerDuration, c);
+    for (const cells of this.service.values()) for (const c of cells.values()) twins(series, FAMILIES.serviceRequests, FAMILIES.serviceDuration, c);
     for (const [service, v] of this.retries) series.push({ f: FAMILIES.serviceRetries.name, l: [service], v });
     series.push(...this.gauges.values());
     if (this.reloads > 0) series.push({ f: FAMILIES.configReloads.name, l: [], v: this.reloads });
@@ -101,8 +105,8 @@ export class Recorder {
     const f = x.f;
     const F = FAMILIES;
     if (f === F.entryPointDuration.name) this.addCell(this.entry, x);
-    else if (f === F.routerDuration.name) this.addCell(this.router, x);
-    else if (f === F.serviceDuration.name) this.addCell(this.service, x);
+    else if (f === F.routerDuration.name) this.addCell(inner(this.router, `${x.l[3]}\u0000${x.l[4]}`), x);
+    else if (f === F.serviceDuration.name) this.addCell(inner(this.service, x.l[3]!), x);
     else if (f === F.serviceRetries.name) this.count(this.retries, x.l[0]!, x.v);
     else if (f === F.serviceServerUp.name) this.serverUp(x.l[0]!, x.l[1]!, x.v === 1, Math.max(x.at ?? 0, 0));
     else if (f === F.configReloads.name) this.reloads += x.v;
@@ -112,7 +116,7 @@ export class Recorder {
   }
 
   private addCell(map: Map<string, Cell>, x: Series): void {
-    const key = x.l.join("\u0000");
+    const key = x.l.slice(0, 3).join("\u0000");
     let cell = map.get(key);
     if (!cell) {
       if (!this.room(x.v)) return;
@@ -123,18 +127,19 @@ export class Recorder {
     for (let i = 0; i < cell.buckets.length; i++) cell.buckets[i]! += x.b?.[i] ?? 0;
   }
 
-  private observe(map: Map<string, Cell>, key: string, seconds: number, labels: () => string[]): void {
+  private observe(map: Map<string, Cell>, key: string, seconds: number, s: RequestSample, level: Level): void {
     let cell = map.get(key);
     if (cell === undefined) {
       if (!this.room()) return;
-      map.set(key, (cell = { labels: labels(), count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
+      map.set(key, (cell = { labels: labelsOf(s, level), count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
     }
     cell.count++;
     cell.sum += seconds;
     // Traefik's buckets are upper bounds (le): the first bucket the observation fits in.
+    const buckets = cell.buckets;
     for (let i = 0; i < BUCKETS.length; i++) {
       if (seconds <= BUCKETS[i]!) {
-        cell.buckets[i]!++;
+        buckets[i]!++;
         break;
       }
     }
@@ -167,6 +172,25 @@ export class Recorder {
     this.dropped = 0;
     this.size = 0;
   }
+}
+
+/** The cells under one router or service label. */
+function inner(map: Map<string, Map<string, Cell>>, key: string): Map<string, Cell> {
+  let cells = map.get(key);
+  if (cells === undefined) map.set(key, (cells = new Map()));
+  return cells;
+}
+
+const ENTRY = 0;
+const ROUTER = 1;
+const SERVICE = 2;
+type Level = typeof ENTRY | typeof ROUTER | typeof SERVICE;
+
+/** A new cell's label values, in its families' label order (families.ts). */
+function labelsOf(s: RequestSample, level: Level): string[] {
+  if (level === ENTRY) return [s.code, s.method, s.protocol, ENTRYPOINT];
+  if (level === ROUTER) return [s.code, s.method, s.protocol, s.router ?? "", s.routerService];
+  return [s.code, s.method, s.protocol, s.service ?? ""];
 }
 
 /** A cell as its counter and its histogram. */

@@ -7,8 +7,8 @@ import type { Recorder } from "./recorder.ts";
 
 interface Labels {
   readonly snapshot: Snapshot;
-  /** router name → [router label, its service's label] */
-  readonly routers: Map<string, readonly [string, string]>;
+  /** router name → [router label, its service's label, both joined: the recorder's key] */
+  readonly routers: Map<string, readonly [string, string, string]>;
   /** service name → label */
   readonly services: Map<string, string>;
 }
@@ -44,6 +44,7 @@ export class RequestMetrics {
       protocol: protocolOf(request.headers),
       router: pair?.[0] ?? null,
       routerService: pair?.[1] ?? "",
+      routerKey: pair?.[2] ?? "",
       service,
       seconds,
       serviceSeconds: origin !== undefined ? origin / 1000 : seconds,
@@ -56,12 +57,14 @@ export class RequestMetrics {
     return this.labels;
   }
 
-  private routerLabels(labels: Labels, router: string): readonly [string, string] {
+  private routerLabels(labels: Labels, router: string): readonly [string, string, string] {
     let pair = labels.routers.get(router);
     if (!pair) {
       const provider = labels.snapshot.meta.provider;
       const service = routerService(labels.snapshot, router);
-      pair = [qualified(router, provider), service === "" ? "" : qualified(service, provider)];
+      const routerLabel = qualified(router, provider);
+      const serviceLabel = service === "" ? "" : qualified(service, provider);
+      pair = [routerLabel, serviceLabel, `${routerLabel}\u0000${serviceLabel}`];
       labels.routers.set(router, pair);
     }
     return pair;
@@ -103,8 +106,9 @@ function hasToken(value: string | null, token: string): boolean {
 }
 
 /** The methods Traefik labels by name (getMethod); any other is EXTENSION_METHOD, bounding the label. */
-const METHODS = new Set(["HEAD", "GET", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"]);
+const METHODS = new Map(["HEAD", "GET", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"].map((m) => [m, m]));
 
+/** The label, as one long-lived string per method (the request's own is new each time). */
 export function methodOf(method: string): string {
-  return METHODS.has(method) ? method : "EXTENSION_METHOD";
+  return METHODS.get(method) ?? "EXTENSION_METHOD";
 }

@@ -10,7 +10,7 @@ import { writePoints } from "../../../worker/metrics/analytics.ts";
 import { countingReloads } from "../../../worker/metrics/reloads.ts";
 import { matching, parseScrape, total } from "../../worker/helpers/prometheus.ts";
 
-const sample = (over: Partial<RequestSample> = {}): RequestSample => ({
+const sample = (over: Partial<RequestSample> = {}): RequestSample => withKey({
   code: "200",
   method: "GET",
   protocol: "http",
@@ -22,6 +22,11 @@ const sample = (over: Partial<RequestSample> = {}): RequestSample => ({
   retries: 0,
   ...over,
 });
+
+/** The recorder keys router cells by router and service joined, as request.ts makes them once per snapshot. */
+function withKey(s: Omit<RequestSample, "routerKey">): RequestSample {
+  return { ...s, routerKey: `${s.router}\u0000${s.routerService}` };
+}
 
 function render(recorder: Recorder): ReturnType<typeof parseScrape> {
   const table = new SeriesTable(10_000);

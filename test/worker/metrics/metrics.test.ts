@@ -105,7 +105,7 @@ describe("GET <base>/metrics, through the Worker", () => {
   });
 });
 
-const sample = (router: string, over: Partial<RequestSample> = {}): RequestSample => ({
+const sample = (router: string, over: Partial<RequestSample> = {}): RequestSample => withKey({
   code: "200",
   method: "GET",
   protocol: "http",
@@ -117,6 +117,11 @@ const sample = (router: string, over: Partial<RequestSample> = {}): RequestSampl
   retries: 0,
   ...over,
 });
+
+/** The recorder keys router cells by router and service joined, as request.ts makes them once per snapshot. */
+function withKey(s: Omit<RequestSample, "routerKey">): RequestSample {
+  return { ...s, routerKey: `${s.router}\u0000${s.routerService}` };
+}
 
 describe("two isolates, one store", () => {
   it("the store sums what two isolates flush, exactly", async () => {
