@@ -1,0 +1,48 @@
+// The metrics' per-request cost inside workerd: bench/workerd/metrics-entry.ts bundled with
+// esbuild and run by Miniflare (the workerd that `wrangler dev` runs), serve() with metrics off
+// and on in turns, best round of each. Part of `npm run bench`; a report, exits 0 whatever it finds.
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { fileURLToPath } from "node:url";
+
+const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 7);
+const N = 20_000;
+const TARGET_NS = 2_000;
+
+const bundle = await build({
+  entryPoints: [fileURLToPath(new URL("./workerd/metrics-entry.ts", import.meta.url))],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  // bcryptjs asks for Node's crypto inside a try, falling back to Web Crypto: left out of the bundle.
+  external: ["cloudflare:*", "node:*", "crypto"],
+  write: false,
+  minify: true,
+});
+const mf = new Miniflare(convertV4MiniflareOptions({ workers: [{ name: "bench", modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: "2026-11-01" }] }));
+try {
+  const run = async (mode: string): Promise<number> => {
+    const res = await mf.dispatchFetch(`http://bench/?metrics=${mode}&n=${N}`);
+    return ((await res.json()) as { nsPerRequest: number }).nsPerRequest;
+  };
+  await run("off");
+  await run("on");
+  const best = { off: Infinity, on: Infinity };
+  for (let i = 0; i < ROUNDS; i++) {
+    best.off = Math.min(best.off, await run("off"));
+    best.on = Math.min(best.on, await run("on"));
+  }
+  const added = best.on - best.off;
+  if (process.env.BENCH_METRICS_PARTS) {
+    for (const part of ["headers", "headers-object", "method", "now", "status", "recorder", "record"]) {
+      const res = await mf.dispatchFetch(`http://bench/?part=${part}&n=${N}`);
+      console.log(`  part ${part}: ${((await res.json()) as { nsPerRequest: number }).nsPerRequest.toFixed(0)} ns`);
+    }
+  }
+  console.log(`\nMetrics in workerd (serve() over noop@internal, ${N} requests per round, best of ${ROUNDS})`);
+  console.log(`  metrics off ${best.off.toFixed(0)} ns/request, on ${best.on.toFixed(0)} ns/request: metrics add ${added.toFixed(0)} ns; target ≤ ${TARGET_NS} ns: ${added <= TARGET_NS ? "PASS" : "MISS"}`);
+} finally {
+  await mf.dispose();
+}
