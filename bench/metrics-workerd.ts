@@ -10,7 +10,7 @@ const N = 20_000;
 const TARGET_NS = 2_000;
 
 const bundle = await build({
-  entryPoints: [fileURLToPath(new URL("./workerd/metrics-entry.ts", import.meta.url))],
+  entryPoints: [fileURLToPath(new URL("./workerd/metrics-entry.ts", import.meta.url).href)],
   bundle: true,
   format: "esm",
   platform: "neutral",
