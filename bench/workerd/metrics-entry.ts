@@ -6,6 +6,9 @@ import { validateConfig } from "../../worker/config/index.ts";
 import { IsolateMetrics, memorySink } from "../../worker/metrics/isolate.ts";
 import { serve, type ServeOptions } from "../../worker/serve.ts";
 import type { RequestContext } from "../../worker/services/types.ts";
+import type { MetricsStore } from "../../worker/metrics/store.ts";
+
+export { MetricsStore } from "../../worker/metrics/store.ts";
 
 const config = {
   http: {
@@ -36,8 +39,9 @@ let state: ReturnType<typeof setup> | null = null;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export default {
-  async fetch(request: Request): Promise<Response> {
+  async fetch(request: Request, env: { METRICS: DurableObjectNamespace<MetricsStore> }): Promise<Response> {
     state ??= setup();
+    if (new URL(request.url).searchParams.has("store")) return Response.json(await storeRate(env.METRICS, state));
     const { snapshot, requests, metrics } = state;
     const params = new URL(request.url).searchParams;
     const part = params.get("part");
@@ -77,4 +81,23 @@ async function timePart(part: string, { requests, metrics, snapshot }: ReturnTyp
   await tick();
   if (sink < 0) console.log(sink);
   return ((Date.now() - t0) * 1e6) / n;
+}
+
+/**
+ * Flushes one object takes per second: `isolates` recorders, each with the series of a
+ * realistic interval (every router, a few codes and methods), pushing in turn, `concurrency` at once.
+ */
+async function storeRate(ns: DurableObjectNamespace<MetricsStore>, { snapshot, requests, metrics }: ReturnType<typeof setup>) {
+  for (const r of requests) metrics.requests.record(snapshot, "r1", r.request, new Response(null), 0, undefined);
+  for (let i = 0; i < 20; i++) metrics.requests.record(snapshot, `r${i}`, requests[i]!.request, new Response(null, { status: 200 + (i % 3) }), 0, undefined);
+  const batch = metrics.recorder.take();
+  const pushes = 400;
+  const concurrency = 8;
+  const stub = () => ns.get(ns.idFromName("rate"));
+  await stub().push(batch);
+  await tick();
+  const t0 = Date.now();
+  for (let i = 0; i < pushes; i += concurrency) await Promise.all(Array.from({ length: concurrency }, () => stub().push(batch)));
+  const ms = Date.now() - t0;
+  return { series: batch.series.length, pushes, ms, perSecond: Math.round((pushes * 1000) / ms) };
 }
