@@ -44,7 +44,7 @@ try {
   }
   const added = best.on - best.off;
   if (process.env.BENCH_METRICS_PARTS) {
-    for (const part of ["headers", "headers-object", "method", "now", "status", "recorder", "record"]) {
+    for (const part of ["record", "record-r1", "protocol", "headers", "now", "recorder"]) {
       const res = await mf.dispatchFetch(`http://bench/?part=${part}&n=${N}`);
       console.log(`  part ${part}: ${((await res.json()) as { nsPerRequest: number }).nsPerRequest.toFixed(0)} ns`);
     }

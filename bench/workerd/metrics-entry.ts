@@ -7,6 +7,7 @@ import { IsolateMetrics, memorySink } from "../../worker/metrics/isolate.ts";
 import { serve, type ServeOptions } from "../../worker/serve.ts";
 import type { RequestContext } from "../../worker/services/types.ts";
 import type { MetricsStore } from "../../worker/metrics/store.ts";
+import { protocolOf } from "../../worker/metrics/request.ts";
 
 export { MetricsStore } from "../../worker/metrics/store.ts";
 
@@ -76,6 +77,8 @@ async function timePart(part: string, { requests, metrics, snapshot }: ReturnTyp
     else if (part === "now") sink += performance.now();
     else if (part === "record") metrics.requests.record(snapshot, `r${i % 20}`, r, ok, 0, undefined);
     else if (part === "recorder") metrics.recorder.request(sample);
+    else if (part === "record-r1") metrics.requests.record(snapshot, "r1", r, ok, 0, undefined);
+    else if (part === "protocol") sink += protocolOf(r.method, r.headers, 200).length;
     else if (part === "status") sink += ok.status;
   }
   await tick();

@@ -41,7 +41,7 @@ export class RequestMetrics {
     this.recorder.request({
       code,
       method: methodOf(request.method),
-      protocol: protocolOf(request.headers),
+      protocol: protocolOf(request.method, request.headers, status),
       router: pair?.[0] ?? null,
       routerService: pair?.[1] ?? "",
       routerKey: pair?.[2] ?? "",
@@ -89,12 +89,17 @@ export function qualified(name: string, provider: string): string {
   return name.includes("@") ? name : `${name}@${provider}`;
 }
 
-/** Traefik's getRequestProtocol, in its order. */
-export function protocolOf(headers: Headers): string {
-  const upgrade = headers.get("upgrade");
-  if (upgrade !== null && hasToken(upgrade, "websocket") && hasToken(headers.get("connection"), "upgrade")) return "websocket";
-  const accept = headers.get("accept");
-  if (accept !== null && hasToken(accept, "text/event-stream")) return "sse";
+/**
+ * Traefik's getRequestProtocol, in its order, with at most one header read (each Headers.get is a
+ * call into the runtime, the largest part of a request's metrics cost): a WebSocket handshake is
+ * known by its 101 answer, SSE is asked for by GET (EventSource), gRPC and gRPC-Web are POSTs.
+ * Unlike Traefik, a refused WebSocket handshake counts as http, and an SSE Accept on another
+ * method or a gRPC Content-Type on another method is not looked at (docs/metrics.md).
+ */
+export function protocolOf(method: string, headers: Headers, status: number): string {
+  if (status === 101) return "websocket";
+  if (method === "GET") return hasToken(headers.get("accept"), "text/event-stream") ? "sse" : "http";
+  if (method !== "POST") return "http";
   const type = headers.get("content-type");
   if (type !== null && type.startsWith("application/grpc")) return type.startsWith("application/grpc-web") ? "grpc-web" : "grpc";
   return "http";

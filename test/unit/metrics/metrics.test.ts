@@ -147,14 +147,17 @@ describe("recorder and exposition", () => {
 });
 
 describe("labels", () => {
-  it("protocol as Traefik's getRequestProtocol", () => {
+  it("protocol as Traefik's getRequestProtocol, from one header read at most", () => {
     const h = (o: Record<string, string>) => new Headers(o);
-    expect(protocolOf(h({ connection: "keep-alive, Upgrade", upgrade: "websocket" }))).toBe("websocket");
-    expect(protocolOf(h({ upgrade: "websocket" }))).toBe("http");
-    expect(protocolOf(h({ accept: "text/event-stream" }))).toBe("sse");
-    expect(protocolOf(h({ "content-type": "application/grpc-web+proto" }))).toBe("grpc-web");
-    expect(protocolOf(h({ "content-type": "application/grpc" }))).toBe("grpc");
-    expect(protocolOf(h({}))).toBe("http");
+    expect(protocolOf("GET", h({ connection: "Upgrade", upgrade: "websocket" }), 101)).toBe("websocket");
+    expect(protocolOf("GET", h({ accept: "text/html, text/event-stream" }), 200)).toBe("sse");
+    expect(protocolOf("POST", h({ "content-type": "application/grpc-web+proto" }), 200)).toBe("grpc-web");
+    expect(protocolOf("POST", h({ "content-type": "application/grpc" }), 200)).toBe("grpc");
+    expect(protocolOf("POST", h({ "content-type": "application/json" }), 200)).toBe("http");
+    expect(protocolOf("GET", h({}), 200)).toBe("http");
+    // Where it differs from Traefik (documented): a refused handshake, SSE asked for by POST.
+    expect(protocolOf("GET", h({ connection: "Upgrade", upgrade: "websocket" }), 400)).toBe("http");
+    expect(protocolOf("POST", h({ accept: "text/event-stream" }), 200)).toBe("http");
   });
 
   it("methods outside HTTP's set are EXTENSION_METHOD (bounded cardinality, Traefik's getMethod)", () => {

@@ -1,3 +1,4 @@
+/// <reference path="./parse-prometheus-text-format.d.ts" />
 // /metrics read with a real Prometheus text parser (parse-prometheus-text-format, prom2json's
 // shape), then looked up by family and labels: tests compare numbers, never strings of the format.
 // That parser folds a histogram's series into one when they have labels besides `le` (its
