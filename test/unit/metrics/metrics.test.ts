@@ -8,6 +8,7 @@ import { SeriesTable } from "../../../worker/metrics/series.ts";
 import { methodOf, protocolOf, qualified } from "../../../worker/metrics/request.ts";
 import { writePoints } from "../../../worker/metrics/analytics.ts";
 import { countingReloads } from "../../../worker/metrics/reloads.ts";
+import { sampleServerUp } from "../../../worker/metrics/health.ts";
 import { matching, parseScrape, total } from "../../worker/helpers/prometheus.ts";
 
 const sample = (over: Partial<RequestSample> = {}): RequestSample => withKey({
@@ -257,5 +258,21 @@ describe("Analytics Engine points", () => {
     const left = writePoints({ writeDataPoint: () => void written++ }, r.take(), () => []);
     expect(written).toBe(250);
     expect(left).toBe(51);
+  });
+});
+
+describe("server health gauge", () => {
+  it("samples every server of the health-checked services at flush time, none of the others", () => {
+    const server = (url: string) => ({ configuredURL: url });
+    const checked = { active: {}, servers: [server("http://a:1"), server("http://b:1")], status: (s: { configuredURL: string }) => (s.configuredURL === "http://a:1" ? "UP" : "DOWN") };
+    const unchecked = { active: null, servers: [server("http://c:1")], status: () => "UP" };
+    const snapshot = { meta: { provider: "kv" }, services: new Map<string, unknown>([["api", { pool: checked }], ["plain", { pool: unchecked }], ["weighted", { pool: null }]]) };
+    const r = new Recorder();
+    sampleServerUp(() => snapshot as never)(r, 1_000);
+    const s = render(r);
+    expect(matching(s, "traefik_service_server_up").map((m) => [m.labels.service, m.labels.url, m.value])).toEqual([
+      ["api@kv", "http://a:1", 1],
+      ["api@kv", "http://b:1", 0],
+    ]);
   });
 });
