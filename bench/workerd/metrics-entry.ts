@@ -47,18 +47,28 @@ export default {
     const params = new URL(request.url).searchParams;
     const part = params.get("part");
     if (part) return Response.json({ nsPerRequest: await timePart(part, state, Number(params.get("n") ?? 20_000)) });
-    const on = params.get("metrics") === "on";
-    const n = Number(params.get("n") ?? 20_000);
-    const options: ServeOptions = on ? { metrics: metrics.requests } : {};
-    await tick();
-    const t0 = Date.now();
-    for (let i = 0; i < n; i++) {
-      const r = requests[i & 255]!;
-      await serve(r.request, snapshot, r.rc, options);
-      if (on) metrics.maybeFlush();
+    // Off and on take turns in short blocks, each fenced by timer waits; the best block of each
+    // is the one least slowed by other processes on a shared machine.
+    const n = Number(params.get("n") ?? 2_000);
+    const rounds = Number(params.get("rounds") ?? 20);
+    const best = { off: Infinity, on: Infinity };
+    for (let round = 0; round < rounds; round++) {
+      best.off = Math.min(best.off, await block({}, n));
+      best.on = Math.min(best.on, await block({ metrics: metrics.requests }, n, () => metrics.maybeFlush()));
     }
-    await tick();
-    return Response.json({ nsPerRequest: ((Date.now() - t0) * 1e6) / n });
+    return Response.json(best);
+
+    async function block(options: ServeOptions, count: number, after?: () => unknown): Promise<number> {
+      await tick();
+      const t0 = Date.now();
+      for (let i = 0; i < count; i++) {
+        const r = requests[i & 255]!;
+        await serve(r.request, snapshot, r.rc, options);
+        after?.();
+      }
+      await tick();
+      return ((Date.now() - t0) * 1e6) / count;
+    }
   },
 };
 
