@@ -42,7 +42,7 @@ beforeAll(async () => {
   });
   const script = bundle.outputFiles[0]!.text;
   type DurableObjectOption = NonNullable<V4WorkerOptions["durableObjects"]>[string];
-  const worker = (name: string, metrics: DurableObjectOption): V4WorkerOptions => ({
+  const worker = (name: string, metrics: DurableObjectOption, extra: { analyticsEngineDatasets?: Record<string, { dataset: string }> } = {}): V4WorkerOptions => ({
     name,
     modules: true,
     script,
@@ -59,12 +59,17 @@ beforeAll(async () => {
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
       HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
     },
+    ...extra,
   });
   mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
-      workers: [worker("a", { className: "MetricsStore", useSQLite: true }), worker("b", { className: "MetricsStore", scriptName: "a", useSQLite: true })],
+      workers: [
+        // a also writes each flush to Miniflare's local Analytics Engine dataset (the real binding: its flushes must go through).
+        worker("a", { className: "MetricsStore", useSQLite: true }, { analyticsEngineDatasets: { METRICS_DATASET: { dataset: "switchyard_metrics" } } }),
+        worker("b", { className: "MetricsStore", scriptName: "a", useSQLite: true }),
+      ],
     }),
   );
   origin = (await mf.ready).origin;

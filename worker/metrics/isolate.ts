@@ -61,10 +61,7 @@ export class IsolateMetrics {
     this.options.sample?.(this.recorder, now);
     if (this.recorder.empty) return Promise.resolve();
     const batch = this.recorder.take();
-    if (this.options.dataset) {
-      const left = writePoints(this.options.dataset, batch, (x) => familyNamed(x.f)?.labels ?? []);
-      if (left > 0) console.warn(`metrics: ${left} series not written to Analytics Engine this flush (250 data points per invocation)`);
-    }
+    if (this.options.dataset) writeAnalytics(this.options.dataset, batch);
     this.inflight = this.sink
       .push(batch)
       .catch((err: unknown) => {
@@ -83,6 +80,16 @@ export class IsolateMetrics {
     await this.flush();
     const figures = await this.sink.read();
     return exposition(figures.series, figures.dropped);
+  }
+}
+
+/** Analytics Engine is a copy: a refusal there (a limit reached) is logged and never costs the store its batch. */
+function writeAnalytics(dataset: PointWriter, batch: Batch): void {
+  try {
+    const left = writePoints(dataset, batch, (x) => familyNamed(x.f)?.labels ?? []);
+    if (left > 0) console.warn(`metrics: ${left} series not written to Analytics Engine this flush (250 data points per invocation)`);
+  } catch (err) {
+    console.error("metrics: Analytics Engine refused a data point:", err instanceof Error ? err.message : err);
   }
 }
 

@@ -214,6 +214,25 @@ describe("isolate flush", () => {
     expect(total(s, "traefik_router_requests_total")).toBe(2);
   });
 
+  it("a dataset that throws does not cost the store its batch", async () => {
+    const sink = memorySink();
+    const dataset = {
+      writeDataPoint: () => {
+        throw new Error("limit");
+      },
+    };
+    const m = new IsolateMetrics(sink, { intervalMs: 1, dataset });
+    const error = console.error;
+    console.error = () => {};
+    try {
+      m.recorder.request(sample());
+      await m.flush();
+    } finally {
+      console.error = error;
+    }
+    expect(total(parseScrape(await m.scrape()), "traefik_router_requests_total")).toBe(1);
+  });
+
   it("counts config reloads through the listener it wraps", async () => {
     const r = new Recorder();
     const ok = countingReloads(async () => {}, r, () => 7_000);
