@@ -11,6 +11,7 @@ const LAYERS = [
   ["compile", "^worker/compile/"],
   ["dynamic", "^worker/dynamic/"],
   ["api", "^worker/api/"],
+  ["metrics", "^worker/metrics/"],
   ["admin", "^worker/admin/"],
   ["fleet", "^worker/fleet/"],
   ["entry", "^worker/(index|serve|runtime|inbound|internal-services|store-admission)[.]ts$"],

@@ -31,6 +31,14 @@ export interface Env {
    * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
    */
   FLEET_REPORT_INTERVAL_MS?: string;
+  /** A read-only bearer token for GET <admin base>/metrics alone (Prometheus scrapes with it; ADMIN_TOKEN works too). */
+  METRICS_TOKEN?: string;
+  /** How often, at most, an isolate flushes its metric deltas to the metrics store (default 10000 ms). */
+  METRICS_FLUSH_INTERVAL_MS?: string;
+  /** How many metrics store objects share the flushes (default 1; see docs/metrics.md for when to raise it). */
+  METRICS_SHARDS?: string;
+  /** An Analytics Engine dataset: when bound, every flush also writes one data point per series. */
+  METRICS_DATASET?: AnalyticsEngineDataset;
 }
 
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */

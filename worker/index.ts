@@ -7,6 +7,7 @@ import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import type { Env } from "./env.ts";
 import type { RateLimiterBinding } from "./middlewares/ratelimit/limiter.ts";
 import type { HealthCheckerBinding } from "./services/health/checker.ts";
+import type { MetricsBinding } from "./metrics/store.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./serve.ts";
 import { inbound } from "./inbound.ts";
@@ -16,9 +17,10 @@ import { fleetReport } from "./fleet/reporter.ts";
 export { ConfigStore } from "./store-admission.ts";
 export { HealthChecker } from "./services/health/checker.ts";
 export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
+export { MetricsStore } from "./metrics/store.ts";
 
 /** Every binding: the variables (env.ts) and the Durable Object namespaces typed by their classes. */
-export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding;
+export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding & MetricsBinding;
 
 export default {
   // The stages in order: admin first (it never waits for a config), then the snapshot, the
@@ -34,8 +36,12 @@ export default {
     const snapshot = await currentSnapshot(runtime, ctx);
     if (!snapshot) return serviceUnavailable("Switchyard has no valid configuration yet");
     const clientIP = request.headers.get("cf-connecting-ip");
-    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env };
-    return serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
+    const rc = { url, clientIP, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), env, observed: { retryAttempts: 0 } };
+    const response = await serve(inbound(request, runtime.forwarded.trusts(clientIP)), snapshot, rc, runtime.serveOptions);
+    // The metrics go to the store at most every METRICS_FLUSH_INTERVAL_MS, after a response, never on the way.
+    const flush = runtime.metrics.maybeFlush();
+    if (flush) ctx.waitUntil(flush);
+    return response;
   },
 } satisfies ExportedHandler<WorkerEnv>;
 

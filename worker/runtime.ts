@@ -20,15 +20,18 @@ import { fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
 import { FleetReporter } from "./fleet/reporter.ts";
 import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
+import { countingReloads, isolateMetrics, type IsolateMetrics, type MetricsBinding } from "./metrics/index.ts";
 
 /** What the runtime reads: the Worker's variables and the config store's namespace. */
-export type RuntimeEnv = Env & ConfigStoreBinding;
+export type RuntimeEnv = Env & ConfigStoreBinding & MetricsBinding;
 
 export interface Runtime {
   readonly switcher: Switcher<Snapshot>;
   readonly watcher: Watcher;
   readonly forwarded: ForwardedPolicy;
   readonly serveOptions: ServeOptions;
+  /** This isolate's metrics: recorded per request (serve.ts), flushed in the background. */
+  readonly metrics: IsolateMetrics;
   /** What the admin API reads of this isolate: its base path, current snapshot and status. */
   readonly admin: AdminIsolate;
   /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
@@ -57,7 +60,9 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const provider = configSource(env);
   const intervalMs = pollIntervalMs(env);
   // The Worker always has the API (Traefik's `api` section is always on): api@internal is handed in.
-  const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const metrics = isolateMetrics(env, isolate, () => switcher.current);
+  const routes = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const listener = countingReloads(routes, metrics.recorder);
   const watcher = new Watcher(provider, listener, { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
@@ -65,18 +70,18 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
-  const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
+  const serveOptions = { versionHeader: env.VERSION_HEADER === "true", metrics: metrics.requests };
   const loaded = async (limitMs = Infinity): Promise<Snapshot | null> => {
     if (switcher.current) return switcher.current;
     const load = watcher.maybePoll() ?? watcher.pending();
     if (load) await (limitMs === Infinity ? load : Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, limitMs))]));
     return switcher.current;
   };
-  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status };
+  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape() };
   const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
   const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
-  return { switcher, watcher, forwarded, serveOptions, admin, fleet, loaded, status };
+  return { switcher, watcher, forwarded, serveOptions, metrics, admin, fleet, loaded, status };
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */
