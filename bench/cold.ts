@@ -76,11 +76,18 @@ async function setRef(bundle: Bundle, persist: string, ref: Record<string, unkno
 }
 
 /** ROUNDS fresh isolates: each one's first request, then its warm requests (median). */
+/**
+ * Background calls to Durable Objects off: Miniflare runs the objects in the same workerd process,
+ * so the config store's CPU for an isolate's fleet report would count as the isolate's (deployed,
+ * the store runs in an isolate of its own, and the report is not on the request's path).
+ */
+const QUIET = { FLEET_REPORT_INTERVAL_MS: "0" };
+
 async function rounds(bundle: Bundle, persist: string, url: string): Promise<{ cold: Sample[]; warm: Sample[] }> {
   const cold: Sample[] = [];
   const warm: Sample[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const mf = await startSwitchyard(bundle, persist);
+    const mf = await startSwitchyard(bundle, persist, QUIET);
     try {
       cold.push(await timed(mf, url));
       const w: Sample[] = [];
