@@ -42,6 +42,7 @@ export async function startSwitchyard(bundle: Bundle, persist: string, vars: Rec
       CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
       HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
+      METRICS: { className: "MetricsStore", useSQLite: true },
     },
     resourcePersistencePath: persist,
   }));
