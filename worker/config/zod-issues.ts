@@ -1,6 +1,5 @@
 // zod issues → ConfigIssues with full paths and messages written for people editing a config.
-import * as z from "zod";
-import { $ZodArray, $ZodDefault, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
+import { $ZodArray, $ZodDefault, type $ZodError, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
 import { error, type ConfigIssue, type Path, type PathSegment } from "./issues.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "../schema/middlewares.ts";
 import { didYouMean } from "../rules/suggest.ts";
@@ -96,7 +95,7 @@ function unknownKey(root: Schema, at: readonly PropertyKey[], key: string): stri
 }
 
 /** Converts one parse failure of `root` (run with reportInput and errorMap) into issues under `prefix`. */
-export function fromZod(zodError: z.ZodError, root: Schema, prefix: Path): ConfigIssue[] {
+export function fromZod(zodError: $ZodError, root: Schema, prefix: Path): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of zodError.issues) {
     const relative = issue.path as PathSegment[];
