@@ -72,7 +72,7 @@ function allOptional<T extends Record<string, z.core.$ZodType>>(shape: T): Optio
 }
 
 /** Every type is optional here; validate enforces that exactly one is present. */
-export const middlewareSchema = z.strictObject(allOptional(middlewareTypeSchemas));
+export const middlewareSchema = z.lazy(() => z.strictObject(allOptional(middlewareTypeSchemas)));
 
 export type MiddlewareConfig = z.output<typeof middlewareSchema>;
 /** The options of one middleware type, e.g. `MiddlewareOptions<"headers">`. */

@@ -32,49 +32,57 @@ const realm = checked((value) => {
   return headerValueProblem(value);
 });
 
-export const basicAuthSchema = z.strictObject({
-  users: z.optional(listOf(basicUser)),
-  /** Rejected by validate: there is no filesystem on Workers. */
-  usersFile: z.optional(str),
-  realm: z._default(realm, "traefik"),
-  removeHeader: z.optional(bool),
-  headerField: z.optional(headerName),
-});
+export const basicAuthSchema = z.lazy(() =>
+  z.strictObject({
+    users: z.optional(listOf(basicUser)),
+    /** Rejected by validate: there is no filesystem on Workers. */
+    usersFile: z.optional(str),
+    realm: z._default(realm, "traefik"),
+    removeHeader: z.optional(bool),
+    headerField: z.optional(headerName),
+  }),
+);
 
-export const digestAuthSchema = z.strictObject({
-  users: z.optional(listOf(digestUser)),
-  /** Rejected by validate: there is no filesystem on Workers. */
-  usersFile: z.optional(str),
-  removeHeader: z.optional(bool),
-  realm: z._default(realm, "traefik"),
-  headerField: z.optional(headerName),
-});
+export const digestAuthSchema = z.lazy(() =>
+  z.strictObject({
+    users: z.optional(listOf(digestUser)),
+    /** Rejected by validate: there is no filesystem on Workers. */
+    usersFile: z.optional(str),
+    removeHeader: z.optional(bool),
+    realm: z._default(realm, "traefik"),
+    headerField: z.optional(headerName),
+  }),
+);
 
-export const clientTlsSchema = z.strictObject({
-  ca: z.optional(str),
-  cert: z.optional(str),
-  key: z.optional(str),
-  insecureSkipVerify: z.optional(bool),
-  caOptional: z.optional(bool),
-});
+export const clientTlsSchema = z.lazy(() =>
+  z.strictObject({
+    ca: z.optional(str),
+    cert: z.optional(str),
+    key: z.optional(str),
+    insecureSkipVerify: z.optional(bool),
+    caOptional: z.optional(bool),
+  }),
+);
 
-export const forwardAuthSchema = z.strictObject({
-  address: serverUrl,
-  tls: z.optional(clientTlsSchema),
-  trustForwardHeader: z.optional(bool),
-  authResponseHeaders: z.optional(headerNames),
-  authResponseHeadersRegex: z.optional(regex),
-  authRequestHeaders: z.optional(headerNames),
-  addAuthCookiesToResponse: z.optional(stringList),
-  addAuthCookiesToResponseRegex: z.optional(regex),
-  headerField: z.optional(headerName),
-  forwardBody: z.optional(bool),
-  /** -1: no limit. */
-  maxBodySize: z._default(intIn(-1), -1),
-  /** v3.7. */
-  maxResponseBodySize: z.optional(intIn(-1)),
-  preserveLocationHeader: z.optional(bool),
-  preserveRequestMethod: z.optional(bool),
-  /** v3.7. */
-  authSigninURL: z.optional(nonEmpty),
-});
+export const forwardAuthSchema = z.lazy(() =>
+  z.strictObject({
+    address: serverUrl,
+    tls: z.optional(clientTlsSchema),
+    trustForwardHeader: z.optional(bool),
+    authResponseHeaders: z.optional(headerNames),
+    authResponseHeadersRegex: z.optional(regex),
+    authRequestHeaders: z.optional(headerNames),
+    addAuthCookiesToResponse: z.optional(stringList),
+    addAuthCookiesToResponseRegex: z.optional(regex),
+    headerField: z.optional(headerName),
+    forwardBody: z.optional(bool),
+    /** -1: no limit. */
+    maxBodySize: z._default(intIn(-1), -1),
+    /** v3.7. */
+    maxResponseBodySize: z.optional(intIn(-1)),
+    preserveLocationHeader: z.optional(bool),
+    preserveRequestMethod: z.optional(bool),
+    /** v3.7. */
+    authSigninURL: z.optional(nonEmpty),
+  }),
+);

@@ -10,25 +10,29 @@ const locationTemplate = checked((value) => {
   return c === null ? null : `${JSON.stringify(value)} contains ${describeChar(c)}: the redirect's Location is a URL, and Go refuses a URL with a control character (every redirect would answer 502)`;
 });
 
-export const addPrefixSchema = z.strictObject({ prefix: nonEmpty });
+export const addPrefixSchema = z.lazy(() => z.strictObject({ prefix: nonEmpty }));
 
-export const stripPrefixSchema = z.strictObject({
-  prefixes: listOf(nonEmpty),
-  /** Deprecated since v2.11, still read by v3. */
-  forceSlash: z.optional(bool),
-});
+export const stripPrefixSchema = z.lazy(() =>
+  z.strictObject({
+    prefixes: listOf(nonEmpty),
+    /** Deprecated since v2.11, still read by v3. */
+    forceSlash: z.optional(bool),
+  }),
+);
 
-export const stripPrefixRegexSchema = z.strictObject({ regex: listOf(regex) });
+export const stripPrefixRegexSchema = z.lazy(() => z.strictObject({ regex: listOf(regex) }));
 
-export const replacePathSchema = z.strictObject({ path: str });
+export const replacePathSchema = z.lazy(() => z.strictObject({ path: str }));
 
-export const replacePathRegexSchema = z.strictObject({ regex, replacement: str });
+export const replacePathRegexSchema = z.lazy(() => z.strictObject({ regex, replacement: str }));
 
-export const redirectRegexSchema = z.strictObject({
-  regex,
-  replacement: locationTemplate,
-  permanent: z.optional(bool),
-});
+export const redirectRegexSchema = z.lazy(() =>
+  z.strictObject({
+    regex,
+    replacement: locationTemplate,
+    permanent: z.optional(bool),
+  }),
+);
 
 // Traefik refuses a redirectScheme without a scheme ("you must provide a target scheme",
 // pkg/middlewares/redirect/redirect_scheme.go): there is no default. It takes any other scheme
@@ -46,8 +50,10 @@ const scheme = z
     }),
   );
 
-export const redirectSchemeSchema = z.strictObject({
-  scheme,
-  port: z.optional(port),
-  permanent: z.optional(bool),
-});
+export const redirectSchemeSchema = z.lazy(() =>
+  z.strictObject({
+    scheme,
+    port: z.optional(port),
+    permanent: z.optional(bool),
+  }),
+);
