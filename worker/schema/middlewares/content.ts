@@ -61,16 +61,18 @@ const issuerFields = {
 export const passTLSClientCertSchema = z.lazy(() =>
   z.strictObject({
     pem: z.optional(bool),
-    info: z.optional(emptyable(
-      z.strictObject({
-        notAfter: z.optional(bool),
-        notBefore: z.optional(bool),
-        sans: z.optional(bool),
-        serialNumber: z.optional(bool),
-        subject: z.optional(emptyable(z.strictObject({ ...issuerFields, organizationalUnit: z.optional(bool) }))),
-        issuer: z.optional(emptyable(z.strictObject(issuerFields))),
-      }),
-    )),
+    info: z.optional(
+      emptyable(
+        z.strictObject({
+          notAfter: z.optional(bool),
+          notBefore: z.optional(bool),
+          sans: z.optional(bool),
+          serialNumber: z.optional(bool),
+          subject: z.optional(emptyable(z.strictObject({ ...issuerFields, organizationalUnit: z.optional(bool) }))),
+          issuer: z.optional(emptyable(z.strictObject(issuerFields))),
+        }),
+      ),
+    ),
   }),
 );
 
