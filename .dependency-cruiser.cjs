@@ -11,8 +11,10 @@ const LAYERS = [
   ["compile", "^worker/compile/"],
   ["dynamic", "^worker/dynamic/"],
   ["api", "^worker/api/"],
+  ["metrics", "^worker/metrics/"],
   ["admin", "^worker/admin/"],
   ["observe", "^worker/observe/"],
+  ["fleet", "^worker/fleet/"],
   ["entry", "^worker/(index|serve|runtime|inbound|internal-services|store-admission)[.]ts$"],
 ];
 

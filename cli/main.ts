@@ -2,6 +2,7 @@
 import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
 import { ruleCommand } from "./commands/rule.ts";
+import { statusCommand } from "./commands/status.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { parseDefaultRuleSyntax } from "../worker/config/index.ts";
 import { UsageError, type CliSettings, type Command, type Io } from "./io.ts";
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   history: historyCommand,
   rollback: rollbackCommand,
   diff: diffCommand,
+  status: statusCommand,
 };
 
 export const USAGE = `usage: switchyard <command> [options]
@@ -32,6 +34,8 @@ export const USAGE = `usage: switchyard <command> [options]
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
   diff A B                                        routers/services/middlewares added, removed, changed
+  status [--json]                                 the fleet: versions served where, the oldest, refusals
+                                                  and why, isolates not heard from (<base>/status/fleet)
 
 A config without routers is refused over one that has routers (it would remove every route);
 --allow-empty publishes it on purpose. Versions are whole numbers up to 9007199254740991.

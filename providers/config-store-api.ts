@@ -1,4 +1,5 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
+import type { FleetReport, FleetStatus } from "./store/fleet.ts";
 import type { VersionRef } from "./types.ts";
 
 /**
@@ -84,6 +85,10 @@ export interface ConfigStoreApi {
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
   publishState(): Promise<PublishState>;
+  /** One isolate's state (worker/fleet/reporter.ts sends it in ctx.waitUntil); checked, bounded, kept per isolate. */
+  report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Every isolate's last report, summed up: <base>/status/fleet. */
+  fleet(): Promise<FleetStatus>;
 }
 
 /** The one config-store object every writer talks to (a single writer serializes every write). */

@@ -19,6 +19,9 @@ import type {
 } from "./config-store-api.ts";
 import type { Admission } from "./store/admission.ts";
 import { diffConfigs } from "./store/diff.ts";
+import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
+import { checkReport } from "./store/fleet-report.ts";
+import { DEFAULT_FLEET_LIMIT, FleetTable } from "./store/fleet-table.ts";
 import { cachedRouterCount, storedRef, type StoredRouterCount } from "./store/empty.ts";
 import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
@@ -55,6 +58,8 @@ export interface StoreSeams {
   keys: KeyLayout;
   now: () => number;
   historyLimit: number;
+  /** How many isolates the fleet table keeps at most (the longest silent go first). */
+  fleetLimit: number;
 }
 
 /** PublishState plus how the next attempt is scheduled. */
@@ -82,6 +87,9 @@ interface Entry {
   readonly facts: string | null;
 }
 
+/** Whether the newest version's load facts were found to be this build's (checked once per object). */
+type FactsCheck = "unchecked" | "checked";
+
 /**
  * The object without its admission check: the runtime constructs a Durable Object with (ctx, env)
  * only, so the entry exports a subclass that passes one (worker/store-admission.ts ConfigStore).
@@ -93,6 +101,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly publisher: Publisher;
   private readonly admission: Admission;
   private readonly routers: StoredRouterCount;
+  private readonly fleetReports: FleetTable;
+  private factsCheck: FactsCheck = "unchecked";
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
     super(ctx, env);
@@ -102,6 +112,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     migrate(ctx.storage.sql);
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
+    this.fleetReports = new FleetTable(ctx.storage.sql);
     this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
@@ -109,6 +120,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       keys: DEFAULT_KEYS,
       now: () => Date.now(),
       historyLimit: parseHistoryLimit(env.HISTORY_LIMIT),
+      fleetLimit: DEFAULT_FLEET_LIMIT,
     };
     this.publisher = new Publisher({
       versions: this.versions,
@@ -148,6 +160,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async get(version?: number, withFacts = false): Promise<StoredConfig | null> {
+    await this.freshFacts();
     const wanted = version ?? this.versions.newest();
     const row = wanted === null ? null : this.versions.get(wanted);
     if (!row) return null;
@@ -171,6 +184,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async versionRef(): Promise<VersionRef | null> {
+    await this.freshFacts();
     const row = this.newestRow();
     return row ? storedRef(this.seams.keys, row, this.routers) : null;
   }
@@ -185,6 +199,41 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       lastVersionWriteAt: state.lastVersionWriteAt,
       nextAttemptAt: state.nextAttemptAt,
     };
+  }
+
+  async report(raw: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    await this.freshFacts();
+    const checked = checkReport(raw);
+    if (!checked.ok) return checked;
+    this.fleetReports.record(checked.value, this.seams.now(), this.seams.fleetLimit);
+    return { ok: true };
+  }
+
+  async fleet(): Promise<FleetStatus> {
+    const now = this.seams.now();
+    const context = { now, storeVersion: this.versions.newest(), supersededAt: (v: number) => this.versions.createdAfter(v) };
+    return summarizeFleet(this.fleetReports.list(now), context);
+  }
+
+  /**
+   * After a deploy the newest version's load facts are another build's, which isolates do not
+   * trust (they validate in full): remade with this build and published again (a new KV key), on
+   * the first call the object gets (an isolate's fleet report, a poll, an admin read). A version
+   * this build no longer admits keeps its old facts; the isolates refuse it as the store would.
+   */
+  private async freshFacts(): Promise<void> {
+    if (this.factsCheck === "checked") return;
+    this.factsCheck = "checked";
+    const row = this.newestRow();
+    const revision = this.admission.revision;
+    if (!row || revision === undefined || row.factsRevision === revision) return;
+    const admitted = this.admission.admit(JSON.parse(row.canonical));
+    if (!admitted.ok || admitted.value.canonical !== row.canonical) return;
+    const facts = admitted.value.facts?.(row.record.sha256);
+    if (!facts) return;
+    this.versions.setFacts(row.record.version, facts, revision);
+    this.meta.republish(row.record.version);
+    await this.publisher.publish();
   }
 
   /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */
@@ -207,6 +256,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       canonical: entry.canonical,
       rollbackOf: entry.rollbackOf,
       facts: entry.facts,
+      factsRevision: entry.facts === null ? null : (this.admission.revision ?? null),
       author: options.author || "unknown",
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),

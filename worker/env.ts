@@ -2,7 +2,8 @@
 // Object namespace is typed where its class is, by a narrow binding interface (providers/config-store.ts
 // ConfigStoreBinding, middlewares/ratelimit/limiter.ts RateLimiterBinding, services/health/checker.ts
 // HealthCheckerBinding), which the entry adds (worker/index.ts WorkerEnv): this file imports nothing,
-// and reads one variable (POLL_INTERVAL_MS) that two layers pace themselves by.
+// and reads the variables that several layers pace themselves by (POLL_INTERVAL_MS,
+// FLEET_REPORT_INTERVAL_MS).
 
 export interface Env {
   CONFIG_KV: KVNamespace;
@@ -41,6 +42,19 @@ export interface Env {
   TRACING_OTLP_HEADERS?: string;
   /** A batch of spans leaves at most this many ms after its first span (default 5000). */
   TRACING_OTLP_FLUSH_MS?: string;
+  /**
+   * How often (ms) each isolate reports its state to the config store at least (it also reports
+   * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
+   */
+  FLEET_REPORT_INTERVAL_MS?: string;
+  /** A read-only bearer token for GET <admin base>/metrics alone (Prometheus scrapes with it; ADMIN_TOKEN works too). */
+  METRICS_TOKEN?: string;
+  /** How often, at most, an isolate flushes its metric deltas to the metrics store (default 10000 ms). */
+  METRICS_FLUSH_INTERVAL_MS?: string;
+  /** How many metrics store objects share the flushes (default 1; see docs/metrics.md for when to raise it). */
+  METRICS_SHARDS?: string;
+  /** An Analytics Engine dataset: when bound, every flush also writes one data point per series. */
+  METRICS_DATASET?: AnalyticsEngineDataset;
 }
 
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */
@@ -50,4 +64,13 @@ const DEFAULT_POLL_INTERVAL_MS = 5_000;
 export function pollIntervalMs(env: Pick<Env, "POLL_INTERVAL_MS">): number {
   const ms = Number(env.POLL_INTERVAL_MS);
   return env.POLL_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_POLL_INTERVAL_MS;
+}
+
+/** Every 30 s an isolate with traffic says it is alive: one small Durable Object call. */
+const DEFAULT_FLEET_REPORT_INTERVAL_MS = 30_000;
+
+/** FLEET_REPORT_INTERVAL_MS in ms (a number >= 0; 0 means off), else the default. */
+export function fleetReportIntervalMs(env: Pick<Env, "FLEET_REPORT_INTERVAL_MS">): number {
+  const ms = Number(env.FLEET_REPORT_INTERVAL_MS);
+  return env.FLEET_REPORT_INTERVAL_MS !== undefined && env.FLEET_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLEET_REPORT_INTERVAL_MS;
 }

@@ -7,23 +7,27 @@ import type { ConfigStoreBinding } from "../providers/config-store.ts";
 import type { Env } from "./env.ts";
 import type { RateLimiterBinding } from "./middlewares/ratelimit/limiter.ts";
 import type { HealthCheckerBinding } from "./services/health/checker.ts";
+import type { MetricsBinding } from "./metrics/store.ts";
 import { serviceUnavailable } from "./http/status.ts";
 import { serve } from "./serve.ts";
 import { inbound } from "./inbound.ts";
 import { runtimeFor, type Runtime } from "./runtime.ts";
+import { fleetReport } from "./fleet/reporter.ts";
 
 export { ConfigStore } from "./store-admission.ts";
 export { HealthChecker } from "./services/health/checker.ts";
 export { RateLimiter } from "./middlewares/ratelimit/limiter.ts";
+export { MetricsStore } from "./metrics/store.ts";
 
 /** Every binding: the variables (env.ts) and the Durable Object namespaces typed by their classes. */
-export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding;
+export type WorkerEnv = Env & ConfigStoreBinding & RateLimiterBinding & HealthCheckerBinding & MetricsBinding;
 
 export default {
   // The stages in order: admin first (it never waits for a config), then the snapshot, the
   // inbound request (entry-point header policy), and serve.
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const runtime = runtimeFor(env);
+    fleetReport(runtime, request, ctx);
     const url = new URL(request.url);
     if (isAdminPath(url.pathname, runtime.admin.base)) {
       pollInBackground(runtime, ctx);
@@ -41,6 +45,9 @@ export default {
     const served = inbound(request, runtime.forwarded.trusts(clientIP));
     const rc = { url, clientIP, waitUntil, env, observed: observation.observed, propagate: observation.propagate };
     const response = snapshot ? await serve(served, snapshot, rc, runtime.serveOptions) : serviceUnavailable("Switchyard has no valid configuration yet");
+    // The metrics go to the store at most every METRICS_FLUSH_INTERVAL_MS, after a response, never on the way.
+    const flush = runtime.metrics.maybeFlush();
+    if (flush) ctx.waitUntil(flush);
     // The access log line and the span, once the response is made (worker/observe).
     return runtime.observer.end(observation, { request: served, url, clientIP, response, config: snapshot && snapshot.meta, waitUntil });
   },

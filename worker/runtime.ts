@@ -16,14 +16,16 @@ import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
-import { pollIntervalMs, type Env } from "./env.ts";
+import { fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
+import { FleetReporter } from "./fleet/reporter.ts";
 import { Observer } from "./observe/index.ts";
 import { observeSettings } from "./observe/options.ts";
 import type { ServeOptions } from "./serve.ts";
 import { forwardedPolicy, type ForwardedPolicy } from "./services/forwarded.ts";
+import { countingReloads, isolateMetrics, type IsolateMetrics, type MetricsBinding } from "./metrics/index.ts";
 
 /** What the runtime reads: the Worker's variables and the config store's namespace. */
-export type RuntimeEnv = Env & ConfigStoreBinding;
+export type RuntimeEnv = Env & ConfigStoreBinding & MetricsBinding;
 
 export interface Runtime {
   readonly switcher: Switcher<Snapshot>;
@@ -32,8 +34,12 @@ export interface Runtime {
   readonly serveOptions: ServeOptions;
   /** The access log and tracing (ACCESS_LOG*, TRACING* variables), read once per isolate. */
   readonly observer: Observer;
+  /** This isolate's metrics: recorded per request (serve.ts), flushed in the background. */
+  readonly metrics: IsolateMetrics;
   /** What the admin API reads of this isolate: its base path, current snapshot and status. */
   readonly admin: AdminIsolate;
+  /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
+  readonly fleet: FleetReporter;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -58,7 +64,9 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const provider = configSource(env);
   const intervalMs = pollIntervalMs(env);
   // The Worker always has the API (Traefik's `api` section is always on): api@internal is handed in.
-  const listener = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const metrics = isolateMetrics(env, isolate, () => switcher.current);
+  const routes = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const listener = countingReloads(routes, metrics.recorder);
   const watcher = new Watcher(provider, listener, { intervalMs });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
@@ -66,15 +74,18 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
-  const serveOptions = { versionHeader: env.VERSION_HEADER === "true" };
+  const serveOptions = { versionHeader: env.VERSION_HEADER === "true", metrics: metrics.requests };
   const loaded = async (limitMs = Infinity): Promise<Snapshot | null> => {
     if (switcher.current) return switcher.current;
     const load = watcher.maybePoll() ?? watcher.pending();
     if (load) await (limitMs === Infinity ? load : Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, limitMs))]));
     return switcher.current;
   };
-  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status };
-  return { switcher, watcher, forwarded, serveOptions, observer: observerFor(env), admin, loaded, status };
+  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape() };
+  const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
+  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */

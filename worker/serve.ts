@@ -2,16 +2,24 @@
 import type { Snapshot } from "./compile/snapshot.ts";
 import { internalError, notFound } from "./http/status.ts";
 import { viewFromRequest } from "./rules/index.ts";
+import type { RequestMetrics } from "./metrics/index.ts";
 import type { RequestContext } from "./services/types.ts";
 
 export interface ServeOptions {
   /** Tag responses with the config version and router that served them (VERSION_HEADER=true). */
   readonly versionHeader?: boolean;
+  /** Where each request is counted (the isolate's metrics); absent: not counted. */
+  readonly metrics?: RequestMetrics;
 }
 
 export async function serve(request: Request, snapshot: Snapshot, rc: RequestContext, options: ServeOptions = {}): Promise<Response> {
+  const startedAt = performance.now();
   const route = snapshot.muxer.match(viewFromRequest(request, rc.clientIP, rc.url));
-  if (!route) return notFound();
+  if (!route) {
+    const missed = notFound();
+    options.metrics?.record(snapshot, null, request, missed, startedAt, rc.observed);
+    return missed;
+  }
   if (rc.observed) rc.observed.routerName = route.name;
   let response: Response;
   try {
@@ -21,6 +29,7 @@ export async function serve(request: Request, snapshot: Snapshot, rc: RequestCon
     console.error(`router ${route.name}:`, err);
     response = internalError();
   }
+  options.metrics?.record(snapshot, route.name, request, response, startedAt, rc.observed);
   return options.versionHeader ? tagged(response, snapshot.meta.version, route.name) : response;
 }
 

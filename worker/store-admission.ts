@@ -7,7 +7,8 @@ import type { Env } from "./env.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import { checkConfig as dryRun } from "./compile/check.ts";
 import { factsOf } from "./compile/facts.ts";
-import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
+import { REVISION } from "./compile/revision.ts";
+import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
 export const MAX_STORED_CONFIG_BYTES = 2_000_000;
@@ -28,13 +29,15 @@ export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Ad
   if (bytes > MAX_STORED_CONFIG_BYTES) {
     return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_STORED_CONFIG_BYTES}`, severity: "error" }] };
   }
-  const facts = (sha256: string) => JSON.stringify(factsOf(sha256, compiled.routes, valid.warnings, syntax.value));
+  // Named as the isolates will see the config: its canonical text parsed.
+  const facts = (sha256: string) => JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, compiled.routes, valid.warnings, syntax.value));
   return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings, facts } };
 }
 
 /** The store's admission with the Worker's DEFAULT_RULE_SYNTAX. */
 export function storeAdmissionFor(defaultRuleSyntax?: string): Admission {
   return {
+    revision: REVISION,
     admit: (raw) => admitConfig(raw, defaultRuleSyntax),
     routers: (canonical) => routerCount(JSON.parse(canonical) as unknown),
     wipeRefusal: (current, next, allowEmpty, currentName) => wipeRefusal(current, next, allowEmpty, "api", currentName),

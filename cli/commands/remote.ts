@@ -1,4 +1,4 @@
-// push / pull / history / rollback / diff against a running router's admin API.
+// push / pull / history / rollback / diff against a running router's admin API (status: status.ts).
 import { writeFile } from "node:fs/promises";
 import { AdminClient } from "../client.ts";
 import { parseVersion } from "../../providers/store/version.ts";
@@ -6,12 +6,12 @@ import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
 
-const CONNECTION = {
+export const CONNECTION = {
   url: { type: "string" },
   base: { type: "string" },
 } as const;
 
-function client(values: { url?: string | boolean; base?: string | boolean }): AdminClient {
+export function client(values: { url?: string | boolean; base?: string | boolean }): AdminClient {
   const token = process.env.SWITCHYARD_TOKEN;
   if (!token) throw new UsageError("set SWITCHYARD_TOKEN to the router's ADMIN_TOKEN");
   const url = typeof values.url === "string" ? values.url : (process.env.SWITCHYARD_URL ?? "http://127.0.0.1:8787");

@@ -20,6 +20,12 @@ export interface Admitted {
 
 export interface Admission {
   /**
+   * The fingerprint of the build that admits (worker/compile/revision.ts): load facts are stamped
+   * with it, isolates trust only their own build's, and the store remakes the newest version's
+   * facts when it finds them made by another build (after a deploy). Absent: no facts are made.
+   */
+  readonly revision?: string;
+  /**
    * Validates and dry-runs a config as the isolates will (a write the Worker cannot serve is
    * refused). Synchronous, so it can run inside a write's critical section.
    */

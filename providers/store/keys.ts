@@ -5,8 +5,9 @@
 //   config/v/<N>-<h>  the canonical JSON of version N, <h> the first 16 hex digits of its sha256;
 //                     immutable: a key names exactly one content, so edge caches can keep it for a day
 //                     even if two writers (the store, `switchyard push --kv`) ever pick the same N
-//   config/v/<N>-<h>.facts
-//                     its load facts (worker/compile/facts.ts), named by the version key's "facts"
+//   config/v/<N>-<h>.facts.<r>
+//                     its load facts (worker/compile/facts.ts) as build <r> made them, named by the
+//                     version key's "facts"; a new build's facts get a new key (edge caches keep keys)
 //
 // A prefix (default none) lets several stores share one namespace; tests use it to stay apart.
 
@@ -26,9 +27,9 @@ export function snapshotKey(version: number, sha256: string, prefix = ""): strin
   return `${prefix}${SNAPSHOT_KEY_PREFIX}${version}-${sha256.slice(0, 16)}`;
 }
 
-/** Where a snapshot's load facts live, beside it. */
-export function factsKey(snapshot: string): string {
-  return `${snapshot}.facts`;
+/** Where a snapshot's load facts made by build `revision` live, beside it. */
+export function factsKey(snapshot: string, revision: string): string {
+  return `${snapshot}.facts.${revision}`;
 }
 
 export function keyLayout(prefix = ""): KeyLayout {

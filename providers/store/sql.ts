@@ -32,6 +32,7 @@ export function migrate(sql: SqlStorage): void {
   // Load facts (worker/compile/facts.ts) came later: rows written before have none.
   const columns = sql.exec<{ name: string }>("PRAGMA table_info(versions)").toArray();
   if (!columns.some((c) => c.name === "facts")) sql.exec("ALTER TABLE versions ADD COLUMN facts TEXT");
+  if (!columns.some((c) => c.name === "facts_revision")) sql.exec("ALTER TABLE versions ADD COLUMN facts_revision TEXT");
 }
 
 type VersionRow = {
@@ -43,6 +44,7 @@ type VersionRow = {
   created_at: string;
   rollback_of: number | null;
   facts: string | null;
+  facts_revision: string | null;
 };
 
 export interface NewVersion {
@@ -54,12 +56,15 @@ export interface NewVersion {
   readonly rollbackOf: number | null;
   /** The load facts published beside it (null: none, e.g. rows from before facts existed). */
   readonly facts: string | null;
+  /** The build that made them (Admission.revision). */
+  readonly factsRevision: string | null;
 }
 
 export interface StoredRow {
   readonly record: VersionRecord;
   readonly canonical: string;
   readonly facts: string | null;
+  readonly factsRevision: string | null;
 }
 
 export class VersionsTable {
@@ -78,10 +83,15 @@ export class VersionsTable {
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
-      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts,
+      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts, facts_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision,
     );
-    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null });
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null });
+  }
+
+  /** Replaces a version's load facts (remade by another build: see ConfigStoreObject.freshFacts). */
+  setFacts(version: number, facts: string, revision: string): void {
+    this.sql.exec("UPDATE versions SET facts = ?, facts_revision = ? WHERE version = ?", facts, revision, version);
   }
 
   /**
@@ -105,14 +115,20 @@ export class VersionsTable {
   get(version: number): StoredRow | null {
     const rows = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE version = ?", version).toArray();
     const row = rows[0];
-    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts } : null;
+    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts, factsRevision: row.facts_revision } : null;
+  }
+
+  /** When the first retained version after `version` was made (ISO 8601), or null. */
+  createdAfter(version: number): string | null {
+    const rows = this.sql.exec<{ created_at: string }>("SELECT created_at FROM versions WHERE version > ? ORDER BY version LIMIT 1", version).toArray();
+    return rows[0]?.created_at ?? null;
   }
 
   /** Newest first, without the config text. */
   list(limit: number): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts FROM versions ORDER BY version DESC LIMIT ?",
+        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision FROM versions ORDER BY version DESC LIMIT ?",
         limit,
       )
       .toArray()
@@ -174,6 +190,11 @@ export class PublishMeta {
   repair(): void {
     this.sql.exec("UPDATE publish_meta SET published = NULL WHERE id = 1 AND (published > ? OR published < 1)", MAX_VERSION);
     this.sql.exec("UPDATE publish_meta SET snapshot_written = NULL WHERE id = 1 AND (snapshot_written > ? OR snapshot_written < 1)", MAX_VERSION);
+  }
+
+  /** Publishes `version` again from its snapshot on (its load facts changed), if it is the one published. */
+  republish(version: number): void {
+    this.sql.exec("UPDATE publish_meta SET published = NULL, snapshot_written = NULL WHERE id = 1 AND published = ?", version);
   }
 
   snapshotWritten(version: number): void {

@@ -1,6 +1,7 @@
 // The admin API under a configurable base path (default /__switchyard), all of it token-guarded:
-// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., and per-isolate
-// <base>/status and <base>/explain.
+// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., per-isolate
+// <base>/status and <base>/explain, every isolate's state at <base>/status/fleet, and the global
+// metrics at <base>/metrics (Prometheus text; the read-only METRICS_TOKEN opens that one alone).
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
@@ -10,8 +11,10 @@ import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
 import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
 import { explain } from "./explain.ts";
+import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
+import { CONTENT_TYPE } from "../metrics/exposition.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
@@ -33,9 +36,9 @@ export function isAdminPath(pathname: string, base: string): boolean {
 const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: AdminEnv, isolate: AdminIsolate): Promise<Response> {
-  const denied = await authorize(request, env);
-  if (denied) return denied;
   const base = isolate.base;
+  const denied = await authorize(request, env, isMetricsRead(request, base));
+  if (denied) return denied;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
   // HEAD is GET without the body, for every GET route (the router lists GET routes only).
@@ -61,8 +64,18 @@ export function build(base: string) {
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .get("/status", (_req, _env, rt) => json(rt.status()))
+    .get("/status/fleet", (_req, env) => fleetStatus(env))
+    .get("/metrics", (_req, _env, rt) => metrics(rt))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
+}
+
+function isMetricsRead(request: Request, base: string): boolean {
+  return (request.method === "GET" || request.method === "HEAD") && new URL(request.url).pathname === `${base}/metrics`;
+}
+
+async function metrics(isolate: AdminIsolate): Promise<Response> {
+  return new Response(await isolate.metrics(), { headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" } });
 }
 
 async function readApi(request: Request, base: string, isolate: AdminIsolate): Promise<Response> {

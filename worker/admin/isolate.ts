@@ -22,4 +22,6 @@ export interface AdminIsolate {
    */
   loaded(): Promise<Snapshot | null>;
   status(): IsolateStatus;
+  /** <base>/metrics: the global figures in Prometheus text (this isolate's own flushed first). */
+  metrics(): Promise<string>;
 }

@@ -18,7 +18,7 @@ export type HandlerFactory<H> = (name: string, router: RouterConfig, errors: Com
 type Routers = Readonly<Record<string, RouterConfig>>;
 
 /** Child names by parent name, in config order; empty when no router has parentRefs (the common case). */
-function childrenByParent(routers: Routers): Map<string, string[]> {
+export function childrenByParent(routers: Routers): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const name of Object.keys(routers)) {
     const refs = routers[name]!.parentRefs;
@@ -55,6 +55,8 @@ export function compileRoutes<H>(
  * One router's route, built on demand (a parent's with its children's muxer), each at most once:
  * compileRoutes builds every root with it; a snapshot loaded from facts builds a root when a
  * request first reaches it (snapshot.ts). Problems go to `errors`; the route is then null.
+ * `tree`: childrenByParent of the routers, when known (load facts carry it: finding it walks every
+ * router); else found on the first build.
  */
 export function routeBuilder<H>(
   config: DynamicConfig,
@@ -62,9 +64,10 @@ export function routeBuilder<H>(
   errors: CompileIssue[],
   compiled?: CompiledRules,
   defaultRuleSyntax: RuleSyntax = "v3",
+  tree?: ReadonlyMap<string, readonly string[]>,
 ): (name: string) => Route<H> | null {
   const routers: Routers = config.http?.routers ?? {};
-  let children: Map<string, string[]> | null = null;
+  let children: ReadonlyMap<string, readonly string[]> | null = tree ?? null;
   // Per router: its route, null when it failed, "building" while its children are built (a cycle
   // validation refused would find itself here).
   const built = new Map<string, Route<H> | null | "building">();

@@ -56,6 +56,7 @@ export function snapshotFromFacts(
   index: MuxIndex,
   internal: InternalServices = NO_INTERNAL_SERVICES,
   defaultRuleSyntax: RuleSyntax = "v3",
+  tree: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Snapshot {
   const report = (issues: readonly CompileIssue[]) => {
     for (const i of issues) console.error(`config version ${meta.version}: ${i.path}: ${i.message}`);
@@ -63,7 +64,7 @@ export function snapshotFromFacts(
   const services = lazyServices(config, previous?.services ?? null, report);
   const slot: { current: Snapshot | null } = { current: null };
   const errors: CompileIssue[] = [];
-  const build = routeBuilder(config, routerHandler(config, services, { internal, slot }), errors, undefined, defaultRuleSyntax);
+  const build = routeBuilder(config, routerHandler(config, services, { internal, slot }), errors, undefined, defaultRuleSyntax, tree);
   const muxer = buildLazyMuxer(index, (name) => {
     const route = build(name);
     if (errors.length > 0) report(errors.splice(0));

@@ -1,6 +1,6 @@
 // Each router, service, middleware and transport validated on its own: a bad one is reported as
 // itself and the others still reach the semantic checks.
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { controlCharacter, describeChar } from "../http/header-syntax.ts";
 import type { IssueList, Path } from "./issues.ts";
 import { canonicalCase, isMap } from "./keys.ts";
@@ -53,7 +53,7 @@ function checkOneType(value: unknown, types: readonly string[], what: string, pa
 }
 
 /** Keys in their canonical case (keys.ts); false when that pass found an error (a `__proto__` key in a record). */
-function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueList): { input: unknown; ok: boolean } {
+function readKeys(value: unknown, schema: z.ZodMiniType, path: Path, issues: IssueList): { input: unknown; ok: boolean } {
   const before = issues.items.length;
   const input = canonicalCase(value, schema, path, issues);
   let ok = true;
@@ -62,7 +62,7 @@ function readKeys(value: unknown, schema: z.ZodType, path: Path, issues: IssueLi
 }
 
 /** What a section's entries are read with: the schema, and perhaps a quicker reader for the common shape. */
-interface Reader<S extends z.ZodType> {
+interface Reader<S extends z.ZodMiniType> {
   readonly schema: S;
   /** The schema's output for an entry of the common shape (which has nothing to report); else undefined. */
   readonly quick?: (value: unknown) => z.output<S> | undefined;
@@ -73,7 +73,7 @@ interface Reader<S extends z.ZodType> {
 // Options for every entry's parse: one object, not one per entry.
 const PARSE_OPTIONS = { reportInput: true, error: errorMap } as const;
 
-function parseSection<S extends z.ZodType>({ schema, quick, types }: Reader<S>, section: HttpSection, raw: Record<string, unknown>, issues: IssueList): Record<string, z.output<S>> {
+function parseSection<S extends z.ZodMiniType>({ schema, quick, types }: Reader<S>, section: HttpSection, raw: Record<string, unknown>, issues: IssueList): Record<string, z.output<S>> {
   const out: Record<string, z.output<S>> = {};
   // Names, not [name, value] pairs: a section may hold 10,000 entries, most of them read quickly.
   for (const name of Object.keys(raw)) {

@@ -2,7 +2,6 @@
 // a known key only in letter case is renamed to Switchyard's spelling (with a warning), so every
 // consumer sees `healthCheck`, never `healthcheck`. Names chosen by the user (the keys of a
 // z.record: router names, header names...) are data and stay as written.
-import * as z from "zod";
 import { $ZodArray, $ZodObject, $ZodRecord, $ZodUnion, type $ZodType } from "zod/v4/core";
 import type { IssueList, Path } from "./issues.ts";
 import { unwrap } from "./zod-issues.ts";

@@ -1,17 +1,20 @@
 // zod issues → ConfigIssues with full paths and messages written for people editing a config.
-import * as z from "zod";
-import { $ZodArray, $ZodDefault, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
+import { $ZodArray, $ZodDefault, type $ZodError, $ZodLazy, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, type $ZodRawIssue, type $ZodType } from "zod/v4/core";
 import { error, type ConfigIssue, type Path, type PathSegment } from "./issues.ts";
 import { MIDDLEWARE_TYPES, middlewareSchema } from "../schema/middlewares.ts";
 import { didYouMean } from "../rules/suggest.ts";
 
 type Schema = $ZodType;
 
-/** Strips wrappers (optional, default, preprocess...) down to the schema that holds structure. */
+/**
+ * Strips wrappers (optional, default, preprocess, lazy...) down to the schema that holds structure.
+ * The schema's entities are z.lazy (built on first use, worker/schema/README.md): unwrapping one builds it.
+ */
 export function unwrap(schema: Schema): Schema {
   let current = schema;
   for (;;) {
-    if (current instanceof $ZodOptional || current instanceof $ZodNullable) current = current._zod.def.innerType;
+    if (current instanceof $ZodLazy) current = current._zod.innerType;
+    else if (current instanceof $ZodOptional || current instanceof $ZodNullable) current = current._zod.def.innerType;
     else if (current instanceof $ZodDefault || current instanceof $ZodPrefault) current = current._zod.def.innerType;
     else if (current instanceof $ZodPipe) {
       const { in: input, out } = current._zod.def;
@@ -86,7 +89,7 @@ export function errorMap(issue: RawIssue): string | undefined {
 
 function unknownKey(root: Schema, at: readonly PropertyKey[], key: string): string {
   const schema = schemaAt(root, at);
-  if (schema === middlewareSchema) {
+  if (schema === unwrap(middlewareSchema)) {
     return `unknown middleware type "${key}"${didYouMean(key, MIDDLEWARE_TYPES)}; valid types are ${MIDDLEWARE_TYPES.join(", ")}`;
   }
   const known = schema instanceof $ZodObject ? Object.keys(schema._zod.def.shape) : [];
@@ -96,7 +99,7 @@ function unknownKey(root: Schema, at: readonly PropertyKey[], key: string): stri
 }
 
 /** Converts one parse failure of `root` (run with reportInput and errorMap) into issues under `prefix`. */
-export function fromZod(zodError: z.ZodError, root: Schema, prefix: Path): ConfigIssue[] {
+export function fromZod(zodError: $ZodError, root: Schema, prefix: Path): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of zodError.issues) {
     const relative = issue.path as PathSegment[];

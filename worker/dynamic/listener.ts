@@ -45,7 +45,7 @@ type Valid = Extract<ValidationResult, { ok: true }>;
 export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOptions = {}): Listener {
   return async (incoming) => {
     const syntax = settingOrReject(incoming.ref.version, options.defaultRuleSyntax);
-    const facts = trustFacts(incoming.facts, incoming.ref.sha256, syntax);
+    const facts = trustFacts(incoming.facts, incoming.ref.sha256, syntax, incoming.value);
     if (facts) return installFromFacts(switcher, incoming, facts, options, syntax);
     const valid = validated(incoming, syntax);
     await guardWipe(switcher, incoming, routerCount(valid.config), options, syntax);
@@ -77,7 +77,7 @@ async function installFromFacts(switcher: Switcher<Snapshot>, incoming: Versione
   await guardWipe(switcher, incoming, routerCount(config), options, syntax);
   const { ref, provider } = incoming;
   const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: facts.warnings, load: "facts" as const };
-  switcher.swap(snapshotFromFacts(config, meta, switcher.current, facts.index, options.internal, syntax));
+  switcher.swap(snapshotFromFacts(config, meta, switcher.current, facts.index, options.internal, syntax, facts.tree));
 }
 
 function settingOrReject(version: number, setting: string | undefined): RuleSyntax {

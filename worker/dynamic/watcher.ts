@@ -2,6 +2,7 @@
 // `intervalMs`, off the hot path (the caller hands the poll to ctx.waitUntil), one poll at a time,
 // and gives each new version to the listener. A failure keeps what is serving and backs off.
 import type { Provider, VersionRef, Versioned } from "../../providers/types.ts";
+import { failureDetail, type FailureDetail } from "./failure.ts";
 
 export type Listener = (config: Versioned<unknown>) => Promise<void>;
 
@@ -9,7 +10,7 @@ export interface WatcherStatus {
   readonly version: number | null;
   readonly lastPollAt: number | null;
   readonly lastChangeAt: number | null;
-  readonly lastError: { readonly at: number; readonly message: string } | null;
+  readonly lastError: ({ readonly at: number; readonly message: string } & FailureDetail) | null;
   readonly polls: number;
 }
 
@@ -68,12 +69,16 @@ export class Watcher {
   private async run(): Promise<void> {
     const at = this.now();
     this.status = { ...this.status, lastPollAt: at, polls: this.status.polls + 1 };
+    let taking: number | null = null;
     try {
       const ref = await this.provider.version();
-      if (ref && !sameRef(ref, this.applied)) await this.apply(ref);
+      if (ref && !sameRef(ref, this.applied)) {
+        taking = ref.version;
+        await this.apply(ref);
+      }
       this.failures = 0;
     } catch (err) {
-      this.fail(at, err);
+      this.fail(at, err, taking);
     }
   }
 
@@ -85,14 +90,14 @@ export class Watcher {
     this.status = { ...this.status, version: ref.version, lastChangeAt: this.now(), lastError: null };
   }
 
-  private fail(at: number, err: unknown): void {
+  private fail(at: number, err: unknown, version: number | null): void {
     this.failures++;
     // The first failure retries at the next interval (a snapshot may just not have propagated yet);
     // repeated failures back off exponentially.
     const backoff = Math.min(this.intervalMs * 2 ** (this.failures - 1), this.maxBackoffMs);
     this.nextPollAt = at + backoff;
     const message = err instanceof Error ? err.message : String(err);
-    this.status = { ...this.status, lastError: { at, message } };
+    this.status = { ...this.status, lastError: { at, message, ...failureDetail(err, version) } };
   }
 }
 

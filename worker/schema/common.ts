@@ -1,14 +1,18 @@
 // Building blocks shared by the schema files: durations, regexes, CIDRs, URLs, ports, header names
 // and values.
 import ipaddr from "ipaddr.js";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { headerNameProblem, headerValueProblem, isToken } from "../http/header-syntax.ts";
 import { parseBindingURL } from "../http/binding-url.ts";
 import { parseDuration, type Duration } from "../go/duration.ts";
 import { compileGoRegexp } from "../go/regexp/index.ts";
 
 export const str = z.string();
-export const nonEmpty = z.string().min(1);
+/** zod's preprocess (classic's z.preprocess is this pipe): `fn` turns the input into what `schema` reads. */
+export function preprocess<T extends z.core.$ZodType>(fn: (value: unknown) => unknown, schema: T) {
+  return z.pipe(z.transform(fn), schema);
+}
+export const nonEmpty = z.string().check(z.minLength(1));
 
 /**
  * Traefik reads every scalar through its string form, so `weight: "2"` and `secure: "true"` work
@@ -22,14 +26,14 @@ function fromText(value: unknown): unknown {
   return value;
 }
 
-export const bool = z.preprocess(fromText, z.boolean());
+export const bool = preprocess(fromText, z.boolean());
 
 /** An integer, optionally bounded (inclusive). */
 export function intIn(min?: number, max?: number) {
   let schema = z.int();
-  if (min !== undefined) schema = schema.min(min);
-  if (max !== undefined) schema = schema.max(max);
-  return z.preprocess(fromText, schema);
+  if (min !== undefined) schema = schema.check(z.gte(min));
+  if (max !== undefined) schema = schema.check(z.lte(max));
+  return preprocess(fromText, schema);
 }
 
 export const int = intIn();
@@ -61,18 +65,20 @@ export function splitList(value: unknown): unknown {
 }
 
 /** A list of scalars, read as Traefik reads it (splitList): every such list of the schema is one of these. */
-export function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess(splitList, z.array(item));
+export function listOf<T extends z.core.$ZodType>(item: T) {
+  return preprocess(splitList, z.array(item));
 }
 
 export const stringList = listOf(z.string());
 
 /** A string checked by `problem` (null: fine; else the message at the string's path). */
 export function checked(problem: (value: string) => string | null) {
-  return z.string().superRefine((value, ctx) => {
-    const found = problem(value);
-    if (found) ctx.addIssue({ code: "custom", message: found });
-  });
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: "custom", message: found });
+    }),
+  );
 }
 
 /** Options that become a header name or value: refused here, or every request would be a 500. */
@@ -86,23 +92,27 @@ export const headerMap = z.record(headerName, headerValue);
 export const method = checked((value) => (isToken(value) ? null : `${JSON.stringify(value)} is not an HTTP method (a token such as GET or HEAD)`));
 
 /** YAML `key:` with no value (null) means an empty object, as Traefik's allowEmpty does. */
-export function emptyable<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null ? {} : value), schema);
+export function emptyable<T extends z.core.$ZodType>(schema: T) {
+  return preprocess((value) => (value === null ? {} : value), schema);
 }
 
 export const duration = z
   .custom<Duration>((v) => typeof v === "string" || typeof v === "number", {
     error: 'expected a duration such as "10s" or a whole number of seconds',
   })
-  .superRefine((value, ctx) => {
-    const parsed = parseDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+    }),
+  );
 
-export const regex = z.string().superRefine((value, ctx) => {
-  const compiled = compileGoRegexp(value);
-  if (!compiled.ok) ctx.addIssue({ code: "custom", message: `invalid regular expression "${value}": ${compiled.error}` });
-});
+export const regex = z.string().check(
+  z.superRefine((value, ctx) => {
+    const compiled = compileGoRegexp(value);
+    if (!compiled.ok) ctx.addIssue({ code: "custom", message: `invalid regular expression "${value}": ${compiled.error}` });
+  }),
+);
 
 /** Dotted-quad IPv4 or IPv6, with or without a prefix length, as Go's net package reads them. */
 export function isIpOrCidr(value: string): boolean {
@@ -112,9 +122,11 @@ export function isIpOrCidr(value: string): boolean {
 }
 
 /** An IP address or a CIDR range, IPv4 or IPv6. */
-export const ipOrCidr = z.string().superRefine((value, ctx) => {
-  if (!isIpOrCidr(value)) ctx.addIssue({ code: "custom", message: `"${value}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)` });
-});
+export const ipOrCidr = z.string().check(
+  z.superRefine((value, ctx) => {
+    if (!isIpOrCidr(value)) ctx.addIssue({ code: "custom", message: `"${value}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)` });
+  }),
+);
 
 export const httpStatus = intIn(100, 599);
 
@@ -133,19 +145,25 @@ export function statusRangeProblem(value: string): string | null {
   return null;
 }
 
-export const statusRange = z.string().superRefine((value, ctx) => {
-  const problem = statusRangeProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const statusRange = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = statusRangeProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+);
 
 /** Traefik reads ports as strings; YAML and TOML give numbers. Either way it ends up a string. */
 export const port = z
-  .union([z.string(), z.int()], { error: "expected a port number" })
-  .transform((value) => String(value))
-  .superRefine((value, ctx) => {
+  .pipe(
+    z.union([z.string(), z.int()], { error: "expected a port number" }),
+    z.transform((value) => String(value)),
+  )
+  .check(
+  z.superRefine((value, ctx) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n < 1 || n > 65535) ctx.addIssue({ code: "custom", message: `"${value}" is not a port (1-65535)` });
-  });
+  }),
+);
 
 /** Why a server URL is unusable, or null when it is fine. */
 export function serverUrlProblem(value: string): string | null {
@@ -167,7 +185,9 @@ export function serverUrlProblem(value: string): string | null {
   return url.hostname === "" ? `"${value}" has no host` : null;
 }
 
-export const serverUrl = z.string().superRefine((value, ctx) => {
-  const problem = serverUrlProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const serverUrl = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = serverUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+);

@@ -1,5 +1,5 @@
 // The whole dynamic configuration. Switchyard routes `http` only; validate handles tcp/udp/tls.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { middlewareSchema } from "./middlewares.ts";
 import { routerSchema } from "./routers.ts";
 import { serviceSchema } from "./services.ts";
@@ -15,13 +15,13 @@ export const HTTP_SECTIONS = {
 export type HttpSection = keyof typeof HTTP_SECTIONS;
 
 export const httpSchema = z.strictObject({
-  routers: z.record(z.string(), routerSchema).optional(),
-  services: z.record(z.string(), serviceSchema).optional(),
-  middlewares: z.record(z.string(), middlewareSchema).optional(),
-  serversTransports: z.record(z.string(), serversTransportSchema).optional(),
+  routers: z.optional(z.record(z.string(), routerSchema)),
+  services: z.optional(z.record(z.string(), serviceSchema)),
+  middlewares: z.optional(z.record(z.string(), middlewareSchema)),
+  serversTransports: z.optional(z.record(z.string(), serversTransportSchema)),
 });
 
-export const dynamicConfigSchema = z.strictObject({ http: httpSchema.optional() });
+export const dynamicConfigSchema = z.strictObject({ http: z.optional(httpSchema) });
 
 export type DynamicConfig = z.output<typeof dynamicConfigSchema>;
 export type HttpConfig = z.output<typeof httpSchema>;

@@ -1,5 +1,5 @@
 // http.middlewares.<name>: exactly one middleware type, with Traefik v3's options for it.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { basicAuthSchema, digestAuthSchema, forwardAuthSchema } from "./middlewares/auth.ts";
 import {
   chainSchema,
@@ -63,16 +63,16 @@ export const middlewareTypeSchemas = {
 export type MiddlewareType = keyof typeof middlewareTypeSchemas;
 export const MIDDLEWARE_TYPES = Object.keys(middlewareTypeSchemas) as MiddlewareType[];
 
-type OptionalShape<T extends Record<string, z.ZodType>> = { [K in keyof T]: z.ZodOptional<T[K]> };
+type OptionalShape<T extends Record<string, z.core.$ZodType>> = { [K in keyof T]: z.ZodMiniOptional<T[K]> };
 
-function allOptional<T extends Record<string, z.ZodType>>(shape: T): OptionalShape<T> {
-  const out: Record<string, z.ZodType> = {};
-  for (const [key, schema] of Object.entries(shape)) out[key] = schema.optional();
+function allOptional<T extends Record<string, z.core.$ZodType>>(shape: T): OptionalShape<T> {
+  const out: Record<string, z.core.$ZodType> = {};
+  for (const [key, schema] of Object.entries(shape)) out[key] = z.optional(schema);
   return out as OptionalShape<T>;
 }
 
 /** Every type is optional here; validate enforces that exactly one is present. */
-export const middlewareSchema = z.strictObject(allOptional(middlewareTypeSchemas));
+export const middlewareSchema = z.lazy(() => z.strictObject(allOptional(middlewareTypeSchemas)));
 
 export type MiddlewareConfig = z.output<typeof middlewareSchema>;
 /** The options of one middleware type, e.g. `MiddlewareOptions<"headers">`. */

@@ -1,5 +1,5 @@
 // http.services.<name>: exactly one of loadBalancer, weighted, mirroring, failover, highestRandomWeight.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { cookieDomainProblem, cookiePathProblem } from "../http/cookie-syntax.ts";
 import {
   bool,
@@ -20,122 +20,144 @@ import {
   stringList,
 } from "./common.ts";
 
-const sameSite = z.string().superRefine((value, ctx) => {
-  if (!["none", "lax", "strict", ""].includes(value.toLowerCase())) {
-    ctx.addIssue({ code: "custom", message: `sameSite must be one of none, lax, strict (got "${value}")` });
-  }
-});
-
-export const cookieSchema = emptyable(
-  z.strictObject({
-    name: str.optional(),
-    secure: bool.optional(),
-    httpOnly: bool.optional(),
-    sameSite: sameSite.optional(),
-    maxAge: int.optional(),
-    path: checked(cookiePathProblem).default("/"),
-    domain: checked(cookieDomainProblem).optional(),
+const sameSite = z.string().check(
+  z.superRefine((value, ctx) => {
+    if (!["none", "lax", "strict", ""].includes(value.toLowerCase())) {
+      ctx.addIssue({ code: "custom", message: `sameSite must be one of none, lax, strict (got "${value}")` });
+    }
   }),
 );
 
-export const stickySchema = emptyable(z.strictObject({ cookie: cookieSchema.optional() }));
+export const cookieSchema = z.lazy(() =>
+  emptyable(
+    z.strictObject({
+      name: z.optional(str),
+      secure: z.optional(bool),
+      httpOnly: z.optional(bool),
+      sameSite: z.optional(sameSite),
+      maxAge: z.optional(int),
+      path: z._default(checked(cookiePathProblem), "/"),
+      domain: z.optional(checked(cookieDomainProblem)),
+    }),
+  ),
+);
 
-export const serverSchema = z.strictObject({
-  url: serverUrl,
-  weight: nonNegativeInt.optional(),
-  preservePath: bool.optional(),
-});
+export const stickySchema = z.lazy(() => emptyable(z.strictObject({ cookie: z.optional(cookieSchema) })));
 
-export const serverHealthCheckSchema = emptyable(
+export const serverSchema = z.lazy(() =>
   z.strictObject({
-    scheme: z.enum(["http", "https"]).optional(),
-    mode: z.enum(["http", "grpc"]).default("http"),
-    path: str.optional(),
-    method: method.optional(),
-    status: httpStatus.optional(),
-    port: intIn(1, 65535).optional(),
-    interval: duration.default("30s"),
-    unhealthyInterval: duration.optional(),
-    timeout: duration.default("5s"),
-    hostname: str.optional(),
-    followRedirects: bool.default(true),
-    headers: headerMap.optional(),
+    url: serverUrl,
+    weight: z.optional(nonNegativeInt),
+    preservePath: z.optional(bool),
   }),
 );
 
-export const passiveHealthCheckSchema = emptyable(
-  z.strictObject({
-    failureWindow: duration.default("10s"),
-    maxFailedAttempts: intIn(1).default(1),
-  }),
+export const serverHealthCheckSchema = z.lazy(() =>
+  emptyable(
+    z.strictObject({
+      scheme: z.optional(z.enum(["http", "https"])),
+      mode: z._default(z.enum(["http", "grpc"]), "http"),
+      path: z.optional(str),
+      method: z.optional(method),
+      status: z.optional(httpStatus),
+      port: z.optional(intIn(1, 65535)),
+      interval: z._default(duration, "30s"),
+      unhealthyInterval: z.optional(duration),
+      timeout: z._default(duration, "5s"),
+      hostname: z.optional(str),
+      followRedirects: z._default(bool, true),
+      headers: z.optional(headerMap),
+    }),
+  ),
 );
 
-export const loadBalancerSchema = z.strictObject({
-  sticky: stickySchema.optional(),
-  servers: z.array(serverSchema).optional(),
-  strategy: z.enum(["wrr", "p2c", "hrw", "leasttime"]).default("wrr"),
-  healthCheck: serverHealthCheckSchema.optional(),
-  passiveHealthCheck: passiveHealthCheckSchema.optional(),
-  /**
-   * Traefik's default is true; it is applied where the pool is built (compile/service-builders.ts)
-   * and in the API representation, not here, so the stored config keeps only what the user wrote
-   * and a written `true` on an http(s):// server can be warned (it has no effect there on Workers).
-   */
-  passHostHeader: bool.optional(),
-  responseForwarding: emptyable(z.strictObject({ flushInterval: duration.default("100ms") })).optional(),
-  serversTransport: nonEmpty.optional(),
-});
+export const passiveHealthCheckSchema = z.lazy(() =>
+  emptyable(
+    z.strictObject({
+      failureWindow: z._default(duration, "10s"),
+      maxFailedAttempts: z._default(intIn(1), 1),
+    }),
+  ),
+);
+
+export const loadBalancerSchema = z.lazy(() =>
+  z.strictObject({
+    sticky: z.optional(stickySchema),
+    servers: z.optional(z.array(serverSchema)),
+    strategy: z._default(z.enum(["wrr", "p2c", "hrw", "leasttime"]), "wrr"),
+    healthCheck: z.optional(serverHealthCheckSchema),
+    passiveHealthCheck: z.optional(passiveHealthCheckSchema),
+    /**
+     * Traefik's default is true; it is applied where the pool is built (compile/service-builders.ts)
+     * and in the API representation, not here, so the stored config keeps only what the user wrote
+     * and a written `true` on an http(s):// server can be warned (it has no effect there on Workers).
+     */
+    passHostHeader: z.optional(bool),
+    responseForwarding: z.optional(emptyable(z.strictObject({ flushInterval: z._default(duration, "100ms") }))),
+    serversTransport: z.optional(nonEmpty),
+  }),
+);
 
 /** Service-level health check: an empty object that switches on status propagation. */
-export const serviceHealthCheckSchema = emptyable(z.strictObject({}));
+export const serviceHealthCheckSchema = z.lazy(() => emptyable(z.strictObject({})));
 
-const weightedRef = z.strictObject({ name: nonEmpty, weight: nonNegativeInt.default(1) });
+const weightedRef = z.strictObject({ name: nonEmpty, weight: z._default(nonNegativeInt, 1) });
 
-export const weightedSchema = z.strictObject({
-  services: z.array(weightedRef).optional(),
-  sticky: stickySchema.optional(),
-  healthCheck: serviceHealthCheckSchema.optional(),
-});
+export const weightedSchema = z.lazy(() =>
+  z.strictObject({
+    services: z.optional(z.array(weightedRef)),
+    sticky: z.optional(stickySchema),
+    healthCheck: z.optional(serviceHealthCheckSchema),
+  }),
+);
 
-export const highestRandomWeightSchema = z.strictObject({
-  services: z.array(weightedRef).optional(),
-  healthCheck: serviceHealthCheckSchema.optional(),
-});
+export const highestRandomWeightSchema = z.lazy(() =>
+  z.strictObject({
+    services: z.optional(z.array(weightedRef)),
+    healthCheck: z.optional(serviceHealthCheckSchema),
+  }),
+);
 
-export const mirroringSchema = z.strictObject({
-  service: nonEmpty,
-  mirrorBody: bool.default(true),
-  /** -1: no limit. */
-  maxBodySize: intIn(-1).default(-1),
-  mirrors: z.array(z.strictObject({ name: nonEmpty, percent: intIn(0, 100) })).optional(),
-  healthCheck: serviceHealthCheckSchema.optional(),
-});
+export const mirroringSchema = z.lazy(() =>
+  z.strictObject({
+    service: nonEmpty,
+    mirrorBody: z._default(bool, true),
+    /** -1: no limit. */
+    maxBodySize: z._default(intIn(-1), -1),
+    mirrors: z.optional(z.array(z.strictObject({ name: nonEmpty, percent: intIn(0, 100) }))),
+    healthCheck: z.optional(serviceHealthCheckSchema),
+  }),
+);
 
-export const failoverSchema = z.strictObject({
-  service: nonEmpty,
-  fallback: nonEmpty,
-  healthCheck: serviceHealthCheckSchema.optional(),
-  /** v3.7: fail over on these response statuses too. */
-  errors: z
-    .strictObject({
-      maxRequestBodyBytes: intIn(-1).default(-1),
-      status: listOf(statusRange).optional(),
-    })
-    .optional(),
-});
+export const failoverSchema = z.lazy(() =>
+  z.strictObject({
+    service: nonEmpty,
+    fallback: nonEmpty,
+    healthCheck: z.optional(serviceHealthCheckSchema),
+    /** v3.7: fail over on these response statuses too. */
+    errors: z.optional(
+      z.strictObject({
+        maxRequestBodyBytes: z._default(intIn(-1), -1),
+        status: z.optional(listOf(statusRange)),
+      }),
+    ),
+  }),
+);
 
 export const SERVICE_TYPES = ["loadBalancer", "weighted", "mirroring", "failover", "highestRandomWeight"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
-export const serviceSchema = z.strictObject({
-  loadBalancer: loadBalancerSchema.optional(),
-  weighted: weightedSchema.optional(),
-  mirroring: mirroringSchema.optional(),
-  failover: failoverSchema.optional(),
-  highestRandomWeight: highestRandomWeightSchema.optional(),
-  /** v3.7: middlewares applied to every request this service handles. */
-  middlewares: stringList.optional(),
-});
+export const serviceSchema = z.lazy(() =>
+  z.strictObject({
+    loadBalancer: z.optional(loadBalancerSchema),
+    weighted: z.optional(weightedSchema),
+    mirroring: z.optional(mirroringSchema),
+    failover: z.optional(failoverSchema),
+    highestRandomWeight: z.optional(highestRandomWeightSchema),
+    /** v3.7: middlewares applied to every request this service handles. */
+    middlewares: z.optional(stringList),
+  }),
+);
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
 /** One service type's options, as the service modules' own checks see them. */

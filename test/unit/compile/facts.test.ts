@@ -32,38 +32,47 @@ function published(c: DynamicConfig, sha256 = "c0ffee"): { config: DynamicConfig
   if (!valid.ok) throw new Error(valid.errors[0]!.message);
   const checked = checkConfig(valid.config, { internal: NO_INTERNAL_SERVICES, rules: valid.rules });
   if (!checked.ok) throw new Error(checked.errors[0]!.message);
-  const facts: LoadFacts = factsOf(sha256, checked.routes, valid.warnings, "v3");
-  return { config: JSON.parse(JSON.stringify(valid.config)) as DynamicConfig, facts: JSON.parse(JSON.stringify(facts)) };
+  const parsed = JSON.parse(JSON.stringify(valid.config)) as DynamicConfig;
+  const facts: LoadFacts = factsOf(sha256, parsed, checked.routes, valid.warnings, "v3");
+  return { config: parsed, facts: JSON.parse(JSON.stringify(facts)) };
 }
 
 const view = (url: string) => viewFromDescription({ method: "GET", url, headers: {} });
 
 describe("load facts", () => {
   it("are trusted for the config, revision and rule syntax they name, and nothing else", () => {
-    const { facts } = published(config);
-    expect(trustFacts(facts, "c0ffee", "v3")).not.toBeNull();
-    expect(trustFacts(facts, "beef", "v3")).toBeNull();
-    expect(trustFacts(facts, "c0ffee", "v2")).toBeNull();
+    const { config: c, facts } = published(config);
+    const trust = (f: unknown, sha = "c0ffee", syntax: "v2" | "v3" = "v3") => trustFacts(f, sha, syntax, c);
+    expect(trust(facts)?.index.order).toEqual(["api", "web", "other"]);
+    expect(trust(facts, "beef")).toBeNull();
+    expect(trust(facts, "c0ffee", "v2")).toBeNull();
     const f = facts as Record<string, unknown>;
-    expect(trustFacts({ ...f, revision: "0000000000000000" }, "c0ffee", "v3")).toBeNull();
-    expect(trustFacts({ ...f, format: FACTS_FORMAT + 1 }, "c0ffee", "v3")).toBeNull();
-    expect(trustFacts({ ...f, index: { ...(f.index as object), exact: [] } }, "c0ffee", "v3")).toBeNull();
-    expect(trustFacts({ ...f, warnings: "none" }, "c0ffee", "v3")).toBeNull();
-    for (const bad of [null, undefined, "facts", [], 3]) expect(trustFacts(bad, "c0ffee", "v3")).toBeNull();
+    const index = f.index as Record<string, unknown>;
+    expect(trust({ ...f, revision: "0000000000000000" })).toBeNull();
+    expect(trust({ ...f, format: FACTS_FORMAT + 1 })).toBeNull();
+    expect(trust({ ...f, index: { ...index, exact: [] } })).toBeNull();
+    expect(trust({ ...f, warnings: "none" })).toBeNull();
+    expect(trust({ ...f, tree: { p: [1] } })).toBeNull();
+    // Routers are named by position among the config's: one past them, or not a position, is refused.
+    for (const bad of [[3, 0, 1], ["0", 1, 2], [0.5, 1, 2], [-1, 1, 2], ["length"]]) expect(trust({ ...f, index: { ...index, routers: bad } })).toBeNull();
+    // A config with fewer routers than the facts index (the sha256 binds facts to their config).
+    expect(trustFacts(facts, "c0ffee", "v3", { http: { routers: { x: {}, y: {} } } })).toBeNull();
+    for (const bad of [null, undefined, "facts", [], 3]) expect(trust(bad)).toBeNull();
   });
 
   it("carry the validation warnings", () => {
     const withWarning: DynamicConfig = { http: { ...config.http, routers: { ...config.http!.routers, tls: { rule: "Host(`t.com`)", service: "web", tls: {} } } } };
     const valid = validateConfig(withWarning);
     expect(valid.ok && valid.warnings.length).toBeGreaterThan(0);
-    const trusted = trustFacts(published(withWarning).facts, "c0ffee", "v3");
+    const p = published(withWarning);
+    const trusted = trustFacts(p.facts, "c0ffee", "v3", p.config);
     expect(trusted?.warnings).toEqual(valid.ok ? valid.warnings : []);
   });
 
   it("a snapshot from facts routes as the compiled one, building routes and services on first use", () => {
     const { config: c, facts } = published(config);
-    const trusted = trustFacts(facts, "c0ffee", "v3")!;
-    const lazy = snapshotFromFacts(c, meta, null, trusted.index, NO_INTERNAL_SERVICES);
+    const trusted = trustFacts(facts, "c0ffee", "v3", c)!;
+    const lazy = snapshotFromFacts(c, meta, null, trusted.index, NO_INTERNAL_SERVICES, "v3", trusted.tree);
     const eager = compileSnapshot(c, meta, null);
     if (!eager.ok) throw new Error("compile");
     for (const url of ["http://a.com/api/x", "http://a.com/", "http://b.com/", "http://c.com/b", "http://c.com/"]) {
@@ -74,7 +83,7 @@ describe("load facts", () => {
 
   it("keeps the pools of unchanged services across swaps, from and to a snapshot built from facts", () => {
     const { config: c, facts } = published(config);
-    const index = trustFacts(facts, "c0ffee", "v3")!.index;
+    const index = trustFacts(facts, "c0ffee", "v3", c)!.index;
     const first = snapshotFromFacts(c, meta, null, index);
     const pool = first.services.get("api")!.pool;
     expect(pool).not.toBeNull();
@@ -90,7 +99,7 @@ describe("load facts", () => {
 
   it("a route whose config does not fit its facts is logged and matches nothing; the rest serve", () => {
     const { config: c, facts } = published(config);
-    const index = trustFacts(facts, "c0ffee", "v3")!.index;
+    const index = trustFacts(facts, "c0ffee", "v3", c)!.index;
     const broken: DynamicConfig = { http: { ...c.http, routers: { ...c.http!.routers, api: { rule: "Host(`a.com`) && PathPrefix(`/api`)", service: "missing" } } } };
     const logged: unknown[] = [];
     const original = console.error;
@@ -102,6 +111,31 @@ describe("load facts", () => {
       console.error = original;
     }
     expect(logged.join("\n")).toContain("http.routers.api.service");
+  });
+});
+
+describe("load facts of a router tree (parentRefs)", () => {
+  it("carry each parent's children, so a parent's first request builds its children's muxer", () => {
+    const tree: DynamicConfig = {
+      http: {
+        routers: {
+          parent: { rule: "Host(`t.com`)", middlewares: ["strip"] },
+          child: { rule: "PathPrefix(`/api`)", service: "api", parentRefs: ["parent"] },
+          other: { rule: "PathPrefix(`/`)", service: "web", parentRefs: ["parent"] },
+        },
+        middlewares: config.http!.middlewares,
+        services: config.http!.services,
+      },
+    };
+    const { config: c, facts } = published(tree);
+    const trusted = trustFacts(facts, "c0ffee", "v3", c)!;
+    expect([...trusted.tree]).toEqual([["parent", ["child", "other"]]]);
+    expect(trusted.index.order).toEqual(["parent"]);
+    const snapshot = snapshotFromFacts(c, meta, null, trusted.index, NO_INTERNAL_SERVICES, "v3", trusted.tree);
+    const route = snapshot.muxer.match(view("http://t.com/api/x"));
+    expect(route?.name).toBe("parent");
+    expect(route?.children?.match(view("http://t.com/api/x"))?.name).toBe("child");
+    expect(route?.children?.match(view("http://t.com/web"))?.name).toBe("other");
   });
 });
 

@@ -4,7 +4,7 @@
 // value is not a list). Every such list of the schema goes through common.ts splitList; the walk
 // below finds them all, so a new list field fails here until it is in the table.
 import { describe, expect, it } from "vitest";
-import { $ZodArray, $ZodDefault, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, $ZodUnion, type $ZodType } from "zod/v4/core";
+import { $ZodArray, $ZodDefault, $ZodLazy, $ZodNullable, $ZodObject, $ZodOptional, $ZodPipe, $ZodPrefault, $ZodRecord, $ZodTransform, $ZodUnion, type $ZodType } from "zod/v4/core";
 import { loadConfig, type ValidationResult } from "../../../worker/config/index.ts";
 import { splitList } from "../../../worker/schema/common.ts";
 import { dynamicConfigSchema, HTTP_SECTIONS, type HttpSection } from "../../../worker/schema/index.ts";
@@ -13,7 +13,8 @@ import { dynamicConfigSchema, HTTP_SECTIONS, type HttpSection } from "../../../w
 function holdsMaps(schema: $ZodType): boolean {
   let s = schema;
   for (;;) {
-    if (s instanceof $ZodOptional || s instanceof $ZodNullable || s instanceof $ZodDefault || s instanceof $ZodPrefault) s = s._zod.def.innerType;
+    if (s instanceof $ZodLazy) s = s._zod.innerType;
+    else if (s instanceof $ZodOptional || s instanceof $ZodNullable || s instanceof $ZodDefault || s instanceof $ZodPrefault) s = s._zod.def.innerType;
     else if (s instanceof $ZodPipe) s = s._zod.def.out;
     else break;
   }
@@ -22,13 +23,15 @@ function holdsMaps(schema: $ZodType): boolean {
 
 interface ListField {
   readonly path: string;
-  /** Built with listOf (z.preprocess(splitList, ...)). */
+  /** Built with listOf (preprocess(splitList, ...)). */
   readonly splits: boolean;
 }
 
 /** Every list of scalars in the schema, by path ("*": a name, "[]": an item of a list of maps). */
 function listFields(schema: $ZodType, path: string[] = [], splits = false, out: ListField[] = []): ListField[] {
   const s = schema;
+  // The schema's entities are built on first use (z.lazy, worker/schema/README.md).
+  if (s instanceof $ZodLazy) return listFields(s._zod.innerType, path, splits, out);
   if (s instanceof $ZodOptional || s instanceof $ZodNullable || s instanceof $ZodDefault || s instanceof $ZodPrefault) return listFields(s._zod.def.innerType, path, splits, out);
   if (s instanceof $ZodPipe) {
     const { in: input, out: output } = s._zod.def;

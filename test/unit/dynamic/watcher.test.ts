@@ -125,6 +125,28 @@ describe("watcher", () => {
   });
 });
 
+describe("watcher: what a failure records (for the fleet status)", () => {
+  it("the version it was taking, and a refused config's first issue paths", async () => {
+    const provider = new FakeProvider();
+    const watcher = new Watcher(provider, routerListener(new Switcher<Snapshot>()), { intervalMs: 0, now: () => 7 });
+    const bad = { http: { routers: { a: { rule: "Nope(`x`)", service: "s" }, b: { rule: "Path(`/b`)", service: "missing" } }, services: { s: { loadBalancer: { servers: [{ url: "https://x.example" }] } } } } };
+    provider.publish(3, bad);
+    await watcher.poll();
+    expect(watcher.state.lastError).toMatchObject({ at: 7, version: 3, message: expect.stringMatching(/^config version 3 rejected: /) });
+    expect([...(watcher.state.lastError?.paths ?? [])].sort()).toEqual(["http.routers.a.rule", "http.routers.b.service"]);
+  });
+
+  it("an unreadable version: its number, no paths; a failed version read: neither", async () => {
+    const { provider, watcher } = setup(0);
+    provider.ref = { version: 4, key: "v/4", sha256: "h4" };
+    await watcher.poll();
+    expect(watcher.state.lastError).toMatchObject({ version: 4, paths: [] });
+    provider.failNext = true;
+    await watcher.poll();
+    expect(watcher.state.lastError).toEqual({ at: 0, message: "provider down", version: null, paths: [] });
+  });
+});
+
 describe("watcher + router listener: a config without routers (raw KV writes)", () => {
   const withRouters = {
     http: {

@@ -1,4 +1,5 @@
 // The KV and Durable Object providers: what an isolate reads per poll, and the integrity check.
+import { REVISION } from "../../../worker/compile/revision.ts";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConfigStoreObject as ConfigStore } from "../../../providers/config-store.ts";
@@ -232,7 +233,7 @@ describe("KvProvider", () => {
     expect(loaded).toMatchObject({ ok: true, value: { value: JSON.parse((await stub.get())?.canonical ?? "null") } });
     // The version key, then the snapshot and its load facts (in parallel), which name the snapshot.
     expect(kv.reads).toHaveLength(3);
-    expect(ref?.facts).toBe(`${ref?.key}.facts`);
+    expect(ref?.facts).toBe(`${ref?.key}.facts.${REVISION}`);
     expect(loaded.ok && loaded.value.facts).toMatchObject({ format: 1, sha256: ref?.sha256, defaultRuleSyntax: "v3" });
   });
 });

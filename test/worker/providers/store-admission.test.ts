@@ -77,7 +77,7 @@ describe("the config store's admission", () => {
     expect(admitted).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [], facts: expect.any(Function) } });
     // The load facts name the config's hash, the build and the syntax, and index its one router.
     const facts = JSON.parse((admitted.ok && admitted.value.facts?.("ab12")) || "null");
-    expect(facts).toMatchObject({ format: 1, revision: REVISION, sha256: "ab12", defaultRuleSyntax: "v3", warnings: [], index: { order: Object.keys(routed.http.routers) } });
+    expect(facts).toMatchObject({ format: 1, revision: REVISION, sha256: "ab12", defaultRuleSyntax: "v3", warnings: [], index: { routers: [0], exact: {}, fallback: [0] }, tree: {} });
     const badRule = storeAdmission.admit({ http: { routers: { r: { rule: "Path(", service: "web" } }, services: routed.http.services } });
     expect(badRule.ok ? [] : badRule.error.map((e) => e.path)).toContain("http.routers.r.rule");
     const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_STORED_CONFIG_BYTES) } } } } } };
@@ -108,5 +108,60 @@ describe("diffConfigs on canonical texts", () => {
     const side = (version: number, value: unknown) => ({ version, canonical: canonicalJSON(value) });
     expect(diffConfigs(side(1, a), side(2, reordered)).middlewares).toEqual({ added: [], removed: [], changed: [] });
     expect(diffConfigs(side(1, a), side(2, changed)).middlewares).toEqual({ added: [], removed: [], changed: ["m"] });
+  });
+});
+
+describe("load facts across builds", () => {
+  /** The Worker's admission, as build `revision` would stamp its facts. */
+  const build = (revision: string): Admission => ({
+    ...storeAdmission,
+    revision,
+    admit: (raw) => {
+      const admitted = storeAdmission.admit(raw);
+      return admitted.ok ? { ok: true, value: { ...admitted.value, facts: (sha256) => JSON.stringify({ revision, sha256 }) } } : admitted;
+    },
+  });
+
+  it("a store on a new build remakes the newest version's facts on its first call and publishes them under a new key", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    const keys = keyLayout(`test/${crypto.randomUUID()}/`);
+    await runInDurableObject(stub, async (_entry: ConfigStoreObject, state) => {
+      const before = new ConfigStoreObject(state, testEnv, build("r1"));
+      before.seams.keys = keys;
+      const put = await before.put({ config: routed });
+      if (!put.ok) throw new Error(JSON.stringify(put));
+      const old = await before.versionRef();
+      expect(old?.facts).toBe(`${old?.key}.facts.r1`);
+
+      // The same storage under the next build (a deploy restarts the object).
+      const after = new ConfigStoreObject(state, testEnv, build("r2"));
+      const puts: string[] = [];
+      // Later than KV's one version-key write a second allows (the first build just wrote it).
+      after.seams = { ...after.seams, keys, now: () => Date.now() + 5_000, kv: { put: (key, value) => (puts.push(key), testEnv.CONFIG_KV.put(key, value)) } };
+      const ref = await after.versionRef();
+      expect(ref).toEqual({ ...old, facts: `${old?.key}.facts.r2` });
+      expect(puts).toEqual([`${old?.key}.facts.r2`, old?.key, keys.versionKey]);
+      expect(JSON.parse((await testEnv.CONFIG_KV.get(`${old?.key}.facts.r2`)) ?? "null")).toEqual({ revision: "r2", sha256: old?.sha256 });
+      expect(JSON.parse((await testEnv.CONFIG_KV.get(keys.versionKey)) ?? "null")).toEqual(ref);
+      expect((await after.get(undefined, true))?.facts).toBe(JSON.stringify({ revision: "r2", sha256: old?.sha256 }));
+      // Once per object: later calls publish nothing.
+      await after.versionRef();
+      await after.history();
+      expect(puts).toHaveLength(3);
+    });
+  });
+
+  it("an admission that makes no facts (no revision) never rewrites what is stored", async () => {
+    const stub = testEnv.CONFIG_STORE.get(testEnv.CONFIG_STORE.idFromName(crypto.randomUUID()));
+    await runInDurableObject(stub, async (_entry: ConfigStoreObject, state) => {
+      const first = new ConfigStoreObject(state, testEnv, build("r1"));
+      first.seams.keys = keyLayout(`test/${crypto.randomUUID()}/`);
+      await first.put({ config: routed });
+      const plain = new ConfigStoreObject(state, testEnv, { ...storeAdmission, revision: undefined });
+      const puts: string[] = [];
+      plain.seams = { ...plain.seams, keys: first.seams.keys, kv: { put: async (key) => void puts.push(key) } };
+      expect((await plain.versionRef())?.facts).toBe(`${(await first.versionRef())?.key}.facts.r1`);
+      expect(puts).toEqual([]);
+    });
   });
 });

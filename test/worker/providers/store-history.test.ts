@@ -1,4 +1,5 @@
 // ConfigStore history: get, history paging, retention, rollback and diff.
+import { REVISION } from "../../../worker/compile/revision.ts";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HISTORY_LIMIT, parseHistoryLimit, type ConfigStoreObject as ConfigStore } from "../../../providers/config-store.ts";
@@ -94,7 +95,7 @@ describe("rollback", () => {
     expect((await stub.history(1))[0]?.rollbackOf).toBe(1);
     // Published like any write (the second write within a second waits for the alarm; check the store's view).
     const key = keys.snapshotKey(3, v1!.record.sha256);
-    expect(await stub.versionRef()).toEqual({ version: 3, key, sha256: v1?.record.sha256, facts: `${key}.facts` });
+    expect(await stub.versionRef()).toEqual({ version: 3, key, sha256: v1?.record.sha256, facts: `${key}.facts.${REVISION}` });
   });
 
   it("404 for a version that is not retained, 412 for a stale ifMatch", async () => {

@@ -1,5 +1,6 @@
 // ConfigStore publishing to KV: coalescing under KV's one-write-per-second limit, single flight,
 // and failures that are recorded and retried by an alarm.
+import { REVISION } from "../../../worker/compile/revision.ts";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConfigStoreObject as ConfigStore } from "../../../providers/config-store.ts";
@@ -50,7 +51,7 @@ async function openStore() {
   /** The snapshot key of a stored version (keys carry the content's hash). */
   const snap = async (n: number) => keys.snapshotKey(n, (await stub.get(n))!.record.sha256);
   /** A version's puts before its version key: its load facts, then its snapshot. */
-  const snapPuts = async (n: number) => [`${await snap(n)}.facts`, await snap(n)];
+  const snapPuts = async (n: number) => [`${await snap(n)}.facts.${REVISION}`, await snap(n)];
   return { stub, keys, clock, harness, alarmAt, storeNow, snap, snapPuts };
 }
 

@@ -1,4 +1,5 @@
 // ConfigStore write path: validation, compare-and-set, concurrency, and what lands in KV.
+import { REVISION } from "../../../worker/compile/revision.ts";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConfigStoreObject as ConfigStore } from "../../../providers/config-store.ts";
@@ -58,8 +59,8 @@ describe("ConfigStore.put", () => {
 
     const ref = await kvVersion(keys);
     const key = keys.snapshotKey(1, result.record.sha256);
-    expect(ref).toEqual({ version: 1, key, sha256: result.record.sha256, facts: `${key}.facts` });
-    expect(JSON.parse((await testEnv.CONFIG_KV.get(`${key}.facts`)) ?? "null")).toMatchObject({ format: 1, sha256: result.record.sha256 });
+    expect(ref).toEqual({ version: 1, key, sha256: result.record.sha256, facts: `${key}.facts.${REVISION}` });
+    expect(JSON.parse((await testEnv.CONFIG_KV.get(`${key}.facts.${REVISION}`)) ?? "null")).toMatchObject({ format: 1, sha256: result.record.sha256 });
     expect(ref?.key).toBe(`${keys.prefix}config/v/1-${result.record.sha256.slice(0, 16)}`);
     const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1, result.record.sha256));
     expect(snapshot).not.toBeNull();

@@ -1,5 +1,5 @@
 // basicAuth, digestAuth, forwardAuth.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { bool, checked, headerName, headerNames, intIn, listOf, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
 import { headerValueProblem } from "../../http/header-syntax.ts";
 
@@ -9,17 +9,21 @@ function userOf(entry: string): string {
   return colon < 0 ? "(no user)" : entry.slice(0, colon);
 }
 
-const basicUser = z.string().superRefine((entry, ctx) => {
-  if (!/^[^:\s]+:\S+$/.test(entry)) {
-    ctx.addIssue({ code: "custom", message: `users must be "user:hash" as htpasswd writes them (entry for "${userOf(entry)}" is not)` });
-  }
-});
+const basicUser = z.string().check(
+  z.superRefine((entry, ctx) => {
+    if (!/^[^:\s]+:\S+$/.test(entry)) {
+      ctx.addIssue({ code: "custom", message: `users must be "user:hash" as htpasswd writes them (entry for "${userOf(entry)}" is not)` });
+    }
+  }),
+);
 
-const digestUser = z.string().superRefine((entry, ctx) => {
-  if (!/^[^:\s]+:[^:]*:[0-9a-fA-F]{32}$/.test(entry)) {
-    ctx.addIssue({ code: "custom", message: `users must be "user:realm:md5hash" as htdigest writes them (entry for "${userOf(entry)}" is not)` });
-  }
-});
+const digestUser = z.string().check(
+  z.superRefine((entry, ctx) => {
+    if (!/^[^:\s]+:[^:]*:[0-9a-fA-F]{32}$/.test(entry)) {
+      ctx.addIssue({ code: "custom", message: `users must be "user:realm:md5hash" as htdigest writes them (entry for "${userOf(entry)}" is not)` });
+    }
+  }),
+);
 
 /** The realm is written into WWW-Authenticate as `realm="..."`, unescaped (as go-http-auth does). */
 const realm = checked((value) => {
@@ -28,49 +32,57 @@ const realm = checked((value) => {
   return headerValueProblem(value);
 });
 
-export const basicAuthSchema = z.strictObject({
-  users: listOf(basicUser).optional(),
-  /** Rejected by validate: there is no filesystem on Workers. */
-  usersFile: str.optional(),
-  realm: realm.default("traefik"),
-  removeHeader: bool.optional(),
-  headerField: headerName.optional(),
-});
+export const basicAuthSchema = z.lazy(() =>
+  z.strictObject({
+    users: z.optional(listOf(basicUser)),
+    /** Rejected by validate: there is no filesystem on Workers. */
+    usersFile: z.optional(str),
+    realm: z._default(realm, "traefik"),
+    removeHeader: z.optional(bool),
+    headerField: z.optional(headerName),
+  }),
+);
 
-export const digestAuthSchema = z.strictObject({
-  users: listOf(digestUser).optional(),
-  /** Rejected by validate: there is no filesystem on Workers. */
-  usersFile: str.optional(),
-  removeHeader: bool.optional(),
-  realm: realm.default("traefik"),
-  headerField: headerName.optional(),
-});
+export const digestAuthSchema = z.lazy(() =>
+  z.strictObject({
+    users: z.optional(listOf(digestUser)),
+    /** Rejected by validate: there is no filesystem on Workers. */
+    usersFile: z.optional(str),
+    removeHeader: z.optional(bool),
+    realm: z._default(realm, "traefik"),
+    headerField: z.optional(headerName),
+  }),
+);
 
-export const clientTlsSchema = z.strictObject({
-  ca: str.optional(),
-  cert: str.optional(),
-  key: str.optional(),
-  insecureSkipVerify: bool.optional(),
-  caOptional: bool.optional(),
-});
+export const clientTlsSchema = z.lazy(() =>
+  z.strictObject({
+    ca: z.optional(str),
+    cert: z.optional(str),
+    key: z.optional(str),
+    insecureSkipVerify: z.optional(bool),
+    caOptional: z.optional(bool),
+  }),
+);
 
-export const forwardAuthSchema = z.strictObject({
-  address: serverUrl,
-  tls: clientTlsSchema.optional(),
-  trustForwardHeader: bool.optional(),
-  authResponseHeaders: headerNames.optional(),
-  authResponseHeadersRegex: regex.optional(),
-  authRequestHeaders: headerNames.optional(),
-  addAuthCookiesToResponse: stringList.optional(),
-  addAuthCookiesToResponseRegex: regex.optional(),
-  headerField: headerName.optional(),
-  forwardBody: bool.optional(),
-  /** -1: no limit. */
-  maxBodySize: intIn(-1).default(-1),
-  /** v3.7. */
-  maxResponseBodySize: intIn(-1).optional(),
-  preserveLocationHeader: bool.optional(),
-  preserveRequestMethod: bool.optional(),
-  /** v3.7. */
-  authSigninURL: nonEmpty.optional(),
-});
+export const forwardAuthSchema = z.lazy(() =>
+  z.strictObject({
+    address: serverUrl,
+    tls: z.optional(clientTlsSchema),
+    trustForwardHeader: z.optional(bool),
+    authResponseHeaders: z.optional(headerNames),
+    authResponseHeadersRegex: z.optional(regex),
+    authRequestHeaders: z.optional(headerNames),
+    addAuthCookiesToResponse: z.optional(stringList),
+    addAuthCookiesToResponseRegex: z.optional(regex),
+    headerField: z.optional(headerName),
+    forwardBody: z.optional(bool),
+    /** -1: no limit. */
+    maxBodySize: z._default(intIn(-1), -1),
+    /** v3.7. */
+    maxResponseBodySize: z.optional(intIn(-1)),
+    preserveLocationHeader: z.optional(bool),
+    preserveRequestMethod: z.optional(bool),
+    /** v3.7. */
+    authSigninURL: z.optional(nonEmpty),
+  }),
+);

@@ -1,72 +1,82 @@
 // Responses and everything else: compress, contentType, errors, grpcWeb, encodedCharacters,
 // passTLSClientCert, chain, plugin.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { bool, emptyable, headerNames, httpStatus, intIn, listOf, nonEmpty, statusRange, str, stringList } from "../common.ts";
 
 /** Traefik's gzip, br, zstd; plus deflate, which a Worker's CompressionStream offers (a Switchyard extension). */
 const encoding = z.enum(["gzip", "deflate", "br", "zstd"]);
 
-export const compressSchema = emptyable(
+export const compressSchema = z.lazy(() =>
+  emptyable(
+    z.strictObject({
+      excludedContentTypes: z.optional(stringList),
+      includedContentTypes: z.optional(stringList),
+      minResponseBodyBytes: z._default(intIn(0), 1024),
+      encodings: z.optional(listOf(encoding)),
+      defaultEncoding: z.optional(encoding),
+    }),
+  ),
+);
+
+export const contentTypeSchema = z.lazy(() => emptyable(z.strictObject({ autoDetect: z.optional(bool) })));
+
+export const errorsSchema = z.lazy(() =>
   z.strictObject({
-    excludedContentTypes: stringList.optional(),
-    includedContentTypes: stringList.optional(),
-    minResponseBodyBytes: intIn(0).default(1024),
-    encodings: listOf(encoding).optional(),
-    defaultEncoding: encoding.optional(),
+    status: listOf(statusRange),
+    /** `"418": 404` or `"410-418": 404`. */
+    statusRewrites: z.optional(z.record(statusRange, httpStatus)),
+    service: nonEmpty,
+    query: z.optional(str),
+    /** v3.7: request headers forwarded to the error service (absent: all). */
+    errorRequestHeaders: z.optional(headerNames),
   }),
 );
 
-export const contentTypeSchema = emptyable(z.strictObject({ autoDetect: bool.optional() }));
+export const grpcWebSchema = z.lazy(() => emptyable(z.strictObject({ allowOrigins: z.optional(stringList) })));
 
-export const errorsSchema = z.strictObject({
-  status: listOf(statusRange),
-  /** `"418": 404` or `"410-418": 404`. */
-  statusRewrites: z.record(statusRange, httpStatus).optional(),
-  service: nonEmpty,
-  query: str.optional(),
-  /** v3.7: request headers forwarded to the error service (absent: all). */
-  errorRequestHeaders: headerNames.optional(),
-});
-
-export const grpcWebSchema = emptyable(z.strictObject({ allowOrigins: stringList.optional() }));
-
-export const encodedCharactersSchema = emptyable(
-  z.strictObject({
-    allowEncodedSlash: bool.optional(),
-    allowEncodedBackSlash: bool.optional(),
-    allowEncodedNullCharacter: bool.optional(),
-    allowEncodedSemicolon: bool.optional(),
-    allowEncodedPercent: bool.optional(),
-    allowEncodedQuestionMark: bool.optional(),
-    allowEncodedHash: bool.optional(),
-  }),
+export const encodedCharactersSchema = z.lazy(() =>
+  emptyable(
+    z.strictObject({
+      allowEncodedSlash: z.optional(bool),
+      allowEncodedBackSlash: z.optional(bool),
+      allowEncodedNullCharacter: z.optional(bool),
+      allowEncodedSemicolon: z.optional(bool),
+      allowEncodedPercent: z.optional(bool),
+      allowEncodedQuestionMark: z.optional(bool),
+      allowEncodedHash: z.optional(bool),
+    }),
+  ),
 );
 
 const issuerFields = {
-  country: bool.optional(),
-  province: bool.optional(),
-  locality: bool.optional(),
-  organization: bool.optional(),
-  commonName: bool.optional(),
-  serialNumber: bool.optional(),
-  domainComponent: bool.optional(),
+  country: z.optional(bool),
+  province: z.optional(bool),
+  locality: z.optional(bool),
+  organization: z.optional(bool),
+  commonName: z.optional(bool),
+  serialNumber: z.optional(bool),
+  domainComponent: z.optional(bool),
 };
 
-export const passTLSClientCertSchema = z.strictObject({
-  pem: bool.optional(),
-  info: emptyable(
-    z.strictObject({
-      notAfter: bool.optional(),
-      notBefore: bool.optional(),
-      sans: bool.optional(),
-      serialNumber: bool.optional(),
-      subject: emptyable(z.strictObject({ ...issuerFields, organizationalUnit: bool.optional() })).optional(),
-      issuer: emptyable(z.strictObject(issuerFields)).optional(),
-    }),
-  ).optional(),
-});
+export const passTLSClientCertSchema = z.lazy(() =>
+  z.strictObject({
+    pem: z.optional(bool),
+    info: z.optional(
+      emptyable(
+        z.strictObject({
+          notAfter: z.optional(bool),
+          notBefore: z.optional(bool),
+          sans: z.optional(bool),
+          serialNumber: z.optional(bool),
+          subject: z.optional(emptyable(z.strictObject({ ...issuerFields, organizationalUnit: z.optional(bool) }))),
+          issuer: z.optional(emptyable(z.strictObject(issuerFields))),
+        }),
+      ),
+    ),
+  }),
+);
 
-export const chainSchema = z.strictObject({ middlewares: listOf(nonEmpty) });
+export const chainSchema = z.lazy(() => z.strictObject({ middlewares: listOf(nonEmpty) }));
 
 /** Accepted so the error can name the plugin; validate rejects it (no plugins on Workers). */
 export const pluginSchema = z.record(z.string(), z.unknown());
