@@ -128,14 +128,16 @@ async function measureMode(mode: Mode, upstream: Whoami): Promise<Change[]> {
     const warm = await put(dev, config(upstream.url, 0));
     await follow(dev, warm, performance.now());
     const changes: Change[] = [];
+    let last = warm;
     for (let n = 1; n <= CHANGES; n++) {
       // Traffic goes on between writes, as in production, so each write lands at another point of
       // the poll cycle (phases spread evenly over one interval). Without it, the PUT itself would
       // start every poll (admin requests poll too) and each change would wait one whole interval.
-      await keepServing(dev, warm + n - 1, WRITE_GAP_MS + ((n * 0.618034) % 1) * POLL_INTERVAL_MS);
+      await keepServing(dev, last, WRITE_GAP_MS + ((n * 0.618034) % 1) * POLL_INTERVAL_MS);
       const version = await put(dev, config(upstream.url, n));
       const change = await follow(dev, version, performance.now());
       changes.push(change);
+      last = version;
       console.log(`  ${mode} v${version}: first ${Math.round(change.first)} ms, steady ${Math.round(change.steady)} ms (${change.requests} requests, ${change.flaps} from an older version after the first new one)`);
     }
     return changes;

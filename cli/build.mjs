@@ -18,6 +18,25 @@ export const MANIFEST = "inputs.json";
 const BANNER = 'import { createRequire as __switchyardRequire } from "node:module";\nconst require = __switchyardRequire(import.meta.url);';
 
 /**
+ * bcryptjs (basicAuth) imports Node's `crypto` at the top for a fallback it never takes where
+ * `globalThis.crypto` exists; loading that module costs every command tens of milliseconds at
+ * start-up. It gets a stand-in that loads the real module on first use.
+ * @type {import("esbuild").Plugin}
+ */
+const lazyCrypto = {
+  name: "lazy-crypto",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.namespace === "lazy-crypto" ? { path: "node:crypto", external: true } : { path: "crypto", namespace: "lazy-crypto" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-crypto" }, () => ({
+      contents: 'let real; const load = () => (real ??= require("node:crypto"));\nexport default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });\n',
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * Bundles cli/main.ts into `outdir` (default cli/dist/). Writes to temporary names and renames,
  * so a CLI started while another one rebuilds reads either the old bundle or the new one.
  * @param {{ outdir?: string, quiet?: boolean }} [options]
@@ -42,12 +61,13 @@ export async function buildCli({ outdir = DIST, quiet = true } = {}) {
       minifySyntax: true,
       keepNames: true,
       banner: { js: BANNER },
+      plugins: [lazyCrypto],
       legalComments: "none",
       metafile: true,
       logLevel: quiet ? "error" : "warning",
     });
-    // This file too: other build options make another bundle.
-    const inputs = [...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules/")), "cli/build.mjs"].sort();
+    // Files only: not dependencies (npm install rebuilds), nor the stand-in above (no file).
+    const inputs = [...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules/") && !path.includes(":")), "cli/build.mjs"].sort();
     await writeFile(`${tmp}.json`, JSON.stringify({ builtAt: started, bundle: BUNDLE, inputs }, null, 1) + "\n");
     await rename(tmp, join(outdir, BUNDLE));
     await rename(`${tmp}.json`, join(outdir, MANIFEST));
