@@ -25,6 +25,9 @@ export function bundleState(dist = DIST, root = ROOT) {
   try {
     manifest = JSON.parse(readFileSync(join(dist, "inputs.json"), "utf8"));
   } catch {
+    manifest = null;
+  }
+  if (typeof manifest?.bundle !== "string" || typeof manifest.builtAt !== "number" || !Array.isArray(manifest.inputs)) {
     return { state: "missing", bundle: join(dist, "switchyard.mjs") };
   }
   const bundle = join(dist, manifest.bundle);

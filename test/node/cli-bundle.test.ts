@@ -114,6 +114,8 @@ describe("the launcher", () => {
     utimesSync(join(root, "src/a.ts"), new Date(Date.now() - 20_000), new Date(Date.now() - 20_000));
     manifest(["src/a.ts"]);
     expect(bundleState(fake, root).state).toBe("current");
+    writeFileSync(join(fake, "inputs.json"), '{"builtAt": "yesterday"}');
+    expect(bundleState(fake, root).state).toBe("missing");
     manifest(["src/a.ts", "src/gone.ts"]);
     expect(bundleState(fake, root)).toMatchObject({ state: "stale", changed: "src/gone.ts" });
     manifest(["src/a.ts"]);
