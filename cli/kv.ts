@@ -1,8 +1,6 @@
 // `switchyard push FILE --kv`: publish straight to KV through wrangler, as a user would by hand:
 // the immutable snapshot key first, then the version key that names it.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeVersionRef, parseVersionRef } from "../providers/store/ref.ts";
 import { snapshotKey, VERSION_KEY } from "../providers/store/keys.ts";
@@ -67,6 +65,7 @@ class WranglerKv {
 
   async put(key: string, value: string): Promise<void> {
     // Through a file: a config can be larger than a command line may be.
+    const { tmpdir } = await import("node:os"); // loaded here: every other command would pay for it at start-up
     const dir = await mkdtemp(join(tmpdir(), "switchyard-"));
     try {
       const path = join(dir, "value");
@@ -79,7 +78,9 @@ class WranglerKv {
   }
 }
 
-function wrangler(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function wrangler(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Loaded here: node:child_process costs every other command ~10-30 ms at start-up.
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = spawn("npx", ["wrangler", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
