@@ -1,5 +1,5 @@
 // The Worker as it deploys, run in workerd through Miniflare's API (no `wrangler dev` proxy), for
-// the benchmarks that need the real runtime: bench/cold.ts. The bundle is `wrangler deploy
+// the benchmarks that need the real runtime: bench/first-request.ts. The bundle is `wrangler deploy
 // --dry-run`'s; each start is a fresh workerd process, so its first request meets a cold isolate.
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";

@@ -1,6 +1,8 @@
 // Local validation before anything is sent: the same checks the config store runs.
 import { apiInternalServices } from "../worker/api/internal.ts";
 import { checkConfig } from "../worker/compile/check.ts";
+import { factsOf } from "../worker/compile/facts.ts";
+import { REVISION } from "../worker/compile/revision.ts";
 import { canonicalJSON, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
 import { sha256Hex } from "../providers/store/hash.ts";
@@ -12,6 +14,10 @@ export interface CheckedConfig {
   readonly config: DynamicConfig;
   readonly canonical: string;
   readonly sha256: string;
+  /** Its load facts (docs/cold-start.md), as the config store would publish them with this build. */
+  readonly facts: string;
+  /** The build that made them (worker/compile/revision.ts). */
+  readonly revision: string;
 }
 
 /** The validated config, or null after printing every error with its path. */
@@ -26,7 +32,9 @@ export async function checkConfigFile(file: string, io: Io, settings: CliSetting
   }
   for (const w of loaded.warnings) io.err(formatIssue(w));
   const canonical = canonicalJSON(checked.config);
-  return { file, config: checked.config, canonical, sha256: await sha256Hex(canonical) };
+  const sha256 = await sha256Hex(canonical);
+  const facts = JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, checked.routes, loaded.warnings, defaultRuleSyntax ?? "v3"));
+  return { file, config: checked.config, canonical, sha256, facts, revision: REVISION };
 }
 
 /** What a push will change, section by section. */

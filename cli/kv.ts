@@ -1,11 +1,11 @@
 // `switchyard push FILE --kv`: publish straight to KV through wrangler, as a user would by hand:
-// the immutable snapshot key first, then the version key that names it.
-import { spawn } from "node:child_process";
+// the load facts and the immutable snapshot key first, then the version key that names them. The
+// facts are this checkout's build's: a Worker deployed from the same sources loads the config from
+// them without validating it; any other build validates it in full (docs/cold-start.md).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeVersionRef, parseVersionRef } from "../providers/store/ref.ts";
-import { snapshotKey, VERSION_KEY } from "../providers/store/keys.ts";
+import { factsKey, snapshotKey, VERSION_KEY } from "../providers/store/keys.ts";
 import type { CheckedConfig } from "./check.ts";
 import { mayReplace, printDiff } from "./check.ts";
 import { isVersion } from "../providers/store/version.ts";
@@ -37,14 +37,16 @@ export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io)
     return 1;
   }
   const key = snapshotKey(version, checked.sha256);
+  const facts = factsKey(key, checked.revision);
   if (options.dryRun) {
-    io.out(`dry run: would write ${key} then ${VERSION_KEY}`);
+    io.out(`dry run: would write ${facts}, ${key} then ${VERSION_KEY}`);
     return 0;
   }
-  await kv.put(key, checked.canonical);
+  // One wrangler run for both (each run costs seconds); the version key only after both are in.
+  await kv.putMany([{ key: facts, value: checked.facts }, { key, value: checked.canonical }]);
   // Without routers it passed mayReplace (nothing lost, or --allow-empty): isolates must take it too.
   const allowEmpty = routerCount(checked.config) === 0;
-  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty }));
+  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty, facts }));
   io.out(`published ${checked.file} to KV as version ${version} (${key}, sha256 ${checked.sha256.slice(0, 12)})`);
   return 0;
 }
@@ -65,8 +67,23 @@ class WranglerKv {
     throw new Error(`wrangler kv key get ${key} failed: ${stderr.trim() || stdout.trim()}`);
   }
 
+  /** Several keys in one `wrangler kv bulk put`. */
+  async putMany(entries: readonly { key: string; value: string }[]): Promise<void> {
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "switchyard-"));
+    try {
+      const path = join(dir, "bulk.json");
+      await writeFile(path, JSON.stringify(entries));
+      const { code, stderr, stdout } = await wrangler(["kv", "bulk", "put", path, ...this.flags]);
+      if (code !== 0) throw new Error(`wrangler kv bulk put ${entries.map((e) => e.key).join(", ")} failed: ${stderr.trim() || stdout.trim()}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async put(key: string, value: string): Promise<void> {
     // Through a file: a config can be larger than a command line may be.
+    const { tmpdir } = await import("node:os"); // loaded here: every other command would pay for it at start-up
     const dir = await mkdtemp(join(tmpdir(), "switchyard-"));
     try {
       const path = join(dir, "value");
@@ -79,7 +96,9 @@ class WranglerKv {
   }
 }
 
-function wrangler(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function wrangler(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Loaded here: node:child_process costs every other command ~10-30 ms at start-up.
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = spawn("npx", ["wrangler", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -120,11 +120,14 @@ describe("switchyard push / pull / history / rollback / diff", () => {
     expect((await run("diff", "1", "--url", dev.url)).code).toBe(2);
   });
 
-  it("push --kv writes the snapshot and version key through wrangler; the router picks it up", async () => {
+  it("push --kv writes the load facts, snapshot and version key through wrangler; the router picks it up from the facts", async () => {
     const r = await run("push", configFile("kv.yaml", ["delta"]), "--kv", "--persist-to", dev.state!);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/published .*kv\.yaml to KV as version \d+ \(config\/v\/\d+-[0-9a-f]{16}/);
     expect(await servedRouter("/delta")).toBe("delta");
+    // The CLI is this checkout's build, as the Worker is: the isolate trusts its facts.
+    const status = (await (await fetch(`${dev.url}/__switchyard/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { serving?: { load?: string } };
+    expect(status.serving?.load).toBe("facts");
   });
 
   it("push of an empty file over routers is refused (API and --kv) until --allow-empty; the router then has no routes", async () => {

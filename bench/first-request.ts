@@ -1,4 +1,4 @@
-// `npm run bench:cold`: what a cold isolate's first request costs, in workerd, with the config in
+// `npm run bench:first-request`: what a cold isolate's first request costs, in workerd, with the config in
 // KV as the config store publishes it, at 10, 1,000 and 10,000 routers, against the same isolate's
 // warm request, and against a bare Worker's first request. Two ways to load: from the store's load
 // facts (what the store publishes now) and by full validation (a snapshot written to KV by hand,
