@@ -29,9 +29,14 @@ export async function bundleWorker(): Promise<Bundle> {
 
 export const ADMIN_TOKEN = "bench-admin-token";
 
-/** A fresh workerd running the Worker, its KV and Durable Objects kept in `persist` across starts. */
+/**
+ * A fresh workerd running the Worker, its KV and Durable Objects kept in `persist` across starts.
+ * The Worker's console output (the access log) is taken and dropped here: workerd still writes
+ * every line, as it would to Workers Logs, but this process does not print them.
+ */
 export async function startSwitchyard(bundle: Bundle, persist: string, vars: Record<string, string> = {}): Promise<Miniflare> {
   const mf = new Miniflare(convertV4MiniflareOptions({
+    handleStructuredLogs: () => {},
     modules: bundle.modules,
     modulesRoot: bundle.dir,
     compatibilityDate: "2026-11-01",
