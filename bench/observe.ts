@@ -11,6 +11,7 @@ import { validateConfig } from "../worker/config/index.ts";
 import { compileSnapshot, type Snapshot } from "../worker/compile/snapshot.ts";
 import { Observer } from "../worker/observe/index.ts";
 import { observeSettings, type ObserveEnv } from "../worker/observe/options.ts";
+import { IsolateMetrics, memorySink } from "../worker/metrics/isolate.ts";
 import { serve } from "../worker/serve.ts";
 import type { RequestContext } from "../worker/services/types.ts";
 import { measureAsync, type Timing } from "./timing.ts";
@@ -78,15 +79,18 @@ function baseline(): Cell {
   };
 }
 
-function observed(vars: ObserveEnv): Cell {
+/** `withMetrics`: the isolate's metrics recorder too, as worker/index.ts hands it to serve (flushes to memory). */
+function observed(vars: ObserveEnv, withMetrics = false): Cell {
   const settings = observeSettings(vars);
   if (settings.issues.length > 0) throw new Error(JSON.stringify(settings.issues));
   const observer = new Observer(settings, sink);
+  const metrics = withMetrics ? new IsolateMetrics(memorySink(), { intervalMs: 10_000 }) : null;
   return async (i) => {
     const { request, url } = fresh(i);
     const o = observer.begin(request);
     const rc: RequestContext = { url, clientIP: "203.0.113.7", waitUntil: () => {}, env: {}, observed: o.observed, propagate: o.propagate };
-    const response = await serve(request, snap, rc);
+    const response = await serve(request, snap, rc, metrics ? { metrics: metrics.requests } : {});
+    metrics?.maybeFlush();
     return observer.end(o, { request, url, clientIP: rc.clientIP, response, config: snap.meta, waitUntil: rc.waitUntil }).status;
   };
 }
@@ -108,6 +112,7 @@ const DEFAULTS = "access log + trace context (defaults)";
 const CELLS: [string, () => Cell][] = [
   ["serve: baseline, no observer", baseline],
   [`serve: ${DEFAULTS}`, () => observed({})],
+  [`serve: ${DEFAULTS} + metrics`, () => observed({}, true)],
   ["serve: ACCESS_LOG=false TRACING=false", () => observed({ ACCESS_LOG: "false", TRACING: "false" })],
   ["observer alone: new Request + Response, no observer", () => async (i) => (fresh(i).request.method === "GET" ? new Response("ok").status : 0)],
   ["observer alone: off (ACCESS_LOG/TRACING=false)", () => direct({ ACCESS_LOG: "false", TRACING: "false" })],
