@@ -96,7 +96,9 @@ function observerFor(env: Env): Observer {
 }
 
 /** Snapshots the store publishes are JSON; one written to KV by hand may be YAML or TOML. */
-const decode = configDecoder("auto");
+// Bounds (depth, expanded size) are the listener's to check: a snapshot loaded from its load facts
+// is the store's own text (sha256 verified), and scanning it would cost as much as parsing it.
+const decode = configDecoder("auto", { bounds: false });
 
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
 function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {

@@ -9,7 +9,8 @@ export { formatPath, type ConfigIssue, type IssueSink, type Path, type Result } 
 export { loadConfig } from "./load.ts";
 export { ownValue, setOwn } from "./own.ts";
 export { configDecoder } from "./decode.ts";
-export { detectFormat, parseConfigText, type ConfigFormat } from "./parse.ts";
+export { detectFormat, parseConfigText, type ConfigFormat, type ParseOptions } from "./parse.ts";
+export { checkBounds } from "./limits.ts";
 export {
   INTERNAL_SERVICES,
   LOCAL_PROVIDERS,

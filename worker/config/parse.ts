@@ -160,15 +160,25 @@ function parseAs(format: Exclude<ConfigFormat, "auto">, body: string): Parsed {
   return parseYaml(body);
 }
 
+export interface ParseOptions {
+  /**
+   * Check limits.ts's bounds (depth, expanded size) here; default true. False leaves them to the
+   * caller, which must run checkBounds before anything walks the data: the listener, which needs
+   * no check for a snapshot the config store admitted (its sha256 verified, its load facts
+   * trusted), and scanning 1 MB of JSON costs as much as parsing it.
+   */
+  readonly bounds?: boolean;
+}
+
 /**
  * Parses config text. Syntax errors carry line and column in the message and path "". The data is
  * within limits.ts's bounds (depth, expanded size) or refused, so later walks may recurse.
  */
-export function parseConfigText(text: string, format: ConfigFormat): Result<unknown, ConfigIssue[]> {
+export function parseConfigText(text: string, format: ConfigFormat, options: ParseOptions = {}): Result<unknown, ConfigIssue[]> {
   const actual = format === "auto" ? detectFormat(text) : format;
   const body = text.replace(/^\uFEFF/, "");
   const parsed = parseAs(actual, body);
-  if (!parsed.ok || (actual === "json" && !jsonMayCross(body))) return parsed;
+  if (!parsed.ok || options.bounds === false || (actual === "json" && !jsonMayCross(body))) return parsed;
   const bound = checkBounds(parsed.value);
   return bound ? { ok: false, error: [bound] } : parsed;
 }

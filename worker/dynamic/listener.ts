@@ -8,7 +8,7 @@ import type { Provider, Versioned } from "../../providers/types.ts";
 import type { InternalServices } from "../compile/internal.ts";
 import { trustFacts, type TrustedFacts } from "../compile/facts.ts";
 import { compileSnapshot, snapshotFromFacts, type Snapshot } from "../compile/snapshot.ts";
-import { parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type ValidationResult } from "../config/index.ts";
+import { checkBounds, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type ValidationResult } from "../config/index.ts";
 import type { RuleSyntax } from "../rules/index.ts";
 import type { Switcher } from "./switcher.ts";
 import type { Listener } from "./watcher.ts";
@@ -86,7 +86,13 @@ function settingOrReject(version: number, setting: string | undefined): RuleSynt
   return parsed.value;
 }
 
+/**
+ * Validation, after the data's bounds (providers may leave them to the listener: runtime.ts): a
+ * hand-written snapshot nested too deep or expanding too far is refused before any walk.
+ */
 function validated(config: Versioned<unknown>, defaultRuleSyntax: RuleSyntax): Valid {
+  const bound = checkBounds(config.value);
+  if (bound) throw new ConfigRejected(config.ref.version, [bound]);
   const valid = validateConfig(config.value, { defaultRuleSyntax });
   if (!valid.ok) throw new ConfigRejected(config.ref.version, valid.errors);
   return valid;
@@ -123,6 +129,7 @@ async function lastGood(provider: Provider, defaultRuleSyntax: RuleSyntax): Prom
     const loaded = ref && !ref.allowEmpty ? await provider.load(ref) : null;
     if (!loaded?.ok) return null;
     const config = loaded.value;
+    if (checkBounds(config.value)) return null;
     const valid = validateConfig(config.value, { defaultRuleSyntax });
     return valid.ok && routerCount(valid.config) > 0 ? { config, valid } : null;
   } catch {

@@ -17,7 +17,8 @@ import type { WorkerEnv } from "../../../worker/index.ts";
 import { viewFromDescription } from "../../../worker/rules/index.ts";
 
 const testEnv = env as WorkerEnv;
-const decode = configDecoder();
+/** As the runtime decodes KV snapshots: bounds are the listener's to check (runtime.ts). */
+const decode = configDecoder("auto", { bounds: false });
 
 const config = {
   http: {
@@ -85,6 +86,18 @@ describe("load facts", () => {
     expect((await load(keys)).meta.load).toBe("validated");
     await write(2, { http: { routers: { bad: { rule: "Host(`x`", service: "web" } }, services: config.http.services } });
     await expect(load(keys)).rejects.toThrow(/http\.routers\.bad\.rule/);
+  });
+
+  it("a hand-written snapshot nested too deep is refused by the listener's bounds check, before any walk", async () => {
+    const keys = keyLayout(`facts-test/${crypto.randomUUID()}/`);
+    let deep: unknown = "x";
+    for (let i = 0; i < 5_000; i++) deep = { a: deep };
+    const text = JSON.stringify({ http: { routers: { r: { rule: "Path(`/`)", service: "s" } }, middlewares: { m: { headers: { customRequestHeaders: deep } } } } });
+    const sha256 = await sha256Hex(text);
+    const key = keys.snapshotKey(1, sha256);
+    await testEnv.CONFIG_KV.put(key, text);
+    await testEnv.CONFIG_KV.put(keys.versionKey, encodeVersionRef({ version: 1, key, sha256 }));
+    await expect(load(keys)).rejects.toThrow(/nested deeper than 64 levels/);
   });
 
   it("facts that do not fit are ignored: another build, another config, another rule syntax", async () => {
