@@ -7,6 +7,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { buildMuxer, compileRule, defaultPriority } from "../worker/rules/index.ts";
 import type { CompiledRule, Route } from "../worker/rules/index.ts";
 import { IMPLS, setup, tables, type ImplId } from "./impls.ts";
+import { benchConfig } from "./config.ts";
 import { generateRoutes } from "./routes.ts";
 import { hrnow, measure, measureAsync } from "./timing.ts";
 
@@ -153,14 +154,9 @@ async function runLoad(size: number): Promise<void> {
   // Imported here: the other cases' processes should not load (or JIT) the config code.
   const { validateConfig } = await import("../worker/config/index.ts");
   const { compileSnapshot } = await import("../worker/compile/snapshot.ts");
-  const routers: Record<string, unknown> = {};
-  const services: Record<string, unknown> = {};
-  generateRoutes(size).forEach((r, i) => {
-    const service = `svc${Math.floor(i / 20)}`;
-    routers[r.name.slice(0, r.name.lastIndexOf("@"))] = { rule: r.rule, service };
-    services[service] ??= { loadBalancer: { servers: [{ url: `http://10.0.${i % 250}.1:8080` }, { url: `http://10.1.${i % 250}.1:8080` }] } };
-  });
-  const text = JSON.stringify({ http: { routers, services } });
+  const { config } = benchConfig(size, (i) => [`http://10.0.${i % 250}.1:8080`, `http://10.1.${i % 250}.1:8080`]);
+  const services = config.http.services;
+  const text = JSON.stringify(config);
   const t0 = hrnow();
   const raw: unknown = JSON.parse(text);
   const t1 = hrnow();

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateRoutes } from "./routes.ts";
+import { benchConfig } from "./config.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Math.max(1, Number(process.env.BENCH_CLI_RUNS ?? 7));
@@ -20,14 +20,7 @@ const BIN = join(ROOT, "cli/bin.mjs");
 
 /** The 10,000-router config of bench/case.ts (runLoad): 500 services, two servers each. */
 function bigConfig(size: number): unknown {
-  const routers: Record<string, unknown> = {};
-  const services: Record<string, unknown> = {};
-  generateRoutes(size).forEach((r, i) => {
-    const service = `svc${Math.floor(i / 20)}`;
-    routers[r.name.slice(0, r.name.lastIndexOf("@"))] = { rule: r.rule, service };
-    services[service] ??= { loadBalancer: { servers: [{ url: `http://10.0.${i % 250}.1:8080` }, { url: `http://10.1.${i % 250}.1:8080` }] } };
-  });
-  return { http: { routers, services } };
+  return benchConfig(size, (i) => [`http://10.0.${i % 250}.1:8080`, `http://10.1.${i % 250}.1:8080`]).config;
 }
 
 interface Case {

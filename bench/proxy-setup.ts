@@ -14,6 +14,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { parse as parseToml } from "smol-toml";
 import { headerOf, requestOnce } from "./http-client.ts";
 import { descendantsNamed } from "./procstat.ts";
+import { WORKER_DURABLE_OBJECTS } from "./workerd.ts";
 
 /** The watcher's pace: each poll is a KV read in the same workerd; 1 s keeps that out of the figures and still catches most swaps. */
 export const POLL_INTERVAL_MS = "1000";
@@ -109,12 +110,7 @@ export async function startWorkerd(modules: Awaited<ReturnType<typeof bundle>>, 
           compatibilityFlags: COMPAT_FLAGS,
           bindings: { POLL_INTERVAL_MS, ADMIN_BASE_PATH: ADMIN, ADMIN_TOKEN: TOKEN, VERSION_HEADER: "true" },
           kvNamespaces: ["CONFIG_KV"],
-          durableObjects: {
-            CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
-            RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
-            HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
-            METRICS: { className: "MetricsStore", useSQLite: true },
-          },
+          durableObjects: WORKER_DURABLE_OBJECTS,
           unsafeDirectSockets: socket,
         },
         { name: "bare", modules: true, script: BARE, compatibilityDate: COMPAT_DATE, compatibilityFlags: COMPAT_FLAGS, bindings: { UPSTREAM: upstreamUrl }, unsafeDirectSockets: socket },

@@ -29,6 +29,14 @@ export async function bundleWorker(): Promise<Bundle> {
 
 export const ADMIN_TOKEN = "bench-admin-token";
 
+/** The Durable Objects wrangler.toml binds, for a Miniflare running the Worker's bundle. */
+export const WORKER_DURABLE_OBJECTS = {
+  CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
+  RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+  HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
+  METRICS: { className: "MetricsStore", useSQLite: true },
+};
+
 /**
  * A fresh workerd running the Worker, its KV and Durable Objects kept in `persist` across starts.
  * The Worker's console output (the access log) is taken and dropped here: workerd still writes
@@ -43,12 +51,7 @@ export async function startSwitchyard(bundle: Bundle, persist: string, vars: Rec
     compatibilityFlags: ["enable_request_signal"],
     bindings: { ADMIN_TOKEN, ADMIN_BASE_PATH: "/__switchyard", POLL_INTERVAL_MS: "60000", ...vars },
     kvNamespaces: ["CONFIG_KV"],
-    durableObjects: {
-      CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
-      RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
-      HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
-      METRICS: { className: "MetricsStore", useSQLite: true },
-    },
+    durableObjects: WORKER_DURABLE_OBJECTS,
     resourcePersistencePath: persist,
   }));
   await mf.ready;
