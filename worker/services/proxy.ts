@@ -6,6 +6,7 @@ import type { FetchCache } from "../schema/transports.ts";
 import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";
+import { splitHref } from "../http/href.ts";
 import { setForwarded } from "./forwarded.ts";
 import { removeConnectionNamed, removeHopByHop } from "./hop.ts";
 import { Exchange, type AbortCause } from "./timeouts.ts";
@@ -88,7 +89,7 @@ export async function forward(
   );
   const started = Date.now();
   try {
-    const target = targetURL(upstream, new URL(request.url), hooks.passHostHeader ?? true);
+    const target = targetHref(upstream, request.url, hooks.passHostHeader ?? true);
     const response = await fetcher.fetch(target, init(request, rc, upstream, transport, exchange));
     exchange.headersReceived();
     hooks.onHeaders?.(Date.now() - started);
@@ -154,14 +155,42 @@ function requestBody(request: Request, transport: TransportOptions, exchange: Ex
 
 /** Traefik drops the server URL's path unless preservePath is set; the request's path and query follow. */
 export function targetURL(upstream: Upstream, requestURL: URL, passHostHeader = true): URL {
-  const origin = upstream.binding
-    ? `${requestURL.protocol}//${passHostHeader ? requestURL.host : upstream.url.host}`
-    : upstream.url.origin;
-  const target = new URL(origin);
-  const base = upstream.preservePath ? upstream.url.pathname.replace(/\/$/, "") : "";
-  target.pathname = base + requestURL.pathname;
-  target.search = requestURL.search;
-  return target;
+  return new URL(targetHref(upstream, requestURL.href, passHostHeader));
+}
+
+/**
+ * targetURL as a string, made from the request's URL string without parsing it (the request path is
+ * a serialized URL path already, which the fetch's own parse leaves as it is). A server's own part
+ * is made once (`bases`).
+ */
+function targetHref(upstream: Upstream, requestHref: string, passHostHeader: boolean): string {
+  const request = splitHref(requestHref);
+  return `${serverBase(upstream, request.origin, passHostHeader)}${request.pathname}${request.search}`;
+}
+
+const bases = new WeakMap<Upstream, string>();
+
+/**
+ * The server's origin, then its path (without a trailing slash) with preservePath. A service
+ * binding keeps the request's scheme, and its host with passHostHeader.
+ */
+function serverBase(upstream: Upstream, requestOrigin: string, passHostHeader: boolean): string {
+  if (upstream.binding) {
+    const scheme = requestOrigin.slice(0, requestOrigin.indexOf("//"));
+    const authority = requestOrigin.slice(scheme.length + 2);
+    const host = passHostHeader ? authority.slice(authority.lastIndexOf("@") + 1) : upstream.url.host;
+    return `${scheme}//${host}${serverPath(upstream)}`;
+  }
+  let base = bases.get(upstream);
+  if (base === undefined) {
+    base = upstream.url.origin + serverPath(upstream);
+    bases.set(upstream, base);
+  }
+  return base;
+}
+
+function serverPath(upstream: Upstream): string {
+  return upstream.preservePath ? upstream.url.pathname.replace(/\/$/, "") : "";
 }
 
 function upstreamHeaders(request: Request, rc: RequestContext): Headers {
