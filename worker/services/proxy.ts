@@ -8,7 +8,7 @@ import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";
 import { splitHref } from "../http/href.ts";
 import { setForwarded } from "./forwarded.ts";
-import { removeConnectionNamed, removeHopByHop } from "./hop.ts";
+import { removeHopByHop, removeResponseHopByHop } from "./hop.ts";
 import { Exchange, type AbortCause } from "./timeouts.ts";
 import type { RequestContext } from "./types.ts";
 import { isWebSocketUpgrade, upgraded } from "./websocket.ts";
@@ -144,11 +144,12 @@ function init(request: Request, rc: RequestContext, upstream: Upstream, transpor
 
 /** The body to send; the response-header deadline starts once its last byte has gone. */
 function requestBody(request: Request, transport: TransportOptions, exchange: Exchange): ReadableStream<Uint8Array> | null {
-  if (!request.body || transport.responseHeaderTimeoutMs <= 0) {
+  const body = request.body;
+  if (!body || transport.responseHeaderTimeoutMs <= 0) {
     exchange.requestSent();
-    return request.body;
+    return body;
   }
-  const relayed = relay(request.body, declaredLength(request.headers));
+  const relayed = relay(body, declaredLength(request.headers));
   relayed.done.then(() => exchange.requestSent(), () => undefined);
   return relayed.stream;
 }
@@ -222,7 +223,6 @@ function respond(response: Response, exchange: Exchange, end: () => void, track:
     out = new Response(response.body, response);
   }
   // The upstream's Connection names its own headers: removed here, before the middlewares add theirs.
-  removeConnectionNamed(out.headers);
-  removeHopByHop(out.headers);
+  removeResponseHopByHop(out.headers);
   return out;
 }

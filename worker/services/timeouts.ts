@@ -53,7 +53,7 @@ export class Exchange {
 
   headersReceived(): void {
     this.headersIn = true;
-    clearTimeout(this.headerTimer);
+    if (this.headerTimer !== undefined) clearTimeout(this.headerTimer);
   }
 
   /** Whether anything still runs after the headers (the overall deadline). */
