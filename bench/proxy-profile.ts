@@ -2,7 +2,8 @@
 // bench/proxy.ts, with the Worker bundled unminified, under load, sampled by V8's profiler through
 // workerd's inspector. Prints self time by source file (the bundle's `// path` markers) and by
 // function. JavaScript only: workerd's own C++ (HTTP, fetch, headers) shows as (program).
-//   node bench/proxy-profile.ts [routers=10000] [seconds=5]
+//   node bench/proxy-profile.ts [routers=10000] [seconds=5] [worker=switchyard|bare]
+// (`bare`: the bare fetch(upstream) Worker under the same load, for what workerd's own proxying costs.)
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { runLoad } from "./http-client.ts";
@@ -11,6 +12,7 @@ import { bundle, cleanup, guard, putConfig, startUpstream, startWorkerd, waitSer
 
 const size = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 5);
+const worker = process.argv[4] === "bare" ? "bare" : "switchyard";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 guard("bench:proxy-profile", 5 * 60_000);
 
@@ -89,16 +91,17 @@ try {
   const requests = benchRequests(size).map((r) => r.wire);
   const put = await putConfig(ports.switchyard, benchConfig(size, upstreamUrl, "profile"));
   await waitServed(ports.switchyard, requests[0]!, put.version);
-  await runLoad({ port: ports.switchyard, requests, concurrency: CONCURRENCY, durationMs: 2_000 });
+  const port = worker === "bare" ? ports.bare : ports.switchyard;
+  await runLoad({ port, requests, concurrency: CONCURRENCY, durationMs: 2_000 });
 
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { title: string; webSocketDebuggerUrl: string }[];
-  const target = targets.find((t) => t.title.endsWith("switchyard"));
-  if (!target) throw new Error(`no inspector target for switchyard in ${JSON.stringify(targets.map((t) => t.title))}`);
+  const target = targets.find((t) => t.title.endsWith(worker));
+  if (!target) throw new Error(`no inspector target for ${worker} in ${JSON.stringify(targets.map((t) => t.title))}`);
   const cdp = await devtools(target.webSocketDebuggerUrl);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   await cdp.send("Profiler.start");
-  const load = await runLoad({ port: ports.switchyard, requests, concurrency: CONCURRENCY, durationMs: seconds * 1000 });
+  const load = await runLoad({ port, requests, concurrency: CONCURRENCY, durationMs: seconds * 1000 });
   const { profile } = await cdp.send<{ profile: { nodes: ProfileNode[]; startTime: number; endTime: number } }>("Profiler.stop");
   cdp.close();
 
@@ -118,7 +121,7 @@ try {
   const usPerRequest = (profile.endTime - profile.startTime) / load.responses;
   const pct = (n: number) => `${((100 * n) / total).toFixed(1).padStart(5)} %`;
   const us = (n: number) => `${((n / total) * usPerRequest).toFixed(1).padStart(6)} µs/req`;
-  console.log(`Switchyard isolate, ${size} routers, ${load.responses} requests in ${seconds} s at ${CONCURRENCY} connections; ${total} samples, ${usPerRequest.toFixed(0)} µs of wall time per request in the profile (µs/req below: a share of that, (idle) included)`);
+  console.log(`${worker === "bare" ? "Bare Worker" : "Switchyard"} isolate, ${size} routers, ${load.responses} requests in ${seconds} s at ${CONCURRENCY} connections; ${total} samples, ${usPerRequest.toFixed(0)} µs of wall time per request in the profile (µs/req below: a share of that, (idle) included)`);
   console.log("\nself time by source file:");
   for (const [file, hits] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(hits)} ${us(hits)}  ${file}`);
   console.log("\nself time by function (top 30):");

@@ -3,13 +3,18 @@
 // headers its Connection names removed, never the forwarded headers the router manages, then
 // Connection itself. Nothing later removes what a client's Connection named: by then the request
 // carries headers the router set (X-Forwarded-Prefix, X-Replaced-Path, customRequestHeaders).
-import { isManagedHeader, managedIn } from "./services/forwarded.ts";
+import { isManagedHeader } from "./services/forwarded.ts";
 import { removeConnectionNamed } from "./services/hop.ts";
 
 /** `request` ready for the middlewares; the same object when there is nothing to change. */
 export function inbound(request: Request, trusted: boolean): Request {
-  const spoofed = trusted ? [] : managedIn(request.headers);
-  const connection = request.headers.has("connection");
+  // One pass over the names (a call into the runtime per name) finds both.
+  const spoofed: string[] = [];
+  let connection = false;
+  for (const name of request.headers.keys()) {
+    if (name === "connection") connection = true;
+    else if (!trusted && isManagedHeader(name)) spoofed.push(name);
+  }
   if (spoofed.length === 0 && !connection) return request;
   const headers = new Headers(request.headers);
   for (const name of spoofed) headers.delete(name);

@@ -35,8 +35,19 @@ export async function serve(request: Request, snapshot: Snapshot, rc: RequestCon
 
 function tagged(response: Response, version: number, router: string): Response {
   if (response.status === 101) return response;
-  const out = new Response(response.body, response);
-  out.headers.set("x-switchyard-version", String(version));
-  out.headers.set("x-switchyard-router", router);
-  return out;
+  // The response is the client's now: its headers are edited in place when they may be (the
+  // proxy's responses are its own copies), copied only when they are immutable (a fetch's, a redirect's).
+  try {
+    tag(response.headers, version, router);
+    return response;
+  } catch {
+    const out = new Response(response.body, response);
+    tag(out.headers, version, router);
+    return out;
+  }
+}
+
+function tag(headers: Headers, version: number, router: string): void {
+  headers.set("x-switchyard-version", String(version));
+  headers.set("x-switchyard-router", router);
 }

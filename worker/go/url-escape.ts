@@ -49,8 +49,14 @@ function shouldEscapePath(c: number): boolean {
   return !"-_.~$&+,/:;=@".includes(String.fromCharCode(c));
 }
 
+// What escapePath keeps as it is (shouldEscapePath false), and what validEncodedPath accepts: a
+// path made of these alone (the usual case) needs no byte loop.
+const PATH_KEPT = /^[0-9A-Za-z\-_.~$&+,/:;=@]*$/;
+const VALID_ENCODED = /^[0-9A-Za-z\-_.~$&+,/:;=@!'()*[\]%]*$/;
+
 /** Go's escape(s, encodePath), byte by byte over the UTF-8 encoding. */
 export function escapePath(s: string): string {
+  if (PATH_KEPT.test(s)) return s;
   let out = "";
   for (const b of utf8.encode(s)) out += shouldEscapePath(b) ? `%${HEX[b >> 4]}${HEX[b & 15]}` : String.fromCharCode(b);
   return out;
@@ -58,6 +64,7 @@ export function escapePath(s: string): string {
 
 /** Go's validEncoded(s, encodePath): could this string be sent as a path as it is? */
 function validEncodedPath(s: string): boolean {
+  if (VALID_ENCODED.test(s)) return true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ("!$&'()*+,;=:@[]%".includes(s[i]!)) continue;

@@ -48,11 +48,18 @@ function cleanPath(p: string): string {
 export function sanitized(p: GoPath): GoPath | null {
   if (p.path === "") return p;
   const escaped = escapedPath(p);
-  let joined = escaped.startsWith("/") ? cleanPath(escaped) : cleanPath(`/${escaped}`).slice(1);
-  if (escaped.endsWith("/") && !joined.endsWith("/")) joined += "/";
-  const result = fromRawPath(joined);
+  let joined = escaped;
+  // Cleaning changes only a path with an empty, "." or ".." segment (a trailing slash is put back).
+  if (UNCLEAN.test(escaped.startsWith("/") ? escaped : `/${escaped}`)) {
+    joined = escaped.startsWith("/") ? cleanPath(escaped) : cleanPath(`/${escaped}`).slice(1);
+    if (escaped.endsWith("/") && !joined.endsWith("/")) joined += "/";
+  }
+  const result = joined === escaped && joined === p.path && p.rawPath === "" ? p : fromRawPath(joined);
   return result.path === p.path ? result : null;
 }
+
+/** An empty segment before the end ("//"), or a "." or ".." segment. */
+const UNCLEAN = /\/\/|\/\.\.?(?:\/|$)/;
 
 /** Traefik's ensureLeadingSlash (stripprefix, addprefix): "" stays "", anything else starts with "/". */
 function ensureLeadingSlash(s: string): string {

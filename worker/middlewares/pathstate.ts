@@ -4,11 +4,12 @@
 // Go path of the Request it creates; a Request nobody rewrote is read from its URL. Also Go's
 // view of the rest of the target the middlewares read: RequestURI, and req.Host (goHost).
 import { escapedPath, fromRawPath, type GoPath } from "../go/url-escape.ts";
+import { pathnameOf, splitHref } from "../http/href.ts";
 
 const rewritten = new WeakMap<Request, GoPath>();
 
 export function goPathOf(request: Request): GoPath {
-  return rewritten.get(request) ?? fromRawPath(new URL(request.url).pathname);
+  return rewritten.get(request) ?? fromRawPath(pathnameOf(request.url));
 }
 
 /**
@@ -16,10 +17,12 @@ export function goPathOf(request: Request): GoPath {
  * new Request carrying the same body stream (never read).
  */
 export function withGoPath(request: Request, path: GoPath, edit?: (headers: Headers) => void): Request {
-  const url = new URL(request.url);
+  const { origin, rest } = splitHref(request.url);
   // An empty Go path is sent as "/" (Go's RequestURI); the record keeps it empty for later middlewares.
-  url.pathname = escapedPath(path) || "/";
-  const out = new Request(url, request);
+  // An escaped path holds no "?" or "#", so it can be put in the URL string as it is (the Request
+  // parses it as URL.pathname's setter would, dot segments included).
+  const escaped = escapedPath(path) || "/";
+  const out = new Request(`${origin}${escaped.startsWith("/") ? "" : "/"}${escaped}${rest}`, request);
   edit?.(out.headers);
   rewritten.set(out, path);
   return out;
@@ -27,8 +30,12 @@ export function withGoPath(request: Request, path: GoPath, edit?: (headers: Head
 
 /** The same request with its headers (and optionally its Host) changed, keeping its recorded Go path. */
 export function withHeaders(request: Request, edit: (headers: Headers) => void, host?: string): Request {
-  const url = new URL(request.url);
-  if (host !== undefined) url.host = host;
+  let url = request.url;
+  if (host !== undefined) {
+    const withHost = new URL(url);
+    withHost.host = host;
+    url = withHost.href;
+  }
   const out = new Request(url, request);
   edit(out.headers);
   // Go's req.Host is the Host header: a new host replaces the client's (see goHost).
@@ -43,7 +50,7 @@ export function withHeaders(request: Request, edit: (headers: Headers) => void, 
  * ("/" when empty) and the raw query.
  */
 export function requestURI(request: Request): string {
-  const url = new URL(request.url);
+  const url = splitHref(request.url);
   const path = rewritten.get(request);
   return (path ? escapedPath(path) || "/" : url.pathname) + url.search;
 }
@@ -51,7 +58,7 @@ export function requestURI(request: Request): string {
 /** Go's URL.EscapedPath() of the request: "" when a rewrite left the path empty. */
 export function escapedPathOf(request: Request): string {
   const path = rewritten.get(request);
-  return path ? escapedPath(path) : new URL(request.url).pathname;
+  return path ? escapedPath(path) : pathnameOf(request.url);
 }
 
 /**

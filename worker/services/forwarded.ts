@@ -59,13 +59,6 @@ export function isManagedHeader(name: string): boolean {
   return MANAGED.has(name) || (name.includes("_") && MANAGED.has(name.replaceAll("_", "-")));
 }
 
-/** The managed headers present in `headers` (usually none): an untrusted client's are dropped at the entry (entry.ts). */
-export function managedIn(headers: Headers): string[] {
-  const found: string[] = [];
-  for (const name of headers.keys()) if (isManagedHeader(name)) found.push(name);
-  return found;
-}
-
 /**
  * On the copy going upstream: the client joins X-Forwarded-For; the others are set unless already
  * there (sent by a trusted client, or set by a middleware such as stripPrefix or headers) or

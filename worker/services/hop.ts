@@ -52,3 +52,12 @@ export function removeHopByHop(headers: Headers, keepUpgrade = false, hop: reado
     headers.delete(name);
   }
 }
+
+/**
+ * An upstream's response (not a 101): what its Connection names, then the fixed list. The same as
+ * removeConnectionNamed then removeHopByHop, without the Connection: Upgrade the list removes again.
+ */
+export function removeResponseHopByHop(headers: Headers): void {
+  for (const name of connectionTokens(headers)) headers.delete(name);
+  removeHopByHop(headers);
+}

@@ -122,6 +122,8 @@ export class LoadBalancer implements Service {
       case "leasttime":
         return leastTimePick(candidates, this.wrr);
       default: {
+        // Candidates keep the rotation's order: as many as the rotation means all of it.
+        if (candidates.length === this.rotation.length) return this.wrr.next();
         const allowed = new Set(candidates);
         return this.wrr.next((s) => allowed.has(s));
       }

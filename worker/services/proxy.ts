@@ -6,8 +6,9 @@ import type { FetchCache } from "../schema/transports.ts";
 import { badGateway, gatewayTimeout } from "../http/status.ts";
 import { bindingFetcher } from "./binding.ts";
 import { declaredLength, onBodyDone, relay } from "../http/body.ts";
+import { splitHref } from "../http/href.ts";
 import { setForwarded } from "./forwarded.ts";
-import { removeConnectionNamed, removeHopByHop } from "./hop.ts";
+import { removeHopByHop, removeResponseHopByHop } from "./hop.ts";
 import { Exchange, type AbortCause } from "./timeouts.ts";
 import type { RequestContext } from "./types.ts";
 import { isWebSocketUpgrade, upgraded } from "./websocket.ts";
@@ -88,7 +89,7 @@ export async function forward(
   );
   const started = Date.now();
   try {
-    const target = targetURL(upstream, new URL(request.url), hooks.passHostHeader ?? true);
+    const target = targetHref(upstream, request.url, hooks.passHostHeader ?? true);
     const response = await fetcher.fetch(target, init(request, rc, upstream, transport, exchange));
     exchange.headersReceived();
     const ms = Date.now() - started;
@@ -154,25 +155,54 @@ function init(request: Request, rc: RequestContext, upstream: Upstream, transpor
 
 /** The body to send; the response-header deadline starts once its last byte has gone. */
 function requestBody(request: Request, transport: TransportOptions, exchange: Exchange): ReadableStream<Uint8Array> | null {
-  if (!request.body || transport.responseHeaderTimeoutMs <= 0) {
+  const body = request.body;
+  if (!body || transport.responseHeaderTimeoutMs <= 0) {
     exchange.requestSent();
-    return request.body;
+    return body;
   }
-  const relayed = relay(request.body, declaredLength(request.headers));
+  const relayed = relay(body, declaredLength(request.headers));
   relayed.done.then(() => exchange.requestSent(), () => undefined);
   return relayed.stream;
 }
 
 /** Traefik drops the server URL's path unless preservePath is set; the request's path and query follow. */
 export function targetURL(upstream: Upstream, requestURL: URL, passHostHeader = true): URL {
-  const origin = upstream.binding
-    ? `${requestURL.protocol}//${passHostHeader ? requestURL.host : upstream.url.host}`
-    : upstream.url.origin;
-  const target = new URL(origin);
-  const base = upstream.preservePath ? upstream.url.pathname.replace(/\/$/, "") : "";
-  target.pathname = base + requestURL.pathname;
-  target.search = requestURL.search;
-  return target;
+  return new URL(targetHref(upstream, requestURL.href, passHostHeader));
+}
+
+/**
+ * targetURL as a string, made from the request's URL string without parsing it (the request path is
+ * a serialized URL path already, which the fetch's own parse leaves as it is). A server's own part
+ * is made once (`bases`).
+ */
+function targetHref(upstream: Upstream, requestHref: string, passHostHeader: boolean): string {
+  const request = splitHref(requestHref);
+  return `${serverBase(upstream, request.origin, passHostHeader)}${request.pathname}${request.search}`;
+}
+
+const bases = new WeakMap<Upstream, string>();
+
+/**
+ * The server's origin, then its path (without a trailing slash) with preservePath. A service
+ * binding keeps the request's scheme, and its host with passHostHeader.
+ */
+function serverBase(upstream: Upstream, requestOrigin: string, passHostHeader: boolean): string {
+  if (upstream.binding) {
+    const scheme = requestOrigin.slice(0, requestOrigin.indexOf("//"));
+    const authority = requestOrigin.slice(scheme.length + 2);
+    const host = passHostHeader ? authority.slice(authority.lastIndexOf("@") + 1) : upstream.url.host;
+    return `${scheme}//${host}${serverPath(upstream)}`;
+  }
+  let base = bases.get(upstream);
+  if (base === undefined) {
+    base = upstream.url.origin + serverPath(upstream);
+    bases.set(upstream, base);
+  }
+  return base;
+}
+
+function serverPath(upstream: Upstream): string {
+  return upstream.preservePath ? upstream.url.pathname.replace(/\/$/, "") : "";
 }
 
 function upstreamHeaders(request: Request, rc: RequestContext): Headers {
@@ -209,7 +239,6 @@ function respond(response: Response, exchange: Exchange, end: () => void, track:
     out = new Response(response.body, response);
   }
   // The upstream's Connection names its own headers: removed here, before the middlewares add theirs.
-  removeConnectionNamed(out.headers);
-  removeHopByHop(out.headers);
+  removeResponseHopByHop(out.headers);
   return out;
 }

@@ -13,8 +13,10 @@ export interface Deadlines {
 }
 
 export class Exchange {
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  /** For fetch: the client's own signal when no deadline applies, else one that also fires on a deadline. */
+  readonly signal: AbortSignal | null;
+  private readonly controller: AbortController | null = null;
+  private readonly client: AbortSignal | null;
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
   private headerTimer: ReturnType<typeof setTimeout> | undefined;
   private headersIn = false;
@@ -23,7 +25,16 @@ export class Exchange {
 
   constructor(deadlines: Deadlines, client: AbortSignal | null) {
     this.deadlines = deadlines;
-    this.signal = this.controller.signal;
+    this.client = client;
+    // Without deadlines the client's signal is the only reason to abort: fetch gets it as it is
+    // (no controller, no listener per request), and a failure while it is aborted is the client's.
+    if (deadlines.responseHeaderTimeoutMs <= 0 && deadlines.overallTimeoutMs <= 0) {
+      this.signal = client;
+      return;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    this.signal = controller.signal;
     if (client?.aborted) this.abort("client");
     client?.addEventListener("abort", () => this.abort("client"), { once: true });
     if (deadlines.overallTimeoutMs > 0) this.timers.push(setTimeout(() => this.abort("timeout"), deadlines.overallTimeoutMs));
@@ -31,7 +42,7 @@ export class Exchange {
 
   /** Why the exchange was aborted, if it was. */
   get abortedBy(): AbortCause | null {
-    return this.cause;
+    return this.cause ?? (this.client?.aborted ? "client" : null);
   }
 
   /** The request has been sent completely: the response-header deadline starts now. */
@@ -42,7 +53,7 @@ export class Exchange {
 
   headersReceived(): void {
     this.headersIn = true;
-    clearTimeout(this.headerTimer);
+    if (this.headerTimer !== undefined) clearTimeout(this.headerTimer);
   }
 
   /** Whether anything still runs after the headers (the overall deadline). */
@@ -60,6 +71,6 @@ export class Exchange {
   private abort(cause: AbortCause): void {
     if (this.cause !== null) return;
     this.cause = cause;
-    this.controller.abort(cause);
+    this.controller?.abort(cause);
   }
 }

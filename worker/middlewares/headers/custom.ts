@@ -13,18 +13,16 @@ type Options = MiddlewareOptions<"headers">;
  * customRequestHeaders applied. `Host` changes the request's host (what later middlewares and
  * the router's services see as the Host), as Traefik sets req.Host.
  */
-function customRequest(request: Request, custom: Readonly<Record<string, string>>): Request {
-  const hostEntry = Object.entries(custom).find(([name, value]) => name.toLowerCase() === "host" && value !== "");
-  return withHeaders(
-    request,
-    (h) => {
-      for (const [name, value] of Object.entries(custom)) {
-        if (value === "") h.delete(name);
-        else if (name.toLowerCase() !== "host") h.set(name, value);
-      }
-    },
-    hostEntry?.[1],
-  );
+function customRequest(custom: Readonly<Record<string, string>>): (request: Request) => Request {
+  const entries = Object.entries(custom);
+  const host = entries.find(([name, value]) => name.toLowerCase() === "host" && value !== "")?.[1];
+  const edit = (h: Headers) => {
+    for (const [name, value] of entries) {
+      if (value === "") h.delete(name);
+      else if (name.toLowerCase() !== "host") h.set(name, value);
+    }
+  };
+  return (request) => withHeaders(request, edit, host);
 }
 
 // What Traefik's entry point sets before any middleware: removing one here is final.
@@ -42,8 +40,8 @@ function removedForwarded(custom: Readonly<Record<string, string>>, before: Read
   return removed;
 }
 
-function customResponse(h: Headers, custom: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(custom)) {
+function customResponse(h: Headers, custom: readonly (readonly [string, string])[]): void {
+  for (const [name, value] of custom) {
     if (value === "") h.delete(name);
     else h.set(name, value);
   }
@@ -53,13 +51,17 @@ export function headerHandler(o: Options): Middleware | string {
   const cors = hasCors(o) ? buildCors(o) : null;
   if (typeof cors === "string") return cors;
   const requestHeaders = o.customRequestHeaders ?? {};
-  const responseHeaders = o.customResponseHeaders ?? {};
+  const responseHeaders = Object.entries(o.customResponseHeaders ?? {});
   const rewriteRequest = Object.keys(requestHeaders).length > 0;
-  const rewriteResponse = Object.keys(responseHeaders).length > 0 || cors !== null;
+  const rewriteResponse = responseHeaders.length > 0 || cors !== null;
+  const rewrite = customRequest(requestHeaders);
+  // What these headers remove when no middleware before removed any (the usual case): made once.
+  const removedFirst = removedForwarded(requestHeaders, undefined);
   return (next) => async (request, rc) => {
     if (cors && isPreflight(request)) return cors.preflight(request);
-    const forwarded = rewriteRequest ? customRequest(request, requestHeaders) : request;
-    const context = rewriteRequest ? { ...rc, forwardedRemoved: removedForwarded(requestHeaders, rc.forwardedRemoved) } : rc;
+    const forwarded = rewriteRequest ? rewrite(request) : request;
+    const removed = rc.forwardedRemoved === undefined ? removedFirst : removedForwarded(requestHeaders, rc.forwardedRemoved);
+    const context = rewriteRequest ? { ...rc, forwardedRemoved: removed } : rc;
     const response = await next(forwarded, context);
     if (!rewriteResponse) return response;
     return editResponse(response, (h) => {

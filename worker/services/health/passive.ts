@@ -32,7 +32,7 @@ export class PassiveState {
     if (outcome === "client-abort") return;
     const failed = outcome !== "ok" || (rule.countServerErrors && status >= 500);
     if (!failed) {
-      this.failures = [];
+      if (this.failures.length > 0) this.failures = [];
       this.downSince = null;
       this.downUntil = 0;
       return;
