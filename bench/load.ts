@@ -20,7 +20,7 @@ type Mode = "facts" | "full";
 
 /** One load's phases, CPU ms. */
 interface LoadSample {
-  /** Hash check, then from facts: the facts parsed and trusted, the config without its routers parsed; validating: decode and the bounds check. */
+  /** Hash check, decode (and, validating, the bounds check). */
   readonly parse: number;
   readonly validate: number;
   readonly build: number;
@@ -63,28 +63,25 @@ async function child(dir: string, mode: Mode): Promise<void> {
   // As providers/store/ref.ts verifySnapshot and the runtime's decoder read a snapshot: its hash
   // checked, its text decoded (bounds left to the listener, which checks them on the full path).
   const decode = configDecoder("auto", { bounds: false });
-  const { lazyConfig } = await import("../worker/compile/spans.ts");
   // Node loads its Web Crypto on first use (tens of ms); workerd's is built in: not a load's cost.
   await sha256Hex("warm-up");
   const t0 = cpu();
   await sha256Hex(canonical);
+  const decoded = decode(canonical);
+  if (!decoded.ok) throw new Error(decoded.error);
+  const config: unknown = decoded.value;
+  const facts: unknown = mode === "facts" ? JSON.parse(factsText) : undefined;
+  if (mode === "full" && checkBounds(config)) throw new Error("bounds");
+  const t1 = cpu();
   let snapshot;
-  let t1: number;
   let t2: number;
   if (mode === "facts") {
-    // As the listener does: the facts parsed and trusted, the routers left in the text.
-    const trusted = trustFacts(JSON.parse(factsText), "bench", "v3");
-    const config = trusted && lazyConfig(canonical, trusted.routers);
-    if (!trusted || !config) throw new Error("facts not trusted");
-    t1 = cpu();
-    t2 = t1;
-    snapshot = snapshotFromFacts(config, { ...meta, warnings: trusted.warnings }, null, trusted.index, undefined, "v3", trusted.tree);
+    const trusted = trustFacts(facts, "bench", "v3", config);
+    if (!trusted) throw new Error("facts not trusted");
+    t2 = cpu();
+    snapshot = snapshotFromFacts(config as never, { ...meta, warnings: trusted.warnings }, null, trusted.index, undefined, "v3", trusted.tree);
   } else {
-    const decoded = decode(canonical);
-    if (!decoded.ok) throw new Error(decoded.error);
-    if (checkBounds(decoded.value)) throw new Error("bounds");
-    t1 = cpu();
-    const valid = validateConfig(decoded.value);
+    const valid = validateConfig(config);
     if (!valid.ok) throw new Error(valid.errors[0]!.message);
     t2 = cpu();
     const compiled = compileSnapshot(valid.config, meta, null, valid.rules);
@@ -113,7 +110,7 @@ async function prepare(size: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-load-"));
   const canonical = canonicalJSON(valid.config);
   await writeFile(join(dir, "config.json"), canonical);
-  await writeFile(join(dir, "facts.json"), JSON.stringify(factsOf("bench", canonical, JSON.parse(canonical), checked.routes, valid.warnings, "v3")));
+  await writeFile(join(dir, "facts.json"), JSON.stringify(factsOf("bench", JSON.parse(canonical), checked.routes, valid.warnings, "v3")));
   await writeFile(join(dir, "hit.txt"), hit);
   return dir;
 }

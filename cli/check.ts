@@ -14,8 +14,8 @@ export interface CheckedConfig {
   readonly config: DynamicConfig;
   readonly canonical: string;
   readonly sha256: string;
-  /** Its load facts (docs/cold-start.md), as the config store would publish them with this build; null: none. */
-  readonly facts: string | null;
+  /** Its load facts (docs/cold-start.md), as the config store would publish them with this build. */
+  readonly facts: string;
   /** The build that made them (worker/compile/revision.ts). */
   readonly revision: string;
 }
@@ -33,8 +33,7 @@ export async function checkConfigFile(file: string, io: Io, settings: CliSetting
   for (const w of loaded.warnings) io.err(formatIssue(w));
   const canonical = canonicalJSON(checked.config);
   const sha256 = await sha256Hex(canonical);
-  const made = factsOf(sha256, canonical, JSON.parse(canonical) as DynamicConfig, checked.routes, loaded.warnings, defaultRuleSyntax ?? "v3");
-  const facts = made === null ? null : JSON.stringify(made);
+  const facts = JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, checked.routes, loaded.warnings, defaultRuleSyntax ?? "v3"));
   return { file, config: checked.config, canonical, sha256, facts, revision: REVISION };
 }
 

@@ -37,15 +37,13 @@ export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io)
     return 1;
   }
   const key = snapshotKey(version, checked.sha256);
-  const facts = checked.facts === null ? undefined : factsKey(key, checked.revision);
+  const facts = factsKey(key, checked.revision);
   if (options.dryRun) {
-    io.out(`dry run: would write ${facts ? `${facts}, ` : ""}${key} then ${VERSION_KEY}`);
+    io.out(`dry run: would write ${facts}, ${key} then ${VERSION_KEY}`);
     return 0;
   }
   // One wrangler run for both (each run costs seconds); the version key only after both are in.
-  const entries = [{ key, value: checked.canonical }];
-  if (facts !== undefined && checked.facts !== null) entries.unshift({ key: facts, value: checked.facts });
-  await kv.putMany(entries);
+  await kv.putMany([{ key: facts, value: checked.facts }, { key, value: checked.canonical }]);
   // Without routers it passed mayReplace (nothing lost, or --allow-empty): isolates must take it too.
   const allowEmpty = routerCount(checked.config) === 0;
   await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty, facts }));

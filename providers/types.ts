@@ -30,12 +30,6 @@ export interface Versioned<T> {
    * them); absent when there are none or they could not be read.
    */
   readonly facts?: unknown;
-  /**
-   * The snapshot's text as stored (hash verified), with the facts: a listener that trusts them may
-   * read the text itself (parsing only what it needs) and never touch `value`, which is then
-   * parsed on first access.
-   */
-  readonly text?: string;
 }
 
 export interface Provider {

@@ -30,10 +30,7 @@ export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Ad
     return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_STORED_CONFIG_BYTES}`, severity: "error" }] };
   }
   // Named as the isolates will see the config: its canonical text parsed.
-  const facts = (sha256: string) => {
-    const made = factsOf(sha256, canonical, JSON.parse(canonical) as DynamicConfig, compiled.routes, valid.warnings, syntax.value);
-    return made === null ? null : JSON.stringify(made);
-  };
+  const facts = (sha256: string) => JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, compiled.routes, valid.warnings, syntax.value));
   return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings, facts } };
 }
 

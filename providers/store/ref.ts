@@ -47,20 +47,9 @@ export async function verifySnapshot(ref: VersionRef, text: string | null, provi
   if (actual !== ref.sha256) {
     return { ok: false, error: `hash mismatch for ${ref.key}: the version key says ${ref.sha256}, the snapshot hashes to ${actual}` };
   }
+  const value = parseSnapshot(ref, text, decode);
   const facts = parseFacts(factsText);
-  if (facts === undefined) return { ok: true, value: { ref, value: parseSnapshot(ref, text, decode), provider } };
-  // With facts the listener may never need the parsed config: parsed when first asked for.
-  let parsed: { value: unknown } | null = null;
-  const versioned = {
-    ref,
-    provider,
-    facts,
-    text,
-    get value(): unknown {
-      return (parsed ??= { value: parseSnapshot(ref, text, decode) }).value;
-    },
-  };
-  return { ok: true, value: versioned };
+  return { ok: true, value: facts === undefined ? { ref, value, provider } : { ref, value, provider, facts } };
 }
 
 /** Facts are an optimisation: unreadable ones are no facts (the listener then validates in full). */

@@ -13,11 +13,10 @@ import type { MuxIndex, Route, RuleSyntax } from "../rules/index.ts";
 import { muxIndex } from "../rules/index.ts";
 import { REVISION } from "./revision.ts";
 import { childrenByParent } from "./routes.ts";
-import { routerSpans, type RouterSpans } from "./spans.ts";
 
-export const FACTS_FORMAT = 2;
+export const FACTS_FORMAT = 1;
 
-/** The mux index as published: routes by their position in `routers.names`, not by name. */
+/** The mux index as published: routes by their position among the config's routers, not by name. */
 type PublishedIndex = Omit<MuxIndex, "order"> & { readonly routers: readonly number[] };
 
 /** The published form (JSON). */
@@ -29,27 +28,26 @@ export interface LoadFacts {
   readonly sha256: string;
   readonly defaultRuleSyntax: RuleSyntax;
   readonly warnings: readonly ConfigIssue[];
-  /** The top muxer's index; `routers` gives each rank's router as its position in `routers.names`. */
+  /**
+   * The top muxer's index; `routers` gives each rank's router as its position in
+   * Object.keys(http.routers) of the canonical text parsed (JSON.parse orders keys the same way
+   * everywhere), which keeps 10,000 names out of the facts.
+   */
   readonly index: PublishedIndex;
   /** Parent router → its children, in config order (routes.ts childrenByParent); {} without parentRefs. */
   readonly tree: Readonly<Record<string, readonly string[]>>;
-  /** Where each router is in the canonical text (spans.ts): routers are parsed as requests reach them. */
-  readonly routers: RouterSpans;
 }
 
 /**
- * Facts of a config the store admitted, or null when its routers cannot be placed in its text.
- * `text`: its canonical JSON; `config`: that text parsed (the isolate's view of it); `routes`:
- * the top muxer's routes of its dry-run compile.
+ * Facts of a config the store admitted. `config`: its canonical text parsed (the isolate's view of
+ * it); `routes`: the top muxer's routes of its dry-run compile.
  */
-export function factsOf<H>(sha256: string, text: string, config: DynamicConfig, routes: readonly Route<H>[], warnings: readonly ConfigIssue[], defaultRuleSyntax: RuleSyntax): LoadFacts | null {
+export function factsOf<H>(sha256: string, config: DynamicConfig, routes: readonly Route<H>[], warnings: readonly ConfigIssue[], defaultRuleSyntax: RuleSyntax): LoadFacts {
   const routers = config.http?.routers ?? {};
-  const spans = routerSpans(text, config);
-  if (spans === null) return null;
-  const position = new Map(spans.names.map((name, i) => [name, i]));
+  const position = new Map(Object.keys(routers).map((name, i) => [name, i]));
   const { order, ...rest } = muxIndex(routes);
   const index = { ...rest, routers: order.map((name) => position.get(name) ?? -1) };
-  return { format: FACTS_FORMAT, revision: REVISION, sha256, defaultRuleSyntax, warnings, index, tree: Object.fromEntries(childrenByParent(routers)), routers: spans };
+  return { format: FACTS_FORMAT, revision: REVISION, sha256, defaultRuleSyntax, warnings, index, tree: Object.fromEntries(childrenByParent(routers)) };
 }
 
 /** What a trusted load takes from the facts. */
@@ -57,42 +55,37 @@ export interface TrustedFacts {
   readonly index: MuxIndex;
   readonly warnings: readonly ConfigIssue[];
   readonly tree: ReadonlyMap<string, readonly string[]>;
-  readonly routers: RouterSpans;
 }
 
 /**
  * The facts, when this build made them for this config and syntax; null otherwise (the caller then
- * validates in full). Checks the shape as far as it is read at load; the index's lists are checked
- * as requests reach them (rules/mux/lazy.ts), the spans by lazyConfig.
+ * validates in full). `config`: the snapshot as parsed. Checks the shape as far as it is read at
+ * load; the index's lists are checked as requests reach them (rules/mux/lazy.ts).
  */
-export function trustFacts(facts: unknown, sha256: string, defaultRuleSyntax: RuleSyntax): TrustedFacts | null {
+export function trustFacts(facts: unknown, sha256: string, defaultRuleSyntax: RuleSyntax, config: unknown): TrustedFacts | null {
   if (!isRecord(facts)) return null;
   if (facts.format !== FACTS_FORMAT || facts.revision !== REVISION || facts.sha256 !== sha256 || facts.defaultRuleSyntax !== defaultRuleSyntax) return null;
-  const { index, tree, warnings, routers } = facts;
-  if (!Array.isArray(warnings) || !isRecord(index) || !isRecord(tree) || !isSpans(routers)) return null;
+  const { index, tree, warnings } = facts;
+  if (!Array.isArray(warnings) || !isRecord(index) || !isRecord(tree)) return null;
   if (!Array.isArray(index.routers) || !isRecord(index.exact) || !isRecord(index.suffixes) || !Array.isArray(index.fallback) || !isRecord(index.prefixes)) return null;
-  const order = namesAt(routers.names, index.routers);
+  const order = routerNames(config, index.routers);
   const children = treeOf(tree);
   if (order === null || children === null) return null;
   const { routers: _, ...lists } = index;
-  return { index: { ...(lists as Omit<MuxIndex, "order">), order }, warnings: warnings as ConfigIssue[], tree: children, routers };
+  return { index: { ...(lists as Omit<MuxIndex, "order">), order }, warnings: warnings as ConfigIssue[], tree: children };
 }
 
-function isSpans(value: unknown): value is RouterSpans {
-  if (!isRecord(value) || !Array.isArray(value.names) || !Array.isArray(value.spans) || !Array.isArray(value.at)) return false;
-  const [a, b] = value.at as unknown[];
-  return typeof a === "number" && typeof b === "number" && value.names.every((n) => typeof n === "string") && value.spans.every((n) => typeof n === "number");
-}
-
-/** Positions → names, or null when one is not a position in `names`. */
-function namesAt(names: readonly string[], positions: readonly unknown[]): string[] | null {
-  const out = new Array<string>(positions.length);
+/** Positions → names, or null when one is not a router of the config. */
+function routerNames(config: unknown, positions: readonly unknown[]): string[] | null {
+  const http = isRecord(config) ? config.http : undefined;
+  const routers = isRecord(http) && isRecord(http.routers) ? Object.keys(http.routers) : [];
+  const names = new Array<string>(positions.length);
   for (let i = 0; i < positions.length; i++) {
     const at = positions[i];
-    if (typeof at !== "number" || !Number.isInteger(at) || at < 0 || at >= names.length) return null;
-    out[i] = names[at]!;
+    if (typeof at !== "number" || !Number.isInteger(at) || at < 0 || at >= routers.length) return null;
+    names[i] = routers[at]!;
   }
-  return out;
+  return names;
 }
 
 function treeOf(tree: Record<string, unknown>): Map<string, readonly string[]> | null {

@@ -7,7 +7,6 @@
 import type { Provider, Versioned } from "../../providers/types.ts";
 import type { InternalServices } from "../compile/internal.ts";
 import { trustFacts, type TrustedFacts } from "../compile/facts.ts";
-import { lazyConfig } from "../compile/spans.ts";
 import { compileSnapshot, snapshotFromFacts, type Snapshot } from "../compile/snapshot.ts";
 import { checkBounds, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type ValidationResult } from "../config/index.ts";
 import type { RuleSyntax } from "../rules/index.ts";
@@ -46,9 +45,8 @@ type Valid = Extract<ValidationResult, { ok: true }>;
 export function routerListener(switcher: Switcher<Snapshot>, options: ListenerOptions = {}): Listener {
   return async (incoming) => {
     const syntax = settingOrReject(incoming.ref.version, options.defaultRuleSyntax);
-    const facts = trustFacts(incoming.facts, incoming.ref.sha256, syntax);
-    const config = facts && incoming.text !== undefined ? lazyConfig(incoming.text, facts.routers) : null;
-    if (facts && config) return installFromFacts(switcher, incoming, config, facts, options, syntax);
+    const facts = trustFacts(incoming.facts, incoming.ref.sha256, syntax, incoming.value);
+    if (facts) return installFromFacts(switcher, incoming, facts, options, syntax);
     const valid = validated(incoming, syntax);
     await guardWipe(switcher, incoming, routerCount(valid.config), options, syntax);
     install(switcher, incoming, valid, options.internal, syntax);
@@ -74,8 +72,9 @@ async function guardWipe(switcher: Switcher<Snapshot>, incoming: Versioned<unkno
  * The store admitted it with this build: no validation, no compile. A config without routers over
  * routers is refused as on the full path (a ref the store did not mark allowEmpty was written by hand).
  */
-async function installFromFacts(switcher: Switcher<Snapshot>, incoming: Versioned<unknown>, config: DynamicConfig, facts: TrustedFacts, options: ListenerOptions, syntax: RuleSyntax): Promise<void> {
-  await guardWipe(switcher, incoming, facts.routers.names.length, options, syntax);
+async function installFromFacts(switcher: Switcher<Snapshot>, incoming: Versioned<unknown>, facts: TrustedFacts, options: ListenerOptions, syntax: RuleSyntax): Promise<void> {
+  const config = incoming.value as DynamicConfig;
+  await guardWipe(switcher, incoming, routerCount(config), options, syntax);
   const { ref, provider } = incoming;
   const meta = { version: ref.version, sha256: ref.sha256, source: ref.key, provider: provider ?? "switchyard", warnings: facts.warnings, load: "facts" as const };
   switcher.swap(snapshotFromFacts(config, meta, switcher.current, facts.index, options.internal, syntax, facts.tree));

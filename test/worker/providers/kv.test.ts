@@ -234,7 +234,7 @@ describe("KvProvider", () => {
     // The version key, then the snapshot and its load facts (in parallel), which name the snapshot.
     expect(kv.reads).toHaveLength(3);
     expect(ref?.facts).toBe(`${ref?.key}.facts.${REVISION}`);
-    expect(loaded.ok && loaded.value.facts).toMatchObject({ format: 2, sha256: ref?.sha256, defaultRuleSyntax: "v3" });
+    expect(loaded.ok && loaded.value.facts).toMatchObject({ format: 1, sha256: ref?.sha256, defaultRuleSyntax: "v3" });
   });
 });
 
@@ -257,10 +257,8 @@ describe("DurableObjectProvider", () => {
     expect(ref).toEqual(await stub.versionRef());
     expect(ref?.version).toBe(2);
     const facts = JSON.parse((await stub.get(2, true))?.facts ?? "null");
-    expect(facts).toMatchObject({ format: 2, sha256: ref?.sha256 });
-    const canonical = (await stub.get(2))?.canonical ?? "null";
-    // With facts, the text comes too (a listener that trusts them reads it itself); the parsed value on first access.
-    expect(await provider.load(ref as VersionRef)).toEqual({ ok: true, value: { ref, value: JSON.parse(canonical), provider: "kv", facts, text: canonical } });
+    expect(facts).toMatchObject({ format: 1, sha256: ref?.sha256 });
+    expect(await provider.load(ref as VersionRef)).toEqual({ ok: true, value: { ref, value: JSON.parse((await stub.get(2))?.canonical ?? "null"), provider: "kv", facts } });
     // Plain reads (the admin API's) do not carry the facts.
     expect(await stub.get(2)).not.toHaveProperty("facts");
   });

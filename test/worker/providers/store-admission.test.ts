@@ -77,7 +77,7 @@ describe("the config store's admission", () => {
     expect(admitted).toEqual({ ok: true, value: { canonical: canonicalJSON(valid.config), routers: 1, warnings: [], facts: expect.any(Function) } });
     // The load facts name the config's hash, the build and the syntax, and index its one router.
     const facts = JSON.parse((admitted.ok && admitted.value.facts?.("ab12")) || "null");
-    expect(facts).toMatchObject({ format: 2, revision: REVISION, sha256: "ab12", defaultRuleSyntax: "v3", warnings: [], index: { routers: [0], exact: {}, fallback: [0] }, tree: {} });
+    expect(facts).toMatchObject({ format: 1, revision: REVISION, sha256: "ab12", defaultRuleSyntax: "v3", warnings: [], index: { routers: [0], exact: {}, fallback: [0] }, tree: {} });
     const badRule = storeAdmission.admit({ http: { routers: { r: { rule: "Path(", service: "web" } }, services: routed.http.services } });
     expect(badRule.ok ? [] : badRule.error.map((e) => e.path)).toContain("http.routers.r.rule");
     const huge = { http: { routers: routed.http.routers, services: routed.http.services, middlewares: { big: { headers: { customRequestHeaders: { "X-Big": "x".repeat(MAX_STORED_CONFIG_BYTES) } } } } } };

@@ -60,7 +60,7 @@ describe("ConfigStore.put", () => {
     const ref = await kvVersion(keys);
     const key = keys.snapshotKey(1, result.record.sha256);
     expect(ref).toEqual({ version: 1, key, sha256: result.record.sha256, facts: `${key}.facts.${REVISION}` });
-    expect(JSON.parse((await testEnv.CONFIG_KV.get(`${key}.facts.${REVISION}`)) ?? "null")).toMatchObject({ format: 2, sha256: result.record.sha256 });
+    expect(JSON.parse((await testEnv.CONFIG_KV.get(`${key}.facts.${REVISION}`)) ?? "null")).toMatchObject({ format: 1, sha256: result.record.sha256 });
     expect(ref?.key).toBe(`${keys.prefix}config/v/1-${result.record.sha256.slice(0, 16)}`);
     const snapshot = await testEnv.CONFIG_KV.get(keys.snapshotKey(1, result.record.sha256));
     expect(snapshot).not.toBeNull();
