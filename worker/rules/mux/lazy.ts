@@ -72,7 +72,7 @@ type Table<T> = Record<string, T | undefined>;
 const table = <T>(): Table<T> => Object.create(null) as Table<T>;
 const NEVER: CompiledRule = { source: "", hosts: [], match: () => false, explain: () => ({ expr: "", result: false }) };
 
-/** A muxer over `index` whose routes `source` builds on first use. Throws on a malformed index. */
+/** A muxer over `index` whose routes `source` builds on first use; a malformed list in the index leads nowhere (and is logged). */
 export function buildLazyMuxer<H>(index: MuxIndex, source: RouteSource<H>): Muxer<H> {
   return new LazyMuxer(index, source);
 }
