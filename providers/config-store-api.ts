@@ -43,6 +43,11 @@ export type WriteResult =
   /** The write conflicts with what is stored: it would remove every router, or no version is left. */
   | { ok: false; status: 409; current: number | null; message: string };
 
+/** What a write of the config would meet, without writing it (ConfigStoreApi.validate). */
+export type ValidateResult =
+  | { ok: true; warnings: StoreIssue[]; routers: number; sha256: string; wouldWipe: string | null }
+  | { ok: false; errors: StoreIssue[]; warnings: StoreIssue[] };
+
 export interface StoredConfig {
   readonly record: VersionRecord;
   /** The canonical JSON text as stored and published. */
@@ -76,6 +81,12 @@ export interface PublishState {
 
 export interface ConfigStoreApi {
   put(request: PutRequest): Promise<WriteResult>;
+  /**
+   * The admission a put runs (schema, references, compile dry run, size bound), storing nothing:
+   * for editors that validate as one types. `wouldWipe`: why a put of it would be refused (409)
+   * over the newest version without allowEmpty, or null.
+   */
+  validate(config: unknown): Promise<ValidateResult>;
   /** Newest version, or a given one while it is retained. */
   get(version?: number, withFacts?: boolean): Promise<StoredConfig | null>;
   /** Newest first. */

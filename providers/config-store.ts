@@ -14,6 +14,7 @@ import type {
   PutRequest,
   StoredConfig,
   StoreIssue,
+  ValidateResult,
   VersionRecord,
   WriteResult,
 } from "./config-store-api.ts";
@@ -141,6 +142,16 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const sha256 = await sha256Hex(checked.canonical);
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null };
     return this.write(entry, request, checked.warnings);
+  }
+
+  async validate(config: unknown): Promise<ValidateResult> {
+    const admitted = this.admission.admit(config);
+    if (!admitted.ok) return { ok: false, errors: admitted.error, warnings: [] };
+    const { canonical, routers, warnings } = admitted.value;
+    const newest = this.newestRow();
+    const current = newest ? this.routers(newest) : null;
+    const wouldWipe = this.admission.wipeRefusal(current, routers, false, newest ? `version ${newest.record.version}` : undefined);
+    return { ok: true, warnings, routers, sha256: await sha256Hex(canonical), wouldWipe };
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {

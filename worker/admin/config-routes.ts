@@ -26,6 +26,20 @@ export async function putConfig(request: Request, env: ConfigStoreBinding): Prom
   return writeResponse(result);
 }
 
+/**
+ * POST <base>/config/validate: the body checked exactly as PUT /config would check it, nothing
+ * stored. 200 with `valid` either way (an invalid config is the answer, not a failed request):
+ * its errors with their JSON paths, its warnings, and for a valid one whether a PUT would be
+ * refused for wiping the routes. 400 only for a body that cannot be read as YAML/TOML/JSON.
+ */
+export async function validateConfigBody(request: Request, env: ConfigStoreBinding): Promise<Response> {
+  const body = await readConfigBody(request);
+  if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
+  const result = await store(env).validate(body.value);
+  if (!result.ok) return json({ valid: false, errors: result.errors, warnings: result.warnings });
+  return json({ valid: true, errors: [], warnings: result.warnings, routers: result.routers, sha256: result.sha256, wouldWipe: result.wouldWipe });
+}
+
 export async function getConfig(url: URL, env: ConfigStoreBinding): Promise<Response> {
   const version = url.searchParams.get("version");
   const parsed = version === null ? undefined : parseVersion(version, "version");

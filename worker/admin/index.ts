@@ -9,7 +9,7 @@ import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
-import { diff, getConfig, history, putConfig, rollback } from "./config-routes.ts";
+import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
 import { explain } from "./explain.ts";
 import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
@@ -58,6 +58,7 @@ export function build(base: string) {
   router
     .get("/api/*", (req, _env, rt) => readApi(req, base, rt))
     .put("/config", (req, env) => putConfig(req, env))
+    .post("/config/validate", (req, env) => validateConfigBody(req, env))
     .get("/config", (req, env) => getConfig(new URL(req.url), env))
     .get("/config/history", (req, env) => history(new URL(req.url), env))
     .post("/config/rollback", (req, env) => rollback(req, env))
