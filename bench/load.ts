@@ -100,7 +100,7 @@ async function child(dir: string, mode: Mode): Promise<void> {
 async function prepare(size: number): Promise<string> {
   const { validateConfig, canonicalJSON } = await import("../worker/config/index.ts");
   const { checkConfig } = await import("../worker/compile/check.ts");
-  const { factsOf } = await import("../worker/compile/facts.ts");
+  const { publishedFacts } = await import("../worker/compile/facts.ts");
   const { NO_INTERNAL_SERVICES } = await import("../worker/compile/internal.ts");
   const { config, hit } = benchConfig(size, (i) => [`http://10.0.${i % 250}.1:8080`, `http://10.1.${i % 250}.1:8080`]);
   const valid = validateConfig(config);
@@ -110,7 +110,7 @@ async function prepare(size: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-load-"));
   const canonical = canonicalJSON(valid.config);
   await writeFile(join(dir, "config.json"), canonical);
-  await writeFile(join(dir, "facts.json"), JSON.stringify(factsOf("bench", JSON.parse(canonical), checked.routes, valid.warnings, "v3")));
+  await writeFile(join(dir, "facts.json"), publishedFacts("bench", canonical, checked.routes, valid.warnings, "v3"));
   await writeFile(join(dir, "hit.txt"), hit);
   return dir;
 }

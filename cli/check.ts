@@ -1,7 +1,7 @@
 // Local validation before anything is sent: the same checks the config store runs.
 import { apiInternalServices } from "../worker/api/internal.ts";
 import { checkConfig } from "../worker/compile/check.ts";
-import { factsOf } from "../worker/compile/facts.ts";
+import { publishedFacts } from "../worker/compile/facts.ts";
 import { REVISION } from "../worker/compile/revision.ts";
 import { canonicalJSON, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
 import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
@@ -33,7 +33,7 @@ export async function checkConfigFile(file: string, io: Io, settings: CliSetting
   for (const w of loaded.warnings) io.err(formatIssue(w));
   const canonical = canonicalJSON(checked.config);
   const sha256 = await sha256Hex(canonical);
-  const facts = JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, checked.routes, loaded.warnings, defaultRuleSyntax ?? "v3"));
+  const facts = publishedFacts(sha256, canonical, checked.routes, loaded.warnings, defaultRuleSyntax ?? "v3");
   return { file, config: checked.config, canonical, sha256, facts, revision: REVISION };
 }
 

@@ -6,9 +6,9 @@ import type { Admission, Admitted } from "../providers/store/admission.ts";
 import type { Env } from "./env.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import { checkConfig as dryRun } from "./compile/check.ts";
-import { factsOf } from "./compile/facts.ts";
+import { publishedFacts } from "./compile/facts.ts";
 import { REVISION } from "./compile/revision.ts";
-import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type DynamicConfig, type Result } from "./config/index.ts";
+import { canonicalJSON, parseDefaultRuleSyntax, routerCount, validateConfig, wipeRefusal, type ConfigIssue, type Result } from "./config/index.ts";
 
 /** SQLite in a Durable Object stores at most 2 MB per value; KV allows 25 MiB. */
 export const MAX_STORED_CONFIG_BYTES = 2_000_000;
@@ -29,8 +29,7 @@ export function admitConfig(raw: unknown, defaultRuleSyntax?: string): Result<Ad
   if (bytes > MAX_STORED_CONFIG_BYTES) {
     return { ok: false, error: [{ path: "", message: `config is ${bytes} bytes as canonical JSON; the store keeps at most ${MAX_STORED_CONFIG_BYTES}`, severity: "error" }] };
   }
-  // Named as the isolates will see the config: its canonical text parsed.
-  const facts = (sha256: string) => JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, compiled.routes, valid.warnings, syntax.value));
+  const facts = (sha256: string) => publishedFacts(sha256, canonical, compiled.routes, valid.warnings, syntax.value);
   return { ok: true, value: { canonical, routers: routerCount(valid.config), warnings: valid.warnings, facts } };
 }
 

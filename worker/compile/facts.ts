@@ -50,6 +50,14 @@ export function factsOf<H>(sha256: string, config: DynamicConfig, routes: readon
   return { format: FACTS_FORMAT, revision: REVISION, sha256, defaultRuleSyntax, warnings, index, tree: Object.fromEntries(childrenByParent(routers)) };
 }
 
+/**
+ * The facts as published (JSON), for the config whose canonical text is `canonical`: read back
+ * from that text, so that router positions are the isolate's own (the config store, push --kv).
+ */
+export function publishedFacts<H>(sha256: string, canonical: string, routes: readonly Route<H>[], warnings: readonly ConfigIssue[], defaultRuleSyntax: RuleSyntax): string {
+  return JSON.stringify(factsOf(sha256, JSON.parse(canonical) as DynamicConfig, routes, warnings, defaultRuleSyntax));
+}
+
 /** What a trusted load takes from the facts. */
 export interface TrustedFacts {
   readonly index: MuxIndex;

@@ -12,7 +12,7 @@
 // collected in a Map at load, and move to the object table on their first request.
 
 import { hostKey } from "../compile.ts";
-import type { CompiledRule, RequestView } from "../types.ts";
+import type { CompiledRule, HostIndex as HostIndexFacts, RequestView } from "../types.ts";
 import { collect, indexed, type HostRoutes } from "./bucket.ts";
 import type { Candidates, Ranks } from "./candidates.ts";
 
@@ -40,6 +40,11 @@ const table = <T>(): Table<T> => Object.create(null) as Table<T>;
  * ranks of several. Its HostEntry is made on its first request.
  */
 type Slot = number | Ranks;
+
+/** The host constraint of a rule built elsewhere, which may only have `hosts`. */
+export function hostsOf(rule: CompiledRule): HostIndexFacts | null {
+  return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
+}
 
 /** Collects ranks by host and by ending while the muxer walks routes in order. */
 export class HostIndexBuilder {
@@ -179,7 +184,7 @@ const LONG = 255;
 const hasLength = (lengths: Lengths, n: number): boolean => lengths[n < LONG ? n : LONG] === 1;
 
 /** The dots in an ending: a search per dot rather than a look at every character. */
-function labels(suffix: string): number {
+export function labels(suffix: string): number {
   let n = 0;
   for (let i = suffix.indexOf("."); i >= 0; i = suffix.indexOf(".", i + 1)) n++;
   return n;

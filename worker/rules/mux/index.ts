@@ -6,16 +6,12 @@
 // host, of its host's endings, and of the fallback, each already in route order, and merges them,
 // stopping at the first route whose rule matches (candidates.ts).
 
-import type { CompiledRule, HostIndex as RuleHosts, Muxer, MuxerOptions, RequestView, Route } from "../types.ts";
+import type { CompiledRule, Muxer, MuxerOptions, RequestView, Route } from "../types.ts";
 import { Bucket } from "./bucket.ts";
 import { Candidates } from "./candidates.ts";
-import { HostIndexBuilder } from "./hosts.ts";
+import { HostIndexBuilder, hostsOf } from "./hosts.ts";
 import { routeOrder } from "./order.ts";
 
-/** The host constraint of a rule built elsewhere, which may only have `hosts`. */
-function hostsOf(rule: CompiledRule): RuleHosts | null {
-  return rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] };
-}
 
 export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions = {}): Muxer<H> {
   const order = routeOrder(routes, options);

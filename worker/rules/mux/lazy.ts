@@ -9,6 +9,7 @@ import { hostKey } from "../compile.ts";
 import type { CompiledRule, Muxer, MuxerOptions, RequestView, Route } from "../types.ts";
 import { collect, indexed, SMALL, type HostRoutes } from "./bucket.ts";
 import { Candidates, type Ranks } from "./candidates.ts";
+import { hostsOf, labels } from "./hosts.ts";
 import { routeOrder } from "./order.ts";
 
 /** Route names by rank, and the ranks each host constraint leads to (host keys: no trailing dots). */
@@ -41,7 +42,7 @@ export function muxIndex<H>(routes: readonly Route<H>[], options: MuxerOptions =
   for (let rank = 0; rank < routes.length; rank++) {
     const rule = routes[order[rank]!]!.rule;
     names.push(routes[order[rank]!]!.name);
-    const facts = rule.hostIndex === undefined ? (rule.hosts === null ? null : { exact: rule.hosts, suffixes: [] }) : rule.hostIndex;
+    const facts = rule.hostIndex === undefined ? hostsOf(rule) : rule.hostIndex;
     if (facts === null) fallback.push(rank);
     else if (typeof facts === "string") add(exact, hostKey(facts), rank);
     else {
@@ -196,12 +197,6 @@ class LazyMuxer<H> implements Muxer<H> {
 }
 
 const isStrings = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((s) => typeof s === "string");
-
-function labels(suffix: string): number {
-  let n = 0;
-  for (let i = suffix.indexOf("."); i >= 0; i = suffix.indexOf(".", i + 1)) n++;
-  return n;
-}
 
 /** Where the host's ending of `depth` labels starts (its dot), or -1 when the host has fewer. */
 function dotAt(host: string, depth: number): number {
