@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
+import { runCli as run } from "./helpers/cli.ts";
 import { startWhoami, type Whoami } from "../../examples/whoami.ts";
 import { startWranglerDev, type Running } from "./helpers/processes.ts";
 
@@ -25,12 +25,6 @@ afterAll(async () => {
   await whoami?.close();
 });
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 function configFile(name: string, routers: string[]): string {
   const lines = ["http:", "  routers:"];

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
+import { runCli as run } from "./helpers/cli.ts";
 import { startWhoami, type Whoami } from "../../examples/whoami.ts";
 import type { FleetStatus } from "../../providers/store/fleet.ts";
 import { startWranglerDev, type Running } from "./helpers/processes.ts";
@@ -29,12 +29,6 @@ afterAll(async () => {
   await whoami?.close();
 });
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 async function admin<T>(path: string): Promise<T> {
   const res = await fetch(`${dev.url}/__switchyard${path}`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(10_000) });
