@@ -5,6 +5,7 @@
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
+import { refreshHealth, showsServers } from "../api/health.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
@@ -57,7 +58,7 @@ export function build(base: string) {
     },
   });
   router
-    .get("/api/*", (req, _env, rt) => readApi(req, base, rt))
+    .get("/api/*", (req, env, rt) => readApi(req, env, base, rt))
     .put("/config", (req, env) => putConfig(req, env))
     .post("/config/validate", (req, env) => validateConfigBody(req, env))
     .get("/config", (req, env) => getConfig(new URL(req.url), env))
@@ -91,9 +92,11 @@ async function metricsHistory(url: URL, isolate: AdminIsolate): Promise<Response
   return json(await isolate.metricsHistory(window), 200, { "cache-control": "no-store" });
 }
 
-async function readApi(request: Request, base: string, isolate: AdminIsolate): Promise<Response> {
+async function readApi(request: Request, env: AdminEnv, base: string, isolate: AdminIsolate): Promise<Response> {
   const snapshot = await isolate.loaded();
   if (!snapshot) return apiError(503, "no configuration is loaded yet");
   const url = new URL(request.url);
-  return traefikApi(url.pathname.slice(base.length), url, snapshot);
+  const path = url.pathname.slice(base.length);
+  if (showsServers(path)) await refreshHealth(snapshot, env);
+  return traefikApi(path, url, snapshot);
 }
