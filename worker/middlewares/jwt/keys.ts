@@ -1,12 +1,12 @@
 // The jwt middleware's key source, one of four (Traefik Hub's): a shared secret (HS*), a PEM public
 // key (the algorithms its kind allows), an inline JWK set or one fetched from jwksUrl (asymmetric
 // algorithms only, as jose's JWK sets). Keys are imported once per algorithm and kept.
-import { createLocalJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
+import { createLocalJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { RequestContext } from "../../services/types.ts";
 import { clientGet } from "../auth/client.ts";
 import { parseJwks, remoteJwks, type KeySet } from "../auth/jwks.ts";
-import { ALGORITHMS_BY_KEY, publicKeyKind, type PublicKeyKind } from "../auth/public-key.ts";
+import { ALGORITHMS_BY_KEY, importPublicKey, publicKeyKind, type PublicKeyKind } from "../auth/public-key.ts";
 import { signingSecretBytes } from "../checks/jwt.ts";
 
 export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
@@ -49,7 +49,7 @@ function publicKeySource(pem: string): Verify | string {
   const kind = publicKeyKind(pem);
   if (!(kind in ALGORITHMS_BY_KEY)) return `publicKey: ${kind}`;
   const algorithms = ALGORITHMS_BY_KEY[kind as PublicKeyKind];
-  return withKey(perAlgorithm((alg) => importSPKI(pem, alg)), algorithms);
+  return withKey(perAlgorithm((alg) => importPublicKey(pem, alg)), algorithms);
 }
 
 function jwksFileSource(text: string): Verify | string {
