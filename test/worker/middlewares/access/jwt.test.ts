@@ -56,6 +56,24 @@ describe("jwt: every algorithm", () => {
   }
 });
 
+describe("jwt: JWK sets", () => {
+  it("a token without kid is tried against each key of its type; none verifying is 401", async () => {
+    const [a, b, c] = await Promise.all([pair("ES256", "a"), pair("ES256", "b"), pair("ES256", "c")]);
+    const snap = mw({ jwksFile: JSON.stringify({ keys: [a.jwk, b.jwk] }) });
+    expect((await get(snap, await token("ES256", b.pkcs8))).status).toBe(200);
+    expect((await get(snap, await token("ES256", a.pkcs8))).status).toBe(200);
+    expect((await get(snap, await token("ES256", c.pkcs8))).status).toBe(401);
+  });
+
+  it("honours a JWK's alg and use: a key for ES384 or for encryption does not verify ES256", async () => {
+    const k = await pair("ES256");
+    const t = await token("ES256", k.pkcs8, { kid: "k" });
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", use: "enc" }] }) }), t)).status).toBe(401);
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", alg: "ES384" }] }) }), t)).status).toBe(401);
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", alg: "ES256", use: "sig" }] }) }), t)).status).toBe(200);
+  });
+});
+
 describe("jwt: refusals", () => {
   it("no token: 401 with a bare Bearer challenge (RFC 6750 3.1), never reaching the upstream", async () => {
     const res = await get(mw({ signingSecret: SECRET }));
