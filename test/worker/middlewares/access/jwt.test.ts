@@ -4,6 +4,9 @@
 import { exportJWK, generateSecret } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { validateConfig } from "../../../../worker/config/index.ts";
+import { jwt } from "../../../../worker/middlewares/jwt/index.ts";
+import type { MiddlewareOptions } from "../../../../worker/schema/middlewares.ts";
+import type { RequestContext, RequestObservation } from "../../../../worker/services/types.ts";
 import { behind, send, type Echo } from "../../helpers/serve.ts";
 import { KEY_OF, now, pair, token, unsigned } from "./jwt-tokens.ts";
 
@@ -176,6 +179,19 @@ describe("jwt: claims", () => {
     expect((await echo(form)).bodyBytes).toBe(`a=1&access_token=${t}`.length);
     expect((await get(snap, "bad", { path: `/private?access_token=${t}` })).status).toBe(401);
     expect((await get(mw({ signingSecret: SECRET }), undefined, { path: `/private?access_token=${t}` })).status).toBe(401);
+  });
+});
+
+describe("jwt: usernameClaim", () => {
+  it("names the access log's ClientUsername after the claim (a nested path too)", async () => {
+    const built = jwt({ signingSecret: SECRET, usernameClaim: "user.email", clockSkew: "0s" } as MiddlewareOptions<"jwt">, { name: "auth", router: "r", service: () => null });
+    if (typeof built === "string") throw new Error(built);
+    const handler = built(async () => new Response("ok"));
+    const observed: RequestObservation = { retryAttempts: 0 };
+    const rc = { url: new URL("https://x.test/"), clientIP: null, waitUntil: () => {}, env: {}, observed } as unknown as RequestContext;
+    const t = await token("HS256", SECRET_BYTES, { claims: { user: { email: "ann@example.com" } } });
+    expect((await handler(new Request("https://x.test/", { headers: { authorization: `Bearer ${t}` } }), rc)).status).toBe(200);
+    expect(observed.clientUsername).toBe("ann@example.com");
   });
 });
 
