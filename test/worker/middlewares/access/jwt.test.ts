@@ -222,4 +222,13 @@ describe("jwt: validation with JSON paths", () => {
     expect(errors({ signingSecret: SECRET, forwardHeaders: { "Bad Header": "sub" } })[0]).toMatch(/forwardHeaders/);
     expect(errors({ signingSecret: SECRET, tokenQueryKey: "t" })[0]).toMatch(/tokenQueryKey/);
   });
+
+  it("warns of what works but is unsafe: a short secret, a JWKS over plain http", () => {
+    const result = validateConfig({ http: { middlewares: { a: { jwt: { signingSecret: "short" } }, b: { jwt: { jwksUrl: "http://idp.test/jwks" } } } } });
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^http\.middlewares\.a\.jwt\.signingSecret: is 5 bytes: HS256 wants at least 32/),
+      expect.stringMatching(/^http\.middlewares\.b\.jwt\.jwksUrl: is plain http/),
+    ]);
+  });
 });
