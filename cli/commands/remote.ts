@@ -13,7 +13,7 @@ export const CONNECTION = {
 
 export function client(values: { url?: string | boolean; base?: string | boolean }): AdminClient {
   const token = process.env.SWITCHYARD_TOKEN;
-  if (!token) throw new UsageError("set SWITCHYARD_TOKEN to the router's ADMIN_TOKEN");
+  if (!token) throw new UsageError("set SWITCHYARD_TOKEN to the router's ADMIN_TOKEN (or a token with the scope this command needs)");
   const url = typeof values.url === "string" ? values.url : (process.env.SWITCHYARD_URL ?? "http://127.0.0.1:8787");
   const base = typeof values.base === "string" ? values.base : "/__switchyard";
   if (!URL.canParse(url)) throw new UsageError(`--url is not a URL: ${url}`);

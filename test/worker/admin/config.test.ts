@@ -27,7 +27,8 @@ describe("PUT /config", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: number; sha256: string; author: string; message: string };
     expect(res.headers.get("etag")).toBe(`"${body.version}"`);
-    expect(body).toMatchObject({ author: "alice", message: "first" });
+    // The author is the token's name; what the writer says of itself is a note (issue 18).
+    expect(body).toMatchObject({ author: "admin", authorNote: "alice", message: "first" });
     expect(body.sha256).toMatch(/^[0-9a-f]{64}$/);
     const served = await untilServing(body.version);
     await served.arrayBuffer();
