@@ -35,7 +35,8 @@ export const USAGE = `usage: switchyard <command> [options]
   pull [--version V] [-o FILE]                    the current (or a retained) config as JSON
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
-  diff A B                                        routers/services/middlewares added, removed, changed
+  diff A B [--json]                               routers/services/middlewares added, removed, changed,
+                                                  and each field that changed
   status [--json]                                 the fleet: versions served where, the oldest, refusals
                                                   and why, isolates not heard from (<base>/status/fleet)
   token create NAME --scope read,write[,rollback,metrics]

@@ -83,8 +83,11 @@ describe("switchyard push / pull / history / rollback / diff", () => {
     expect(history.out).toMatch(/^\s+2 .* first$|^\s+2 /m);
     expect(history.out).toMatch(/^\s+1 .*first$/m);
 
-    const diff = await run("diff", "1", "2", "--url", dev.url);
-    expect(JSON.parse(diff.out).routers).toEqual({ added: ["beta"], removed: [], changed: [] });
+    const diff = await run("diff", "1", "2", "--url", dev.url, "--json");
+    expect(JSON.parse(diff.out).routers).toMatchObject({ added: ["beta"], removed: [], changed: [] });
+    expect(JSON.parse(diff.out).routers.fields.beta).toEqual([{ path: "http.routers.beta", op: "added", to: { rule: "PathPrefix(`/beta`)", service: "app" } }]);
+    const text = await run("diff", "1", "2", "--url", dev.url);
+    expect(text.lines).toEqual(["version 1 -> 2:\n  + routers.beta"]);
 
     const rb = await run("rollback", "1", "--url", dev.url);
     expect(rb.code).toBe(0);

@@ -4,7 +4,7 @@ import type { WriteResult } from "../../providers/config-store-api.ts";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { checkVersion, MAX_VERSION, parseVersion } from "../../providers/store/version.ts";
 import { json } from "../api/responses.ts";
-import type { Result } from "../config/index.ts";
+import { diffConfigFields, type Result } from "../config/index.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
 import type { Identity } from "./identity.ts";
 import { jsonError } from "./responses.ts";
@@ -87,8 +87,14 @@ export async function diff(url: URL, env: ConfigStoreBinding): Promise<Response>
   const from = parseVersion(fromText, "from");
   const to = parseVersion(toText, "to");
   if (!from.ok || !to.ok) return jsonError(400, [from, to].flatMap((r) => (r.ok ? [] : [r.error])).join("; "));
-  const result = await store(env).diff(from.value, to.value);
-  return "error" in result ? jsonError(404, result.error) : json(result);
+  // Both versions' text, diffed here: the field-level diff is config knowledge, which the store
+  // (providers/, storage only) does not have; the name lists come from the store's own diff code.
+  const [a, b] = await Promise.all([store(env).get(from.value), store(env).get(to.value)]);
+  if (!a || !b) {
+    const missing = [a ? null : from.value, b ? null : to.value].filter((v) => v !== null);
+    return jsonError(404, `version ${missing.join(" and ")} is not in the retained history`);
+  }
+  return json(diffConfigFields({ version: from.value, canonical: a.canonical }, { version: to.value, canonical: b.canonical }));
 }
 
 function writeResponse(result: WriteResult): Response {
