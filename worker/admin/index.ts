@@ -12,6 +12,7 @@ import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authenticate, permit } from "./auth.ts";
 import type { Identity } from "./identity.ts";
 import { needOf } from "./scopes.ts";
+import { shadowState, startShadow, stopShadow } from "./shadow-routes.ts";
 import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
 import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
 import { explain } from "./explain.ts";
@@ -70,6 +71,9 @@ export function build(base: string) {
     .get("/config/history", (req, env) => history(new URL(req.url), env))
     .post("/config/rollback", (req, env, _rt, who) => rollback(req, env, who))
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
+    .put("/config/shadow", (req, env, _rt, who) => startShadow(req, env, who))
+    .get("/config/shadow", (_req, env) => shadowState(env))
+    .delete("/config/shadow", (_req, env) => stopShadow(env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
