@@ -12,6 +12,7 @@ import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authenticate, permit } from "./auth.ts";
 import type { Identity } from "./identity.ts";
 import { needOf } from "./scopes.ts";
+import { planRoute } from "./plan.ts";
 import { shadowState, startShadow, stopShadow } from "./shadow-routes.ts";
 import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
 import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
@@ -75,6 +76,7 @@ export function build(base: string) {
     .get("/config/shadow", (_req, env) => shadowState(env))
     .delete("/config/shadow", (_req, env) => stopShadow(env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
+    .post("/plan", (req, env) => planRoute(req, env))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
     .get("/metrics", (_req, _env, rt) => metrics(rt))

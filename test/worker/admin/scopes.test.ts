@@ -39,6 +39,7 @@ const CALLS: [string, string, RequestInit, "read" | "write" | "rollback" | "metr
   ["GET /config/diff", "/config/diff?from=1&to=1", {}, "read"],
   ["POST /config/validate", "/config/validate", json("POST", { http: {} }), "read"],
   ["POST /explain", "/explain", json("POST", { url: "http://x.test/" }), "read"],
+  ["POST /plan", "/plan", json("POST", { config: {}, requests: [] }), "read"],
   ["GET /metrics", "/metrics", {}, "metrics"],
   ["HEAD /metrics", "/metrics", { method: "HEAD" }, "metrics"],
   ["PUT /config", "/config", json("PUT", { http: { routers: { r: { rule: "Host(`x`", service: "none" } } } }), "write"],
