@@ -22,6 +22,12 @@ export interface PutRequest {
   readonly allowEmpty?: boolean;
   readonly author?: string;
   readonly message?: string;
+  /**
+   * The writer's Ed25519 signature (base64/base64url) of the canonical text's sha256
+   * (store/signature.ts), published with the version for isolates with CONFIG_SIGNING_PUBLIC_KEY.
+   * The store keeps it but does not check it: the isolates are where it counts.
+   */
+  readonly signature?: string;
 }
 
 export interface VersionRecord {
@@ -33,6 +39,8 @@ export interface VersionRecord {
   readonly createdAt: string;
   /** Set when this version was made by rolling back to an older one. */
   readonly rollbackOf?: number;
+  /** Set when it was stored with a signature (signed configs). */
+  readonly signed?: true;
 }
 
 export type WriteResult =

@@ -17,6 +17,11 @@ export interface VersionRef {
    * admitting it, so an isolate need not validate it again. Absent on refs written by hand.
    */
   readonly facts?: string;
+  /**
+   * Ed25519 signature (base64url) of this sha256 by the user's CI (store/signature.ts): isolates
+   * with CONFIG_SIGNING_PUBLIC_KEY take only versions whose signature checks. Absent: unsigned.
+   */
+  readonly signature?: string;
 }
 
 /** A config as stored: not yet validated (the listener validates before anything goes live). */

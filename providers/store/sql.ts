@@ -33,6 +33,8 @@ export function migrate(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>("PRAGMA table_info(versions)").toArray();
   if (!columns.some((c) => c.name === "facts")) sql.exec("ALTER TABLE versions ADD COLUMN facts TEXT");
   if (!columns.some((c) => c.name === "facts_revision")) sql.exec("ALTER TABLE versions ADD COLUMN facts_revision TEXT");
+  // Signed configs (store/signature.ts) came later still: rows written before are unsigned.
+  if (!columns.some((c) => c.name === "signature")) sql.exec("ALTER TABLE versions ADD COLUMN signature TEXT");
 }
 
 type VersionRow = {
@@ -45,6 +47,7 @@ type VersionRow = {
   rollback_of: number | null;
   facts: string | null;
   facts_revision: string | null;
+  signature: string | null;
 };
 
 export interface NewVersion {
@@ -58,6 +61,8 @@ export interface NewVersion {
   readonly facts: string | null;
   /** The build that made them (Admission.revision). */
   readonly factsRevision: string | null;
+  /** The writer's signature of its sha256 (store/signature.ts), published in the version key; null: unsigned. */
+  readonly signature?: string | null;
 }
 
 export interface StoredRow {
@@ -65,6 +70,7 @@ export interface StoredRow {
   readonly canonical: string;
   readonly facts: string | null;
   readonly factsRevision: string | null;
+  readonly signature: string | null;
 }
 
 export class VersionsTable {
@@ -83,10 +89,10 @@ export class VersionsTable {
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
-      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts, facts_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision,
+      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts, facts_revision, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision, entry.signature ?? null,
     );
-    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null });
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null, signature: entry.signature ?? null });
   }
 
   /** Replaces a version's load facts (remade by another build: see ConfigStoreObject.freshFacts). */
@@ -115,7 +121,7 @@ export class VersionsTable {
   get(version: number): StoredRow | null {
     const rows = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE version = ?", version).toArray();
     const row = rows[0];
-    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts, factsRevision: row.facts_revision } : null;
+    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts, factsRevision: row.facts_revision, signature: row.signature ?? null } : null;
   }
 
   /** When the first retained version after `version` was made (ISO 8601), or null. */
@@ -128,7 +134,7 @@ export class VersionsTable {
   list(limit: number): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision FROM versions ORDER BY version DESC LIMIT ?",
+        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision, signature FROM versions ORDER BY version DESC LIMIT ?",
         limit,
       )
       .toArray()
@@ -144,7 +150,8 @@ export class VersionsTable {
 }
 
 function toRecord(row: VersionRow): VersionRecord {
-  const record = { version: row.version, sha256: row.sha256, author: row.author, message: row.message, createdAt: row.created_at };
+  const base = { version: row.version, sha256: row.sha256, author: row.author, message: row.message, createdAt: row.created_at };
+  const record = row.signature === null || row.signature === undefined ? base : { ...base, signed: true as const };
   return row.rollback_of === null ? record : { ...record, rollbackOf: row.rollback_of };
 }
 
