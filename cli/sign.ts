@@ -1,32 +1,36 @@
 // Signed configs on the CLI side: `push --sign KEYFILE` signs the sha256 of the canonical text it
-// publishes (providers/store/signature.ts says what exactly), `keygen` makes a key pair. Node's
-// crypto reads the PEM PKCS#8 Ed25519 keys that `openssl genpkey -algorithm ed25519` writes.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+// publishes (providers/store/signature.ts says what exactly), `keygen` makes a key pair. The keys
+// are PEM PKCS#8 Ed25519, what `openssl genpkey -algorithm ed25519` writes, read with WebCrypto
+// (Node's own, as the Worker's: no node:crypto, which the CLI bundle loads lazily).
 import { readFile, writeFile } from "node:fs/promises";
-import { signedMessage, toBase64Url } from "../providers/store/signature.ts";
+import { fromBase64Any, signedMessage, toBase64Url } from "../providers/store/signature.ts";
 import { parse, UsageError, type Io } from "./io.ts";
 
-async function privateKey(file: string): Promise<KeyObject> {
-  let key: KeyObject;
+const PEM = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/;
+
+async function privateKey(file: string): Promise<CryptoKey> {
+  const text = await readFile(file, "utf8").catch((err: unknown) => {
+    throw new Error(`--sign ${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+  });
+  const body = PEM.exec(text)?.[1];
+  const der = body === undefined ? null : fromBase64Any(body.replace(/\s+/g, ""));
+  if (!der) throw new Error(`--sign ${file}: not a PEM private key (BEGIN PRIVATE KEY); make one with: openssl genpkey -algorithm ed25519 -out ${file}`);
   try {
-    key = createPrivateKey(await readFile(file, "utf8"));
-  } catch (err) {
-    throw new Error(`--sign ${file}: not a PEM private key (${err instanceof Error ? err.message : String(err)}); make one with: openssl genpkey -algorithm ed25519 -out ${file}`);
+    return await crypto.subtle.importKey("pkcs8", der, { name: "Ed25519" }, false, ["sign"]);
+  } catch {
+    throw new Error(`--sign ${file}: not an Ed25519 private key; signed configs use Ed25519 (openssl genpkey -algorithm ed25519)`);
   }
-  if (key.asymmetricKeyType !== "ed25519") throw new Error(`--sign ${file}: an ${key.asymmetricKeyType ?? "unknown"} key; signed configs use Ed25519 (openssl genpkey -algorithm ed25519)`);
-  return key;
 }
 
 /** The signature (base64url) of the config whose canonical text has this sha256. */
 export async function signConfig(file: string, sha256: string): Promise<string> {
-  return toBase64Url(new Uint8Array(sign(null, signedMessage(sha256), await privateKey(file))));
+  const signature = await crypto.subtle.sign({ name: "Ed25519" }, await privateKey(file), signedMessage(sha256));
+  return toBase64Url(new Uint8Array(signature));
 }
 
-/** The raw public key (base64url), as CONFIG_SIGNING_PUBLIC_KEY takes it. */
-export function rawPublicKey(key: KeyObject): string {
-  const jwk = createPublicKey(key).export({ format: "jwk" });
-  if (typeof jwk.x !== "string") throw new Error("not an Ed25519 key");
-  return jwk.x;
+function pem(der: ArrayBuffer): string {
+  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** `switchyard keygen -o KEYFILE`: a new Ed25519 private key (mode 0600) and its public key printed. */
@@ -34,10 +38,11 @@ export async function keygenCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { output: { type: "string", short: "o" } });
   const out = values.output;
   if (typeof out !== "string") throw new UsageError("-o KEYFILE is required (where the private key goes)");
-  const { privateKey: key } = generateKeyPairSync("ed25519");
-  await writeFile(out, key.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  await writeFile(out, pem((await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer), { mode: 0o600, flag: "wx" });
   io.out(`private key written to ${out} (keep it in CI's secrets; never commit it)`);
-  io.out(`CONFIG_SIGNING_PUBLIC_KEY=${rawPublicKey(key)}`);
+  io.out(`CONFIG_SIGNING_PUBLIC_KEY=${toBase64Url(raw)}`);
   io.out("set it on the Worker: npx wrangler secret put CONFIG_SIGNING_PUBLIC_KEY");
   return 0;
 }

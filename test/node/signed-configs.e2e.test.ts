@@ -2,16 +2,20 @@
 // pushing through the admin API and straight to KV. Signed versions go live; an unsigned push, a
 // push signed with another key and a stray KV write are refused by the isolate (the last good keeps
 // serving) and show in the fleet status with why; a rollback keeps its version's signature.
-import { generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWhoami, type Whoami } from "../../examples/whoami.ts";
 import type { FleetStatus } from "../../providers/store/fleet.ts";
-import { rawPublicKey } from "../../cli/sign.ts";
 import { runCli as run } from "./helpers/cli.ts";
 import { startWranglerDev, type Running } from "./helpers/processes.ts";
+
+/** The raw public key (base64url), as CONFIG_SIGNING_PUBLIC_KEY takes it. */
+function rawPublicKey(key: KeyObject): string {
+  return createPublicKey(key).export({ format: "jwk" }).x!;
+}
 
 const TOKEN = "signed-e2e-token";
 const dir = mkdtempSync(join(tmpdir(), "switchyard-signed-e2e-"));

@@ -1,15 +1,20 @@
 // Signed configs in the isolate: the public key's forms, what a signature covers, and the provider
 // wrapper that refuses unsigned or wrongly signed versions before their snapshot is read.
-import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SignedProvider } from "../../../providers/signed.ts";
 import { encodeVersionRef, parseVersionRef } from "../../../providers/store/ref.ts";
 import { importPublicKey, parseSignature, signedMessage, toBase64Url, verifySignature } from "../../../providers/store/signature.ts";
 import type { Loaded, Provider, VersionRef } from "../../../providers/types.ts";
-import { rawPublicKey, signConfig } from "../../../cli/sign.ts";
+import { keygenCommand, signConfig } from "../../../cli/sign.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** The raw public key (base64url), as CONFIG_SIGNING_PUBLIC_KEY takes it. */
+function rawPublicKey(key: KeyObject): string {
+  return createPublicKey(key).export({ format: "jwk" }).x!;
+}
 
 const SHA = "a".repeat(64);
 const OTHER = "b".repeat(64);
@@ -52,7 +57,17 @@ describe("signature", () => {
     expect(await verifySignature(await importPublicKey(raw), SHA, await signConfig(file, SHA))).toBe(true);
     const rsaFile = join(dir, "rsa.pem");
     writeFileSync(rsaFile, generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }));
-    await expect(signConfig(rsaFile, SHA)).rejects.toThrow(/rsa key; signed configs use Ed25519/);
+    await expect(signConfig(rsaFile, SHA)).rejects.toThrow(/not an Ed25519 private key/);
+  });
+
+  it("switchyard keygen writes a private key the CLI signs with and prints the public key the Worker takes", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "switchyard-keygen-")), "ci.pem");
+    const lines: string[] = [];
+    expect(await keygenCommand(["-o", file], { out: (l) => lines.push(l), err: () => {} })).toBe(0);
+    const publicKey = /^CONFIG_SIGNING_PUBLIC_KEY=(\S+)$/m.exec(lines.join("\n"))?.[1];
+    expect(publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await verifySignature(await importPublicKey(publicKey!), SHA, await signConfig(file, SHA))).toBe(true);
+    await expect(keygenCommand(["-o", file], { out: () => {}, err: () => {} })).rejects.toThrow(/EEXIST/); // never overwrites a key
   });
 
   it("travels in the version key", () => {
