@@ -103,6 +103,8 @@ export interface ConfigStoreApi {
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
+  /** The newest version stored with a signature: where a cold isolate with signed configs falls back. */
+  signedVersionRef(): Promise<VersionRef | null>;
   publishState(): Promise<PublishState>;
   /** One isolate's state (worker/fleet/reporter.ts sends it in ctx.waitUntil); checked, bounded, kept per isolate. */
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;

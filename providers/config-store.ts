@@ -206,6 +206,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     return row ? storedRef(this.seams.keys, row, this.routers) : null;
   }
 
+  async signedVersionRef(): Promise<VersionRef | null> {
+    const newest = this.versions.newestSigned();
+    const row = newest === null ? null : this.versions.get(newest);
+    return row ? storedRef(this.seams.keys, row, this.routers) : null;
+  }
+
   async publishState(): Promise<PublishStatus> {
     const state = this.meta.read();
     return {

@@ -35,6 +35,12 @@ export interface Versioned<T> {
    * them); absent when there are none or they could not be read.
    */
   readonly facts?: unknown;
+  /**
+   * Set when the provider gave another version than the ref it was asked for, and why (a signed
+   * provider's cold isolate, handed a refused newest version, gets the newest signed one): the
+   * watcher serves it, reports this as the poll's error and asks for the ref again next poll.
+   */
+  readonly instead?: string;
 }
 
 export interface Provider {

@@ -114,13 +114,18 @@ function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CON
   }
 }
 
+/** The config store's newest signed version: a cold isolate's fallback when the newest is refused. */
+function newestSigned(env: Pick<RuntimeEnv, "CONFIG_STORE">): Provider {
+  return DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME, true);
+}
+
 /**
  * With CONFIG_SIGNING_PUBLIC_KEY, what is published (KV, the config store) goes live only signed.
  * The bundled file is part of the deployed Worker, trusted as its code is.
  */
-function signed(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY">, provider: Provider): Provider {
+function signed(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY" | "CONFIG_STORE">, provider: Provider): Provider {
   const key = env.CONFIG_SIGNING_PUBLIC_KEY;
-  return key === undefined || key.trim() === "" ? provider : new SignedProvider(provider, key);
+  return key === undefined || key.trim() === "" ? provider : new SignedProvider(provider, key, { coldFallback: newestSigned(env) });
 }
 
 /**

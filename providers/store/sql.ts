@@ -86,6 +86,12 @@ export class VersionsTable {
     return row.v;
   }
 
+  /** The newest version stored with a signature (signed configs), or null. */
+  newestSigned(): number | null {
+    const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE signature IS NOT NULL AND version BETWEEN 1 AND ?", MAX_VERSION).one();
+    return row.v;
+  }
+
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(

@@ -126,3 +126,44 @@ describe("SignedProvider", () => {
     expect(!loaded.ok && loaded.error).toMatch(/^config version 7 refused: CONFIG_SIGNING_PUBLIC_KEY must be an Ed25519 public key/);
   });
 });
+
+describe("SignedProvider on a cold isolate", () => {
+  const { privateKey, raw } = keyPair();
+  const refused = { version: 9, key: "config/v/9-aaaa", sha256: SHA };
+  const signedOlder = { version: 6, key: "config/v/6-bbbb", sha256: OTHER, signature: signWith(privateKey, OTHER) };
+
+  it("handed a refused newest version, serves the newest signed one instead (marked so), then keeps it: later refusals are plain", async () => {
+    const store = new Fake(signedOlder);
+    const provider = new SignedProvider(new Fake(refused), raw, { coldFallback: store });
+    const first = await provider.load(refused);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(first.value.ref).toEqual(signedOlder);
+    expect(first.value.facts).toBeUndefined();
+    expect(first.value.instead).toMatch(/^config version 9 refused: not signed .*; serving version 6, the newest signed one, instead$/);
+    const again = await provider.load(refused);
+    expect(!again.ok && again.error).toMatch(/^config version 9 refused: not signed/);
+    expect(store.loads).toBe(1);
+  });
+
+  it("a fallback that is not signed by the key is no fallback", async () => {
+    const forged = { ...signedOlder, signature: signWith(keyPair().privateKey, OTHER) };
+    const store = new Fake(forged);
+    const loaded = await new SignedProvider(new Fake(refused), raw, { coldFallback: store }).load(refused);
+    expect(!loaded.ok && loaded.error).toMatch(/refused: not signed/);
+    expect(store.loads).toBe(0);
+  });
+
+  it("a warm isolate never falls back: it keeps what it serves", async () => {
+    const good = { ...base(), signature: signWith(privateKey, SHA) };
+    const store = new Fake(signedOlder);
+    const provider = new SignedProvider(new Fake(good), raw, { coldFallback: store });
+    expect((await provider.load(good)).ok).toBe(true);
+    expect((await provider.load({ ...refused, version: 10 })).ok).toBe(false);
+    expect(store.loads).toBe(0);
+  });
+});
+
+function base(): VersionRef {
+  return { version: 8, key: "config/v/8-aaaa", sha256: SHA };
+}

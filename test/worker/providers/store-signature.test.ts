@@ -49,6 +49,17 @@ describe("ConfigStore and signatures", () => {
     expect(await stub.versionRef()).not.toHaveProperty("signature");
   });
 
+  it("names the newest signed version for a cold isolate's fallback (signedVersionRef)", async () => {
+    const { stub } = await openStore();
+    expect(await stub.signedVersionRef()).toBeNull();
+    await stub.put({ config: config(1) });
+    expect(await stub.signedVersionRef()).toBeNull();
+    await stub.put({ config: config(2), signature: SIGNATURE });
+    await stub.put({ config: config(3) });
+    expect(await stub.signedVersionRef()).toMatchObject({ version: 2, signature: SIGNATURE });
+    expect(await stub.versionRef()).toMatchObject({ version: 3 });
+  });
+
   it("refuses a malformed signature at its path, storing nothing", async () => {
     const { stub } = await openStore();
     expect(await stub.put({ config: config(1), signature: "c2hvcnQ" })).toEqual({
