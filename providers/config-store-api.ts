@@ -27,6 +27,12 @@ export interface PutRequest {
   /** A display note on the author (the X-Switchyard-Author header): what the writer says, not who it is. */
   readonly authorNote?: string;
   readonly message?: string;
+  /**
+   * The writer's Ed25519 signature (base64/base64url) of the canonical text's sha256
+   * (store/signature.ts), published with the version for isolates with CONFIG_SIGNING_PUBLIC_KEY.
+   * The store keeps it but does not check it: the isolates are where it counts.
+   */
+  readonly signature?: string;
 }
 
 export interface VersionRecord {
@@ -41,6 +47,8 @@ export interface VersionRecord {
   readonly createdAt: string;
   /** Set when this version was made by rolling back to an older one. */
   readonly rollbackOf?: number;
+  /** Set when it was stored with a signature (signed configs). */
+  readonly signed?: true;
 }
 
 export type WriteResult =
@@ -103,6 +111,8 @@ export interface ConfigStoreApi {
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
+  /** The newest version stored with a signature: where a cold isolate with signed configs falls back. */
+  signedVersionRef(): Promise<VersionRef | null>;
   publishState(): Promise<PublishState>;
   /** One isolate's state (worker/fleet/reporter.ts sends it in ctx.waitUntil); checked, bounded, kept per isolate. */
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;

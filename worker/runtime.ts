@@ -7,6 +7,7 @@ import { DurableObjectProvider } from "../providers/do.ts";
 import { FallbackProvider } from "../providers/fallback.ts";
 import { FileProvider } from "../providers/file.ts";
 import { KvProvider } from "../providers/kv.ts";
+import { SignedProvider } from "../providers/signed.ts";
 import type { Provider } from "../providers/types.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
@@ -106,24 +107,38 @@ function observerFor(env: Env): Observer {
 const decode = configDecoder("auto", { bounds: false });
 
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
-function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {
+function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE" | "CONFIG_SIGNING_PUBLIC_KEY">): Provider {
   const bundled = new FileProvider(demoConfig, "examples/demo.yaml", configDecoder("yaml"));
   switch (env.CONFIG_SOURCE ?? "kv") {
     case "file":
       return bundled;
     case "durable-object":
-      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME), bundled);
+      return new FallbackProvider(signed(env, DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME)), bundled);
     default:
-      return new FallbackProvider(new KvProvider(env.CONFIG_KV, { decode }), bundled);
+      return new FallbackProvider(signed(env, new KvProvider(env.CONFIG_KV, { decode })), bundled);
   }
+}
+
+/** The config store's newest signed version: a cold isolate's fallback when the newest is refused. */
+function newestSigned(env: Pick<RuntimeEnv, "CONFIG_STORE">): Provider {
+  return DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME, true);
+}
+
+/**
+ * With CONFIG_SIGNING_PUBLIC_KEY, what is published (KV, the config store) goes live only signed.
+ * The bundled file is part of the deployed Worker, trusted as its code is.
+ */
+function signed(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY" | "CONFIG_STORE">, provider: Provider): Provider {
+  const key = env.CONFIG_SIGNING_PUBLIC_KEY;
+  return key === undefined || key.trim() === "" ? provider : new SignedProvider(provider, key, { coldFallback: newestSigned(env) });
 }
 
 /**
  * KV source: a plain KV write bypasses the config store, so the store still holds the last good
  * config for a cold isolate handed one without routers (see routerListener).
  */
-function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">): ListenerOptions {
+function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE" | "CONFIG_SIGNING_PUBLIC_KEY">): ListenerOptions {
   const source = env.CONFIG_SOURCE ?? "kv";
-  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME) };
+  return source === "file" || source === "durable-object" ? {} : { lastGood: signed(env, DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME)) };
 }
 

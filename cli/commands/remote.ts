@@ -6,6 +6,7 @@ import { checkConfigFile, describeDiff, mayReplace, NO_CHANGES, printDiff } from
 import type { FieldConfigDiff } from "../../worker/config/index.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
+import { signConfig } from "../sign.ts";
 
 export const CONNECTION = {
   url: { type: "string" },
@@ -24,7 +25,7 @@ export function client(values: { url?: string | boolean; base?: string | boolean
 export async function pushCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" } },
+    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, sign: { type: "string" } },
     1,
   );
   const file = positionals[0];
@@ -33,7 +34,9 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   const allowEmpty = values["allow-empty"] === true;
   const checked = await checkConfigFile(file, io, settings);
   if (!checked) return 1;
-  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty }, io);
+  // Signed over the sha256 of the canonical text pushed: the text the store publishes.
+  const signature = typeof values.sign === "string" ? await signConfig(values.sign, checked.sha256) : undefined;
+  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty, signature }, io);
   const admin = client(values);
   const current = await currentConfig(admin);
   printDiff(current?.config ?? null, checked.config, io);
@@ -42,8 +45,15 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   const headers: Record<string, string> = { "content-type": "application/json", "x-switchyard-author": process.env.USER ?? "cli" };
   if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
   if (typeof values.message === "string") headers["x-switchyard-message"] = values.message;
+  if (signature !== undefined) headers["x-switchyard-signature"] = signature;
   const { body } = await admin.call("PUT", `/config${allowEmpty ? "?allowEmpty=true" : ""}`, { body: checked.canonical, headers });
-  io.out(`pushed ${file}: version ${(body as { version: number }).version}`);
+  const stored = body as { version: number; sha256: string };
+  io.out(`pushed ${file}: version ${stored.version}${signature === undefined ? "" : " (signed)"}`);
+  if (signature !== undefined && stored.sha256 !== checked.sha256) {
+    // Another build's canonical form: the signature covers this CLI's text, not the store's.
+    io.err(`the router stored version ${stored.version} with sha256 ${stored.sha256}, but this CLI signed ${checked.sha256}: isolates with CONFIG_SIGNING_PUBLIC_KEY will refuse it; use a CLI of the Worker's build`);
+    return 1;
+  }
   return 0;
 }
 

@@ -6,11 +6,12 @@ import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** The version key's value, keys in a fixed order (allowEmpty and facts only when set). */
+/** The version key's value, keys in a fixed order (allowEmpty, facts and signature only when set). */
 export function encodeVersionRef(ref: VersionRef): string {
   const base = { version: ref.version, key: ref.key, sha256: ref.sha256 };
   const empty = ref.allowEmpty === true ? { ...base, allowEmpty: true } : base;
-  return JSON.stringify(ref.facts === undefined ? empty : { ...empty, facts: ref.facts });
+  const withFacts = ref.facts === undefined ? empty : { ...empty, facts: ref.facts };
+  return JSON.stringify(ref.signature === undefined ? withFacts : { ...withFacts, signature: ref.signature });
 }
 
 /** Checks what a version key holds; throws an Error that says what is wrong and where. */
@@ -18,7 +19,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
   }
-  const { version, key, sha256, allowEmpty, facts } = value as Record<string, unknown>;
+  const { version, key, sha256, allowEmpty, facts, signature } = value as Record<string, unknown>;
   if (!isVersion(version) && version !== 0) {
     throw new Error(`${where}: "version" must be a whole number from 0 to ${MAX_VERSION}, got ${describe(version)}`);
   }
@@ -30,8 +31,10 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
     throw new Error(`${where}: "allowEmpty" must be true or false, got ${describe(allowEmpty)}`);
   }
   if (facts !== undefined && (typeof facts !== "string" || facts === "")) throw new Error(`${where}: "facts" must be a non-empty string (a KV key)`);
+  if (signature !== undefined && (typeof signature !== "string" || signature === "")) throw new Error(`${where}: "signature" must be a non-empty string (base64url)`);
   const ref = allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
-  return facts === undefined ? ref : { ...ref, facts };
+  const withFacts = facts === undefined ? ref : { ...ref, facts };
+  return signature === undefined ? withFacts : { ...withFacts, signature };
 }
 
 /**

@@ -22,7 +22,9 @@ export async function putConfig(request: Request, env: ConfigStoreBinding, who: 
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
   const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value };
-  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, "PUT /config") });
+  // Signed configs: the CI's signature of the canonical text's sha256 travels with the version.
+  const signature = request.headers.get("x-switchyard-signature") ?? undefined;
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, "PUT /config"), ...(signature === undefined ? {} : { signature }) });
   return writeResponse(result);
 }
 

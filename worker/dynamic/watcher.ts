@@ -86,6 +86,8 @@ export class Watcher {
     const loaded = await this.provider.load(ref);
     if (!loaded.ok) throw new Error(`version ${ref.version}: ${loaded.error}; keeping the current config`);
     await this.listener(loaded.value);
+    // Another version than asked for went live (its ref is the snapshot's): the asked one was not taken.
+    if (loaded.value.instead !== undefined) throw new Error(loaded.value.instead);
     this.applied = ref;
     this.status = { ...this.status, version: ref.version, lastChangeAt: this.now(), lastError: null };
   }
