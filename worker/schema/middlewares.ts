@@ -12,6 +12,7 @@ import {
   pluginSchema,
 } from "./middlewares/content.ts";
 import { headersSchema } from "./middlewares/headers.ts";
+import { oidcSchema } from "./middlewares/oidc.ts";
 import {
   addPrefixSchema,
   redirectRegexSchema,
@@ -48,6 +49,7 @@ export const middlewareTypeSchemas = {
   inFlightReq: inFlightReqSchema,
   ipAllowList: ipAllowListSchema,
   ipWhiteList: ipWhiteListSchema,
+  oidc: oidcSchema,
   passTLSClientCert: passTLSClientCertSchema,
   plugin: pluginSchema,
   rateLimit: rateLimitSchema,

@@ -1,5 +1,6 @@
 // The registry worker/config asks for each middleware's own option checks (checks/types.ts).
 import { checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
+import { checkOidc } from "./oidc.ts";
 import { checkBuffering, checkCircuitBreaker, checkInFlightReq, checkRateLimit, checkRetry } from "./traffic.ts";
 import type { OptionChecks } from "./types.ts";
 import { checkCompress, checkErrors, checkHeaders, checkReplacePath } from "./web.ts";
@@ -12,6 +13,7 @@ export const optionChecks: OptionChecks = {
   forwardAuth: checkForwardAuth,
   ipAllowList: checkIpAllowList,
   ipWhiteList: checkIpWhiteList,
+  oidc: checkOidc,
   buffering: checkBuffering,
   circuitBreaker: checkCircuitBreaker,
   inFlightReq: checkInFlightReq,

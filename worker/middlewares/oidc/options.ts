@@ -1,0 +1,103 @@
+// The oidc options, turned once per config compile into what a request needs: paths to match,
+// cookie attributes, secret references, the provider client.
+import type { MiddlewareOptions } from "../../schema/middlewares.ts";
+import { sanitizeCookieName, type CookieOptions } from "../../services/balancer/cookie.ts";
+import { ProviderClient } from "./provider.ts";
+import { secretRef, type SecretRef } from "./secrets.ts";
+
+type Options = MiddlewareOptions<"oidc">;
+
+/** A URL option: a path ("/callback"), or an absolute URL whose path is matched. */
+export interface UrlOption {
+  readonly path: string;
+  /** The absolute URL when one was given; else it is made on the request's origin. */
+  readonly absolute: string | null;
+}
+
+export function urlOption(value: string): UrlOption | string {
+  if (value.startsWith("/") && !value.startsWith("//")) return { path: new URL(value, "http://x").pathname, absolute: null };
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return `${JSON.stringify(value)} is neither a path (/callback) nor an http(s) URL`;
+    return { path: url.pathname, absolute: url.href };
+  } catch {
+    return `${JSON.stringify(value)} is neither a path (/callback) nor an http(s) URL`;
+  }
+}
+
+export function resolveUrl(option: UrlOption, origin: string): string {
+  return option.absolute ?? origin + option.path;
+}
+
+export interface Compiled {
+  readonly name: string;
+  readonly provider: ProviderClient;
+  readonly clientID: string;
+  readonly clientSecret: SecretRef | null;
+  readonly secret: SecretRef;
+  readonly redirect: UrlOption;
+  readonly login: UrlOption | null;
+  readonly logout: UrlOption | null;
+  readonly postLogin: UrlOption | null;
+  readonly postLogout: UrlOption | null;
+  readonly scope: string;
+  readonly authParams: readonly (readonly [string, string])[];
+  readonly noRedirect: ReadonlySet<string>;
+  readonly pkce: boolean;
+  readonly session: CookieOptions;
+  readonly expiryS: number;
+  readonly sliding: boolean;
+  readonly refresh: boolean;
+  readonly state: CookieOptions;
+  readonly stateMaxAgeS: number;
+  readonly forwardHeaders: readonly (readonly [header: string, claim: string])[];
+  readonly csrf: { readonly header: string; readonly cookie: CookieOptions } | null;
+}
+
+function cookie(name: string, c: { path: string; domain?: string | undefined; sameSite: string; httpOnly: boolean; secure: boolean }, maxAge: number): CookieOptions {
+  return { name, path: c.path, domain: c.domain ?? "", sameSite: c.sameSite, httpOnly: c.httpOnly, secure: c.secure, maxAge };
+}
+
+function optionalUrl(value: string | undefined): UrlOption | null | string {
+  return value === undefined ? null : urlOption(value);
+}
+
+/** The compiled options, or the first problem (the option checks report each at its own path). */
+export function compileOptions(o: Options, name: string): Compiled | string {
+  const urls = [urlOption(o.redirectUrl), optionalUrl(o.loginUrl), optionalUrl(o.logoutUrl), optionalUrl(o.postLoginRedirectUrl), optionalUrl(o.postLogoutRedirectUrl)] as const;
+  for (const u of urls) if (typeof u === "string") return u;
+  const [redirect, login, logout, postLogin, postLogout] = urls as readonly [UrlOption, UrlOption | null, UrlOption | null, UrlOption | null, UrlOption | null];
+  const base = sanitizeCookieName(name);
+  const sessionName = o.session.name ?? `${base}-session`;
+  const scopes = o.scopes.includes("openid") ? o.scopes : ["openid", ...o.scopes];
+  let provider: ProviderClient;
+  try {
+    provider = new ProviderClient(o.issuer, o.issuerAddress);
+  } catch {
+    return `issuer ${JSON.stringify(o.issuer)} is not a URL`;
+  }
+  return {
+    name,
+    provider,
+    clientID: o.clientID,
+    clientSecret: o.clientSecret === undefined ? null : secretRef(o.clientSecret),
+    secret: secretRef(o.secret),
+    redirect,
+    login,
+    logout,
+    postLogin,
+    postLogout,
+    scope: scopes.join(" "),
+    authParams: Object.entries(o.authParams ?? {}),
+    noRedirect: new Set(o.disableAuthRedirectionPaths ?? []),
+    pkce: o.pkce,
+    session: cookie(sessionName, o.session, o.session.expiry),
+    expiryS: o.session.expiry,
+    sliding: o.session.sliding,
+    refresh: o.session.refresh,
+    state: cookie(o.stateCookie.name ?? `${base}-state`, o.stateCookie, o.stateCookie.maxAge),
+    stateMaxAgeS: o.stateCookie.maxAge,
+    forwardHeaders: Object.entries(o.forwardHeaders ?? {}),
+    csrf: o.csrf ? { header: o.csrf.headerName, cookie: { ...cookie(`${sessionName}-csrf`, o.session, o.session.expiry), httpOnly: false, secure: o.csrf.secure } } : null,
+  };
+}
