@@ -2,6 +2,7 @@
 // upstreams the services tests use (test/fixtures/upstream.ts). Every server is closed on teardown.
 import type { TestProject } from "vitest/node";
 import { startWhoami } from "../../examples/whoami.ts";
+import { startOidcProvider } from "../fixtures/oidc-provider.ts";
 import { startUpstream, type Upstream } from "../fixtures/upstream.ts";
 import { startFlapServer } from "./middlewares/traffic/flap-server.ts";
 
@@ -16,6 +17,8 @@ declare module "vitest" {
     upstreams: Record<UpstreamName, string>;
     /** The traffic middleware tests' counting upstream (mw-traffic-flap-server.ts). */
     trafficFlapUrl: string;
+    /** The loopback OpenID Provider's issuer (test/fixtures/oidc-provider.ts), for the oidc tests. */
+    oidcIssuer: string;
   }
 }
 
@@ -26,7 +29,9 @@ export default async function setup(project: TestProject) {
   project.provide("upstreams", Object.fromEntries(started.map((u) => [u.name, u.url])) as Record<UpstreamName, string>);
   const flap = await startFlapServer();
   project.provide("trafficFlapUrl", flap.url);
+  const op = await startOidcProvider();
+  project.provide("oidcIssuer", op.issuer);
   return async () => {
-    await Promise.all([server.close(), flap.close(), ...started.map((u) => u.close())]);
+    await Promise.all([server.close(), flap.close(), op.close(), ...started.map((u) => u.close())]);
   };
 }

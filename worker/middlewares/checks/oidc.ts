@@ -3,7 +3,7 @@
 // authParams that would override the flow's own parameters.
 import type { Path } from "../../schema/issues.ts";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
-import { compileClaims } from "../oidc/claims.ts";
+import { parseClaims } from "../auth/claims.ts";
 import { urlOption } from "../oidc/options.ts";
 import { secretRef } from "../oidc/secrets.ts";
 import type { IssueSink, OptionCheck } from "./types.ts";
@@ -75,7 +75,7 @@ export const checkOidc: OptionCheck<"oidc"> = (issues, path, o) => {
   }
   if (!o.scopes.includes("openid")) issues.warn([...path, "scopes"], 'scopes has no "openid": it is added (without it there is no ID token)');
   if (o.claims !== undefined) {
-    const compiled = compileClaims(o.claims);
-    if (typeof compiled === "string") issues.error([...path, "claims"], compiled);
+    const parsed = parseClaims(o.claims);
+    if (!parsed.ok) issues.error([...path, "claims"], `${parsed.message} (at offset ${parsed.position})`);
   }
 };

@@ -8,14 +8,14 @@ import type { Handler, RequestContext } from "../../services/types.ts";
 import { editResponse, goError } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { startLogin, finishLogin } from "./flow.ts";
-import { withClaimHeaders } from "./identity.ts";
+import { claimHeaders, type ApplyClaimHeaders } from "../auth/claim-headers.ts";
+import { parseClaims, type ClaimsPredicate } from "../auth/claims.ts";
 import { logout } from "./logout.ts";
 import { compileOptions, type Compiled } from "./options.ts";
 import { sealer as makeSealer, type Sealer } from "./seal.ts";
 import { resolveSecret } from "./secrets.ts";
 import { clearSession, readSession, sessionClaims, writeSession, type Session } from "./session.ts";
 import { refreshTokens, type Client } from "./tokens.ts";
-import { compileClaims, type ClaimsCheck } from "./claims.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
@@ -82,20 +82,27 @@ function csrfRefused(c: Compiled, request: Request, session: Session): boolean {
 /** What a request comes to: an answer made here, or the request to pass on with cookies to add. */
 type Outcome = Response | { readonly pass: Request; readonly cookies: readonly string[] };
 
-function authenticated(c: Compiled, check: ClaimsCheck | null, request: Request, session: Session, cookies: readonly string[]): Outcome {
-  if (csrfRefused(c, request, session)) return goError(403, "oidc: missing or wrong CSRF token");
-  const claims: JWTPayload = sessionClaims(session);
-  if (check && !check(claims)) return goError(403, "Forbidden");
-  return { pass: new Request(request, { headers: withClaimHeaders(request.headers, c.forwardHeaders, claims) }), cookies };
+interface Checks {
+  readonly claims: ClaimsPredicate | null;
+  readonly forward: ApplyClaimHeaders;
 }
 
-async function handle(c: Compiled, check: ClaimsCheck | null, keys: Keys, request: Request, rc: RequestContext): Promise<Outcome> {
+function authenticated(c: Compiled, checks: Checks, request: Request, session: Session, cookies: readonly string[]): Outcome {
+  if (csrfRefused(c, request, session)) return goError(403, "oidc: missing or wrong CSRF token");
+  const claims: JWTPayload = sessionClaims(session);
+  if (checks.claims && !checks.claims(claims)) return goError(403, "Forbidden");
+  const headers = new Headers(request.headers);
+  checks.forward(headers, claims);
+  return { pass: new Request(request, { headers }), cookies };
+}
+
+async function handle(c: Compiled, checks: Checks, keys: Keys, request: Request, rc: RequestContext): Promise<Outcome> {
   const path = rc.url.pathname;
   if (path === c.redirect.path) return finishLogin(c, keys.sealer, keys.client, request, rc);
   const found = await readSession(keys.sealer, c.session, request.headers, Date.now());
   if (c.logout && path === c.logout.path) return logout(c, found, request, rc);
   const refreshed = found ? await keepAlive(c, keys, found, request, rc.env) : { session: null, cookies: [] };
-  if (refreshed.session) return authenticated(c, check, request, refreshed.session, refreshed.cookies);
+  if (refreshed.session) return authenticated(c, checks, request, refreshed.session, refreshed.cookies);
   // No session, a tampered one, another key's, or one whose refresh failed: its cookies go.
   const stale = clearSession(c.session, request.headers);
   if (redirects(c, request, path)) return startLogin(c, keys.sealer, rc, stale);
@@ -116,8 +123,9 @@ async function passOn(next: Handler, request: Request, rc: RequestContext, cooki
 export const oidc: MiddlewareFactory<"oidc"> = (options, ctx) => {
   const c = compileOptions(options, ctx.name);
   if (typeof c === "string") return c;
-  const check = options.claims ? compileClaims(options.claims) : null;
-  if (typeof check === "string") return `claims: ${check}`;
+  const parsed = options.claims ? parseClaims(options.claims) : null;
+  if (parsed && !parsed.ok) return `claims: ${parsed.message} (at offset ${parsed.position})`;
+  const checks: Checks = { claims: parsed ? parsed.test : null, forward: claimHeaders(options.forwardHeaders) };
   const keys = keysFor(c);
   return (next) => async (request, rc) => {
     const k = keys(rc.env);
@@ -127,7 +135,7 @@ export const oidc: MiddlewareFactory<"oidc"> = (options, ctx) => {
     }
     let outcome: Outcome;
     try {
-      outcome = await handle(c, check, k, request, rc);
+      outcome = await handle(c, checks, k, request, rc);
     } catch (err) {
       // The provider could not be reached or read (discovery, keys, token endpoint).
       console.error(`oidc ${c.name}:`, err);

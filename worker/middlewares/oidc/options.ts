@@ -50,7 +50,6 @@ export interface Compiled {
   readonly refresh: boolean;
   readonly state: CookieOptions;
   readonly stateMaxAgeS: number;
-  readonly forwardHeaders: readonly (readonly [header: string, claim: string])[];
   readonly csrf: { readonly header: string; readonly cookie: CookieOptions } | null;
 }
 
@@ -97,7 +96,6 @@ export function compileOptions(o: Options, name: string): Compiled | string {
     refresh: o.session.refresh,
     state: cookie(o.stateCookie.name ?? `${base}-state`, o.stateCookie, o.stateCookie.maxAge),
     stateMaxAgeS: o.stateCookie.maxAge,
-    forwardHeaders: Object.entries(o.forwardHeaders ?? {}),
     csrf: o.csrf ? { header: o.csrf.headerName, cookie: { ...cookie(`${sessionName}-csrf`, o.session, o.session.expiry), httpOnly: false, secure: o.csrf.secure } } : null,
   };
 }

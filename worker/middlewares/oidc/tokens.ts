@@ -103,7 +103,7 @@ export async function exchangeCode(client: Client, code: string, redirectUri: st
   const idToken = answer.body.id_token;
   if (typeof idToken !== "string") return { ok: false, status: 502, error: "the token endpoint sent no id_token (is openid among the scopes?)" };
   const claims = await verifyIdToken(client, idToken, { nonce }, env);
-  if (typeof claims === "string") return { ok: false, status: 502, error: claims };
+  if (typeof claims === "string") return { ok: false, status: 401, error: claims };
   const refreshToken = typeof answer.body.refresh_token === "string" ? answer.body.refresh_token : null;
   return { ok: true, tokens: { idToken, claims, refreshToken, expiresAt: expiresAt(claims, answer.body, now) } };
 }
