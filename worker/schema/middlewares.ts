@@ -12,6 +12,7 @@ import {
   pluginSchema,
 } from "./middlewares/content.ts";
 import { headersSchema } from "./middlewares/headers.ts";
+import { jwtSchema } from "./middlewares/jwt.ts";
 import { oidcSchema } from "./middlewares/oidc.ts";
 import {
   addPrefixSchema,
@@ -49,6 +50,7 @@ export const middlewareTypeSchemas = {
   inFlightReq: inFlightReqSchema,
   ipAllowList: ipAllowListSchema,
   ipWhiteList: ipWhiteListSchema,
+  jwt: jwtSchema,
   oidc: oidcSchema,
   passTLSClientCert: passTLSClientCertSchema,
   plugin: pluginSchema,

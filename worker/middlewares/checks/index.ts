@@ -2,6 +2,7 @@
 import { checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
 import { checkOidc } from "./oidc.ts";
 import { checkBuffering, checkCircuitBreaker, checkInFlightReq, checkRateLimit, checkRetry } from "./traffic.ts";
+import { checkJwt } from "./jwt.ts";
 import type { OptionChecks } from "./types.ts";
 import { checkCompress, checkErrors, checkHeaders, checkReplacePath } from "./web.ts";
 
@@ -13,6 +14,7 @@ export const optionChecks: OptionChecks = {
   forwardAuth: checkForwardAuth,
   ipAllowList: checkIpAllowList,
   ipWhiteList: checkIpWhiteList,
+  jwt: checkJwt,
   oidc: checkOidc,
   buffering: checkBuffering,
   circuitBreaker: checkCircuitBreaker,
