@@ -1,16 +1,16 @@
 // The middleware's way to its OpenID Provider: every back-channel call (discovery, JWKS, token
-// endpoint) goes through `send`, which never follows redirects, is bounded in time and in answer
-// size, and reaches the issuer's origin at issuerAddress when one is set (binding://NAME: a Worker
-// bound to this one; or another http(s) URL). The discovery document and the key set are cached per
-// isolate (one of each per middleware instance) and fetched again after CACHE_MS.
+// endpoint) goes through `exchange`, which never follows redirects, is bounded in time (the body
+// too) and in answer size, and reaches the issuer's origin at issuerAddress when one is set
+// (binding://NAME: a Worker bound to this one; or another http(s) URL). The discovery document is
+// cached per middleware instance and fetched again after CACHE_MS; the key set is the isolate's
+// shared JWKS cache (auth/jwks.ts: Cache-Control lifetime, unknown-kid refresh with a cooldown).
 import { parseBindingURL } from "../../http/binding-url.ts";
 import { collect } from "../../http/body.ts";
 import { bindingFetcher } from "../../services/binding.ts";
+import { remoteJwks, type KeySet, type RemoteJwks } from "../auth/jwks.ts";
 
 export const PROVIDER_TIMEOUT_MS = 10_000;
 export const CACHE_MS = 60 * 60 * 1000;
-/** A key set is fetched again at most this often when a token names a key it lacks (rotation). */
-export const JWKS_MIN_REFETCH_MS = 30_000;
 const MAX_ANSWER_BYTES = 256 * 1024;
 
 export interface Discovery {
@@ -46,7 +46,6 @@ export class ProviderClient {
   private readonly address: string | undefined;
   private readonly issuerOrigin: string;
   private discoveryCache: Cached<Discovery> | null = null;
-  private jwksCache: Cached<unknown> | null = null;
 
   constructor(issuer: string, address: string | undefined) {
     this.issuer = issuer;
@@ -54,24 +53,21 @@ export class ProviderClient {
     this.issuerOrigin = new URL(issuer).origin;
   }
 
-  /** One bounded back-channel exchange; the answer's body parsed as JSON (null when it is not). */
+  /** One back-channel request, redirects not followed; the timeout also bounds reading the body. */
+  exchange(url: string, init: RequestInit, env: object): Promise<Response> {
+    const signal = AbortSignal.timeout(PROVIDER_TIMEOUT_MS);
+    return this.fetcher(env)(new Request(this.target(url), { ...init, redirect: "manual", signal }));
+  }
+
+  /** One bounded exchange; the answer's body parsed as JSON (null when it is not). */
   async send(url: string, init: RequestInit, env: object): Promise<JsonAnswer> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no answer from the OpenID Provider within ${PROVIDER_TIMEOUT_MS / 1000}s`)), PROVIDER_TIMEOUT_MS);
+    const response = await this.exchange(url, init, env);
+    const read = response.body ? await collect(response.body, MAX_ANSWER_BYTES) : { ok: true as const, bytes: new Uint8Array() };
+    if (!read.ok) throw new Error(`the OpenID Provider's answer from ${url} is over ${MAX_ANSWER_BYTES} bytes`);
     try {
-      const request = new Request(this.target(url), { ...init, redirect: "manual", signal: abort.signal });
-      const response = await this.fetcher(env)(request);
-      const read = response.body ? await collect(response.body, MAX_ANSWER_BYTES) : { ok: true as const, bytes: new Uint8Array() };
-      if (!read.ok) throw new Error(`the OpenID Provider's answer from ${url} is over ${MAX_ANSWER_BYTES} bytes`);
-      let body: unknown = null;
-      try {
-        body = JSON.parse(new TextDecoder().decode(read.bytes));
-      } catch {
-        body = null;
-      }
-      return { status: response.status, body };
-    } finally {
-      clearTimeout(timer);
+      return { status: response.status, body: JSON.parse(new TextDecoder().decode(read.bytes)) as unknown };
+    } catch {
+      return { status: response.status, body: null };
     }
   }
 
@@ -114,23 +110,20 @@ export class ProviderClient {
     return value;
   }
 
-  /** The provider's key set, cached; `stale` asks for a new copy (a token named a key it lacks). */
-  jwks(env: object, stale = false): Promise<unknown> {
-    const now = Date.now();
-    const cached = this.jwksCache;
-    if (cached && now - cached.at < CACHE_MS && !(stale && now - cached.at >= JWKS_MIN_REFETCH_MS)) return cached.value;
-    const value = this.discovery(env).then(async (doc) => {
-      const { status, body } = await this.send(doc.jwks_uri, { headers: { accept: "application/json" } }, env);
-      if (status !== 200 || typeof body !== "object" || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
-        throw new Error(`${doc.jwks_uri} answered ${status} without a key set`);
-      }
-      return body;
-    });
-    const entry = { value, at: now };
-    this.jwksCache = entry;
-    value.catch(() => {
-      if (this.jwksCache === entry) this.jwksCache = null;
-    });
-    return value;
+  /** The provider's key set: the isolate's cache for its jwks_uri. */
+  async keys(env: object): Promise<KeySet> {
+    const [jwks, fetcher] = await this.jwks(env);
+    return jwks.keys(fetcher);
+  }
+
+  /** A newer key set than `seen` (a token named a key it lacks), or null when the cooldown forbids a fetch. */
+  async newerKeys(env: object, seen: KeySet): Promise<KeySet | null> {
+    const [jwks, fetcher] = await this.jwks(env);
+    return jwks.refreshForUnknownKid(fetcher, seen);
+  }
+
+  private async jwks(env: object): Promise<[RemoteJwks, () => Promise<Response>]> {
+    const doc = await this.discovery(env);
+    return [remoteJwks(doc.jwks_uri), () => this.exchange(doc.jwks_uri, { headers: { accept: "application/json" } }, env)];
   }
 }

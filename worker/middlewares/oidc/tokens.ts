@@ -1,7 +1,7 @@
 // The token endpoint (authorization code and refresh token grants) and ID token verification:
 // signature against the provider's key set (jose), iss, aud, exp, and azp, nonce and sub where
 // they apply (OpenID Connect Core 1.0 §3.1.3.7, §12.2).
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
+import { errors, jwtVerify, type JWTPayload } from "jose";
 import type { Discovery, ProviderClient } from "./provider.ts";
 
 /** Seconds of clock difference with the provider accepted on exp, iat and nbf. */
@@ -57,15 +57,16 @@ export interface Expected {
 export async function verifyIdToken(client: Client, idToken: string, expected: Expected, env: object): Promise<JWTPayload | string> {
   const doc = await client.provider.discovery(env);
   const options = { issuer: client.provider.issuer, audience: client.clientID, algorithms: algorithms(doc), clockTolerance: CLOCK_TOLERANCE_S };
+  const keys = await client.provider.keys(env);
   let payload: JWTPayload;
   try {
-    const keys = createLocalJWKSet((await client.provider.jwks(env)) as JSONWebKeySet);
     payload = (await jwtVerify(idToken, keys, options)).payload;
   } catch (err) {
-    if (!(err instanceof errors.JWKSNoMatchingKey)) return `the ID token is not valid: ${err instanceof Error ? err.message : String(err)}`;
+    // A key the cached set lacks (the provider rotated): one newer set, if the cooldown allows.
+    const newer = err instanceof errors.JWKSNoMatchingKey ? await client.provider.newerKeys(env, keys) : null;
+    if (!newer) return `the ID token is not valid: ${err instanceof Error ? err.message : String(err)}`;
     try {
-      const keys = createLocalJWKSet((await client.provider.jwks(env, true)) as JSONWebKeySet);
-      payload = (await jwtVerify(idToken, keys, options)).payload;
+      payload = (await jwtVerify(idToken, newer, options)).payload;
     } catch (again) {
       return `the ID token is not valid: ${again instanceof Error ? again.message : String(again)}`;
     }
