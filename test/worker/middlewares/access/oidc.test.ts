@@ -265,6 +265,34 @@ describe("oidc: the session", () => {
     await ok.body?.cancel();
   });
 
+  it("splits a session too long for one cookie into parts, reads it whole, and clears every part at logout", async () => {
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig())));
+    const done = await login(browser, "big-claims");
+    expect(done.response.status).toBe(200);
+    expect(((await done.response.json()) as Echo).headers["x-user"]).toBe("big-claims");
+    const names = Object.keys(browser.cookies("app.test")).filter((n) => n.startsWith(SESSION)).sort();
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    expect(names).toEqual(names.map((_, i) => `${SESSION}.${i}`));
+    const again = await browser.request(`${APP}/again`);
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+    const out = await browser.request(`${APP}/logout`);
+    expect(out.status).toBe(302);
+    expect(Object.keys(browser.cookies("app.test")).filter((n) => n.startsWith(SESSION))).toEqual([]);
+  });
+
+  it("reaches the provider through issuerAddress (a service binding) for discovery and tokens", async () => {
+    const seen: string[] = [];
+    // A stand-in for a bound Worker in front of the provider: it records each call and relays it.
+    const IDP = { fetch: (request: Request) => (seen.push(new URL(request.url).pathname), fetch(request)) };
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ issuerAddress: "binding://IDP" })), { ...workerEnv(), IDP }));
+    const done = await login(browser, "alice");
+    expect(done.response.status).toBe(200);
+    await done.response.body?.cancel();
+    expect(seen).toContain("/.well-known/openid-configuration");
+    expect(seen).toContain("/token");
+  });
+
   it("answers 500 when the Worker lacks the secret it names", async () => {
     const browser = new Browser("app.test", app(snapshotOf(oidcConfig()), { ...env }));
     expect((await browser.request(`${APP}/x`)).status).toBe(500);
