@@ -14,8 +14,10 @@ const run = promisify(execFile);
 // (152 KiB: linear-time regexes, docs/regexp.md) and yaml (100 KiB: YAML snapshots). Then, by
 // decision, issue 15's observability (access log and tracing 15 KiB, metrics 14 KiB, the fleet
 // status's store side ~7 KiB) and the load facts' lazy muxer and builders (~6 KiB): 611 KiB. The
-// budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 625;
+// budget is that size plus a little headroom, so growth is a decision, not an accident. Issue 17:
+// the jwt middleware with jose (+40 KiB, measured at the jwt branch) and the oidc middleware (+21
+// KiB on top of it): 675 KiB.
+const MAX_KIB = 687;
 
 describe("worker bundle", () => {
   let dir = "";
