@@ -5,6 +5,7 @@
 // forwardHeaders; the logout path ends the session (logout.ts). No server-side state.
 import type { JWTPayload } from "jose";
 import type { Handler, RequestContext } from "../../services/types.ts";
+import { serializeCookie } from "../../services/balancer/cookie.ts";
 import { editResponse, goError } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { startLogin, finishLogin } from "./flow.ts";
@@ -70,8 +71,10 @@ async function keepAlive(c: Compiled, keys: Keys, session: Session, request: Req
   }
   if (c.sliding && next.end - now < (c.expiryS * 1000) / 2) next = { ...next, end: now + c.expiryS * 1000 };
   if (next === session) return { session, cookies: [] };
-  const cookies = await writeSession(keys.sealer, c.session, next, request.headers, now);
-  return { session: next, cookies: cookies ?? [] };
+  const cookies = (await writeSession(keys.sealer, c.session, next, request.headers, now)) ?? [];
+  // The CSRF cookie lives as long as the session it belongs to.
+  if (c.csrf && cookies.length > 0) cookies.push(serializeCookie({ ...c.csrf.cookie, maxAge: Math.ceil((next.end - now) / 1000) }, next.csrf));
+  return { session: next, cookies };
 }
 
 function csrfRefused(c: Compiled, request: Request, session: Session): boolean {
@@ -87,9 +90,11 @@ interface Checks {
   readonly forward: ApplyClaimHeaders;
 }
 
-function authenticated(c: Compiled, checks: Checks, request: Request, session: Session, cookies: readonly string[]): Outcome {
-  if (csrfRefused(c, request, session)) return goError(403, "oidc: missing or wrong CSRF token");
+function authenticated(c: Compiled, checks: Checks, request: Request, rc: RequestContext, session: Session, cookies: readonly string[]): Outcome {
   const claims: JWTPayload = sessionClaims(session);
+  // The access log's ClientUsername: who the session is, whatever the answer.
+  if (rc.observed && typeof claims.sub === "string") rc.observed.clientUsername = claims.sub;
+  if (csrfRefused(c, request, session)) return goError(403, "oidc: missing or wrong CSRF token");
   if (checks.claims && !checks.claims(claims)) return goError(403, "Forbidden");
   const headers = new Headers(request.headers);
   checks.forward(headers, claims);
@@ -102,7 +107,7 @@ async function handle(c: Compiled, checks: Checks, keys: Keys, request: Request,
   const found = await readSession(keys.sealer, c.session, request.headers, Date.now());
   if (c.logout && path === c.logout.path) return logout(c, found, request, rc);
   const refreshed = found ? await keepAlive(c, keys, found, request, rc.env) : { session: null, cookies: [] };
-  if (refreshed.session) return authenticated(c, checks, request, refreshed.session, refreshed.cookies);
+  if (refreshed.session) return authenticated(c, checks, request, rc, refreshed.session, refreshed.cookies);
   // No session, a tampered one, another key's, or one whose refresh failed: its cookies go.
   const stale = clearSession(c.session, request.headers);
   if (redirects(c, request, path)) return startLogin(c, keys.sealer, rc, stale);

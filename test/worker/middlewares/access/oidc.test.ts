@@ -9,7 +9,7 @@ import type { Snapshot } from "../../../../worker/compile/snapshot.ts";
 import { sealer } from "../../../../worker/middlewares/oidc/seal.ts";
 import { serve } from "../../../../worker/serve.ts";
 import { inbound } from "../../../../worker/inbound.ts";
-import type { RequestContext } from "../../../../worker/services/types.ts";
+import type { RequestContext, RequestObservation } from "../../../../worker/services/types.ts";
 import { OIDC_CLIENT, OIDC_TOKEN_TTL_S } from "../../../fixtures/oidc-client.ts";
 import { Browser } from "../../helpers/browser.ts";
 import { lb, snapshotOf } from "../../helpers/serve.ts";
@@ -47,9 +47,13 @@ function oidcConfig(options: Record<string, unknown> = {}) {
 
 const workerEnv = (secret = SECRET) => ({ ...env, OIDC_SECRET: secret, OIDC_CLIENT_SECRET: OIDC_CLIENT.client_secret });
 
+/** What the last request's handlers told the access log. */
+let observed: RequestObservation = { retryAttempts: 0 };
+
 function app(snapshot: Snapshot, bindings: object = workerEnv()) {
   return (request: Request) => {
-    const rc: RequestContext = { url: new URL(request.url), clientIP: "203.0.113.7", waitUntil: () => undefined, env: bindings };
+    observed = { retryAttempts: 0 };
+    const rc: RequestContext = { url: new URL(request.url), clientIP: "203.0.113.7", waitUntil: () => undefined, env: bindings, observed };
     return serve(inbound(request, false), snapshot, rc);
   };
 }
@@ -120,6 +124,7 @@ describe("oidc: the login", () => {
     const again = await browser.request(`${APP}/next`);
     expect(again.status).toBe(200);
     expect(((await again.json()) as Echo).headers["x-user"]).toBe("alice");
+    expect(observed.clientUsername).toBe("alice"); // the access log's ClientUsername
   });
 
   it("removes a client's own copy of a forwarded header", async () => {
