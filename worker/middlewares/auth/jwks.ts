@@ -2,7 +2,7 @@
 // (jwt's jwksUrl; oidc's jwks_uri). Never one fetch per request:
 //   - kept as long as the answer's Cache-Control max-age says, within [JWKS_TTL_MIN_MS, JWKS_TTL_MAX_MS]
 //     (JWKS_TTL_DEFAULT_MS without one; no-store/no-cache count as the minimum);
-//   - a token naming an unknown `kid` may refresh it, at most once per JWKS_COOLDOWN_MS;
+//   - a token naming an unknown `kid` may refresh it (a key was added), at most once per JWKS_COOLDOWN_MS;
 //   - a failed fetch is not retried before JWKS_COOLDOWN_MS, and the keys from before stay in use;
 //   - concurrent requests share one fetch (single flight).
 //
@@ -19,6 +19,9 @@ export const JWKS_COOLDOWN_MS = 30_000;
 export const JWKS_MAX_BYTES = 512 * 1024;
 
 export type KeySet = ReturnType<typeof createLocalJWKSet>;
+
+/** No keys to verify with (never fetched successfully); the failed fetch itself was logged once. */
+export class JwksUnavailable extends Error {}
 /** One JWKS request (made by the caller: fetch() or a service binding, with its timeout). */
 export type JwksFetcher = () => Promise<Response>;
 
@@ -61,9 +64,11 @@ async function download(fetcher: JwksFetcher): Promise<{ set: KeySet; ttl: numbe
 export class RemoteJwks {
   private set: KeySet | null = null;
   private expiresAt = 0;
-  /** When the last fetch started, for the cooldown (-Infinity: never). */
+  /** When the last fetch started, and whether it failed: a failure is not retried before the cooldown. */
   private lastAttempt = -Infinity;
-  private lastError: unknown = null;
+  private lastError: string | null = null;
+  /** When an unknown kid last caused a fetch (-Infinity: never). */
+  private lastKidRefresh = -Infinity;
   private inflight: Promise<void> | null = null;
   /** Fetches started, for tests and the bench. */
   fetches = 0;
@@ -75,22 +80,31 @@ export class RemoteJwks {
     this.now = now;
   }
 
+  private backingOff(now: number): boolean {
+    return this.lastError !== null && now - this.lastAttempt < JWKS_COOLDOWN_MS;
+  }
+
   /** The keys to verify with: the cached set, or a fresh one when none is cached or it expired. */
   async keys(fetcher: JwksFetcher): Promise<KeySet> {
     const now = this.now();
     if (this.set && now < this.expiresAt) return this.set;
-    if (this.inflight || now - this.lastAttempt >= JWKS_COOLDOWN_MS) await this.refresh(fetcher);
+    if (this.inflight || !this.backingOff(now)) await this.refresh(fetcher);
     if (this.set) return this.set; // stale while a refresh fails
-    throw new Error(`JWKS ${this.label} is not available: ${String(this.lastError)}`);
+    throw new JwksUnavailable(`JWKS ${this.label} is not available: ${this.lastError ?? "no keys"}`);
   }
 
   /**
    * A token's kid is not in `seen`: a newer set if another request already fetched one, else a
-   * fetch unless the cooldown forbids it; null when there is nothing newer to try.
+   * fetch unless one was made for an unknown kid within the cooldown (or the last one failed
+   * within it); null when there is nothing newer to try.
    */
   async refreshForUnknownKid(fetcher: JwksFetcher, seen: KeySet): Promise<KeySet | null> {
     if (this.set && this.set !== seen) return this.set;
-    if (!this.inflight && this.now() - this.lastAttempt < JWKS_COOLDOWN_MS) return null;
+    const now = this.now();
+    if (!this.inflight) {
+      if (now - this.lastKidRefresh < JWKS_COOLDOWN_MS || this.backingOff(now)) return null;
+      this.lastKidRefresh = now;
+    }
     await this.refresh(fetcher);
     return this.set && this.set !== seen ? this.set : null;
   }
@@ -106,8 +120,8 @@ export class RemoteJwks {
         this.lastError = null;
       })
       .catch((error: unknown) => {
-        this.lastError = error instanceof Error ? error.message : error;
-        console.error(`JWKS ${this.label}: fetch failed (${String(this.lastError)}); ${this.set ? "keeping the keys from before" : "no keys yet"}`);
+        this.lastError = error instanceof Error ? error.message : String(error);
+        console.error(`JWKS ${this.label}: fetch failed (${this.lastError}); ${this.set ? "keeping the keys from before" : "no keys yet"}`);
       })
       .finally(() => {
         this.inflight = null;

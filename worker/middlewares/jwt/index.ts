@@ -8,6 +8,7 @@ import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import { claimsRefused, tokenRefused, type TokenFailure } from "../auth/bearer.ts";
 import { claimHeaders } from "../auth/claim-headers.ts";
 import { claimAt, parseClaims, type ClaimsPredicate } from "../auth/claims.ts";
+import { JwksUnavailable } from "../auth/jwks.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { keySource } from "./keys.ts";
 import { findToken } from "./token.ts";
@@ -51,7 +52,7 @@ export const jwt: MiddlewareFactory<"jwt"> = (options, ctx) => {
     try {
       payload = await verify(found.token, rc, { clockTolerance: skew });
     } catch (error) {
-      if (!(error instanceof errors.JOSEError)) console.error(`jwt ${ctx.name}: verifying a token:`, error);
+      if (!(error instanceof errors.JOSEError || error instanceof JwksUnavailable)) console.error(`jwt ${ctx.name}: verifying a token:`, error);
       return tokenRefused(failureOf(error));
     }
     // jose checks iat only with maxTokenAge; Traefik Hub refuses a token issued in the future.
