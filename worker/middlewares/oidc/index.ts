@@ -19,6 +19,7 @@ import { clearSession, readSession, sessionClaims, writeSession, type Session } 
 import { refreshTokens, type Client } from "./tokens.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+const NAVIGATIONS = new Set(["document", "iframe", "frame"]);
 
 interface Keys {
   readonly sealer: Sealer;
@@ -46,9 +47,11 @@ function redirects(c: Compiled, request: Request, path: string): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
   if (c.noRedirect.has(path)) return false;
   if (c.login && c.login.path !== path) return false;
-  // A script's fetch cannot follow a redirect to another site usefully: it is told 401 instead.
-  const mode = request.headers.get("sec-fetch-mode");
-  return mode === null || mode === "navigate";
+  // What a browser fetches for a page or a script (an image, fetch(), XHR: Sec-Fetch-Dest other
+  // than a document or frame) cannot use a login page: it is told 401 instead. Clients that send
+  // no Sec-Fetch-Dest (curl, Node's fetch) are redirected, as Traefik Hub redirects everyone.
+  const dest = request.headers.get("sec-fetch-dest");
+  return dest === null || NAVIGATIONS.has(dest);
 }
 
 interface Refreshed {

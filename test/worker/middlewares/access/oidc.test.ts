@@ -99,11 +99,13 @@ describe("oidc: the login", () => {
     expect(stateCookie).not.toContain(q.get("state")!);
   });
 
-  it("answers 401 instead of a redirect to scripts, other methods and disableAuthRedirectionPaths", async () => {
+  it("answers 401 instead of a redirect to scripts and subresources, other methods and disableAuthRedirectionPaths", async () => {
     const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ disableAuthRedirectionPaths: ["/api/ping"] }))));
-    expect((await browser.request(`${APP}/data`, { headers: { "sec-fetch-mode": "cors" } })).status).toBe(401);
+    expect((await browser.request(`${APP}/data`, { headers: { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" } })).status).toBe(401);
     expect((await browser.request(`${APP}/data`, { method: "POST", body: "x" })).status).toBe(401);
     expect((await browser.request(`${APP}/api/ping`)).status).toBe(401);
+    expect((await browser.request(`${APP}/img`, { headers: { "sec-fetch-dest": "image" } })).status).toBe(401);
+    expect((await browser.request(`${APP}/page`, { headers: { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" } })).status).toBe(302);
     expect((await browser.request(`${APP}/other`)).status).toBe(302);
   });
 
@@ -213,7 +215,7 @@ describe("oidc: the session", () => {
     // The same, intact cookie, read by a Worker with another secret (a rotated one): no session.
     const rotated = new Browser("app.test", app(snapshot, workerEnv("another-secret-after-rotation-0123456789")));
     rotated.setCookie("app.test", SESSION, good);
-    expect((await rotated.request(`${APP}/x`, { headers: { "sec-fetch-mode": "cors" } })).status).toBe(401);
+    expect((await rotated.request(`${APP}/x`, { headers: { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" } })).status).toBe(401);
   });
 
   it("refreshes the tokens with the refresh token once they expired, and re-issues the cookie", async () => {
@@ -241,7 +243,7 @@ describe("oidc: the session", () => {
     const session = (await keys.open("session", SESSION, browser.cookies("app.test")[SESSION]!)) as Record<string, unknown>;
     // The same session, its tokens expired and its refresh token one the provider never issued.
     browser.setCookie("app.test", SESSION, await keys.seal("session", SESSION, { ...session, rt: "revoked", exp: Date.now() - 1000 }));
-    const res = await browser.request(`${APP}/x`, { headers: { "sec-fetch-mode": "cors" } });
+    const res = await browser.request(`${APP}/x`, { headers: { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" } });
     expect(res.status).toBe(401);
     expect(browser.cookies("app.test")[SESSION]).toBeUndefined();
   });
