@@ -10,7 +10,7 @@ import { sealer } from "../../../../worker/middlewares/oidc/seal.ts";
 import { serve } from "../../../../worker/serve.ts";
 import { inbound } from "../../../../worker/inbound.ts";
 import type { RequestContext, RequestObservation } from "../../../../worker/services/types.ts";
-import { OIDC_CLIENT, OIDC_TOKEN_TTL_S } from "../../../fixtures/oidc-client.ts";
+import { OIDC_CLIENT, OIDC_PUBLIC_CLIENT, OIDC_TOKEN_TTL_S } from "../../../fixtures/oidc-client.ts";
 import { Browser } from "../../helpers/browser.ts";
 import { lb, snapshotOf } from "../../helpers/serve.ts";
 
@@ -144,6 +144,44 @@ describe("oidc: the login", () => {
     expect(done.visited.some((u) => u.includes("evil.example") && !u.startsWith(APP))).toBe(false);
     expect(done.url).toBe(`${APP}//evil.example/steal`);
     await done.response.body?.cancel();
+  });
+});
+
+describe("oidc: options that change the flow", () => {
+  it("with loginUrl, only that path starts a login (others get 401), and postLoginRedirectUrl is where it ends", async () => {
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ loginUrl: "/login", postLoginRedirectUrl: "/home" }))));
+    expect((await browser.request(`${APP}/private`)).status).toBe(401);
+    const done = await login(browser, "alice", `${APP}/login`);
+    expect(done.url).toBe(`${APP}/home`);
+    expect(((await done.response.json()) as Echo).path).toBe("/home");
+  });
+
+  it("logs a public client in with PKCE alone (no clientSecret)", async () => {
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ clientID: OIDC_PUBLIC_CLIENT.client_id, clientSecret: undefined }))));
+    const done = await login(browser, "alice");
+    expect(done.response.status).toBe(200);
+    expect(((await done.response.json()) as Echo).headers["x-user"]).toBe("alice");
+  });
+
+  it("ends a session at session.expiry without sliding, and slides it with use", async () => {
+    const fixed = new Browser("app.test", app(snapshotOf(oidcConfig({ session: { expiry: 2, sliding: false, refresh: false } }))));
+    await (await login(fixed, "alice")).response.body?.cancel();
+    const fixedCookie = fixed.cookies("app.test")[SESSION]!;
+    const sliding = new Browser("app.test", app(snapshotOf(oidcConfig({ session: { expiry: 2, sliding: true, refresh: false } }))));
+    await (await login(sliding, "alice")).response.body?.cancel();
+    await sleep(1300);
+    const slid = await sliding.request(`${APP}/x`, { headers: { "sec-fetch-dest": "empty" } });
+    expect(slid.status).toBe(200);
+    expect(slid.headers.getSetCookie().some((c) => c.startsWith(`${SESSION}=`) && c.includes("Max-Age=2"))).toBe(true);
+    await slid.body?.cancel();
+    await sleep(1000);
+    // 2.3 s after the login: the fixed session has ended, the sliding one (re-issued at 1.3 s) has not.
+    // The cookie is sent anyway (a browser would have dropped it at Max-Age): the server refuses it.
+    fixed.setCookie("app.test", SESSION, fixedCookie);
+    expect((await fixed.request(`${APP}/x`, { headers: { "sec-fetch-dest": "empty" } })).status).toBe(401);
+    const still = await sliding.request(`${APP}/x`, { headers: { "sec-fetch-dest": "empty" } });
+    expect(still.status).toBe(200);
+    await still.body?.cancel();
   });
 });
 
