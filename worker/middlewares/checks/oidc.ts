@@ -4,7 +4,7 @@
 import type { Path } from "../../schema/issues.ts";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import { parseClaims } from "../auth/claims.ts";
-import { urlOption } from "../oidc/options.ts";
+import { urlOption } from "../oidc/urls.ts";
 import { secretRef } from "../oidc/secrets.ts";
 import type { IssueSink, OptionCheck } from "./types.ts";
 

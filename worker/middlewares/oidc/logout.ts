@@ -4,7 +4,8 @@
 import { serializeCookie } from "../../services/balancer/cookie.ts";
 import type { RequestContext } from "../../services/types.ts";
 import { plain } from "../respond.ts";
-import { resolveUrl, type Compiled } from "./options.ts";
+import type { Compiled } from "./options.ts";
+import { resolveUrl } from "./urls.ts";
 import type { Discovery } from "./provider.ts";
 import { clearSession, type Session } from "./session.ts";
 

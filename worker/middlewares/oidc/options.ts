@@ -4,30 +4,9 @@ import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import { sanitizeCookieName, type CookieOptions } from "../../services/balancer/cookie.ts";
 import { ProviderClient } from "./provider.ts";
 import { secretRef, type SecretRef } from "./secrets.ts";
+import { urlOption, type UrlOption } from "./urls.ts";
 
 type Options = MiddlewareOptions<"oidc">;
-
-/** A URL option: a path ("/callback"), or an absolute URL whose path is matched. */
-export interface UrlOption {
-  readonly path: string;
-  /** The absolute URL when one was given; else it is made on the request's origin. */
-  readonly absolute: string | null;
-}
-
-export function urlOption(value: string): UrlOption | string {
-  if (value.startsWith("/") && !value.startsWith("//")) return { path: new URL(value, "http://x").pathname, absolute: null };
-  try {
-    const url = new URL(value);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return `${JSON.stringify(value)} is neither a path (/callback) nor an http(s) URL`;
-    return { path: url.pathname, absolute: url.href };
-  } catch {
-    return `${JSON.stringify(value)} is neither a path (/callback) nor an http(s) URL`;
-  }
-}
-
-export function resolveUrl(option: UrlOption, origin: string): string {
-  return option.absolute ?? origin + option.path;
-}
 
 export interface Compiled {
   readonly name: string;
