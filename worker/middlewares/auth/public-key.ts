@@ -81,3 +81,29 @@ export function publicKeyKind(pem: string): PublicKeyKind | string {
   const named = curve && curve.tag === 0x06 ? CURVES[oidText(curve.body)] : undefined;
   return named ?? "unsupported elliptic curve: use P-256 (ES256) or P-384 (ES384)";
 }
+
+const HASHES: Readonly<Record<string, string>> = { "256": "SHA-256", "384": "SHA-384", "512": "SHA-512" };
+
+/** WebCrypto's parameters for verifying `alg` (jose's mapping), or null for an algorithm not listed. */
+function importParams(alg: string): Parameters<SubtleCrypto["importKey"]>[2] | null {
+  const hash = HASHES[alg.slice(2)];
+  if (alg.startsWith("RS") && hash) return { name: "RSASSA-PKCS1-v1_5", hash };
+  if (alg.startsWith("PS") && hash) return { name: "RSA-PSS", hash };
+  if (alg === "ES256") return { name: "ECDSA", namedCurve: "P-256" };
+  if (alg === "ES384") return { name: "ECDSA", namedCurve: "P-384" };
+  if (alg === "EdDSA" || alg === "Ed25519") return { name: "Ed25519" };
+  return null;
+}
+
+/**
+ * The PEM key as a WebCrypto verification key for `alg` (what jose's importSPKI does, without its
+ * ASN.1 code: the kind is already known). Rejects an algorithm the key's kind does not allow.
+ */
+export async function importPublicKey(pem: string, alg: string): Promise<CryptoKey> {
+  const kind = publicKeyKind(pem);
+  const params = importParams(alg);
+  if (!(kind in ALGORITHMS_BY_KEY) || !ALGORITHMS_BY_KEY[kind as PublicKeyKind].includes(alg) || !params) {
+    throw new Error(`a ${kind} key does not verify ${alg}`);
+  }
+  return crypto.subtle.importKey("spki", pemBody(pem, "PUBLIC KEY")!, params, false, ["verify"]);
+}

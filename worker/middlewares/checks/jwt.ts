@@ -60,6 +60,7 @@ export const checkJwt: OptionCheck<"jwt"> = (issues, path, o) => {
     if (!["RSA", "RSA-PSS", "P-256", "P-384", "Ed25519"].includes(kind)) issues.error([...path, "publicKey"], kind);
   }
   if (o.jwksFile) checkJwksFile(issues, [...path, "jwksFile"], o.jwksFile);
+  if (o.jwksUrl?.startsWith("http://")) issues.warn([...path, "jwksUrl"], "is plain http: whoever sits on the path can serve their own keys and sign any token; use https:// or binding://");
   if (o.forwardAuthorization !== undefined && o.stripAuthorizationHeader !== undefined && o.forwardAuthorization === o.stripAuthorizationHeader) {
     issues.error([...path, "stripAuthorizationHeader"], `contradicts forwardAuthorization: ${o.forwardAuthorization}; set one of them`);
   }

@@ -12,6 +12,7 @@ import { JwksUnavailable } from "../auth/jwks.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { keySource } from "./keys.ts";
 import { findToken } from "./token.ts";
+import { remembering } from "./verified-tokens.ts";
 
 /** Why a token was refused, from jose's error (anything unforeseen is "invalid"). */
 export function failureOf(error: unknown): TokenFailure {
@@ -33,8 +34,8 @@ function usernameOf(payload: JWTPayload, claim: string | undefined): string | un
 }
 
 export const jwt: MiddlewareFactory<"jwt"> = (options, ctx) => {
-  const verify = keySource(options);
-  if (typeof verify === "string") return verify;
+  const source = keySource(options);
+  if (typeof source === "string") return source;
   let allowed: ClaimsPredicate | null = null;
   if (options.claims) {
     const parsed = parseClaims(options.claims);
@@ -42,6 +43,7 @@ export const jwt: MiddlewareFactory<"jwt"> = (options, ctx) => {
     allowed = parsed.test;
   }
   const skew = Math.floor(durationMs(options.clockSkew) / 1000);
+  const verify = remembering(source, skew);
   const applyHeaders = claimHeaders(options.forwardHeaders);
   const keepAuthorization = forwardsAuthorization(options);
   return (next) => async (request, rc) => {

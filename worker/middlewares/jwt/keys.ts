@@ -1,12 +1,12 @@
 // The jwt middleware's key source, one of four (Traefik Hub's): a shared secret (HS*), a PEM public
 // key (the algorithms its kind allows), an inline JWK set or one fetched from jwksUrl (asymmetric
 // algorithms only, as jose's JWK sets). Keys are imported once per algorithm and kept.
-import { createLocalJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
+import { createLocalJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 import type { RequestContext } from "../../services/types.ts";
 import { clientGet } from "../auth/client.ts";
 import { parseJwks, remoteJwks, type KeySet } from "../auth/jwks.ts";
-import { ALGORITHMS_BY_KEY, publicKeyKind, type PublicKeyKind } from "../auth/public-key.ts";
+import { ALGORITHMS_BY_KEY, importPublicKey, publicKeyKind, type PublicKeyKind } from "../auth/public-key.ts";
 import { signingSecretBytes } from "../checks/jwt.ts";
 
 export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
@@ -33,8 +33,28 @@ function perAlgorithm(importFor: (alg: string) => Promise<CryptoKey>): Resolve {
   };
 }
 
+/**
+ * jwtVerify, and for a token without `kid` that several keys of a set could have signed (jose's
+ * JWKSMultipleMatchingKeys, which lists them), each of those keys in turn.
+ */
+async function verifyWith(token: string, key: Resolve | KeySet, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, key, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const candidate of error) {
+      try {
+        return (await jwtVerify(token, candidate, options)).payload;
+      } catch (failed) {
+        if (!(failed instanceof errors.JWSSignatureVerificationFailed)) throw failed;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
 function withKey(resolve: Resolve | KeySet, algorithms: readonly string[]): Verify {
-  return async (token, _rc, options) => (await jwtVerify(token, resolve, { ...options, algorithms: [...algorithms] })).payload;
+  return (token, _rc, options) => verifyWith(token, resolve, { ...options, algorithms: [...algorithms] });
 }
 
 function secretSource(o: Options): Verify | string {
@@ -49,7 +69,7 @@ function publicKeySource(pem: string): Verify | string {
   const kind = publicKeyKind(pem);
   if (!(kind in ALGORITHMS_BY_KEY)) return `publicKey: ${kind}`;
   const algorithms = ALGORITHMS_BY_KEY[kind as PublicKeyKind];
-  return withKey(perAlgorithm((alg) => importSPKI(pem, alg)), algorithms);
+  return withKey(perAlgorithm((alg) => importPublicKey(pem, alg)), algorithms);
 }
 
 function jwksFileSource(text: string): Verify | string {
@@ -69,13 +89,13 @@ function jwksUrlSource(url: string, o: Options): Verify {
     const fetcher = () => get(rc);
     const set = await jwks.keys(fetcher);
     try {
-      return (await jwtVerify(token, set, { ...options, algorithms })).payload;
+      return await verifyWith(token, set, { ...options, algorithms });
     } catch (error) {
       if (!isNoMatchingKey(error)) throw error;
       // An unknown kid: the issuer may have rotated its keys since this isolate fetched them.
       const newer = await jwks.refreshForUnknownKid(fetcher, set);
       if (!newer) throw error;
-      return (await jwtVerify(token, newer, { ...options, algorithms })).payload;
+      return await verifyWith(token, newer, { ...options, algorithms });
     }
   };
 }

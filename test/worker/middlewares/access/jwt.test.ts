@@ -4,6 +4,9 @@
 import { exportJWK, generateSecret } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { validateConfig } from "../../../../worker/config/index.ts";
+import { jwt } from "../../../../worker/middlewares/jwt/index.ts";
+import type { MiddlewareOptions } from "../../../../worker/schema/middlewares.ts";
+import type { RequestContext, RequestObservation } from "../../../../worker/services/types.ts";
 import { behind, send, type Echo } from "../../helpers/serve.ts";
 import { KEY_OF, now, pair, token, unsigned } from "./jwt-tokens.ts";
 
@@ -54,6 +57,24 @@ describe("jwt: every algorithm", () => {
       expect((await get(mw({ jwksFile: jwks }), unknownKid)).status).toBe(401);
     });
   }
+});
+
+describe("jwt: JWK sets", () => {
+  it("a token without kid is tried against each key of its type; none verifying is 401", async () => {
+    const [a, b, c] = await Promise.all([pair("ES256", "a"), pair("ES256", "b"), pair("ES256", "c")]);
+    const snap = mw({ jwksFile: JSON.stringify({ keys: [a.jwk, b.jwk] }) });
+    expect((await get(snap, await token("ES256", b.pkcs8))).status).toBe(200);
+    expect((await get(snap, await token("ES256", a.pkcs8))).status).toBe(200);
+    expect((await get(snap, await token("ES256", c.pkcs8))).status).toBe(401);
+  });
+
+  it("honours a JWK's alg and use: a key for ES384 or for encryption does not verify ES256", async () => {
+    const k = await pair("ES256");
+    const t = await token("ES256", k.pkcs8, { kid: "k" });
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", use: "enc" }] }) }), t)).status).toBe(401);
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", alg: "ES384" }] }) }), t)).status).toBe(401);
+    expect((await get(mw({ jwksFile: JSON.stringify({ keys: [{ ...k.jwk, kid: "k", alg: "ES256", use: "sig" }] }) }), t)).status).toBe(200);
+  });
 });
 
 describe("jwt: refusals", () => {
@@ -161,6 +182,19 @@ describe("jwt: claims", () => {
   });
 });
 
+describe("jwt: usernameClaim", () => {
+  it("names the access log's ClientUsername after the claim (a nested path too)", async () => {
+    const built = jwt({ signingSecret: SECRET, usernameClaim: "user.email", clockSkew: "0s" } as MiddlewareOptions<"jwt">, { name: "auth", router: "r", service: () => null });
+    if (typeof built === "string") throw new Error(built);
+    const handler = built(async () => new Response("ok"));
+    const observed: RequestObservation = { retryAttempts: 0 };
+    const rc = { url: new URL("https://x.test/"), clientIP: null, waitUntil: () => {}, env: {}, observed } as unknown as RequestContext;
+    const t = await token("HS256", SECRET_BYTES, { claims: { user: { email: "ann@example.com" } } });
+    expect((await handler(new Request("https://x.test/", { headers: { authorization: `Bearer ${t}` } }), rc)).status).toBe(200);
+    expect(observed.clientUsername).toBe("ann@example.com");
+  });
+});
+
 describe("jwt: validation with JSON paths", () => {
   const base = "http.middlewares.auth.jwt";
   function errors(options: Record<string, unknown>) {
@@ -187,5 +221,14 @@ describe("jwt: validation with JSON paths", () => {
     expect(errors({ jwksUrl: "https://idp.test/jwks", clientConfig: { tls: { cert: "c", key: "k" } } })[0]).toMatch(/clientConfig.tls: cert and key cannot be used/);
     expect(errors({ signingSecret: SECRET, forwardHeaders: { "Bad Header": "sub" } })[0]).toMatch(/forwardHeaders/);
     expect(errors({ signingSecret: SECRET, tokenQueryKey: "t" })[0]).toMatch(/tokenQueryKey/);
+  });
+
+  it("warns of what works but is unsafe: a short secret, a JWKS over plain http", () => {
+    const result = validateConfig({ http: { middlewares: { a: { jwt: { signingSecret: "short" } }, b: { jwt: { jwksUrl: "http://idp.test/jwks" } } } } });
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^http\.middlewares\.a\.jwt\.signingSecret: is 5 bytes: HS256 wants at least 32/),
+      expect.stringMatching(/^http\.middlewares\.b\.jwt\.jwksUrl: is plain http/),
+    ]);
   });
 });
