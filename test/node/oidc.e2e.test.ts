@@ -35,7 +35,7 @@ function config(app: string) {
         login: {
           oidc: {
             issuer: op.issuer,
-            clientID: OIDC_CLIENT.client_id,
+            clientId: OIDC_CLIENT.client_id,
             clientSecret: "env:OIDC_CLIENT_SECRET",
             secret: "env:OIDC_SECRET",
             redirectUrl: "/callback",

@@ -88,7 +88,6 @@ const EXAMPLES: Record<string, string> = {
   "http.middlewares.*.ipWhiteList.sourceRange": "192.168.1.7,127.0.0.1/32",
   // Traefik Hub oidc (a label value is one string)
   "http.middlewares.*.oidc.scopes": "openid,email,profile",
-  "http.middlewares.*.oidc.disableAuthRedirectionPaths": "/api/health,/metrics",
   "http.middlewares.*.ipWhiteList.ipStrategy.excludedIPs": "127.0.0.1/32, 192.168.1.7",
   "http.middlewares.*.rateLimit.sourceCriterion.ipStrategy.excludedIPs": "127.0.0.1/32, 192.168.1.7",
   // ratelimit.md (labels)
@@ -115,7 +114,7 @@ const BASE: Record<string, Record<string, unknown>> = {
   "middlewares.inFlightReq": { inFlightReq: { amount: 1 } },
   "middlewares.ipAllowList": { ipAllowList: { sourceRange: ["10.0.0.0/8"] } },
   "middlewares.ipWhiteList": { ipWhiteList: { sourceRange: ["10.0.0.0/8"] } },
-  "middlewares.oidc": { oidc: { issuer: "https://idp/", clientID: "app", secret: "env:S", redirectUrl: "/callback" } },
+  "middlewares.oidc": { oidc: { issuer: "https://idp/", clientId: "app", secret: "env:S", redirectUrl: "/callback" } },
   "middlewares.retry": { retry: { attempts: 1 } },
   "middlewares.stripPrefix": { stripPrefix: { prefixes: ["/a"] } },
   "middlewares.stripPrefixRegex": { stripPrefixRegex: { regex: ["^/a"] } },

@@ -41,12 +41,13 @@ function returnPath(c: Compiled, url: URL): string {
 export async function startLogin(c: Compiled, sealer: Sealer, rc: RequestContext, extraCookies: readonly string[]): Promise<Response> {
   const doc = await c.provider.discovery(rc.env);
   const state: LoginState = { s: randomToken(), n: randomToken(), v: c.pkce ? randomToken() : null, r: returnPath(c, rc.url), exp: Date.now() + c.stateMaxAgeS * 1000 };
-  const params = new URLSearchParams({ response_type: "code", client_id: c.clientID, redirect_uri: resolveUrl(c.redirect, rc.url.origin), scope: c.scope, state: state.s, nonce: state.n });
+  const params = new URLSearchParams({ response_type: "code", client_id: c.clientID, redirect_uri: resolveUrl(c.redirect, rc.url), scope: c.scope, state: state.s, nonce: state.n });
   if (state.v !== null) {
     params.set("code_challenge", await challenge(state.v));
     params.set("code_challenge_method", "S256");
   }
-  for (const [key, value] of c.authParams) if (!params.has(key)) params.set(key, value);
+  // As Hub: a parameter given an empty value (prompt: "") is left out.
+  for (const [key, value] of c.authParams) if (value !== "" && !params.has(key)) params.set(key, value);
   const location = new URL(doc.authorization_endpoint);
   for (const [key, value] of params) location.searchParams.set(key, value);
   const headers = new Headers({ location: location.href, "cache-control": "no-store" });
@@ -91,10 +92,11 @@ export async function finishLogin(c: Compiled, sealer: Sealer, client: Client, r
   if (error !== null) return refused(c, 401, `oidc: the OpenID Provider refused the login: ${error.replace(/[^\x20-\x7e]/g, "?")}`);
   // RFC 9207: where the provider names itself in the answer, it must be this issuer (mix-up defence).
   const iss = query.get("iss");
-  if (iss !== null && iss !== c.provider.issuer) return refused(c, 401, "oidc: the answer comes from another issuer");
+  const issuers = c.provider.acceptedIssuers;
+  if (iss !== null && issuers && !issuers.includes(iss)) return refused(c, 401, "oidc: the answer comes from another issuer");
   const code = query.get("code");
   if (!code) return refused(c, 400, "oidc: the callback has no code");
-  const result = await exchangeCode(client, code, resolveUrl(c.redirect, rc.url.origin), state.v, state.n, rc.env);
+  const result = await exchangeCode(client, code, resolveUrl(c.redirect, rc.url), state.v, state.n, rc.env);
   if (!result.ok) {
     console.error(`oidc ${c.name}: code exchange failed: ${result.error}`);
     return refused(c, result.status === 400 || result.status === 401 ? 401 : 502, "oidc: the login could not be completed");

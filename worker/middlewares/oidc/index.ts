@@ -5,12 +5,12 @@
 // forwardHeaders; the logout path ends the session (logout.ts). No server-side state.
 import type { JWTPayload } from "jose";
 import type { Handler, RequestContext } from "../../services/types.ts";
-import { serializeCookie } from "../../services/balancer/cookie.ts";
+import { readCookie, serializeCookie } from "../../services/balancer/cookie.ts";
 import { editResponse, goError } from "../respond.ts";
 import type { MiddlewareFactory } from "../types.ts";
 import { startLogin, finishLogin } from "./flow.ts";
 import { claimHeaders, type ApplyClaimHeaders } from "../auth/claim-headers.ts";
-import { parseClaims, type ClaimsPredicate } from "../auth/claims.ts";
+import { claimAt, parseClaims, type Claims, type ClaimsPredicate } from "../auth/claims.ts";
 import { logout } from "./logout.ts";
 import { compileOptions, type Compiled } from "./options.ts";
 import { sealer as makeSealer, type Sealer } from "./seal.ts";
@@ -45,7 +45,7 @@ function keysFor(c: Compiled): (env: object) => Keys | string {
 /** Whether a request without a session is sent to the provider (else it gets 401). */
 function redirects(c: Compiled, request: Request, path: string): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
-  if (c.noRedirect.has(path)) return false;
+  if (c.disableLogin) return false;
   if (c.login && c.login.path !== path) return false;
   // What a browser fetches for a page or a script (an image, fetch(), XHR: Sec-Fetch-Dest other
   // than a document or frame) cannot use a login page: it is told 401 instead. Clients that send
@@ -93,10 +93,17 @@ interface Checks {
   readonly forward: ApplyClaimHeaders;
 }
 
-function authenticated(c: Compiled, checks: Checks, request: Request, rc: RequestContext, session: Session, cookies: readonly string[]): Outcome {
+/** The ID token's claims, also under `id_token.` (Hub's prefix naming the token a claim is read from). */
+function claimsOf(session: Session): Claims {
   const claims: JWTPayload = sessionClaims(session);
-  // The access log's ClientUsername: who the session is, whatever the answer.
-  if (rc.observed && typeof claims.sub === "string") rc.observed.clientUsername = claims.sub;
+  return { ...claims, id_token: claims };
+}
+
+function authenticated(c: Compiled, checks: Checks, request: Request, rc: RequestContext, session: Session, cookies: readonly string[]): Outcome {
+  const claims = claimsOf(session);
+  // The access log's ClientUsername (Hub's usernameClaim), whatever the answer.
+  const username = c.usernameClaim === null ? undefined : claimAt(claims, c.usernameClaim);
+  if (rc.observed && typeof username === "string") rc.observed.clientUsername = username;
   if (csrfRefused(c, request, session)) return goError(403, "oidc: missing or wrong CSRF token");
   if (checks.claims && !checks.claims(claims)) return goError(403, "Forbidden");
   const headers = new Headers(request.headers);
@@ -111,8 +118,10 @@ async function handle(c: Compiled, checks: Checks, keys: Keys, request: Request,
   if (c.logout && path === c.logout.path) return logout(c, found, request, rc);
   const refreshed = found ? await keepAlive(c, keys, found, request, rc.env) : { session: null, cookies: [] };
   if (refreshed.session) return authenticated(c, checks, request, rc, refreshed.session, refreshed.cookies);
-  // No session, a tampered one, another key's, or one whose refresh failed: its cookies go.
+  // No session, a tampered one, another key's, or one whose refresh failed: its cookies go (and,
+  // as Hub, the CSRF cookie bound to it).
   const stale = clearSession(c.session, request.headers);
+  if (c.csrf && readCookie(request.headers, c.csrf.cookie.name) !== null) stale.push(serializeCookie({ ...c.csrf.cookie, maxAge: -1 }, ""));
   if (redirects(c, request, path)) return startLogin(c, keys.sealer, rc, stale);
   const response = goError(401, "Unauthorized");
   for (const value of stale) response.headers.append("set-cookie", value);

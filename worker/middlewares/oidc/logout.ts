@@ -12,7 +12,7 @@ import { clearSession, type Session } from "./session.ts";
 export async function logout(c: Compiled, session: Session | null, request: Request, rc: RequestContext): Promise<Response> {
   const cookies = clearSession(c.session, request.headers);
   if (c.csrf) cookies.push(serializeCookie({ ...c.csrf.cookie, maxAge: -1 }, ""));
-  const after = c.postLogout ? resolveUrl(c.postLogout, rc.url.origin) : null;
+  const after = c.postLogout ? resolveUrl(c.postLogout, rc.url) : null;
   let doc: Discovery | null = null;
   try {
     doc = await c.provider.discovery(rc.env);

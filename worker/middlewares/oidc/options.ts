@@ -8,6 +8,9 @@ import { urlOption, type UrlOption } from "./urls.ts";
 
 type Options = MiddlewareOptions<"oidc">;
 
+/** Hub's CSRF cookie name (its reference: "a CSRF cookie, named hub-csrf-token"). */
+export const CSRF_COOKIE = "hub-csrf-token";
+
 export interface Compiled {
   readonly name: string;
   readonly provider: ProviderClient;
@@ -21,7 +24,9 @@ export interface Compiled {
   readonly postLogout: UrlOption | null;
   readonly scope: string;
   readonly authParams: readonly (readonly [string, string])[];
-  readonly noRedirect: ReadonlySet<string>;
+  /** disableLogin: no redirect to the provider, ever (401). */
+  readonly disableLogin: boolean;
+  readonly usernameClaim: string | null;
   readonly pkce: boolean;
   readonly session: CookieOptions;
   readonly expiryS: number;
@@ -50,14 +55,22 @@ export function compileOptions(o: Options, name: string): Compiled | string {
   const scopes = o.scopes.includes("openid") ? o.scopes : ["openid", ...o.scopes];
   let provider: ProviderClient;
   try {
-    provider = new ProviderClient(o.issuer, o.issuerAddress);
+    provider = new ProviderClient({
+      issuer: o.issuer,
+      address: o.issuerAddress,
+      discoveryParams: Object.entries(o.discoveryParams ?? {}),
+      trustedIssuer: o.trustedIssuer || null,
+      checkIssuer: !o.disableIssuerCheck,
+      timeoutMs: (o.clientConfig?.timeoutSeconds ?? 5) * 1000,
+      maxRetries: o.clientConfig?.maxRetries ?? 3,
+    });
   } catch {
     return `issuer ${JSON.stringify(o.issuer)} is not a URL`;
   }
   return {
     name,
     provider,
-    clientID: o.clientID,
+    clientID: o.clientId,
     clientSecret: o.clientSecret === undefined ? null : secretRef(o.clientSecret),
     secret: secretRef(o.secret),
     redirect,
@@ -67,7 +80,8 @@ export function compileOptions(o: Options, name: string): Compiled | string {
     postLogout,
     scope: scopes.join(" "),
     authParams: Object.entries(o.authParams ?? {}),
-    noRedirect: new Set(o.disableAuthRedirectionPaths ?? []),
+    disableLogin: o.disableLogin,
+    usernameClaim: o.usernameClaim ?? null,
     pkce: o.pkce,
     session: cookie(sessionName, o.session, o.session.expiry),
     expiryS: o.session.expiry,
@@ -75,6 +89,6 @@ export function compileOptions(o: Options, name: string): Compiled | string {
     refresh: o.session.refresh,
     state: cookie(o.stateCookie.name ?? `${base}-state`, o.stateCookie, o.stateCookie.maxAge),
     stateMaxAgeS: o.stateCookie.maxAge,
-    csrf: o.csrf ? { header: o.csrf.headerName, cookie: { ...cookie(`${sessionName}-csrf`, o.session, o.session.expiry), httpOnly: false, secure: o.csrf.secure } } : null,
+    csrf: o.csrf ? { header: o.csrf.headerName, cookie: { ...cookie(CSRF_COOKIE, o.session, o.session.expiry), httpOnly: false, secure: o.csrf.secure } } : null,
   };
 }

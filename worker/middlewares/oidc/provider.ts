@@ -1,6 +1,7 @@
 // The middleware's way to its OpenID Provider: every back-channel call (discovery, JWKS, token
-// endpoint) goes through `exchange`, which never follows redirects, is bounded in time (the body
-// too) and in answer size, and reaches the issuer's origin at issuerAddress when one is set
+// endpoint) goes through `exchange`, which never follows redirects, is bounded in time (Hub's
+// clientConfig.timeoutSeconds, the body too) and in answer size, retries a GET that failed
+// (network error or 5xx, clientConfig.maxRetries; never a POST: a code is single-use), and reaches the issuer's origin at issuerAddress when one is set
 // (binding://NAME: a Worker bound to this one; or another http(s) URL). The discovery document is
 // cached per middleware instance and fetched again after CACHE_MS; the key set is the isolate's
 // shared JWKS cache (auth/jwks.ts: Cache-Control lifetime, unknown-kid refresh with a cooldown).
@@ -9,7 +10,18 @@ import { collect } from "../../http/body.ts";
 import { bindingFetcher } from "../../services/binding.ts";
 import { remoteJwks, type KeySet, type RemoteJwks } from "../auth/jwks.ts";
 
-export const PROVIDER_TIMEOUT_MS = 10_000;
+export interface ProviderSettings {
+  readonly issuer: string;
+  readonly address: string | undefined;
+  /** Hub's discoveryParams: query parameters of the discovery request. */
+  readonly discoveryParams: readonly (readonly [string, string])[];
+  /** Hub's trustedIssuer: another iss accepted in ID tokens. */
+  readonly trustedIssuer: string | null;
+  /** false with Hub's disableIssuerCheck: neither the document's issuer nor the tokens' iss is checked. */
+  readonly checkIssuer: boolean;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+}
 export const CACHE_MS = 60 * 60 * 1000;
 const MAX_ANSWER_BYTES = 256 * 1024;
 
@@ -43,20 +55,40 @@ function isDiscovery(doc: unknown): doc is Discovery {
 
 export class ProviderClient {
   readonly issuer: string;
+  readonly settings: ProviderSettings;
   private readonly address: string | undefined;
   private readonly issuerOrigin: string;
   private discoveryCache: Cached<Discovery> | null = null;
 
-  constructor(issuer: string, address: string | undefined) {
-    this.issuer = issuer;
-    this.address = address;
-    this.issuerOrigin = new URL(issuer).origin;
+  constructor(settings: ProviderSettings) {
+    this.settings = settings;
+    this.issuer = settings.issuer;
+    this.address = settings.address;
+    this.issuerOrigin = new URL(settings.issuer).origin;
+  }
+
+  /** The issuers an ID token's iss may name, or undefined when it is not checked. */
+  get acceptedIssuers(): string[] | undefined {
+    if (!this.settings.checkIssuer) return undefined;
+    return this.settings.trustedIssuer ? [this.issuer, this.settings.trustedIssuer] : [this.issuer];
   }
 
   /** One back-channel request, redirects not followed; the timeout also bounds reading the body. */
-  exchange(url: string, init: RequestInit, env: object): Promise<Response> {
-    const signal = AbortSignal.timeout(PROVIDER_TIMEOUT_MS);
-    return this.fetcher(env)(new Request(this.target(url), { ...init, redirect: "manual", signal }));
+  async exchange(url: string, init: RequestInit, env: object): Promise<Response> {
+    const retries = (init.method ?? "GET") === "GET" ? this.settings.maxRetries : 0;
+    let last: unknown = null;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      try {
+        const signal = AbortSignal.timeout(this.settings.timeoutMs);
+        const response = await this.fetcher(env)(new Request(this.target(url), { ...init, redirect: "manual", signal }));
+        if (response.status < 500 || attempt === retries) return response;
+        await response.body?.cancel();
+        last = new Error(`${url} answered ${response.status}`);
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last instanceof Error ? last : new Error(String(last));
   }
 
   /** One bounded exchange; the answer's body parsed as JSON (null when it is not). */
@@ -95,11 +127,13 @@ export class ProviderClient {
   discovery(env: object): Promise<Discovery> {
     const now = Date.now();
     if (this.discoveryCache && now - this.discoveryCache.at < CACHE_MS) return this.discoveryCache.value;
-    const url = `${this.issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+    const discovery = new URL(`${this.issuer.replace(/\/$/, "")}/.well-known/openid-configuration`);
+    for (const [key, value] of this.settings.discoveryParams) discovery.searchParams.set(key, value);
+    const url = discovery.href;
     const value = this.send(url, { headers: { accept: "application/json" } }, env).then(({ status, body }) => {
       if (status !== 200 || !isDiscovery(body)) throw new Error(`${url} answered ${status} without a discovery document`);
       // OpenID Connect Discovery 1.0 §4.3: the document's issuer is exactly the configured one.
-      if (body.issuer !== this.issuer) throw new Error(`the discovery document's issuer is ${JSON.stringify(body.issuer)}, not ${JSON.stringify(this.issuer)}`);
+      if (this.settings.checkIssuer && body.issuer !== this.issuer) throw new Error(`the discovery document's issuer is ${JSON.stringify(body.issuer)}, not ${JSON.stringify(this.issuer)}`);
       return body;
     });
     const entry = { value, at: now };

@@ -56,7 +56,7 @@ export interface Expected {
 /** The ID token's claims once verified, or why it is refused. */
 export async function verifyIdToken(client: Client, idToken: string, expected: Expected, env: object): Promise<JWTPayload | string> {
   const doc = await client.provider.discovery(env);
-  const options = { issuer: client.provider.issuer, audience: client.clientID, algorithms: algorithms(doc), clockTolerance: CLOCK_TOLERANCE_S };
+  const options = { issuer: client.provider.acceptedIssuers, audience: client.clientID, algorithms: algorithms(doc), clockTolerance: CLOCK_TOLERANCE_S };
   const keys = await client.provider.keys(env);
   let payload: JWTPayload;
   try {

@@ -1,9 +1,12 @@
-// oidc: Traefik Hub's OpenID Connect middleware, with its field names (clientID, redirectUrl,
-// session.expiry...), plus what a Worker needs: secrets named as Worker secrets (env:NAME) and an
-// optional issuerAddress (binding://NAME) to reach the provider. What only a look at the whole
-// option set can judge is in worker/middlewares/checks/oidc.ts.
+// oidc: Traefik Hub's OpenID Connect middleware, with the field names of its reference
+// (docs/content/reference/routing-configuration/http/middlewares/oidc.md in the Traefik
+// repository), plus what a Worker needs: `secret` (the cookies' key, a Worker secret as env:NAME)
+// and an optional issuerAddress (binding://NAME) to reach the provider. Hub fields a Worker cannot
+// honour (session.store, back-channel logout) are parsed so the option checks can refuse them at
+// their path (worker/middlewares/checks/oidc.ts).
 import * as z from "zod/mini";
-import { bool, checked, headerName, intIn, listOf, nonEmpty, serverUrl, str, stringList } from "../common.ts";
+import { bool, checked, headerName, intIn, nonEmpty, serverUrl, str, stringList } from "../common.ts";
+import { hubClientConfigSchema } from "./jwt.ts";
 import { cookieDomainProblem, cookiePathProblem } from "../../http/cookie-syntax.ts";
 import { isToken } from "../../http/header-syntax.ts";
 
@@ -29,6 +32,8 @@ export const oidcSessionSchema = z.lazy(() =>
     sliding: z._default(bool, true),
     /** Refresh the tokens with the refresh token once the ID token has expired. */
     refresh: z._default(bool, true),
+    /** Hub's Redis session store: refused (there is no Redis on Workers; sessions live in the cookie). */
+    store: z.optional(z.unknown()),
   }),
 );
 
@@ -42,7 +47,7 @@ export const oidcStateCookieSchema = z.lazy(() =>
 
 export const oidcCsrfSchema = z.lazy(() =>
   z.strictObject({
-    headerName: z._default(headerName, "TraefikHub-Csrf-Token"),
+    headerName: z._default(headerName, "Hub-Csrf-Token"),
     secure: z._default(bool, false),
   }),
 );
@@ -50,26 +55,35 @@ export const oidcCsrfSchema = z.lazy(() =>
 export const oidcSchema = z.lazy(() =>
   z.strictObject({
     issuer: nonEmpty,
+    /** Another issuer accepted in the ID token's iss, besides the discovered one. */
+    trustedIssuer: z.optional(str),
+    disableIssuerCheck: z._default(bool, false),
     /** Switchyard: where the provider is reached when not at the issuer URL, e.g. binding://AUTH. */
     issuerAddress: z.optional(serverUrl),
-    clientID: nonEmpty,
+    discoveryParams: z.optional(z.record(z.string(), str)),
+    clientId: nonEmpty,
     /** A literal, or env:NAME for the Worker secret NAME. Absent: a public client (PKCE only). */
     clientSecret: z.optional(nonEmpty),
-    /** env:NAME (a Worker secret) or a literal: the key the session and state cookies are sealed with. */
+    /** Switchyard: env:NAME (a Worker secret) or a literal, the key the session and state cookies are sealed with. */
     secret: nonEmpty,
     redirectUrl: nonEmpty,
     loginUrl: z.optional(nonEmpty),
     logoutUrl: z.optional(nonEmpty),
     postLoginRedirectUrl: z.optional(nonEmpty),
     postLogoutRedirectUrl: z.optional(nonEmpty),
+    /** Refused: back-channel logout needs a session store. */
+    backchannelLogoutUrl: z.optional(str),
+    backchannelLogoutSessionsRequired: z.optional(bool),
     scopes: z._default(stringList, ["openid"]),
     authParams: z.optional(z.record(z.string(), str)),
-    disableAuthRedirectionPaths: z.optional(listOf(nonEmpty)),
+    disableLogin: z._default(bool, false),
     pkce: z._default(bool, true),
     session: z.prefault(oidcSessionSchema, {}),
     stateCookie: z.prefault(oidcStateCookieSchema, {}),
     forwardHeaders: z.optional(z.record(headerName, nonEmpty)),
     claims: z.optional(str),
+    usernameClaim: z.optional(nonEmpty),
     csrf: z.optional(oidcCsrfSchema),
+    clientConfig: z.optional(hubClientConfigSchema),
   }),
 );

@@ -29,14 +29,15 @@ function oidcConfig(options: Record<string, unknown> = {}) {
         auth: {
           oidc: {
             issuer,
-            clientID: OIDC_CLIENT.client_id,
+            clientId: OIDC_CLIENT.client_id,
             clientSecret: "env:OIDC_CLIENT_SECRET",
             secret: "env:OIDC_SECRET",
             redirectUrl: "/callback",
             logoutUrl: "/logout",
             postLogoutRedirectUrl: `${APP}/bye`,
             scopes: ["openid", "email", "profile"],
-            forwardHeaders: { "X-User": "sub", "X-Group": "grp", "X-Email": "email" },
+            forwardHeaders: { "X-User": "sub", "X-Group": "id_token.grp", "X-Email": "email" },
+            usernameClaim: "email",
             ...options,
           },
         },
@@ -99,11 +100,12 @@ describe("oidc: the login", () => {
     expect(stateCookie).not.toContain(q.get("state")!);
   });
 
-  it("answers 401 instead of a redirect to scripts and subresources, other methods and disableAuthRedirectionPaths", async () => {
-    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ disableAuthRedirectionPaths: ["/api/ping"] }))));
+  it("answers 401 instead of a redirect to scripts and subresources, other methods, and everything with disableLogin", async () => {
+    const noLogin = new Browser("app.test", app(snapshotOf(oidcConfig({ disableLogin: true }))));
+    expect((await noLogin.request(`${APP}/page`)).status).toBe(401);
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig())));
     expect((await browser.request(`${APP}/data`, { headers: { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" } })).status).toBe(401);
     expect((await browser.request(`${APP}/data`, { method: "POST", body: "x" })).status).toBe(401);
-    expect((await browser.request(`${APP}/api/ping`)).status).toBe(401);
     expect((await browser.request(`${APP}/img`, { headers: { "sec-fetch-dest": "image" } })).status).toBe(401);
     expect((await browser.request(`${APP}/page`, { headers: { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" } })).status).toBe(302);
     expect((await browser.request(`${APP}/other`)).status).toBe(302);
@@ -126,7 +128,7 @@ describe("oidc: the login", () => {
     const again = await browser.request(`${APP}/next`);
     expect(again.status).toBe(200);
     expect(((await again.json()) as Echo).headers["x-user"]).toBe("alice");
-    expect(observed.clientUsername).toBe("alice"); // the access log's ClientUsername
+    expect(observed.clientUsername).toBe("alice@example.test"); // the access log's ClientUsername (usernameClaim)
   });
 
   it("removes a client's own copy of a forwarded header", async () => {
@@ -148,6 +150,15 @@ describe("oidc: the login", () => {
 });
 
 describe("oidc: options that change the flow", () => {
+  it("adds authParams (one with an empty value left out, as Hub) and makes a host-and-path redirectUrl absolute on the request's scheme", async () => {
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ authParams: { prompt: "", ui_locales: "fr" }, redirectUrl: "app.test/callback" }))));
+    const res = await browser.request(`${APP}/private`);
+    const q = new URL(res.headers.get("location")!).searchParams;
+    expect(q.get("ui_locales")).toBe("fr");
+    expect(q.has("prompt")).toBe(false);
+    expect(q.get("redirect_uri")).toBe(`${APP}/callback`);
+  });
+
   it("with loginUrl, only that path starts a login (others get 401), and postLoginRedirectUrl is where it ends", async () => {
     const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ loginUrl: "/login", postLoginRedirectUrl: "/home" }))));
     expect((await browser.request(`${APP}/private`)).status).toBe(401);
@@ -157,7 +168,7 @@ describe("oidc: options that change the flow", () => {
   });
 
   it("logs a public client in with PKCE alone (no clientSecret)", async () => {
-    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ clientID: OIDC_PUBLIC_CLIENT.client_id, clientSecret: undefined }))));
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ clientId: OIDC_PUBLIC_CLIENT.client_id, clientSecret: undefined }))));
     const done = await login(browser, "alice");
     expect(done.response.status).toBe(200);
     expect(((await done.response.json()) as Echo).headers["x-user"]).toBe("alice");
@@ -287,7 +298,7 @@ describe("oidc: the session", () => {
   });
 
   it("refuses a session whose claims fail the claims expression (403), lets one that passes through", async () => {
-    const handler = app(snapshotOf(oidcConfig({ claims: "Equals(`grp`, `admin`)" })));
+    const handler = app(snapshotOf(oidcConfig({ claims: "Equals(`grp`, `admin`) && Prefix(`id_token.email`, `alice@`)" })));
     const bob = new Browser("app.test", handler);
     const refused = await login(bob, "bob");
     expect(refused.response.status).toBe(403);
@@ -301,11 +312,11 @@ describe("oidc: the session", () => {
   it("with csrf, refuses an unsafe request without the token and lets one that echoes the csrf cookie through", async () => {
     const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ csrf: {} }))));
     await (await login(browser, "alice")).response.body?.cancel();
-    const token = browser.cookies("app.test")[`${SESSION}-csrf`];
+    const token = browser.cookies("app.test")["hub-csrf-token"];
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await browser.request(`${APP}/form`, { method: "POST", body: "a=1" })).status).toBe(403);
-    expect((await browser.request(`${APP}/form`, { method: "POST", body: "a=1", headers: { "TraefikHub-Csrf-Token": "wrong" } })).status).toBe(403);
-    const ok = await browser.request(`${APP}/form`, { method: "POST", body: "a=1", headers: { "TraefikHub-Csrf-Token": token! } });
+    expect((await browser.request(`${APP}/form`, { method: "POST", body: "a=1", headers: { "Hub-Csrf-Token": "wrong" } })).status).toBe(403);
+    const ok = await browser.request(`${APP}/form`, { method: "POST", body: "a=1", headers: { "Hub-Csrf-Token": token! } });
     expect(ok.status).toBe(200);
     await ok.body?.cancel();
   });
@@ -329,12 +340,12 @@ describe("oidc: the session", () => {
   it("reaches the provider through issuerAddress (a service binding) for discovery and tokens", async () => {
     const seen: string[] = [];
     // A stand-in for a bound Worker in front of the provider: it records each call and relays it.
-    const IDP = { fetch: (request: Request) => (seen.push(new URL(request.url).pathname), fetch(request)) };
-    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ issuerAddress: "binding://IDP" })), { ...workerEnv(), IDP }));
+    const IDP = { fetch: (request: Request) => (seen.push(new URL(request.url).pathname + new URL(request.url).search), fetch(request)) };
+    const browser = new Browser("app.test", app(snapshotOf(oidcConfig({ issuerAddress: "binding://IDP", discoveryParams: { tenant: "t1" } })), { ...workerEnv(), IDP }));
     const done = await login(browser, "alice");
     expect(done.response.status).toBe(200);
     await done.response.body?.cancel();
-    expect(seen).toContain("/.well-known/openid-configuration");
+    expect(seen).toContain("/.well-known/openid-configuration?tenant=t1"); // with Hub's discoveryParams
     expect(seen).toContain("/token");
   });
 
