@@ -17,9 +17,9 @@ const run = promisify(execFile);
 // issue 17's jwt middleware: jose 18.2 KiB (jwtVerify, JWK sets; its ASN.1 code left out) and the
 // middleware's own 18.8 KiB (claims language, JWKS cache, key reading, option checks): 613.5 → 650.5
 // KiB. Then issue 17's oidc middleware (authorization code flow, sealed chunked cookies, refresh,
-// logout, option checks): 21.8 KiB, 650.5 → 672.3 KiB. The budget is that size plus a little
+// logout, option checks): 24.8 KiB, 650.5 → 675.3 KiB. The budget is that size plus a little
 // headroom, so growth is a decision, not an accident.
-const MAX_KIB = 674;
+const MAX_KIB = 677;
 
 describe("worker bundle", () => {
   let dir = "";
