@@ -16,11 +16,12 @@ const run = promisify(execFile);
 // status's store side ~7 KiB) and the load facts' lazy muxer and builders (~6 KiB): 611 KiB. Then
 // issue 17's jwt middleware: jose 18.2 KiB (jwtVerify, JWK sets; its ASN.1 code left out) and the
 // middleware's own 18.8 KiB (claims language, JWKS cache, key reading, option checks): 613.5 → 650.5
-// KiB.
+// KiB. Then issue 17's oidc middleware (authorization code flow, sealed chunked cookies, refresh,
+// logout, option checks): 24.8 KiB, 650.5 → 675.3 KiB.
 // Issue 18's scoped tokens, field-level diff, plan and shadow evaluation: +19 KiB (613.5 → 632.3;
 // the store's token and shadow tables 6, the admin routes 5, the isolate's shadow evaluator 3).
 // The budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 672;
+const MAX_KIB = 720;
 
 describe("worker bundle", () => {
   let dir = "";

@@ -2,6 +2,7 @@
 // upstreams the services tests use (test/fixtures/upstream.ts). Every server is closed on teardown.
 import type { TestProject } from "vitest/node";
 import { startWhoami } from "../../examples/whoami.ts";
+import { startOidcProvider } from "../fixtures/oidc-provider.ts";
 import { startUpstream, type Upstream } from "../fixtures/upstream.ts";
 import { startJwksServer } from "./middlewares/access/jwks-server.ts";
 import { startFlapServer } from "./middlewares/traffic/flap-server.ts";
@@ -19,6 +20,8 @@ declare module "vitest" {
     trafficFlapUrl: string;
     /** The jwt tests' JWKS server (middlewares/access/jwks-server.ts). */
     jwksUrl: string;
+    /** The loopback OpenID Provider's issuer (test/fixtures/oidc-provider.ts), for the oidc tests. */
+    oidcIssuer: string;
   }
 }
 
@@ -31,7 +34,9 @@ export default async function setup(project: TestProject) {
   project.provide("trafficFlapUrl", flap.url);
   const jwks = await startJwksServer();
   project.provide("jwksUrl", jwks.url);
+  const op = await startOidcProvider();
+  project.provide("oidcIssuer", op.issuer);
   return async () => {
-    await Promise.all([server.close(), flap.close(), jwks.close(), ...started.map((u) => u.close())]);
+    await Promise.all([server.close(), flap.close(), jwks.close(), op.close(), ...started.map((u) => u.close())]);
   };
 }

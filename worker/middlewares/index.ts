@@ -7,6 +7,7 @@ import { digestAuth } from "./digestauth.ts";
 import { forwardAuth } from "./forwardauth/index.ts";
 import { ipAllowList, ipWhiteList } from "./ipallowlist.ts";
 import { jwt } from "./jwt/index.ts";
+import { oidc } from "./oidc/index.ts";
 import { passTLSClientCert } from "./passtlsclientcert/index.ts";
 import { stripPrefix } from "./stripprefix.ts";
 import { buffering } from "./buffering/index.ts";
@@ -52,6 +53,7 @@ export const middlewares: MiddlewareRegistry = {
   ipAllowList,
   ipWhiteList,
   jwt,
+  oidc,
   passTLSClientCert,
   stripPrefix,
 };

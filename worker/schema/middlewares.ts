@@ -13,6 +13,7 @@ import {
 } from "./middlewares/content.ts";
 import { headersSchema } from "./middlewares/headers.ts";
 import { jwtSchema } from "./middlewares/jwt.ts";
+import { oidcSchema } from "./middlewares/oidc.ts";
 import {
   addPrefixSchema,
   redirectRegexSchema,
@@ -51,6 +52,7 @@ export const middlewareTypeSchemas = {
   ipAllowList: ipAllowListSchema,
   ipWhiteList: ipWhiteListSchema,
   jwt: jwtSchema,
+  oidc: oidcSchema,
   passTLSClientCert: passTLSClientCertSchema,
   plugin: pluginSchema,
   rateLimit: rateLimitSchema,

@@ -88,6 +88,8 @@ const EXAMPLES: Record<string, string> = {
   "http.middlewares.*.ipAllowList.sourceRange": "127.0.0.1/32, 192.168.1.7",
   "http.middlewares.*.ipAllowList.ipStrategy.excludedIPs": "127.0.0.1/32, 192.168.1.7",
   "http.middlewares.*.ipWhiteList.sourceRange": "192.168.1.7,127.0.0.1/32",
+  // Traefik Hub oidc (a label value is one string)
+  "http.middlewares.*.oidc.scopes": "openid,email,profile",
   "http.middlewares.*.ipWhiteList.ipStrategy.excludedIPs": "127.0.0.1/32, 192.168.1.7",
   "http.middlewares.*.rateLimit.sourceCriterion.ipStrategy.excludedIPs": "127.0.0.1/32, 192.168.1.7",
   // ratelimit.md (labels)
@@ -115,6 +117,7 @@ const BASE: Record<string, Record<string, unknown>> = {
   "middlewares.inFlightReq": { inFlightReq: { amount: 1 } },
   "middlewares.ipAllowList": { ipAllowList: { sourceRange: ["10.0.0.0/8"] } },
   "middlewares.ipWhiteList": { ipWhiteList: { sourceRange: ["10.0.0.0/8"] } },
+  "middlewares.oidc": { oidc: { issuer: "https://idp/", clientId: "app", secret: "env:S", redirectUrl: "/callback" } },
   "middlewares.retry": { retry: { attempts: 1 } },
   "middlewares.stripPrefix": { stripPrefix: { prefixes: ["/a"] } },
   "middlewares.stripPrefixRegex": { stripPrefixRegex: { regex: ["^/a"] } },

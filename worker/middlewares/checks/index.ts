@@ -1,5 +1,6 @@
 // The registry worker/config asks for each middleware's own option checks (checks/types.ts).
 import { checkApiKey, checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
+import { checkOidc } from "./oidc.ts";
 import { checkBuffering, checkCircuitBreaker, checkInFlightReq, checkRateLimit, checkRetry } from "./traffic.ts";
 import { checkJwt } from "./jwt.ts";
 import type { OptionChecks } from "./types.ts";
@@ -15,6 +16,7 @@ export const optionChecks: OptionChecks = {
   ipAllowList: checkIpAllowList,
   ipWhiteList: checkIpWhiteList,
   jwt: checkJwt,
+  oidc: checkOidc,
   buffering: checkBuffering,
   circuitBreaker: checkCircuitBreaker,
   inFlightReq: checkInFlightReq,
