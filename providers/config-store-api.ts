@@ -1,5 +1,7 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
 import type { FleetReport, FleetStatus } from "./store/fleet.ts";
+import type { CanaryRequest } from "./store/canary-policy.ts";
+import type { CanaryStatus } from "./store/canary.ts";
 import type { VersionRef } from "./types.ts";
 
 /**
@@ -22,6 +24,8 @@ export interface PutRequest {
   readonly allowEmpty?: boolean;
   readonly author?: string;
   readonly message?: string;
+  /** Publish it as a canary candidate beside the newest version (docs/safe-changes.md). */
+  readonly canary?: CanaryRequest;
 }
 
 export interface VersionRecord {
@@ -100,6 +104,12 @@ export interface ConfigStoreApi {
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Every isolate's last report, summed up: <base>/status/fleet. */
   fleet(): Promise<FleetStatus>;
+  /** The running canary, its figures and the policy's view; or the recent canary events. */
+  canaryStatus(): Promise<CanaryStatus>;
+  /** The candidate serves everyone now (409 when no canary runs). */
+  canaryPromote(options?: { author?: string; reason?: string }): Promise<WriteResult>;
+  /** Stable serves everyone again, as a new version whose message says why (409 when no canary runs). */
+  canaryAbort(options?: { author?: string; reason?: string }): Promise<WriteResult>;
 }
 
 /** The one config-store object every writer talks to (a single writer serializes every write). */

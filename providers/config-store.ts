@@ -19,6 +19,9 @@ import type {
   WriteResult,
 } from "./config-store-api.ts";
 import type { Admission } from "./store/admission.ts";
+import { Canary, checkIntervalMs, POLICY_AUTHOR, type CanaryStatus } from "./store/canary.ts";
+import { policyOf } from "./store/canary-policy.ts";
+import { checkStatsReport } from "./store/canary-stats.ts";
 import { diffConfigs } from "./store/diff.ts";
 import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
 import { checkReport } from "./store/fleet-report.ts";
@@ -103,6 +106,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly admission: Admission;
   private readonly routers: StoredRouterCount;
   private readonly fleetReports: FleetTable;
+  private readonly canary: Canary;
   private factsCheck: FactsCheck = "unchecked";
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
@@ -114,6 +118,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
     this.fleetReports = new FleetTable(ctx.storage.sql);
+    this.canary = new Canary(ctx.storage.sql, () => this.seams.now());
     this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
@@ -130,18 +135,84 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       now: () => this.seams.now(),
       wakeAt: (at) => this.wakeAt(at),
       routers: this.routers,
+      plan: () => this.canary.plan(this.versions.newest()),
     });
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
     const bad = argumentIssues({ ifMatch: request.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
+    const running = this.canaryRunning();
+    if (running) return running;
+    const policy = request.canary ? policyOf(request.canary) : null;
+    if (policy && !policy.ok) return { ok: false, status: 400, errors: [{ ...policy.error, severity: "error" }] };
+    const stable = this.versions.newest();
+    if (policy && stable === null) return { ok: false, status: 409, current: null, message: "a canary needs a stable version to run beside: nothing is stored yet" };
     const admitted = this.admission.admit(request.config);
     if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
     const checked = admitted.value;
     const sha256 = await sha256Hex(checked.canonical);
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null };
-    return this.write(entry, request, checked.warnings);
+    if (!policy || stable === null) return this.write(entry, request, checked.warnings);
+    const header = request.canary?.header?.toLowerCase() ?? null;
+    const started = (record: VersionRecord) => this.canary.start(stable, record.version, request.canary!.share, header, policy.value, request.author || "unknown");
+    const result = await this.write(entry, request, checked.warnings, started);
+    if (result.ok) await this.wakeAt(this.seams.now() + checkIntervalMs(policy.value));
+    return result;
+  }
+
+  /** The canary now, its figures and what the policy would decide (GET <base>/config/canary). */
+  async canaryStatus(): Promise<CanaryStatus> {
+    return this.canary.status();
+  }
+
+  /** The candidate becomes stable for every client now (POST <base>/config/canary/promote). */
+  async canaryPromote(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
+    const ended = this.canary.end("promoted", options.author || "unknown", options.reason || "promoted by hand");
+    if (!ended) return { ok: false, status: 409, current: this.versions.newest(), message: "no canary is running" };
+    await this.publisher.publish();
+    return { ok: true, record: this.versions.get(ended.candidate)!.record, warnings: [] };
+  }
+
+  /**
+   * Back to the stable version for every client: a new version with stable's content (rollbackOf
+   * stable), its message saying why, so history records it (POST <base>/config/canary/abort).
+   */
+  async canaryAbort(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
+    return this.endCanary("aborted", options.author || "unknown", options.reason || "aborted by hand");
+  }
+
+  private async endCanary(action: "aborted" | "rolled-back", author: string, reason: string): Promise<WriteResult> {
+    const s = this.canary.state();
+    if (!s) return { ok: false, status: 409, current: this.versions.newest(), message: "no canary is running" };
+    const message = `canary of version ${s.candidate} ${action === "aborted" ? "aborted" : "rolled back"}: ${reason}`;
+    const rolled = await this.rollbackWrite(s.stable, { author, message, allowEmpty: true }, () => {
+      this.canary.end(action, author, reason);
+    });
+    return rolled;
+  }
+
+  /** One look at a running canary (from the alarm): roll back, step, promote, or hold; then the next look. */
+  private async canaryCheck(): Promise<void> {
+    const decision = this.canary.decision();
+    if (!decision) return;
+    if (decision.action === "rollback") {
+      const done = await this.endCanary("rolled-back", POLICY_AUTHOR, decision.reason);
+      if (!done.ok) console.error(`canary rollback failed (${done.status}): ${"message" in done ? done.message : JSON.stringify(done.errors)}`);
+    } else if (decision.action === "promote") {
+      await this.canaryPromote({ author: POLICY_AUTHOR, reason: decision.reason });
+    } else if (decision.action === "step") {
+      this.canary.step(decision.share, POLICY_AUTHOR, decision.reason);
+      await this.publisher.publish();
+    }
+    const s = this.canary.state();
+    if (s) await this.wakeAt(this.seams.now() + checkIntervalMs(s.policy));
+  }
+
+  private canaryRunning(): WriteResult | null {
+    const s = this.canary.state();
+    if (!s) return null;
+    return { ok: false, status: 409, current: this.versions.newest(), message: `a canary of version ${s.candidate} is running (${s.share}% of clients): promote or abort it first` };
   }
 
   async validate(config: unknown): Promise<ValidateResult> {
@@ -155,6 +226,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
+    const running = this.canaryRunning();
+    if (running) return running;
+    return this.rollbackWrite(to, options);
+  }
+
+  private async rollbackWrite(to: number, options: WriteOptions, afterInsert?: (record: VersionRecord) => void): Promise<WriteResult> {
     const bad = argumentIssues({ version: to, ifMatch: options.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const target = this.versions.get(to);
@@ -167,7 +244,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null };
-    return this.write(entry, request, checked.warnings);
+    return this.write(entry, request, checked.warnings, afterInsert);
   }
 
   async get(version?: number, withFacts = false): Promise<StoredConfig | null> {
@@ -196,8 +273,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
 
   async versionRef(): Promise<VersionRef | null> {
     await this.freshFacts();
-    const row = this.newestRow();
-    return row ? storedRef(this.seams.keys, row, this.routers) : null;
+    return this.publisher.plannedRef();
   }
 
   async publishState(): Promise<PublishStatus> {
@@ -217,6 +293,10 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const checked = checkReport(raw);
     if (!checked.ok) return checked;
     this.fleetReports.record(checked.value, this.seams.now(), this.seams.fleetLimit);
+    // The per-version figures a canary is judged by (worker/fleet/version-stats.ts).
+    const stats = checkStatsReport((raw as { versionStats?: unknown }).versionStats);
+    if (!stats.ok) return { ok: false, error: stats.error };
+    this.canary.record(stats.value);
     return { ok: true };
   }
 
@@ -250,10 +330,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */
   override async alarm(): Promise<void> {
     await this.publisher.publish();
+    await this.canaryCheck();
   }
 
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
-  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[]): Promise<WriteResult> {
+  /** `afterInsert` runs in the same synchronous section as the insert (a canary starts or ends with its version). */
+  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[], afterInsert?: (record: VersionRecord) => void): Promise<WriteResult> {
     const inKv = await this.seams.publishedInKv();
     this.repair();
     const refused = this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
@@ -272,7 +354,10 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
     });
-    this.versions.prune(this.seams.historyLimit);
+    afterInsert?.(record);
+    // A running canary's stable version is kept whatever the limit.
+    const stable = this.canary.state()?.stable;
+    this.versions.prune(stable === undefined ? this.seams.historyLimit : Math.max(this.seams.historyLimit, next.version - stable + 1));
     // Durable now; KV failures are recorded in publish state and retried by an alarm.
     await this.publisher.publish();
     const notes = next.ignored === undefined ? warnings : [...warnings, { path: "", message: next.ignored, severity: "warning" as const }];
