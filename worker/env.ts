@@ -47,6 +47,14 @@ export interface Env {
    * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
    */
   FLEET_REPORT_INTERVAL_MS?: string;
+  /**
+   * While a canary runs, how often (ms) each isolate sends its per-version figures with its fleet
+   * report (default 5000): with POLL_INTERVAL_MS and the store's check interval, it bounds how soon
+   * the canary policy can act (docs/safe-changes.md).
+   */
+  CANARY_REPORT_INTERVAL_MS?: string;
+  /** The HMAC key of preview tokens (X-Switchyard-Preview); unset: previews are off. */
+  PREVIEW_SECRET?: string;
   /** A read-only bearer token for GET <admin base>/metrics alone (Prometheus scrapes with it; ADMIN_TOKEN works too). */
   METRICS_TOKEN?: string;
   /** How often, at most, an isolate flushes its metric deltas to the metrics store (default 10000 ms). */
@@ -73,4 +81,12 @@ const DEFAULT_FLEET_REPORT_INTERVAL_MS = 30_000;
 export function fleetReportIntervalMs(env: Pick<Env, "FLEET_REPORT_INTERVAL_MS">): number {
   const ms = Number(env.FLEET_REPORT_INTERVAL_MS);
   return env.FLEET_REPORT_INTERVAL_MS !== undefined && env.FLEET_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLEET_REPORT_INTERVAL_MS;
+}
+
+const DEFAULT_CANARY_REPORT_INTERVAL_MS = 5_000;
+
+/** CANARY_REPORT_INTERVAL_MS in ms (a number > 0), else the default. */
+export function canaryReportIntervalMs(env: Pick<Env, "CANARY_REPORT_INTERVAL_MS">): number {
+  const ms = Number(env.CANARY_REPORT_INTERVAL_MS);
+  return env.CANARY_REPORT_INTERVAL_MS !== undefined && env.CANARY_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_CANARY_REPORT_INTERVAL_MS;
 }

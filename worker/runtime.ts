@@ -12,11 +12,13 @@ import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
+import { CanarySwitch } from "./dynamic/canary.ts";
+import { VersionStatsRecorder } from "./fleet/version-stats.ts";
 import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
-import { fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
+import { canaryReportIntervalMs, fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
 import { FleetReporter } from "./fleet/reporter.ts";
 import { Observer } from "./observe/index.ts";
 import { observeSettings } from "./observe/options.ts";
@@ -40,6 +42,10 @@ export interface Runtime {
   readonly admin: AdminIsolate;
   /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
   readonly fleet: FleetReporter;
+  /** The canary's candidate beside the switcher's stable snapshot, and which one a request gets. */
+  readonly canary: CanarySwitch;
+  /** Per served version, while a canary runs: sent with the fleet reports. */
+  readonly versionStats: VersionStatsRecorder;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -67,11 +73,14 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const metrics = isolateMetrics(env, isolate, () => switcher.current);
   const routes = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const listener = countingReloads(routes, metrics.recorder);
-  const watcher = new Watcher(provider, listener, { intervalMs });
+  const canary = new CanarySwitch(switcher, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const watcher = new Watcher(provider, listener, { intervalMs, canary: canary.listener });
+  const versionStats = new VersionStatsRecorder();
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
     const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider, load: meta.load } : null;
-    return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
+    const candidate = canary.current;
+    return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state, ...(candidate ? { canary: candidate } : {}) };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
   const serveOptions = { versionHeader: env.VERSION_HEADER === "true", metrics: metrics.requests };
@@ -84,8 +93,9 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape() };
   const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
-  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
-  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, loaded, status };
+  const stats = { recorder: versionStats, intervalMs: canaryReportIntervalMs(env) };
+  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now }, stats);
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, canary, versionStats, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */

@@ -5,7 +5,6 @@
 import { decide, type CanaryPolicy, type Decision } from "./canary-policy.ts";
 import { addStats, errorRatio, p99Ms, type VersionStats, type VersionStatsReport } from "./canary-stats.ts";
 import { CanaryTable, freshStats, type CanaryAction, type CanaryEvent, type CanaryState } from "./canary-table.ts";
-import type { PublishPlan } from "./publish.ts";
 
 /** The author of what the policy does by itself, in history and in the event log. */
 export const POLICY_AUTHOR = "canary-policy";
@@ -58,8 +57,8 @@ export class Canary {
     return this.table.read();
   }
 
-  /** What the publisher puts in the version key. */
-  plan(newest: number | null): PublishPlan {
+  /** What the publisher puts in the version key (publish.ts PublishPlan). */
+  plan(newest: number | null): { root: number | null; canary: { version: number; share: number; header: string | null } | null } {
     const s = this.table.read();
     if (!s) return { root: newest, canary: null };
     return { root: s.stable, canary: { version: s.candidate, share: s.share, header: s.header } };
