@@ -13,6 +13,8 @@ import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { CanarySwitch } from "./dynamic/canary.ts";
+import { Previews } from "./dynamic/preview.ts";
+import { verifySnapshot } from "../providers/store/ref.ts";
 import { VersionStatsRecorder } from "./fleet/version-stats.ts";
 import { Watcher } from "./dynamic/watcher.ts";
 import { adminBase } from "./admin/index.ts";
@@ -46,6 +48,8 @@ export interface Runtime {
   readonly canary: CanarySwitch;
   /** Per served version, while a canary runs: sent with the fleet reports. */
   readonly versionStats: VersionStatsRecorder;
+  /** Requests with a valid X-Switchyard-Preview token, served by the stored version it names. */
+  readonly previews: Previews;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -76,6 +80,14 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const canary = new CanarySwitch(switcher, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const watcher = new Watcher(provider, listener, { intervalMs, canary: canary.listener });
   const versionStats = new VersionStatsRecorder();
+  const configStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  const previews = new Previews(env.PREVIEW_SECRET, async (version) => {
+    const stored = await configStore().get(version, true);
+    if (!stored) return null;
+    const ref = { version, key: `preview:${version}`, sha256: stored.record.sha256 };
+    const loaded = await verifySnapshot(ref, stored.canonical, switcher.current?.meta.provider ?? "kv", decode, stored.facts ?? null);
+    return loaded.ok ? loaded.value : null;
+  }, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
     const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider, load: meta.load } : null;
@@ -91,11 +103,11 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return switcher.current;
   };
   const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape() };
-  const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  const fleetStore = configStore;
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
   const stats = { recorder: versionStats, intervalMs: canaryReportIntervalMs(env) };
   const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now }, stats);
-  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, canary, versionStats, loaded, status };
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, canary, versionStats, previews, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */
