@@ -3,6 +3,7 @@ import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
 import { ruleCommand } from "./commands/rule.ts";
 import { statusCommand } from "./commands/status.ts";
+import { canaryCommand, previewCommand } from "./commands/canary.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { parseDefaultRuleSyntax } from "../worker/config/index.ts";
 import { UsageError, type CliSettings, type Command, type Io } from "./io.ts";
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   diff: diffCommand,
   status: statusCommand,
+  canary: canaryCommand,
+  preview: previewCommand,
 };
 
 export const USAGE = `usage: switchyard <command> [options]
@@ -34,6 +37,12 @@ export const USAGE = `usage: switchyard <command> [options]
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
   diff A B                                        routers/services/middlewares added, removed, changed
+  push FILE --canary PERCENT [--promote-after 10m] [--max-error-ratio 0.02] [--max-p99-ratio 1.5]
+       [--min-requests 500] [--steps 25,50,100] [--sticky-header H]
+                                                  publish as a canary candidate beside the current version
+  canary status|promote|abort [--reason R] [--json]
+                                                  the running canary, or end it (docs/safe-changes.md)
+  preview VERSION [--ttl 1h]                      a curl line whose signed header previews VERSION
   status [--json]                                 the fleet: versions served where, the oldest, refusals
                                                   and why, isolates not heard from (<base>/status/fleet)
 

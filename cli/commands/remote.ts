@@ -5,6 +5,7 @@ import { parseVersion } from "../../providers/store/version.ts";
 import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
+import { CANARY_FLAGS, canaryParams } from "./canary.ts";
 
 export const CONNECTION = {
   url: { type: "string" },
@@ -23,13 +24,15 @@ export function client(values: { url?: string | boolean; base?: string | boolean
 export async function pushCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" } },
+    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, ...CANARY_FLAGS },
     1,
   );
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
   const ifMatch = versionArg(values["if-match"], "--if-match", true);
   const allowEmpty = values["allow-empty"] === true;
+  const canary = canaryParams(values);
+  if (canary && values.kv) throw new UsageError("--canary goes through the config store: it cannot be used with --kv");
   const checked = await checkConfigFile(file, io, settings);
   if (!checked) return 1;
   if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty }, io);
@@ -41,8 +44,12 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   const headers: Record<string, string> = { "content-type": "application/json", "x-switchyard-author": process.env.USER ?? "cli" };
   if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
   if (typeof values.message === "string") headers["x-switchyard-message"] = values.message;
-  const { body } = await admin.call("PUT", `/config${allowEmpty ? "?allowEmpty=true" : ""}`, { body: checked.canonical, headers });
-  io.out(`pushed ${file}: version ${(body as { version: number }).version}`);
+  const query = new URLSearchParams(canary ?? undefined);
+  if (allowEmpty) query.set("allowEmpty", "true");
+  const { body } = await admin.call("PUT", `/config${query.size > 0 ? `?${query}` : ""}`, { body: checked.canonical, headers });
+  const pushed = body as { version: number; canary?: { running: boolean; share?: number; stable?: number } };
+  io.out(`pushed ${file}: version ${pushed.version}`);
+  if (pushed.canary?.running) io.out(`canary: version ${pushed.version} serves ${pushed.canary.share}% of clients, version ${pushed.canary.stable} the rest (switchyard canary status)`);
   return 0;
 }
 

@@ -7,6 +7,7 @@ import { json } from "../api/responses.ts";
 import type { Result } from "../config/index.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
 import { jsonError } from "./responses.ts";
+import { canaryQuery } from "./canary-routes.ts";
 
 export function store(env: ConfigStoreBinding) {
   return env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
@@ -19,11 +20,14 @@ export async function putConfig(request: Request, env: ConfigStoreBinding): Prom
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
   if (!allowEmpty.ok) return jsonError(400, allowEmpty.error);
+  const canary = canaryQuery(new URL(request.url));
+  if (!canary.ok) return jsonError(400, canary.error);
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
-  const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value };
-  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, "PUT /config") });
-  return writeResponse(result);
+  const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...(canary.value ? { canary: canary.value } : {}) };
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, canary.value ? `PUT /config (canary ${canary.value.share}%)` : "PUT /config") });
+  if (!result.ok || !canary.value) return writeResponse(result);
+  return json({ ...result.record, warnings: result.warnings, canary: await store(env).canaryStatus() }, 200, { etag: `"${result.record.version}"` });
 }
 
 /**
@@ -119,7 +123,7 @@ export function parseAllowEmpty(url: URL): Result<boolean, string> {
   return { ok: false, error: `allowEmpty must be true or false, got ${JSON.stringify(values.join(",").slice(0, 40))}` };
 }
 
-function authorship(request: Request, fallbackMessage: string) {
+export function authorship(request: Request, fallbackMessage: string) {
   const author = request.headers.get("x-switchyard-author") ?? "admin-api";
   const message = request.headers.get("x-switchyard-message") ?? fallbackMessage;
   return { author: author.slice(0, 200), message: message.slice(0, 1000) };

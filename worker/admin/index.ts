@@ -9,7 +9,8 @@ import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
-import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
+import { authorship, diff, getConfig, history, putConfig, rollback, store, validateConfigBody } from "./config-routes.ts";
+import { canaryStatus, endCanary, mintPreview } from "./canary-routes.ts";
 import { explain } from "./explain.ts";
 import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
@@ -63,6 +64,10 @@ export function build(base: string) {
     .get("/config/history", (req, env) => history(new URL(req.url), env))
     .post("/config/rollback", (req, env) => rollback(req, env))
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
+    .get("/config/canary", (_req, env) => canaryStatus(env, store))
+    .post("/config/canary/promote", (req, env) => endCanary(req, env, store, "promote", authorship(req, "").author))
+    .post("/config/canary/abort", (req, env) => endCanary(req, env, store, "abort", authorship(req, "").author))
+    .post("/preview", (req, env) => mintPreview(req, env, store))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
