@@ -297,6 +297,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const stats = checkStatsReport((raw as { versionStats?: unknown }).versionStats);
     if (!stats.ok) return { ok: false, error: stats.error };
     this.canary.record(stats.value);
+    // A candidate the policy would roll back is not left to the next periodic look.
+    if (this.canary.decision()?.action === "rollback") await this.wakeAt(this.seams.now());
     return { ok: true };
   }
 
