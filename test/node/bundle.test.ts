@@ -14,8 +14,10 @@ const run = promisify(execFile);
 // (152 KiB: linear-time regexes, docs/regexp.md) and yaml (100 KiB: YAML snapshots). Then, by
 // decision, issue 15's observability (access log and tracing 15 KiB, metrics 14 KiB, the fleet
 // status's store side ~7 KiB) and the load facts' lazy muxer and builders (~6 KiB): 611 KiB. The
-// budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 625;
+// budget is that size plus a little headroom, so growth is a decision, not an accident. Issue 18's
+// canaries and previews (the store's policy, table and figures, the isolate's candidate, preview
+// tokens and snapshots, their admin routes) cost 21 KiB: 613.5 → 634.6 KiB, budget 625 → 646.
+const MAX_KIB = 646;
 
 describe("worker bundle", () => {
   let dir = "";
