@@ -280,7 +280,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const state = this.meta.read();
     return {
       published: state.published,
-      latest: this.versions.newest(),
+      // During a canary the version key names stable (and the candidate beside it): that is "latest" to publish.
+      latest: this.canary.plan(this.versions.newest()).root,
       lastError: state.lastError,
       failures: state.failures,
       lastVersionWriteAt: state.lastVersionWriteAt,
@@ -304,7 +305,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
 
   async fleet(): Promise<FleetStatus> {
     const now = this.seams.now();
-    const context = { now, storeVersion: this.versions.newest(), supersededAt: (v: number) => this.versions.createdAfter(v) };
+    // During a canary, the version every isolate should serve is stable (the candidate is beside it).
+    const context = { now, storeVersion: this.canary.plan(this.versions.newest()).root, supersededAt: (v: number) => this.versions.createdAfter(v) };
     return summarizeFleet(this.fleetReports.list(now), context);
   }
 

@@ -53,6 +53,9 @@ describe("the config store's canary", () => {
     expect(await versionKey()).toMatchObject({ version: 1, canary: { version: 2, key: keys.snapshotKey(2, candidate), sha256: candidate, share: 5, header: "x-user" } });
     expect(await testEnv.CONFIG_KV.get(keys.snapshotKey(2, candidate))).toBe((await stub.get(2))!.canonical);
     expect(await stub.versionRef()).toMatchObject({ version: 1, canary: { version: 2, share: 5 } });
+    // What isolates should serve is stable: publishing is not behind, the fleet's store version is 1.
+    expect(await stub.publishState()).toMatchObject({ published: 1, latest: 1 });
+    expect((await stub.fleet()).storeVersion).toBe(1);
 
     expect(await stub.put({ config: config(3) })).toMatchObject({ ok: false, status: 409, message: "a canary of version 2 is running (5% of clients): promote or abort it first" });
     expect(await stub.rollback(1)).toMatchObject({ ok: false, status: 409 });
