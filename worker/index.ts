@@ -42,7 +42,8 @@ export default {
     const stable = await currentSnapshot(runtime, ctx);
     // A valid preview token names the version; else a canary's clients get the candidate. The whole
     // request is served by the one snapshot picked here.
-    const previewed = stable && (await runtime.previews.snapshotFor(request, stable));
+    const preview = stable && runtime.previews.snapshotFor(request, stable);
+    const previewed = preview ? await preview : null;
     const snapshot = previewed ?? (stable && runtime.canary.pick(request, stable));
     const servedFrom = Date.now();
     const clientIP = request.headers.get("cf-connecting-ip");
