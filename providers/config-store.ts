@@ -19,14 +19,13 @@ import type {
   WriteResult,
 } from "./config-store-api.ts";
 import type { Admission } from "./store/admission.ts";
-import { Canary, checkIntervalMs, POLICY_AUTHOR, type CanaryStatus } from "./store/canary.ts";
-import { policyOf } from "./store/canary-policy.ts";
-import { checkStatsReport } from "./store/canary-stats.ts";
+import { Canary, type CanaryStatus } from "./store/canary.ts";
+import { CanaryRunner } from "./store/canary-runner.ts";
 import { diffConfigs } from "./store/diff.ts";
 import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
 import { checkReport } from "./store/fleet-report.ts";
 import { DEFAULT_FLEET_LIMIT, FleetTable } from "./store/fleet-table.ts";
-import { cachedRouterCount, storedRef, type StoredRouterCount } from "./store/empty.ts";
+import { cachedRouterCount, type StoredRouterCount } from "./store/empty.ts";
 import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
@@ -82,6 +81,12 @@ export interface WriteOptions {
   readonly message?: string;
 }
 
+interface CanaryHooks {
+  readonly afterInsert?: (record: VersionRecord) => void;
+  /** This write ends the running canary (abort, rollback): not refused for it. */
+  readonly ends?: boolean;
+}
+
 interface Entry {
   readonly canonical: string;
   /** How many routers it has: 0 over a version with routers needs allowEmpty. */
@@ -107,6 +112,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly routers: StoredRouterCount;
   private readonly fleetReports: FleetTable;
   private readonly canary: Canary;
+  private readonly canaries: CanaryRunner;
   private factsCheck: FactsCheck = "unchecked";
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
@@ -137,27 +143,31 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       routers: this.routers,
       plan: () => this.canary.plan(this.versions.newest()),
     });
+    this.canaries = new CanaryRunner({
+      canary: this.canary,
+      newest: () => this.versions.newest(),
+      before: (v) => this.versions.before(v),
+      record: (v) => this.versions.get(v)?.record ?? null,
+      rollbackWrite: (to, options, afterInsert) => this.rollbackWrite(to, options, afterInsert),
+      publish: () => this.publisher.publish(),
+      wakeAt: (at) => this.wakeAt(at),
+      now: () => this.seams.now(),
+    });
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
     const bad = argumentIssues({ ifMatch: request.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
-    const running = this.canaryRunning();
-    if (running) return running;
-    const policy = request.canary ? policyOf(request.canary) : null;
-    if (policy && !policy.ok) return { ok: false, status: 400, errors: [{ ...policy.error, severity: "error" }] };
-    const stable = this.versions.newest();
-    if (policy && stable === null) return { ok: false, status: 409, current: null, message: "a canary needs a stable version to run beside: nothing is stored yet" };
+    // A canary push starts its canary with the insert; any write waits while one runs (store/canary-runner.ts).
+    const canary = this.canaries.preflight(request);
+    if ("refused" in canary) return canary.refused;
     const admitted = this.admission.admit(request.config);
     if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
     const checked = admitted.value;
     const sha256 = await sha256Hex(checked.canonical);
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null };
-    if (!policy || stable === null) return this.write(entry, request, checked.warnings);
-    const header = request.canary?.header?.toLowerCase() ?? null;
-    const started = (record: VersionRecord) => this.canary.start(stable, record.version, request.canary!.share, header, policy.value, request.author || "unknown");
-    const result = await this.write(entry, request, checked.warnings, started);
-    if (result.ok) await this.wakeAt(this.seams.now() + checkIntervalMs(policy.value));
+    const result = await this.write(entry, request, checked.warnings, canary.afterInsert ? { afterInsert: canary.afterInsert } : {});
+    await this.canaries.written(result);
     return result;
   }
 
@@ -168,51 +178,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
 
   /** The candidate becomes stable for every client now (POST <base>/config/canary/promote). */
   async canaryPromote(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
-    const ended = this.canary.end("promoted", options.author || "unknown", options.reason || "promoted by hand");
-    if (!ended) return { ok: false, status: 409, current: this.versions.newest(), message: "no canary is running" };
-    await this.publisher.publish();
-    return { ok: true, record: this.versions.get(ended.candidate)!.record, warnings: [] };
+    return this.canaries.promote(options);
   }
 
-  /**
-   * Back to the stable version for every client: a new version with stable's content (rollbackOf
-   * stable), its message saying why, so history records it (POST <base>/config/canary/abort).
-   */
+  /** Stable for every client again, as a new version whose message says why (POST <base>/config/canary/abort). */
   async canaryAbort(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
-    return this.endCanary("aborted", options.author || "unknown", options.reason || "aborted by hand");
-  }
-
-  private async endCanary(action: "aborted" | "rolled-back", author: string, reason: string): Promise<WriteResult> {
-    const s = this.canary.state();
-    if (!s) return { ok: false, status: 409, current: this.versions.newest(), message: "no canary is running" };
-    const message = `canary of version ${s.candidate} ${action === "aborted" ? "aborted" : "rolled back"}: ${reason}`;
-    const rolled = await this.rollbackWrite(s.stable, { author, message, allowEmpty: true }, () => {
-      this.canary.end(action, author, reason);
-    });
-    return rolled;
-  }
-
-  /** One look at a running canary (from the alarm): roll back, step, promote, or hold; then the next look. */
-  private async canaryCheck(): Promise<void> {
-    const decision = this.canary.decision();
-    if (!decision) return;
-    if (decision.action === "rollback") {
-      const done = await this.endCanary("rolled-back", POLICY_AUTHOR, decision.reason);
-      if (!done.ok) console.error(`canary rollback failed (${done.status}): ${"message" in done ? done.message : JSON.stringify(done.errors)}`);
-    } else if (decision.action === "promote") {
-      await this.canaryPromote({ author: POLICY_AUTHOR, reason: decision.reason });
-    } else if (decision.action === "step") {
-      this.canary.step(decision.share, POLICY_AUTHOR, decision.reason);
-      await this.publisher.publish();
-    }
-    const s = this.canary.state();
-    if (s) await this.wakeAt(this.seams.now() + checkIntervalMs(s.policy));
-  }
-
-  private canaryRunning(): WriteResult | null {
-    const s = this.canary.state();
-    if (!s) return null;
-    return { ok: false, status: 409, current: this.versions.newest(), message: `a canary of version ${s.candidate} is running (${s.share}% of clients): promote or abort it first` };
+    return this.canaries.abort(options);
   }
 
   async validate(config: unknown): Promise<ValidateResult> {
@@ -226,12 +197,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
-    const running = this.canaryRunning();
+    const running = this.canaries.refuseWrite();
     if (running) return running;
     return this.rollbackWrite(to, options);
   }
 
-  private async rollbackWrite(to: number, options: WriteOptions, afterInsert?: (record: VersionRecord) => void): Promise<WriteResult> {
+  private async rollbackWrite(to: number, options: WriteOptions, ending?: () => void): Promise<WriteResult> {
     const bad = argumentIssues({ version: to, ifMatch: options.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const target = this.versions.get(to);
@@ -244,7 +215,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null };
-    return this.write(entry, request, checked.warnings, afterInsert);
+    return this.write(entry, request, checked.warnings, ending ? { afterInsert: ending, ends: true } : {});
   }
 
   async get(version?: number, withFacts = false): Promise<StoredConfig | null> {
@@ -295,12 +266,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     if (!checked.ok) return checked;
     this.fleetReports.record(checked.value, this.seams.now(), this.seams.fleetLimit);
     // The per-version figures a canary is judged by (worker/fleet/version-stats.ts).
-    const stats = checkStatsReport((raw as { versionStats?: unknown }).versionStats);
-    if (!stats.ok) return { ok: false, error: stats.error };
-    this.canary.record(stats.value);
-    // A candidate the policy would roll back is not left to the next periodic look.
-    if (this.canary.decision()?.action === "rollback") await this.wakeAt(this.seams.now());
-    return { ok: true };
+    return this.canaries.report(raw);
   }
 
   async fleet(): Promise<FleetStatus> {
@@ -334,15 +300,19 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */
   override async alarm(): Promise<void> {
     await this.publisher.publish();
-    await this.canaryCheck();
+    await this.canaries.check();
   }
 
-  /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
-  /** `afterInsert` runs in the same synchronous section as the insert (a canary starts or ends with its version). */
-  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[], afterInsert?: (record: VersionRecord) => void): Promise<WriteResult> {
+  /**
+   * Compare-and-set, insert, prune: no await until the version is committed. Then publish.
+   * `canary`: the write's part in a canary (store/canary-runner.ts), run in the same synchronous
+   * section: `afterInsert` starts or ends one with this version; a write that does not end one is
+   * refused while one runs.
+   */
+  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[], canary: CanaryHooks = {}): Promise<WriteResult> {
     const inKv = await this.seams.publishedInKv();
     this.repair();
-    const refused = this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
+    const refused = (canary.ends ? null : this.canaries.refuseWrite()) ?? this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
     if (refused) return refused;
     const next = nextVersion(this.versions.newest(), inKv);
     if (next.version === null) {
@@ -358,7 +328,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
     });
-    afterInsert?.(record);
+    canary.afterInsert?.(record);
     // A running canary's stable version is kept whatever the limit.
     const stable = this.canary.state()?.stable;
     this.versions.prune(stable === undefined ? this.seams.historyLimit : Math.max(this.seams.historyLimit, next.version - stable + 1));

@@ -5,7 +5,7 @@ import { parseVersion } from "../../providers/store/version.ts";
 import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
-import { CANARY_FLAGS, canaryParams } from "./canary.ts";
+import { CANARY_FLAGS, canaryParams } from "./canary-flags.ts";
 
 export const CONNECTION = {
   url: { type: "string" },

@@ -83,6 +83,11 @@ export class VersionsTable {
     return row.v;
   }
 
+  /** The newest version below `version` (null when none). */
+  before(version: number): number | null {
+    return this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE version BETWEEN 1 AND ?", version - 1).one().v;
+  }
+
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(

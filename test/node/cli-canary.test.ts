@@ -1,7 +1,7 @@
 // The CLI's canary and preview commands without a router: usage errors exit 2 before anything is
 // sent, and the push flags become the PUT query (canaryParams).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canaryParams } from "../../cli/commands/canary.ts";
+import { canaryParams } from "../../cli/commands/canary-flags.ts";
 import { runCli as run } from "./helpers/cli.ts";
 
 beforeAll(() => void (process.env.SWITCHYARD_TOKEN = "unused"));
