@@ -129,15 +129,16 @@ describe("canary over HTTP", () => {
     expect(rollback!.reason).toMatch(/^5xx ratio 1\.0000 \(\d+\/\d+\) vs stable 0\.0000 .*most 5xx from router app \(\d+\)$/);
     expect(Date.parse(rollback!.at) - Date.parse(started!.at)).toBeLessThan(60_000);
     // Zero errors outside the share; the candidate was seen inside it (else the test proves nothing).
-    expect(outside(rolled.seen).every((r) => r.status === 200 && r.version === 1)).toBe(true);
-    expect(rolled.seen.some((r) => r.version === 2 && r.status === 500)).toBe(true);
+    // (Version 3, stable's content again, may already answer the last round.)
+    expect(outside(rolled.seen).filter((r) => r.status !== 200 || r.version === 2), "outside the share: an error or the candidate").toEqual([]);
+    expect(rolled.seen.some((r) => r.version === 2 && r.status === 500), "the candidate answered inside its share").toBe(true);
     expectWhole(rolled.seen, { 1: "v-stable", 2: "v-failing", 3: "v-stable" });
     // History says why: version 3 is version 1's content again, by the policy.
     const history = await run("history", "--url", dev.url, "--limit", "1");
     expect(history.out).toMatch(/^\s+3 {2}\S+ {2}[0-9a-f]{12} {2}canary-policy {2}canary of version 2 rolled back: 5xx ratio 1\.0000/);
     const after = await traffic("every client back on stable", (_s, round) => round.every((r) => r.version === 3 && r.status === 200), 20_000);
     expectWhole(after.seen, { 1: "v-stable", 2: "v-failing", 3: "v-stable" });
-    expect(outside(after.seen).every((r) => r.status === 200)).toBe(true);
+    expect(outside(after.seen).filter((r) => r.status !== 200), "outside the share: an error").toEqual([]);
 
     // 2. A healthy candidate: 20 % → 50 % → 100 %. (p99 over 10 requests on a shared 2-core machine
     // is one slow request: the latency rule is tested in test/unit/providers/canary-policy.test.ts.)
@@ -147,7 +148,7 @@ describe("canary over HTTP", () => {
     expect(promoted.status.events.slice(0, 3).map((e) => [e.action, e.share, e.author])).toEqual([
       ["promoted", 100, "canary-policy"], ["step", 50, "canary-policy"], ["started", SHARE, "cli"],
     ].map(([a, s, who]) => [a, s, a === "started" ? expect.any(String) : who]));
-    expect(promoted.seen.every((r) => r.status === 200)).toBe(true);
+    expect(promoted.seen.filter((r) => r.status !== 200), "an error during the healthy canary").toEqual([]);
     expectWhole(promoted.seen, { 3: "v-stable", 4: "v-healthy" });
     expect(outside(promoted.seen).filter((r) => r.version === 4).length).toBeLessThan(outside(promoted.seen).length);
     const all = await traffic("every client on version 4", (_s, round) => round.every((r) => r.version === 4), 20_000);
