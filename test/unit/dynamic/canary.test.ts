@@ -32,11 +32,13 @@ class FakeProvider implements Provider {
   readonly name = "fake";
   ref: VersionRef | null = null;
   loads: number[] = [];
+  missing = new Set<number>();
   async version() {
     return this.ref;
   }
   async load(ref: VersionRef): Promise<Loaded> {
     this.loads.push(ref.version);
+    if (this.missing.has(ref.version)) return { ok: false, error: `${ref.key} is not readable yet` };
     return { ok: true, value: { ref, value: config(`r${ref.version}`) } };
   }
 }
@@ -81,5 +83,25 @@ describe("the candidate beside the stable snapshot", () => {
     expect(canary.active).toBe(false);
     expect(stable.current!.meta.version).toBe(2);
     expect(canary.pick(req({ "x-user": inside }), stable.current!).meta.version).toBe(2);
+  });
+
+  it("a candidate that cannot be loaded leaves stable serving everyone; the next poll tries the candidate alone", async () => {
+    const provider = new FakeProvider();
+    const stable = new Switcher<Snapshot>();
+    const canary = new CanarySwitch(stable, {});
+    let now = 0;
+    const watcher = new Watcher(provider, routerListener(stable), { intervalMs: 10, now: () => now, canary: canary.listener });
+    provider.missing.add(2);
+    provider.ref = { ...ref(1), canary: { ...ref(2), share: 50 } };
+    await watcher.poll();
+    expect(stable.current!.meta.version).toBe(1);
+    expect(canary.active).toBe(false);
+    expect(watcher.state.lastError?.message).toMatch(/^canary version 2: v\/2 is not readable yet; serving the stable version only$/);
+    provider.missing.clear();
+    now += 100;
+    await watcher.poll();
+    expect(provider.loads).toEqual([1, 2, 2]);
+    expect(canary.current).toEqual({ version: 2, share: 50, header: null });
+    expect(watcher.state.lastError).toBeNull();
   });
 });
