@@ -17,6 +17,8 @@ import { Previews } from "./dynamic/preview.ts";
 import { verifySnapshot } from "../providers/store/ref.ts";
 import { VersionStatsRecorder } from "./fleet/version-stats.ts";
 import { Watcher } from "./dynamic/watcher.ts";
+import { shadowEvaluator } from "./dynamic/shadow-env.ts";
+import type { ShadowEvaluator } from "./dynamic/shadow.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
@@ -50,6 +52,8 @@ export interface Runtime {
   readonly versionStats: VersionStatsRecorder;
   /** Requests with a valid X-Switchyard-Preview token, served by the stored version it names. */
   readonly previews: Previews;
+  /** Matches a sample of requests against a candidate config in the background (docs/safe-changes.md). */
+  readonly shadow: ShadowEvaluator;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -102,12 +106,13 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     if (load) await (limitMs === Infinity ? load : Promise.race([load.catch(() => {}), new Promise((resolve) => setTimeout(resolve, limitMs))]));
     return switcher.current;
   };
-  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape() };
+  const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape(), metricsHistory: (w) => metrics.history(w) };
   const fleetStore = configStore;
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
   const stats = { recorder: versionStats, intervalMs: canaryReportIntervalMs(env) };
   const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now }, stats);
-  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, canary, versionStats, previews, loaded, status };
+  const shadow = shadowEvaluator(env, fleetStore);
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, shadow, canary, versionStats, previews, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */

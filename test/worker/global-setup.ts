@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startWhoami } from "../../examples/whoami.ts";
 import { startUpstream, type Upstream } from "../fixtures/upstream.ts";
+import { startJwksServer } from "./middlewares/access/jwks-server.ts";
 import { startFlapServer } from "./middlewares/traffic/flap-server.ts";
 
 /** Named loopback upstreams: s1..s3 answer at once, `slow` waits 150 ms per request, the rest are
@@ -16,6 +17,8 @@ declare module "vitest" {
     upstreams: Record<UpstreamName, string>;
     /** The traffic middleware tests' counting upstream (mw-traffic-flap-server.ts). */
     trafficFlapUrl: string;
+    /** The jwt tests' JWKS server (middlewares/access/jwks-server.ts). */
+    jwksUrl: string;
   }
 }
 
@@ -26,7 +29,9 @@ export default async function setup(project: TestProject) {
   project.provide("upstreams", Object.fromEntries(started.map((u) => [u.name, u.url])) as Record<UpstreamName, string>);
   const flap = await startFlapServer();
   project.provide("trafficFlapUrl", flap.url);
+  const jwks = await startJwksServer();
+  project.provide("jwksUrl", jwks.url);
   return async () => {
-    await Promise.all([server.close(), flap.close(), ...started.map((u) => u.close())]);
+    await Promise.all([server.close(), flap.close(), jwks.close(), ...started.map((u) => u.close())]);
   };
 }

@@ -1,14 +1,21 @@
-// The admin API under a configurable base path (default /__switchyard), all of it token-guarded:
-// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., per-isolate
-// <base>/status and <base>/explain, every isolate's state at <base>/status/fleet, and the global
-// metrics at <base>/metrics (Prometheus text; the read-only METRICS_TOKEN opens that one alone).
+// The admin API under a configurable base path (default /__switchyard), all of it token-guarded,
+// each call by scope (scopes.ts): Traefik-compatible reads at <base>/api/..., config writes at
+// <base>/config..., per-isolate <base>/status and <base>/explain, every isolate's state at
+// <base>/status/fleet, the global metrics at <base>/metrics (Prometheus text; METRICS_TOKEN's one
+// scope), stored tokens at <base>/tokens and the caller's own identity at <base>/whoami.
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
+import { refreshHealth, showsServers } from "../api/health.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
-import { authorize } from "./auth.ts";
+import { authenticate, permit } from "./auth.ts";
+import type { Identity } from "./identity.ts";
+import { needOf } from "./scopes.ts";
+import { planRoute } from "./plan.ts";
+import { shadowState, startShadow, stopShadow } from "./shadow-routes.ts";
+import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
 import { authorship, diff, getConfig, history, putConfig, rollback, store, validateConfigBody } from "./config-routes.ts";
 import { canaryStatus, endCanary, mintPreview } from "./canary-routes.ts";
 import { explain } from "./explain.ts";
@@ -16,6 +23,7 @@ import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 import { CONTENT_TYPE } from "../metrics/exposition.ts";
+import { historyWindow } from "../metrics/history.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
@@ -23,7 +31,8 @@ export const DEFAULT_BASE = "/__switchyard";
  *  limiter's (the auth throttle). */
 export type AdminEnv = Env & ConfigStoreBinding & RateLimiterBinding;
 
-type Args = [AdminEnv, AdminIsolate];
+/** What every route is handed: the bindings, this isolate, and who is calling (auth.ts). */
+type Args = [AdminEnv, AdminIsolate, Identity];
 
 export function adminBase(env: Env): string {
   const base = (env.ADMIN_BASE_PATH ?? DEFAULT_BASE).replace(/\/+$/, "");
@@ -38,13 +47,15 @@ const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: AdminEnv, isolate: AdminIsolate): Promise<Response> {
   const base = isolate.base;
-  const denied = await authorize(request, env, isMetricsRead(request, base));
-  if (denied) return denied;
+  const identity = await authenticate(request, env);
+  if (identity instanceof Response) return identity;
+  const refused = permit(identity, needOf(request.method, new URL(request.url).pathname.slice(base.length) || "/"));
+  if (refused) return refused;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
   // HEAD is GET without the body, for every GET route (the router lists GET routes only).
-  if (request.method !== "HEAD") return router.fetch(request, env, isolate);
-  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, isolate));
+  if (request.method !== "HEAD") return router.fetch(request, env, isolate, identity);
+  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, isolate, identity));
 }
 
 /** The admin API's routes (exported so the tests can list every GET route). */
@@ -57,36 +68,50 @@ export function build(base: string) {
     },
   });
   router
-    .get("/api/*", (req, _env, rt) => readApi(req, base, rt))
-    .put("/config", (req, env) => putConfig(req, env))
+    .get("/api/*", (req, env, rt) => readApi(req, env, base, rt))
+    .put("/config", (req, env, _rt, who) => putConfig(req, env, who))
     .post("/config/validate", (req, env) => validateConfigBody(req, env))
     .get("/config", (req, env) => getConfig(new URL(req.url), env))
     .get("/config/history", (req, env) => history(new URL(req.url), env))
-    .post("/config/rollback", (req, env) => rollback(req, env))
+    .post("/config/rollback", (req, env, _rt, who) => rollback(req, env, who))
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
+    .put("/config/shadow", (req, env, _rt, who) => startShadow(req, env, who))
+    .get("/config/shadow", (_req, env) => shadowState(env))
+    .delete("/config/shadow", (_req, env) => stopShadow(env))
     .get("/config/canary", (_req, env) => canaryStatus(env, store))
-    .post("/config/canary/promote", (req, env) => endCanary(req, env, store, "promote", authorship(req, "").author))
-    .post("/config/canary/abort", (req, env) => endCanary(req, env, store, "abort", authorship(req, "").author))
+    .post("/config/canary/promote", (req, env, _rt, who) => endCanary(req, env, store, "promote", authorship(req, who, "").author))
+    .post("/config/canary/abort", (req, env, _rt, who) => endCanary(req, env, store, "abort", authorship(req, who, "").author))
     .post("/preview", (req, env) => mintPreview(req, env, store))
     .post("/explain", (req, _env, rt) => explain(req, rt))
+    .post("/plan", (req, env) => planRoute(req, env))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
     .get("/metrics", (_req, _env, rt) => metrics(rt))
+    .get("/metrics/history", (req, _env, rt) => metricsHistory(new URL(req.url), rt))
+    .get("/whoami", (_req, _env, _rt, who) => whoami(who))
+    .post("/tokens", (req, env) => createToken(req, env))
+    .get("/tokens", (_req, env) => listTokens(env))
+    .delete("/tokens/:name", (req, env) => revokeToken(req.params.name!, env))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
-}
-
-function isMetricsRead(request: Request, base: string): boolean {
-  return (request.method === "GET" || request.method === "HEAD") && new URL(request.url).pathname === `${base}/metrics`;
 }
 
 async function metrics(isolate: AdminIsolate): Promise<Response> {
   return new Response(await isolate.metrics(), { headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" } });
 }
 
-async function readApi(request: Request, base: string, isolate: AdminIsolate): Promise<Response> {
+/** GET <base>/metrics/history?window=&step= (docs/metrics.md, "History"). */
+async function metricsHistory(url: URL, isolate: AdminIsolate): Promise<Response> {
+  const window = historyWindow(url.searchParams.get("window"), url.searchParams.get("step"), Date.now());
+  if (typeof window === "string") return jsonError(400, window);
+  return json(await isolate.metricsHistory(window), 200, { "cache-control": "no-store" });
+}
+
+async function readApi(request: Request, env: AdminEnv, base: string, isolate: AdminIsolate): Promise<Response> {
   const snapshot = await isolate.loaded();
   if (!snapshot) return apiError(503, "no configuration is loaded yet");
   const url = new URL(request.url);
-  return traefikApi(url.pathname.slice(base.length), url, snapshot);
+  const path = url.pathname.slice(base.length);
+  if (showsServers(path)) await refreshHealth(snapshot, env);
+  return traefikApi(path, url, snapshot);
 }

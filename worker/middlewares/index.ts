@@ -5,6 +5,7 @@ import { basicAuth } from "./basicauth.ts";
 import { digestAuth } from "./digestauth.ts";
 import { forwardAuth } from "./forwardauth/index.ts";
 import { ipAllowList, ipWhiteList } from "./ipallowlist.ts";
+import { jwt } from "./jwt/index.ts";
 import { passTLSClientCert } from "./passtlsclientcert/index.ts";
 import { stripPrefix } from "./stripprefix.ts";
 import { buffering } from "./buffering/index.ts";
@@ -48,6 +49,7 @@ export const middlewares: MiddlewareRegistry = {
   forwardAuth,
   ipAllowList,
   ipWhiteList,
+  jwt,
   passTLSClientCert,
   stripPrefix,
 };

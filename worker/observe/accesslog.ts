@@ -98,7 +98,7 @@ export function coreFields(input: LogInput, keepQuery = true): LogLine {
     ServiceAddr: o.serviceAddr,
     ClientAddr: input.clientIP ?? undefined,
     ClientHost: request.headers.get("x-forwarded-for") || input.clientIP || undefined,
-    ClientUsername: "-",
+    ClientUsername: o.clientUsername ?? "-",
     RequestAddr: host,
     RequestHost: requestHost,
     RequestPort: requestPort,

@@ -12,6 +12,7 @@ import {
   pluginSchema,
 } from "./middlewares/content.ts";
 import { headersSchema } from "./middlewares/headers.ts";
+import { jwtSchema } from "./middlewares/jwt.ts";
 import {
   addPrefixSchema,
   redirectRegexSchema,
@@ -48,6 +49,7 @@ export const middlewareTypeSchemas = {
   inFlightReq: inFlightReqSchema,
   ipAllowList: ipAllowListSchema,
   ipWhiteList: ipWhiteListSchema,
+  jwt: jwtSchema,
   passTLSClientCert: passTLSClientCertSchema,
   plugin: pluginSchema,
   rateLimit: rateLimitSchema,

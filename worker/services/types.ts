@@ -58,6 +58,8 @@ export interface RequestObservation {
   originHeaders?: Headers;
   /** Retries the retry middleware made (RetryAttempts): attempts beyond the first. */
   retryAttempts: number;
+  /** Who an auth middleware let through (ClientUsername), e.g. jwt's usernameClaim. */
+  clientUsername?: string;
 }
 
 /** Everything downstream of a router: middlewares wrap it, services implement it. */

@@ -149,3 +149,12 @@ describe("keepLine (Traefik's filters)", () => {
     expect(keepLine(filters, 500, 0, 0)).toBe(false);
   });
 });
+
+describe("ClientUsername", () => {
+  it("is who an auth middleware let through (jwt's usernameClaim), else -", () => {
+    expect(logged(input(), DEFAULT_FIELDS).ClientUsername).toBe("-");
+    const named = input();
+    const line = logged({ ...named, observed: { ...named.observed, clientUsername: "alice" } }, DEFAULT_FIELDS);
+    expect(line.ClientUsername).toBe("alice");
+  });
+});

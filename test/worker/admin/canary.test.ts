@@ -21,7 +21,7 @@ describe("canary endpoints", () => {
     });
     expect(pushed.status).toBe(200);
     const body = (await pushed.json()) as { version: number; canary: Record<string, unknown> };
-    expect(body).toMatchObject({ author: "ann", canary: { running: true, candidate: body.version, share: 5, nextSteps: [20, 100], header: "x-user", policy: { promoteAfterMs: 120_000, maxErrorRatio: 0.05, maxP99Ratio: 1.5, minRequests: 50, steps: [20, 100] } } });
+    expect(body).toMatchObject({ author: "admin", authorNote: "ann", canary: { running: true, candidate: body.version, share: 5, nextSteps: [20, 100], header: "x-user", policy: { promoteAfterMs: 120_000, maxErrorRatio: 0.05, maxP99Ratio: 1.5, minRequests: 50, steps: [20, 100] } } });
     const status = (await (await adminFetch("/config/canary")).json()) as Record<string, unknown>;
     expect(status).toMatchObject({ running: true, candidate: body.version, decision: { action: "hold" } });
     const blocked = await putConfig(config(3));

@@ -1,6 +1,7 @@
 // The registry worker/config asks for each middleware's own option checks (checks/types.ts).
 import { checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
 import { checkBuffering, checkCircuitBreaker, checkInFlightReq, checkRateLimit, checkRetry } from "./traffic.ts";
+import { checkJwt } from "./jwt.ts";
 import type { OptionChecks } from "./types.ts";
 import { checkCompress, checkErrors, checkHeaders, checkReplacePath } from "./web.ts";
 
@@ -12,6 +13,7 @@ export const optionChecks: OptionChecks = {
   forwardAuth: checkForwardAuth,
   ipAllowList: checkIpAllowList,
   ipWhiteList: checkIpWhiteList,
+  jwt: checkJwt,
   buffering: checkBuffering,
   circuitBreaker: checkCircuitBreaker,
   inFlightReq: checkInFlightReq,
