@@ -19,6 +19,8 @@ export interface KvOptions {
   readonly dryRun?: boolean | undefined;
   /** --allow-empty: publish a config without routers over one with routers. */
   readonly allowEmpty?: boolean | undefined;
+  /** --sign: the signature (cli/sign.ts) written into the version key. */
+  readonly signature?: string | undefined;
 }
 
 export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io): Promise<number> {
@@ -46,8 +48,9 @@ export async function pushKv(checked: CheckedConfig, options: KvOptions, io: Io)
   await kv.putMany([{ key: facts, value: checked.facts }, { key, value: checked.canonical }]);
   // Without routers it passed mayReplace (nothing lost, or --allow-empty): isolates must take it too.
   const allowEmpty = routerCount(checked.config) === 0;
-  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty, facts }));
-  io.out(`published ${checked.file} to KV as version ${version} (${key}, sha256 ${checked.sha256.slice(0, 12)})`);
+  const signature = options.signature === undefined ? {} : { signature: options.signature };
+  await kv.put(VERSION_KEY, encodeVersionRef({ version, key, sha256: checked.sha256, allowEmpty, facts, ...signature }));
+  io.out(`published ${checked.file} to KV as version ${version} (${key}, sha256 ${checked.sha256.slice(0, 12)}${options.signature === undefined ? "" : ", signed"})`);
   return 0;
 }
 

@@ -8,6 +8,7 @@ import { statusCommand } from "./commands/status.ts";
 import { canaryCommand, previewCommand } from "./commands/canary.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { validateCommand } from "./commands/validate.ts";
+import { keygenCommand } from "./sign.ts";
 import { parseDefaultRuleSyntax } from "../worker/config/index.ts";
 import { UsageError, type CliSettings, type Command, type Io } from "./io.ts";
 
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   canary: canaryCommand,
   preview: previewCommand,
   token: tokenCommand,
+  keygen: keygenCommand,
 };
 
 export const USAGE = `usage: switchyard <command> [options]
@@ -35,10 +37,12 @@ export const USAGE = `usage: switchyard <command> [options]
   rule --rule 'RULE' --requests REQS.jsonl [--syntax v3|v2]
                                                   whether each request matches RULE
 
-  push FILE [--if-match V] [--message M] [--dry-run] [--allow-empty]
+  push FILE [--if-match V] [--message M] [--dry-run] [--allow-empty] [--sign KEYFILE]
                                                   validate, show the diff, publish via the admin API
-  push FILE --kv [--remote] [--binding B] [--persist-to DIR] [--allow-empty]
+  push FILE --kv [--remote] [--binding B] [--persist-to DIR] [--allow-empty] [--sign KEYFILE]
                                                   publish straight to KV through wrangler
+  keygen -o KEYFILE                               a new Ed25519 key pair for signed configs: the
+                                                  private key to KEYFILE, the public key printed
   pull [--version V] [-o FILE]                    the current (or a retained) config as JSON
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
@@ -62,6 +66,9 @@ export const USAGE = `usage: switchyard <command> [options]
                                                   a stored admin token (printed once); needs the ADMIN_TOKEN
   token list [--json]                             stored tokens: name, scopes, when made
   token revoke NAME                               the token stops working (within 10 s everywhere)
+
+--sign KEYFILE signs the config (PEM PKCS#8 Ed25519, e.g. openssl genpkey -algorithm ed25519):
+a Worker with CONFIG_SIGNING_PUBLIC_KEY serves only configs signed by its private key.
 
 A config without routers is refused over one that has routers (it would remove every route);
 --allow-empty publishes it on purpose. Versions are whole numbers up to 9007199254740991.

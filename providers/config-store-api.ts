@@ -31,6 +31,12 @@ export interface PutRequest {
   readonly message?: string;
   /** Publish it as a canary candidate beside the newest version (docs/safe-changes.md). */
   readonly canary?: CanaryRequest;
+  /**
+   * The writer's Ed25519 signature (base64/base64url) of the canonical text's sha256
+   * (store/signature.ts), published with the version for isolates with CONFIG_SIGNING_PUBLIC_KEY.
+   * The store keeps it but does not check it: the isolates are where it counts.
+   */
+  readonly signature?: string;
 }
 
 export interface VersionRecord {
@@ -45,6 +51,8 @@ export interface VersionRecord {
   readonly createdAt: string;
   /** Set when this version was made by rolling back to an older one. */
   readonly rollbackOf?: number;
+  /** Set when it was stored with a signature (signed configs). */
+  readonly signed?: true;
 }
 
 export type WriteResult =
@@ -107,6 +115,10 @@ export interface ConfigStoreApi {
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
+  /** A retained version's ref as published (its signature included), for previews; null when not retained. */
+  storedVersionRef(version: number): Promise<VersionRef | null>;
+  /** The newest version stored with a signature: where a cold isolate with signed configs falls back. */
+  signedVersionRef(): Promise<VersionRef | null>;
   publishState(): Promise<PublishState>;
   /** One isolate's state (worker/fleet/reporter.ts sends it in ctx.waitUntil); checked, bounded, kept per isolate. */
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;

@@ -27,8 +27,9 @@ import { diffConfigs } from "./store/diff.ts";
 import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
 import { checkReport } from "./store/fleet-report.ts";
 import { DEFAULT_FLEET_LIMIT, FleetTable } from "./store/fleet-table.ts";
-import { cachedRouterCount, type StoredRouterCount } from "./store/empty.ts";
+import { cachedRouterCount, storedRef, type StoredRouterCount } from "./store/empty.ts";
 import { sha256Hex } from "./store/hash.ts";
+import { signatureIssues } from "./store/signed-write.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
 import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
@@ -99,6 +100,8 @@ interface Entry {
   readonly sha256: string;
   readonly rollbackOf: number | null;
   readonly facts: string | null;
+  /** The writer's signature, kept and published as given (null: unsigned). */
+  readonly signature: string | null;
 }
 
 /** Whether the newest version's load facts were found to be this build's (checked once per object). */
@@ -165,7 +168,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
-    const bad = argumentIssues({ ifMatch: request.ifMatch });
+    const bad = [...argumentIssues({ ifMatch: request.ifMatch }), ...signatureIssues(request.signature)];
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     // A canary push starts its canary with the insert; any write waits while one runs (store/canary-runner.ts).
     const canary = this.canaries.preflight(request);
@@ -174,7 +177,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
     const checked = admitted.value;
     const sha256 = await sha256Hex(checked.canonical);
-    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null };
+    const signature = request.signature ?? null;
+    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null, signature };
     const result = await this.write(entry, request, checked.warnings, canary.afterInsert ? { afterInsert: canary.afterInsert } : {});
     await this.canaries.written(result);
     return result;
@@ -223,7 +227,9 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const same = checked.canonical === target.canonical;
     const sha256 = same ? target.record.sha256 : await sha256Hex(checked.canonical);
     const request = { ...options, message: options.message || `rollback to version ${to}` };
-    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null };
+    // The original signature still vouches for the text when it is unchanged (same sha256).
+    const signature = same ? target.signature : null;
+    const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null, signature };
     return this.write(entry, request, checked.warnings, ending ? { afterInsert: ending, ends: true } : {});
   }
 
@@ -254,6 +260,18 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   async versionRef(): Promise<VersionRef | null> {
     await this.freshFacts();
     return this.publisher.plannedRef();
+  }
+
+  /** The ref of a retained version as the store would publish it (signature included): previews load by it. */
+  async storedVersionRef(version: number): Promise<VersionRef | null> {
+    const row = isVersion(version) ? this.versions.get(version) : null;
+    return row ? storedRef(this.seams.keys, row, this.routers) : null;
+  }
+
+  async signedVersionRef(): Promise<VersionRef | null> {
+    const newest = this.versions.newestSigned();
+    const row = newest === null ? null : this.versions.get(newest);
+    return row ? storedRef(this.seams.keys, row, this.routers) : null;
   }
 
   async publishState(): Promise<PublishStatus> {
@@ -394,6 +412,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       rollbackOf: entry.rollbackOf,
       facts: entry.facts,
       factsRevision: entry.facts === null ? null : (this.admission.revision ?? null),
+      signature: entry.signature,
       author: options.author || "unknown",
       authorNote: typeof options.authorNote === "string" && options.authorNote !== "" ? options.authorNote.slice(0, 200) : null,
       message: options.message ?? "",

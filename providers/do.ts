@@ -9,29 +9,34 @@ import { verifySnapshot } from "./store/ref.ts";
 import type { Decode, Loaded, Provider, VersionRef } from "./types.ts";
 
 /** The two RPC methods the provider calls; a ConfigStore stub is one. */
-export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get">;
+export type ConfigStoreReader = Pick<ConfigStoreApi, "versionRef" | "get"> & Partial<Pick<ConfigStoreApi, "signedVersionRef">>;
 
 export class DurableObjectProvider implements Provider {
   readonly name = "durable-object";
   private readonly store: () => ConfigStoreReader;
   private readonly decode: Decode;
+  private readonly signedOnly: boolean;
 
   /**
    * A stub, or a function that makes one per call. Prefer the function (see forNamespace): a stub
    * belongs to the request that made it, and the provider lives as long as the isolate.
    */
-  constructor(store: ConfigStoreReader | (() => ConfigStoreReader), decode: Decode) {
+  /** `signedOnly`: version() names the newest *signed* version (signed configs' cold fallback). */
+  constructor(store: ConfigStoreReader | (() => ConfigStoreReader), decode: Decode, signedOnly = false) {
     this.store = isReader(store) ? () => store : store;
     this.decode = decode;
+    this.signedOnly = signedOnly;
   }
 
   /** A fresh stub for every call (making one is cheap and does no I/O). */
-  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, decode: Decode, name: string = CONFIG_STORE_NAME): DurableObjectProvider {
-    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)), decode);
+  static forNamespace(namespace: DurableObjectNamespace<ConfigStoreObject>, decode: Decode, name: string = CONFIG_STORE_NAME, signedOnly = false): DurableObjectProvider {
+    return new DurableObjectProvider(() => namespace.get(namespace.idFromName(name)), decode, signedOnly);
   }
 
   async version(): Promise<VersionRef | null> {
-    return this.store().versionRef();
+    const store = this.store();
+    if (!this.signedOnly) return store.versionRef();
+    return store.signedVersionRef ? store.signedVersionRef() : null;
   }
 
   async load(ref: VersionRef): Promise<Loaded> {

@@ -18,6 +18,11 @@ export interface VersionRef {
    */
   readonly facts?: string;
   /**
+   * Ed25519 signature (base64url) of this sha256 by the user's CI (store/signature.ts): isolates
+   * with CONFIG_SIGNING_PUBLIC_KEY take only versions whose signature checks. Absent: unsigned.
+   */
+  readonly signature?: string;
+  /**
    * A canary running (providers/store/canary.ts): this ref names the *stable* version, which
    * serves every request outside the candidate's share; a reader that does not know canaries
    * serves stable to everyone.
@@ -36,6 +41,8 @@ export interface CanaryRef {
   readonly share: number;
   /** The request header whose value picks a client's bucket; absent: CF-Connecting-IP. */
   readonly header?: string;
+  /** Its signature, as on the stable ref (signed configs). */
+  readonly signature?: string;
 }
 
 /** A config as stored: not yet validated (the listener validates before anything goes live). */
@@ -49,6 +56,12 @@ export interface Versioned<T> {
    * them); absent when there are none or they could not be read.
    */
   readonly facts?: unknown;
+  /**
+   * Set when the provider gave another version than the ref it was asked for, and why (a signed
+   * provider's cold isolate, handed a refused newest version, gets the newest signed one): the
+   * watcher serves it, reports this as the poll's error and asks for the ref again next poll.
+   */
+  readonly instead?: string;
 }
 
 export interface Provider {

@@ -10,6 +10,11 @@ export interface Env {
   POLL_INTERVAL_MS?: string;
   /** Where the watcher reads config: "kv" (default), "durable-object" or "file". */
   CONFIG_SOURCE?: string;
+  /**
+   * Signed configs: an Ed25519 public key (32 bytes base64/base64url, or PEM SPKI). When set,
+   * isolates swap in only versions signed by its private key (providers/signed.ts).
+   */
+  CONFIG_SIGNING_PUBLIC_KEY?: string;
   /** How many versions the config store keeps for history and rollback. */
   HISTORY_LIMIT?: string;
   ADMIN_BASE_PATH?: string;

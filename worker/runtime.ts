@@ -7,6 +7,7 @@ import { DurableObjectProvider } from "../providers/do.ts";
 import { FallbackProvider } from "../providers/fallback.ts";
 import { FileProvider } from "../providers/file.ts";
 import { KvProvider } from "../providers/kv.ts";
+import { SignedProvider } from "../providers/signed.ts";
 import type { Provider } from "../providers/types.ts";
 import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
@@ -14,7 +15,6 @@ import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { CanarySwitch } from "./dynamic/canary.ts";
 import { Previews } from "./dynamic/preview.ts";
-import { verifySnapshot } from "../providers/store/ref.ts";
 import { VersionStatsRecorder } from "./fleet/version-stats.ts";
 import { Watcher } from "./dynamic/watcher.ts";
 import { shadowEvaluator } from "./dynamic/shadow-env.ts";
@@ -85,12 +85,13 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const watcher = new Watcher(provider, listener, { intervalMs, canary: canary.listener });
   const versionStats = new VersionStatsRecorder();
   const configStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  // A preview loads the version from the config store, checked as the watcher checks what it loads
+  // (sha256; with CONFIG_SIGNING_PUBLIC_KEY its signature too: an unsigned version is not previewed).
+  const previewSource = previewProvider(env);
   const previews = new Previews(env.PREVIEW_SECRET, async (version) => {
-    const stored = await configStore().get(version, true);
-    if (!stored) return null;
-    const ref = { version, key: `preview:${version}`, sha256: stored.record.sha256 };
-    const loaded = await verifySnapshot(ref, stored.canonical, switcher.current?.meta.provider ?? "kv", decode, stored.facts ?? null);
-    return loaded.ok ? loaded.value : null;
+    const ref = await configStore().storedVersionRef(version);
+    const loaded = ref ? await previewSource.load(ref) : null;
+    return loaded?.ok && loaded.value.instead === undefined ? loaded.value : null;
   }, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
@@ -128,24 +129,45 @@ function observerFor(env: Env): Observer {
 const decode = configDecoder("auto", { bounds: false });
 
 /** CONFIG_SOURCE: "kv" (default), "durable-object" (strongly consistent, one DO call per poll) or "file". */
-function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE">): Provider {
+function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CONFIG_STORE" | "CONFIG_SIGNING_PUBLIC_KEY">): Provider {
   const bundled = new FileProvider(demoConfig, "examples/demo.yaml", configDecoder("yaml"));
   switch (env.CONFIG_SOURCE ?? "kv") {
     case "file":
       return bundled;
     case "durable-object":
-      return new FallbackProvider(DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME), bundled);
+      return new FallbackProvider(signed(env, DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME)), bundled);
     default:
-      return new FallbackProvider(new KvProvider(env.CONFIG_KV, { decode }), bundled);
+      return new FallbackProvider(signed(env, new KvProvider(env.CONFIG_KV, { decode })), bundled);
   }
+}
+
+/** Where previews load versions: the config store, behind the signature check when signing is on (no fallback). */
+function previewProvider(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY" | "CONFIG_STORE">): Provider {
+  const store = DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME);
+  const key = env.CONFIG_SIGNING_PUBLIC_KEY;
+  return key === undefined || key.trim() === "" ? store : new SignedProvider(store, key);
+}
+
+/** The config store's newest signed version: a cold isolate's fallback when the newest is refused. */
+function newestSigned(env: Pick<RuntimeEnv, "CONFIG_STORE">): Provider {
+  return DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME, true);
+}
+
+/**
+ * With CONFIG_SIGNING_PUBLIC_KEY, what is published (KV, the config store) goes live only signed.
+ * The bundled file is part of the deployed Worker, trusted as its code is.
+ */
+function signed(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY" | "CONFIG_STORE">, provider: Provider): Provider {
+  const key = env.CONFIG_SIGNING_PUBLIC_KEY;
+  return key === undefined || key.trim() === "" ? provider : new SignedProvider(provider, key, { coldFallback: newestSigned(env) });
 }
 
 /**
  * KV source: a plain KV write bypasses the config store, so the store still holds the last good
  * config for a cold isolate handed one without routers (see routerListener).
  */
-function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE">): ListenerOptions {
+function listenerOptions(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_STORE" | "CONFIG_SIGNING_PUBLIC_KEY">): ListenerOptions {
   const source = env.CONFIG_SOURCE ?? "kv";
-  return source === "file" || source === "durable-object" ? {} : { lastGood: DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME) };
+  return source === "file" || source === "durable-object" ? {} : { lastGood: signed(env, DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME)) };
 }
 

@@ -7,6 +7,7 @@ import type { FieldConfigDiff } from "../../worker/config/index.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
 import { CANARY_FLAGS, canaryParams } from "./canary-flags.ts";
+import { signConfig } from "../sign.ts";
 
 export const CONNECTION = {
   url: { type: "string" },
@@ -25,7 +26,7 @@ export function client(values: { url?: string | boolean; base?: string | boolean
 export async function pushCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, ...CANARY_FLAGS },
+    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, sign: { type: "string" }, ...CANARY_FLAGS },
     1,
   );
   const file = positionals[0];
@@ -36,7 +37,9 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   if (canary && values.kv) throw new UsageError("--canary goes through the config store: it cannot be used with --kv");
   const checked = await checkConfigFile(file, io, settings);
   if (!checked) return 1;
-  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty }, io);
+  // Signed over the sha256 of the canonical text pushed: the text the store publishes.
+  const signature = typeof values.sign === "string" ? await signConfig(values.sign, checked.sha256) : undefined;
+  if (values.kv) return pushKv(checked, { binding: values.binding, remote: values.remote, persistTo: values["persist-to"], dryRun: values["dry-run"], allowEmpty, signature }, io);
   const admin = client(values);
   const current = await currentConfig(admin);
   printDiff(current?.config ?? null, checked.config, io);
@@ -45,12 +48,18 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   const headers: Record<string, string> = { "content-type": "application/json", "x-switchyard-author": process.env.USER ?? "cli" };
   if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
   if (typeof values.message === "string") headers["x-switchyard-message"] = values.message;
+  if (signature !== undefined) headers["x-switchyard-signature"] = signature;
   const query = new URLSearchParams(canary ?? undefined);
   if (allowEmpty) query.set("allowEmpty", "true");
   const { body } = await admin.call("PUT", `/config${query.size > 0 ? `?${query}` : ""}`, { body: checked.canonical, headers });
-  const pushed = body as { version: number; canary?: { running: boolean; share?: number; stable?: number } };
-  io.out(`pushed ${file}: version ${pushed.version}`);
-  if (pushed.canary?.running) io.out(`canary: version ${pushed.version} serves ${pushed.canary.share}% of clients, version ${pushed.canary.stable} the rest (switchyard canary status)`);
+  const stored = body as { version: number; sha256: string; canary?: { running: boolean; share?: number; stable?: number } };
+  io.out(`pushed ${file}: version ${stored.version}${signature === undefined ? "" : " (signed)"}`);
+  if (signature !== undefined && stored.sha256 !== checked.sha256) {
+    // Another build's canonical form: the signature covers this CLI's text, not the store's.
+    io.err(`the router stored version ${stored.version} with sha256 ${stored.sha256}, but this CLI signed ${checked.sha256}: isolates with CONFIG_SIGNING_PUBLIC_KEY will refuse it; use a CLI of the Worker's build`);
+    return 1;
+  }
+  if (stored.canary?.running) io.out(`canary: version ${stored.version} serves ${stored.canary.share}% of clients, version ${stored.canary.stable} the rest (switchyard canary status)`);
   return 0;
 }
 

@@ -35,5 +35,6 @@ export function storedRef(keys: KeyLayout, row: StoredRow, routers: StoredRouter
   const key = keys.snapshotKey(version, sha256);
   const ref = { version, key, sha256 };
   const marked = routers(row) === 0 ? { ...ref, allowEmpty: true } : ref;
-  return row.facts === null ? marked : { ...marked, facts: factsKey(key, row.factsRevision ?? "unknown") };
+  const withFacts = row.facts === null ? marked : { ...marked, facts: factsKey(key, row.factsRevision ?? "unknown") };
+  return row.signature === null || row.signature === undefined ? withFacts : { ...withFacts, signature: row.signature };
 }

@@ -6,12 +6,13 @@ import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** The version key's value, keys in a fixed order (allowEmpty and facts only when set). */
+/** The version key's value, keys in a fixed order (allowEmpty, facts and signature only when set). */
 export function encodeVersionRef(ref: VersionRef): string {
   const base = { version: ref.version, key: ref.key, sha256: ref.sha256 };
   const empty = ref.allowEmpty === true ? { ...base, allowEmpty: true } : base;
   const withFacts = ref.facts === undefined ? empty : { ...empty, facts: ref.facts };
-  return JSON.stringify(ref.canary === undefined ? withFacts : { ...withFacts, canary: canaryFields(ref.canary) });
+  const signed = ref.signature === undefined ? withFacts : { ...withFacts, signature: ref.signature };
+  return JSON.stringify(ref.canary === undefined ? signed : { ...signed, canary: canaryFields(ref.canary) });
 }
 
 /** The canary's fields in a fixed order (the publisher compares the text). */
@@ -19,7 +20,8 @@ export function canaryFields(c: CanaryRef): object {
   const base = { version: c.version, key: c.key, sha256: c.sha256, share: c.share };
   const empty = c.allowEmpty === true ? { ...base, allowEmpty: true } : base;
   const facts = c.facts === undefined ? empty : { ...empty, facts: c.facts };
-  return c.header === undefined ? facts : { ...facts, header: c.header };
+  const signed = c.signature === undefined ? facts : { ...facts, signature: c.signature };
+  return c.header === undefined ? signed : { ...signed, header: c.header };
 }
 
 /** Checks what a version key holds; throws an Error that says what is wrong and where. */
@@ -27,7 +29,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
   }
-  const { version, key, sha256, allowEmpty, facts, canary } = value as Record<string, unknown>;
+  const { version, key, sha256, allowEmpty, facts, signature, canary } = value as Record<string, unknown>;
   if (!isVersion(version) && version !== 0) {
     throw new Error(`${where}: "version" must be a whole number from 0 to ${MAX_VERSION}, got ${describe(version)}`);
   }
@@ -39,9 +41,11 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
     throw new Error(`${where}: "allowEmpty" must be true or false, got ${describe(allowEmpty)}`);
   }
   if (facts !== undefined && (typeof facts !== "string" || facts === "")) throw new Error(`${where}: "facts" must be a non-empty string (a KV key)`);
+  if (signature !== undefined && (typeof signature !== "string" || signature === "")) throw new Error(`${where}: "signature" must be a non-empty string (base64url)`);
   const ref = allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
   const withFacts = facts === undefined ? ref : { ...ref, facts };
-  return canary === undefined ? withFacts : { ...withFacts, canary: parseCanaryRef(canary, `${where} canary`) };
+  const signed = signature === undefined ? withFacts : { ...withFacts, signature };
+  return canary === undefined ? signed : { ...signed, canary: parseCanaryRef(canary, `${where} canary`) };
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;

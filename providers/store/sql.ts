@@ -38,6 +38,8 @@ export function migrate(sql: SqlStorage): void {
   if (!meta.some((c) => c.name === "published_canary")) sql.exec("ALTER TABLE publish_meta ADD COLUMN published_canary TEXT");
   // The author became the admin token's name (issue 18); what the writer says of itself is a note.
   if (!columns.some((c) => c.name === "author_note")) sql.exec("ALTER TABLE versions ADD COLUMN author_note TEXT");
+  // Signed configs (store/signature.ts) came later still: rows written before are unsigned.
+  if (!columns.some((c) => c.name === "signature")) sql.exec("ALTER TABLE versions ADD COLUMN signature TEXT");
 }
 
 type VersionRow = {
@@ -51,6 +53,7 @@ type VersionRow = {
   facts: string | null;
   facts_revision: string | null;
   author_note?: string | null;
+  signature: string | null;
 };
 
 export interface NewVersion {
@@ -66,6 +69,8 @@ export interface NewVersion {
   readonly facts: string | null;
   /** The build that made them (Admission.revision). */
   readonly factsRevision: string | null;
+  /** The writer's signature of its sha256 (store/signature.ts), published in the version key; null: unsigned. */
+  readonly signature?: string | null;
 }
 
 export interface StoredRow {
@@ -73,6 +78,7 @@ export interface StoredRow {
   readonly canonical: string;
   readonly facts: string | null;
   readonly factsRevision: string | null;
+  readonly signature: string | null;
 }
 
 export class VersionsTable {
@@ -93,13 +99,19 @@ export class VersionsTable {
     return this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE version BETWEEN 1 AND ?", version - 1).one().v;
   }
 
+  /** The newest version stored with a signature (signed configs), or null. */
+  newestSigned(): number | null {
+    const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE signature IS NOT NULL AND version BETWEEN 1 AND ?", MAX_VERSION).one();
+    return row.v;
+  }
+
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
-      "INSERT INTO versions (version, sha256, canonical, author, author_note, message, created_at, rollback_of, facts, facts_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      version, entry.sha256, entry.canonical, entry.author, entry.authorNote, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision,
+      "INSERT INTO versions (version, sha256, canonical, author, author_note, message, created_at, rollback_of, facts, facts_revision, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.authorNote, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision, entry.signature ?? null,
     );
-    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, author_note: entry.authorNote, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null });
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, author_note: entry.authorNote, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null, signature: entry.signature ?? null });
   }
 
   /** Replaces a version's load facts (remade by another build: see ConfigStoreObject.freshFacts). */
@@ -128,7 +140,7 @@ export class VersionsTable {
   get(version: number): StoredRow | null {
     const rows = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE version = ?", version).toArray();
     const row = rows[0];
-    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts, factsRevision: row.facts_revision } : null;
+    return row ? { record: toRecord(row), canonical: row.canonical, facts: row.facts, factsRevision: row.facts_revision, signature: row.signature ?? null } : null;
   }
 
   /** When the first retained version after `version` was made (ISO 8601), or null. */
@@ -141,7 +153,7 @@ export class VersionsTable {
   list(limit: number): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT version, sha256, '' AS canonical, author, author_note, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision FROM versions ORDER BY version DESC LIMIT ?",
+        "SELECT version, sha256, '' AS canonical, author, author_note, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision, signature FROM versions ORDER BY version DESC LIMIT ?",
         limit,
       )
       .toArray()
@@ -158,7 +170,8 @@ export class VersionsTable {
 
 function toRecord(row: VersionRow): VersionRecord {
   const base = { version: row.version, sha256: row.sha256, author: row.author };
-  const record = { ...base, ...(row.author_note ? { authorNote: row.author_note } : {}), message: row.message, createdAt: row.created_at };
+  const noted = { ...base, ...(row.author_note ? { authorNote: row.author_note } : {}), message: row.message, createdAt: row.created_at };
+  const record = row.signature === null || row.signature === undefined ? noted : { ...noted, signed: true as const };
   return row.rollback_of === null ? record : { ...record, rollbackOf: row.rollback_of };
 }
 

@@ -25,7 +25,10 @@ export async function putConfig(request: Request, env: ConfigStoreBinding, who: 
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
   const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...(canary.value ? { canary: canary.value } : {}) };
-  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, canary.value ? `PUT /config (canary ${canary.value.share}%)` : "PUT /config") });
+  // Signed configs: the CI's signature of the canonical text's sha256 travels with the version.
+  const signature = request.headers.get("x-switchyard-signature") ?? undefined;
+  const message = canary.value ? `PUT /config (canary ${canary.value.share}%)` : "PUT /config";
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, message), ...(signature === undefined ? {} : { signature }) });
   if (!result.ok || !canary.value) return writeResponse(result);
   return json({ ...result.record, warnings: result.warnings, canary: await store(env).canaryStatus() }, 200, { etag: `"${result.record.version}"` });
 }

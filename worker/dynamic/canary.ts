@@ -85,6 +85,8 @@ export class CanarySwitch {
     }
     const loaded = await load(ref);
     if (!loaded.ok) throw new Error(`canary version ${ref.version}: ${loaded.error}; serving the stable version only`);
+    // A provider that served another version (signed configs' cold fallback) gave no candidate.
+    if (loaded.value.instead !== undefined) throw new Error(`canary version ${ref.version}: ${loaded.value.instead}; serving the stable version only`);
     try {
       this.candidate = { snapshot: await compileBeside(loaded.value, this.stable.current, this.options), share: ref.share, header };
     } catch (err) {

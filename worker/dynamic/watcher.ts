@@ -98,6 +98,8 @@ export class Watcher {
       const loaded = await this.provider.load(ref);
       if (!loaded.ok) throw new Error(`version ${ref.version}: ${loaded.error}; keeping the current config`);
       await this.listener(loaded.value);
+      // Another version than asked for went live (its ref is the snapshot's): the asked one was not taken.
+      if (loaded.value.instead !== undefined) throw new Error(loaded.value.instead);
       this.appliedStable = ref;
     }
     await this.canary?.(ref.canary ?? null, (r) => this.provider.load(r));

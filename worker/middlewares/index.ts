@@ -1,6 +1,7 @@
 // Every middleware type Switchyard implements, by its Traefik name. A type missing here is refused
 // at compile time with a clear message (never silently ignored).
 import { addPrefix } from "./addprefix.ts";
+import { apiKey } from "./apikey/index.ts";
 import { basicAuth } from "./basicauth.ts";
 import { digestAuth } from "./digestauth.ts";
 import { forwardAuth } from "./forwardauth/index.ts";
@@ -44,6 +45,7 @@ export const middlewares: MiddlewareRegistry = {
   rateLimit,
   retry,
   addPrefix,
+  apiKey,
   basicAuth,
   digestAuth,
   forwardAuth,

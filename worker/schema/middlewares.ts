@@ -1,6 +1,6 @@
 // http.middlewares.<name>: exactly one middleware type, with Traefik v3's options for it.
 import * as z from "zod/mini";
-import { basicAuthSchema, digestAuthSchema, forwardAuthSchema } from "./middlewares/auth.ts";
+import { apiKeySchema, basicAuthSchema, digestAuthSchema, forwardAuthSchema } from "./middlewares/auth.ts";
 import {
   chainSchema,
   compressSchema,
@@ -34,6 +34,7 @@ import {
 
 export const middlewareTypeSchemas = {
   addPrefix: addPrefixSchema,
+  apiKey: apiKeySchema,
   basicAuth: basicAuthSchema,
   buffering: bufferingSchema,
   chain: chainSchema,

@@ -57,6 +57,8 @@ const EXAMPLES: Record<string, string> = {
   "http.routers.*.parentRefs": "parent-a, parent-b",
   "http.services.*.failover.errors.status": "500-599, 404",
   "http.services.*.middlewares": "auth, ratelimit",
+  // Traefik Hub's apiKey (a list of hashes, as a label would give it)
+  "http.middlewares.*.apiKey.secretValues": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,$2y$05$D4SPFxzfWKcx1OXfVhRbvOTH/QB0Lm6AXTk8.NOmU4rPLX2t6UUuW",
   // docs/content/reference/routing-configuration/http/middlewares/basicauth.md (labels)
   "http.middlewares.*.basicAuth.users": "test:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/,test2:$apr1$d9hr9HBB$4HxwgUir3HP4EsggP/QNo0",
   // chain.md (labels)
@@ -106,6 +108,7 @@ const BASE: Record<string, Record<string, unknown>> = {
   routers: { rule: "Path(`/`)", service: "s" },
   "services.failover": { failover: { service: "a", fallback: "b" } },
   services: { loadBalancer: { servers: [{ url: "http://backend/" }] } },
+  "middlewares.apiKey": { apiKey: { keySource: { header: "X-Api-Key" } } },
   "middlewares.chain": { chain: { middlewares: ["a"] } },
   "middlewares.errors": { errors: { status: ["500"], service: "s" } },
   "middlewares.forwardAuth": { forwardAuth: { address: "http://auth/" } },

@@ -259,3 +259,21 @@ describe("routerListener with DEFAULT_RULE_SYNTAX", () => {
     expect(switcher.current).toBeNull();
   });
 });
+
+describe("watcher, given another version than it asked for", () => {
+  it("serves it, reports why as the poll's error, and asks for the ref again next poll", async () => {
+    const { provider, applied, watcher, advance } = setup(1000);
+    provider.publish(9, "refused");
+    const instead = "config version 9 refused: not signed; serving version 6, the newest signed one, instead";
+    provider.load = async () => ({ ok: true, value: { ref: { version: 6, key: "v/6", sha256: "h6" }, value: "signed", instead } });
+    await watcher.maybePoll();
+    expect(applied).toEqual(["signed"]);
+    expect(watcher.state.lastError).toMatchObject({ message: instead, version: 9 });
+    provider.load = async (ref) => ({ ok: false, error: `config version ${ref.version} refused: not signed` });
+    advance(1000);
+    await watcher.maybePoll();
+    expect(watcher.state.lastError).toMatchObject({ message: "version 9: config version 9 refused: not signed; keeping the current config", version: 9 });
+    expect(applied).toEqual(["signed"]);
+  });
+});
+

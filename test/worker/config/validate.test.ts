@@ -326,7 +326,7 @@ const BAD: [string, unknown, string, string][] = [
   ["unknown router key", withHttp({ routers: { api: { rul: "Path(`/`)", rule: "Path(`/`)", service: "svc" } } }), "http.routers.api.rul", 'unknown key "rul" (did you mean "rule"?)'],
   ["unknown service key, typo in another case", withHttp({ services: { s: { loadbalancr: { servers: [] } } } }), "http.services.s.loadbalancr", 'did you mean "loadBalancer"?'],
   ["unknown top-level key", { htpp: {} }, "htpp", 'did you mean "http"?'],
-  ["unknown middleware type", withHttp({ middlewares: { m: { stripprefx: { prefixes: ["/a"] } } } }), "http.middlewares.m.stripprefx", 'unknown middleware type "stripprefx" (did you mean "stripPrefix"?); valid types are addPrefix, basicAuth'],
+  ["unknown middleware type", withHttp({ middlewares: { m: { stripprefx: { prefixes: ["/a"] } } } }), "http.middlewares.m.stripprefx", 'unknown middleware type "stripprefx" (did you mean "stripPrefix"?); valid types are addPrefix, apiKey, basicAuth'],
   ["missing rule", withHttp({ routers: { r: { service: "svc" } } }), "http.routers.r.rule", '"rule" is required'],
   ["missing service", withHttp({ routers: { r: { rule: "Path(`/`)", service: "nope" } } }), "http.routers.r.service", 'service "nope" does not exist'],
   ["service typo hint", withHttp({ routers: { r: { rule: "Path(`/`)", service: "svcc" } } }), "http.routers.r.service", 'did you mean "svc"?'],

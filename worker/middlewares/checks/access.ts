@@ -3,6 +3,8 @@
 import { statusText } from "../../go/statustext.ts";
 import type { Path } from "../../schema/issues.ts";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
+import { headerValueProblem } from "../../http/header-syntax.ts";
+import { keyHashProblem, parseKeyHash } from "../apikey/hashes.ts";
 import { hashProblem } from "../auth/hash-format.ts";
 import { FORWARD_BODY_CEILING } from "../forwardauth/limits.ts";
 import type { IssueSink, OptionCheck } from "./types.ts";
@@ -19,6 +21,36 @@ export const checkBasicAuth: OptionCheck<"basicAuth"> = (issues, path, { users, 
     if (seen.has(user)) issues.warn([...path, "users", i], `user "${user}" is listed more than once: this last entry wins, as in Traefik`);
     seen.add(user);
   });
+};
+
+/** bcrypt entries are checked one by one on every unknown key: beyond this many, a wrong key costs seconds of CPU. */
+const BCRYPT_KEYS_WARNING = 4;
+
+export const checkApiKey: OptionCheck<"apiKey"> = (issues, path, options) => {
+  const { header, query, cookie, headerAuthScheme } = options.keySource;
+  if (!header && !query && !cookie) issues.error([...path, "keySource"], "either keySource.header or keySource.query or keySource.cookie must be set");
+  if (headerAuthScheme && !header) issues.error([...path, "keySource", "headerAuthScheme"], "headerAuthScheme needs keySource.header (usually Authorization)");
+  if (!options.secretValues?.length && !options.keys?.length && !options.store) {
+    issues.error([...path, "secretValues"], "no keys: list their hashes in secretValues or keys, or name a KV namespace in store.kv");
+  }
+  let bcrypt = 0;
+  const check = (value: string, at: Path) => {
+    const problem = keyHashProblem(value);
+    if (problem) issues.error(at, problem);
+    if (parseKeyHash(value)?.kind === "bcrypt") bcrypt++;
+  };
+  options.secretValues?.forEach((value, i) => check(value, [...path, "secretValues", i]));
+  const ids = new Set<string>();
+  options.keys?.forEach((key, i) => {
+    check(key.value, [...path, "keys", i, "value"]);
+    const problem = headerValueProblem(key.id);
+    if (problem) issues.error([...path, "keys", i, "id"], `the consumer id goes upstream in ${options.consumerHeader}: ${problem}`);
+    if (ids.has(key.id)) issues.warn([...path, "keys", i, "id"], `consumer "${key.id}" has more than one key (fine while rotating keys)`);
+    ids.add(key.id);
+  });
+  if (bcrypt > BCRYPT_KEYS_WARNING) {
+    issues.warn([...path, "secretValues"], `${bcrypt} bcrypt hashes: each request with an unknown key checks every one (tens of ms of CPU each); use sha256:<hex> hashes, found in one lookup`);
+  }
 };
 
 export const checkDigestAuth: OptionCheck<"digestAuth"> = (issues, path, options) => {

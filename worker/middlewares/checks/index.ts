@@ -1,5 +1,5 @@
 // The registry worker/config asks for each middleware's own option checks (checks/types.ts).
-import { checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
+import { checkApiKey, checkBasicAuth, checkDigestAuth, checkForwardAuth, checkIpAllowList, checkIpWhiteList } from "./access.ts";
 import { checkBuffering, checkCircuitBreaker, checkInFlightReq, checkRateLimit, checkRetry } from "./traffic.ts";
 import { checkJwt } from "./jwt.ts";
 import type { OptionChecks } from "./types.ts";
@@ -8,6 +8,7 @@ import { checkCompress, checkErrors, checkHeaders, checkReplacePath } from "./we
 export type { IssueSink, OptionCheck, OptionChecks } from "./types.ts";
 
 export const optionChecks: OptionChecks = {
+  apiKey: checkApiKey,
   basicAuth: checkBasicAuth,
   digestAuth: checkDigestAuth,
   forwardAuth: checkForwardAuth,

@@ -1,6 +1,7 @@
 // basicAuth, digestAuth, forwardAuth.
 import * as z from "zod/mini";
-import { bool, checked, headerName, headerNames, intIn, listOf, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+import { bool, checked, duration, headerName, headerNames, intIn, listOf, nonEmpty, regex, serverUrl, str, stringList } from "../common.ts";
+import { isToken } from "../../http/header-syntax.ts";
 import { headerValueProblem } from "../../http/header-syntax.ts";
 
 /** The user part of `user:secret`, for messages that must not echo the secret. */
@@ -84,5 +85,46 @@ export const forwardAuthSchema = z.lazy(() =>
     preserveRequestMethod: z.optional(bool),
     /** v3.7. */
     authSigninURL: z.optional(nonEmpty),
+  }),
+);
+
+/** A binding's name in wrangler.toml (a JavaScript identifier), as `env[name]` reads it. */
+const bindingName = checked((value) => (/^[A-Za-z_$][\w$]*$/.test(value) ? null : `${JSON.stringify(value)} is not a binding name (a name such as API_KEYS, as in wrangler.toml)`));
+
+/** Traefik Hub's keySource: where the client's key is read (the first of header, query, cookie present). */
+export const apiKeySourceSchema = z.lazy(() =>
+  z.strictObject({
+    header: z.optional(headerName),
+    headerAuthScheme: z.optional(checked((value) => (isToken(value) ? null : `${JSON.stringify(value)} is not an Authorization scheme (a token such as Bearer)`))),
+    query: z.optional(nonEmpty),
+    cookie: z.optional(nonEmpty),
+  }),
+);
+
+/** Switchyard's: keys kept in a KV namespace as `<prefix><sha256 hex>` → consumer id. */
+export const apiKeyStoreSchema = z.lazy(() =>
+  z.strictObject({
+    kv: bindingName,
+    prefix: z._default(str, ""),
+    /** How long an isolate trusts a key it found (so a revocation reaches it within this, plus KV's own propagation). */
+    cacheDuration: z._default(duration, "10s"),
+    /** How long an isolate remembers a key KV does not have (a repeated wrong key costs one KV read per this). */
+    missCacheDuration: z._default(duration, "5s"),
+  }),
+);
+
+export const apiKeySchema = z.lazy(() =>
+  z.strictObject({
+    keySource: apiKeySourceSchema,
+    secretNonBase64Encoded: z._default(bool, false),
+    /** Traefik Hub's: hashes of the keys (here sha256:<hex> or bcrypt), each its own anonymous consumer. */
+    secretValues: z.optional(stringList),
+    /** Switchyard's: hashes with the consumer id forwarded for them. */
+    keys: z.optional(z.array(z.strictObject({ id: nonEmpty, value: str }))),
+    store: z.optional(apiKeyStoreSchema),
+    /** The header the consumer id goes upstream in; a client's own copy is always removed. */
+    consumerHeader: z._default(headerName, "X-Consumer-Id"),
+    /** Remove the key (its header, query parameter or cookie) from the request sent upstream. */
+    removeKey: z._default(bool, false),
   }),
 );
