@@ -20,10 +20,10 @@ const run = promisify(execFile);
 // Issue 18's scoped tokens, field-level diff, plan and shadow evaluation: +19 KiB (613.5 → 632.3;
 // the store's token and shadow tables 6, the admin routes 5, the isolate's shadow evaluator 3).
 // Issue 18's canaries and previews (the store's policy, table and figures, the isolate's candidate,
-// preview tokens and snapshots, their admin routes): +22.2 KiB over main as merged (main measured
-// 676.9 KiB, already past its 672; with canaries 699.1 KiB).
+// preview tokens and snapshots, their admin routes): +22.6 KiB over main as merged (main at
+// 10dd008 measured 687.2 KiB, already past its 672 after the apiKey merge; with canaries 709.8 KiB).
 // The budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 700;
+const MAX_KIB = 711;
 
 describe("worker bundle", () => {
   let dir = "";
