@@ -5,6 +5,7 @@ import { planCommand } from "./commands/plan.ts";
 import { ruleCommand } from "./commands/rule.ts";
 import { shadowCommand } from "./commands/shadow.ts";
 import { statusCommand } from "./commands/status.ts";
+import { canaryCommand, previewCommand } from "./commands/canary.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { keygenCommand } from "./sign.ts";
@@ -23,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   shadow: shadowCommand,
   status: statusCommand,
+  canary: canaryCommand,
+  preview: previewCommand,
   token: tokenCommand,
   keygen: keygenCommand,
 };
@@ -43,6 +46,12 @@ export const USAGE = `usage: switchyard <command> [options]
   pull [--version V] [-o FILE]                    the current (or a retained) config as JSON
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
+  push FILE --canary PERCENT [--promote-after 10m] [--max-error-ratio 0.02] [--max-p99-ratio 1.5]
+       [--min-requests 500] [--steps 25,50,100] [--sticky-header H]
+                                                  publish as a canary candidate beside the current version
+  canary status|promote|abort [--reason R] [--json]
+                                                  the running canary, or end it (docs/safe-changes.md)
+  preview VERSION [--ttl 1h]                      a curl line whose signed header previews VERSION
   diff A B [--json]                               routers/services/middlewares added, removed, changed,
                                                   and each field that changed
   plan FILE [--requests REQS.jsonl] [--json]      what publishing FILE would change: the field-level diff

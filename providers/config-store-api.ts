@@ -1,5 +1,7 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
 import type { FleetReport, FleetStatus } from "./store/fleet.ts";
+import type { CanaryRequest } from "./store/canary-policy.ts";
+import type { CanaryStatus } from "./store/canary.ts";
 import type { ShadowState } from "./store/shadow.ts";
 import type { CreateTokenResult, TokenRecord } from "./store/tokens.ts";
 import type { VersionRef } from "./types.ts";
@@ -27,6 +29,8 @@ export interface PutRequest {
   /** A display note on the author (the X-Switchyard-Author header): what the writer says, not who it is. */
   readonly authorNote?: string;
   readonly message?: string;
+  /** Publish it as a canary candidate beside the newest version (docs/safe-changes.md). */
+  readonly canary?: CanaryRequest;
   /**
    * The writer's Ed25519 signature (base64/base64url) of the canonical text's sha256
    * (store/signature.ts), published with the version for isolates with CONFIG_SIGNING_PUBLIC_KEY.
@@ -111,6 +115,8 @@ export interface ConfigStoreApi {
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
+  /** A retained version's ref as published (its signature included), for previews; null when not retained. */
+  storedVersionRef(version: number): Promise<VersionRef | null>;
   /** The newest version stored with a signature: where a cold isolate with signed configs falls back. */
   signedVersionRef(): Promise<VersionRef | null>;
   publishState(): Promise<PublishState>;
@@ -118,6 +124,12 @@ export interface ConfigStoreApi {
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Every isolate's last report, summed up: <base>/status/fleet. */
   fleet(): Promise<FleetStatus>;
+  /** The running canary, its figures and the policy's view; or the recent canary events. */
+  canaryStatus(): Promise<CanaryStatus>;
+  /** The candidate serves everyone now (409 when no canary runs). */
+  canaryPromote(options?: { author?: string; reason?: string }): Promise<WriteResult>;
+  /** Stable serves everyone again, as a new version whose message says why (409 when no canary runs). */
+  canaryAbort(options?: { author?: string; reason?: string }): Promise<WriteResult>;
   /** Stores a token by its hash (the admin API makes the token and shows it once; the store never sees it). */
   createToken(token: { name: string; scopes: string[]; hash: string }): Promise<CreateTokenResult>;
   /** Every stored token, by name, without hashes. */

@@ -21,6 +21,8 @@ import type {
   WriteResult,
 } from "./config-store-api.ts";
 import type { Admission } from "./store/admission.ts";
+import { Canary, type CanaryStatus } from "./store/canary.ts";
+import { CanaryRunner } from "./store/canary-runner.ts";
 import { diffConfigs } from "./store/diff.ts";
 import { summarizeFleet, type FleetStatus } from "./store/fleet.ts";
 import { checkReport } from "./store/fleet-report.ts";
@@ -85,6 +87,12 @@ export interface WriteOptions {
   readonly message?: string;
 }
 
+interface CanaryHooks {
+  readonly afterInsert?: (record: VersionRecord) => void;
+  /** This write ends the running canary (abort, rollback): not refused for it. */
+  readonly ends?: boolean;
+}
+
 interface Entry {
   readonly canonical: string;
   /** How many routers it has: 0 over a version with routers needs allowEmpty. */
@@ -111,6 +119,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly admission: Admission;
   private readonly routers: StoredRouterCount;
   private readonly fleetReports: FleetTable;
+  private readonly canary: Canary;
+  private readonly canaries: CanaryRunner;
   private readonly storedTokens: TokensTable;
   private readonly shadows: ShadowTable;
   private factsCheck: FactsCheck = "unchecked";
@@ -124,6 +134,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
     this.fleetReports = new FleetTable(ctx.storage.sql);
+    this.canary = new Canary(ctx.storage.sql, () => this.seams.now());
     this.storedTokens = new TokensTable(ctx.storage.sql);
     this.shadows = new ShadowTable(ctx.storage.sql);
     this.repair();
@@ -142,19 +153,50 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       now: () => this.seams.now(),
       wakeAt: (at) => this.wakeAt(at),
       routers: this.routers,
+      plan: () => this.canary.plan(this.versions.newest()),
+    });
+    this.canaries = new CanaryRunner({
+      canary: this.canary,
+      newest: () => this.versions.newest(),
+      before: (v) => this.versions.before(v),
+      record: (v) => this.versions.get(v)?.record ?? null,
+      rollbackWrite: (to, options, afterInsert) => this.rollbackWrite(to, options, afterInsert),
+      publish: () => this.publisher.publish(),
+      wakeAt: (at) => this.wakeAt(at),
+      now: () => this.seams.now(),
     });
   }
 
   async put(request: PutRequest): Promise<WriteResult> {
     const bad = [...argumentIssues({ ifMatch: request.ifMatch }), ...signatureIssues(request.signature)];
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
+    // A canary push starts its canary with the insert; any write waits while one runs (store/canary-runner.ts).
+    const canary = this.canaries.preflight(request);
+    if ("refused" in canary) return canary.refused;
     const admitted = this.admission.admit(request.config);
     if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
     const checked = admitted.value;
     const sha256 = await sha256Hex(checked.canonical);
     const signature = request.signature ?? null;
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: null, facts: checked.facts?.(sha256) ?? null, signature };
-    return this.write(entry, request, checked.warnings);
+    const result = await this.write(entry, request, checked.warnings, canary.afterInsert ? { afterInsert: canary.afterInsert } : {});
+    await this.canaries.written(result);
+    return result;
+  }
+
+  /** The canary now, its figures and what the policy would decide (GET <base>/config/canary). */
+  async canaryStatus(): Promise<CanaryStatus> {
+    return this.canary.status();
+  }
+
+  /** The candidate becomes stable for every client now (POST <base>/config/canary/promote). */
+  async canaryPromote(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
+    return this.canaries.promote(options);
+  }
+
+  /** Stable for every client again, as a new version whose message says why (POST <base>/config/canary/abort). */
+  async canaryAbort(options: { author?: string; reason?: string } = {}): Promise<WriteResult> {
+    return this.canaries.abort(options);
   }
 
   async validate(config: unknown): Promise<ValidateResult> {
@@ -168,6 +210,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   }
 
   async rollback(to: number, options: WriteOptions = {}): Promise<WriteResult> {
+    const running = this.canaries.refuseWrite();
+    if (running) return running;
+    return this.rollbackWrite(to, options);
+  }
+
+  private async rollbackWrite(to: number, options: WriteOptions, ending?: () => void): Promise<WriteResult> {
     const bad = argumentIssues({ version: to, ifMatch: options.ifMatch });
     if (bad.length > 0) return { ok: false, status: 400, errors: bad };
     const target = this.versions.get(to);
@@ -182,7 +230,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     // The original signature still vouches for the text when it is unchanged (same sha256).
     const signature = same ? target.signature : null;
     const entry = { canonical: checked.canonical, routers: checked.routers, sha256, rollbackOf: to, facts: checked.facts?.(sha256) ?? null, signature };
-    return this.write(entry, request, checked.warnings);
+    return this.write(entry, request, checked.warnings, ending ? { afterInsert: ending, ends: true } : {});
   }
 
   async get(version?: number, withFacts = false): Promise<StoredConfig | null> {
@@ -211,7 +259,12 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
 
   async versionRef(): Promise<VersionRef | null> {
     await this.freshFacts();
-    const row = this.newestRow();
+    return this.publisher.plannedRef();
+  }
+
+  /** The ref of a retained version as the store would publish it (signature included): previews load by it. */
+  async storedVersionRef(version: number): Promise<VersionRef | null> {
+    const row = isVersion(version) ? this.versions.get(version) : null;
     return row ? storedRef(this.seams.keys, row, this.routers) : null;
   }
 
@@ -225,7 +278,8 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const state = this.meta.read();
     return {
       published: state.published,
-      latest: this.versions.newest(),
+      // During a canary the version key names stable (and the candidate beside it): that is "latest" to publish.
+      latest: this.canary.plan(this.versions.newest()).root,
       lastError: state.lastError,
       failures: state.failures,
       lastVersionWriteAt: state.lastVersionWriteAt,
@@ -238,12 +292,14 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     const checked = checkReport(raw);
     if (!checked.ok) return checked;
     this.fleetReports.record(checked.value, this.seams.now(), this.seams.fleetLimit);
-    return { ok: true };
+    // The per-version figures a canary is judged by (worker/fleet/version-stats.ts).
+    return this.canaries.report(raw);
   }
 
   async fleet(): Promise<FleetStatus> {
     const now = this.seams.now();
-    const context = { now, storeVersion: this.versions.newest(), supersededAt: (v: number) => this.versions.createdAfter(v) };
+    // During a canary, the version every isolate should serve is stable (the candidate is beside it).
+    const context = { now, storeVersion: this.canary.plan(this.versions.newest()).root, supersededAt: (v: number) => this.versions.createdAfter(v) };
     return summarizeFleet(this.fleetReports.list(now), context);
   }
 
@@ -271,6 +327,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   /** Publishes the newest version not yet in KV (after a rate-limit wait or a failed put). */
   override async alarm(): Promise<void> {
     await this.publisher.publish();
+    await this.canaries.check();
   }
 
   async createToken(token: { name: string; scopes: string[]; hash: string }): Promise<CreateTokenResult> {
@@ -334,11 +391,16 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     return { ok: true, kept: this.shadows.add(checked.value) };
   }
 
-  /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
-  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[]): Promise<WriteResult> {
+  /**
+   * Compare-and-set, insert, prune: no await until the version is committed. Then publish.
+   * `canary`: the write's part in a canary (store/canary-runner.ts), run in the same synchronous
+   * section: `afterInsert` starts or ends one with this version; a write that does not end one is
+   * refused while one runs.
+   */
+  private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[], canary: CanaryHooks = {}): Promise<WriteResult> {
     const inKv = await this.seams.publishedInKv();
     this.repair();
-    const refused = this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
+    const refused = (canary.ends ? null : this.canaries.refuseWrite()) ?? this.refuseStale(options.ifMatch) ?? this.refuseWipe(entry.routers, options.allowEmpty === true);
     if (refused) return refused;
     const next = nextVersion(this.versions.newest(), inKv);
     if (next.version === null) {
@@ -356,7 +418,10 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
     });
-    this.versions.prune(this.seams.historyLimit);
+    canary.afterInsert?.(record);
+    // A running canary's stable version is kept whatever the limit.
+    const stable = this.canary.state()?.stable;
+    this.versions.prune(stable === undefined ? this.seams.historyLimit : Math.max(this.seams.historyLimit, next.version - stable + 1));
     // Durable now; KV failures are recorded in publish state and retried by an alarm.
     await this.publisher.publish();
     const notes = next.ignored === undefined ? warnings : [...warnings, { path: "", message: next.ignored, severity: "warning" as const }];

@@ -22,6 +22,27 @@ export interface VersionRef {
    * with CONFIG_SIGNING_PUBLIC_KEY take only versions whose signature checks. Absent: unsigned.
    */
   readonly signature?: string;
+  /**
+   * A canary running (providers/store/canary.ts): this ref names the *stable* version, which
+   * serves every request outside the candidate's share; a reader that does not know canaries
+   * serves stable to everyone.
+   */
+  readonly canary?: CanaryRef;
+}
+
+/** The candidate version of a canary, and who gets it (docs/safe-changes.md). */
+export interface CanaryRef {
+  readonly version: number;
+  readonly key: string;
+  readonly sha256: string;
+  readonly allowEmpty?: boolean;
+  readonly facts?: string;
+  /** Percent of clients (0 < share < 100, at most two decimals) served by the candidate. */
+  readonly share: number;
+  /** The request header whose value picks a client's bucket; absent: CF-Connecting-IP. */
+  readonly header?: string;
+  /** Its signature, as on the stable ref (signed configs). */
+  readonly signature?: string;
 }
 
 /** A config as stored: not yet validated (the listener validates before anything goes live). */

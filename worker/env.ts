@@ -55,6 +55,14 @@ export interface Env {
    * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
    */
   FLEET_REPORT_INTERVAL_MS?: string;
+  /**
+   * While a canary runs, how often (ms) each isolate sends its per-version figures with its fleet
+   * report (default 5000): with POLL_INTERVAL_MS and the store's check interval, it bounds how soon
+   * the canary policy can act (docs/safe-changes.md).
+   */
+  CANARY_REPORT_INTERVAL_MS?: string;
+  /** The HMAC key of preview tokens (X-Switchyard-Preview); unset: previews are off. */
+  PREVIEW_SECRET?: string;
   /** A bearer token with the metrics scope alone (name "metrics"): GET <admin base>/metrics and /metrics/history. */
   METRICS_TOKEN?: string;
   /** How often (ms) an isolate reads the shadow candidate's pointer from KV (default 30000, KV's cache time; docs/safe-changes.md). */
@@ -85,4 +93,12 @@ const DEFAULT_FLEET_REPORT_INTERVAL_MS = 30_000;
 export function fleetReportIntervalMs(env: Pick<Env, "FLEET_REPORT_INTERVAL_MS">): number {
   const ms = Number(env.FLEET_REPORT_INTERVAL_MS);
   return env.FLEET_REPORT_INTERVAL_MS !== undefined && env.FLEET_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLEET_REPORT_INTERVAL_MS;
+}
+
+const DEFAULT_CANARY_REPORT_INTERVAL_MS = 5_000;
+
+/** CANARY_REPORT_INTERVAL_MS in ms (a number > 0), else the default. */
+export function canaryReportIntervalMs(env: Pick<Env, "CANARY_REPORT_INTERVAL_MS">): number {
+  const ms = Number(env.CANARY_REPORT_INTERVAL_MS);
+  return env.CANARY_REPORT_INTERVAL_MS !== undefined && env.CANARY_REPORT_INTERVAL_MS !== "" && Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_CANARY_REPORT_INTERVAL_MS;
 }

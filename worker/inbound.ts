@@ -5,6 +5,7 @@
 // carries headers the router set (X-Forwarded-Prefix, X-Replaced-Path, customRequestHeaders).
 import { isManagedHeader } from "./services/forwarded.ts";
 import { removeConnectionNamed } from "./services/hop.ts";
+import { PREVIEW_HEADER } from "./dynamic/preview-token.ts";
 
 /** `request` ready for the middlewares; the same object when there is nothing to change. */
 export function inbound(request: Request, trusted: boolean): Request {
@@ -13,7 +14,8 @@ export function inbound(request: Request, trusted: boolean): Request {
   let connection = false;
   for (const name of request.headers.keys()) {
     if (name === "connection") connection = true;
-    else if (!trusted && isManagedHeader(name)) spoofed.push(name);
+    // The preview token is the router's (worker/dynamic/preview.ts): no upstream sees it.
+    else if (name === PREVIEW_HEADER || (!trusted && isManagedHeader(name))) spoofed.push(name);
   }
   if (spoofed.length === 0 && !connection) return request;
   const headers = new Headers(request.headers);

@@ -39,12 +39,19 @@ export default {
       return runtime.observer.end(observation, { request, url, clientIP, response, config: null, waitUntil: (p) => ctx.waitUntil(p) });
     }
     const observation = runtime.observer.begin(request);
-    const snapshot = await currentSnapshot(runtime, ctx);
+    const stable = await currentSnapshot(runtime, ctx);
+    // A valid preview token names the version; else a canary's clients get the candidate. The whole
+    // request is served by the one snapshot picked here.
+    const preview = stable && runtime.previews.snapshotFor(request, stable);
+    const previewed = preview ? await preview : null;
+    const snapshot = previewed ?? (stable && runtime.canary.pick(request, stable));
+    const servedFrom = Date.now();
     const clientIP = request.headers.get("cf-connecting-ip");
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
     const served = inbound(request, runtime.forwarded.trusts(clientIP));
     const rc = { url, clientIP, waitUntil, env, observed: observation.observed, propagate: observation.propagate };
     const response = snapshot ? await serve(served, snapshot, rc, runtime.serveOptions) : serviceUnavailable("Switchyard has no valid configuration yet");
+    if (snapshot && !previewed && runtime.canary.active) runtime.versionStats.record(snapshot.meta.version, observation.observed.routerName ?? "", response.status, Date.now() - servedFrom);
     // The metrics go to the store at most every METRICS_FLUSH_INTERVAL_MS, after a response, never on the way.
     const flush = runtime.metrics.maybeFlush();
     if (flush) ctx.waitUntil(flush);

@@ -13,13 +13,16 @@ import { apiInternalServices } from "./api/internal.ts";
 import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
+import { CanarySwitch } from "./dynamic/canary.ts";
+import { Previews } from "./dynamic/preview.ts";
+import { VersionStatsRecorder } from "./fleet/version-stats.ts";
 import { Watcher } from "./dynamic/watcher.ts";
 import { shadowEvaluator } from "./dynamic/shadow-env.ts";
 import type { ShadowEvaluator } from "./dynamic/shadow.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
-import { fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
+import { canaryReportIntervalMs, fleetReportIntervalMs, pollIntervalMs, type Env } from "./env.ts";
 import { FleetReporter } from "./fleet/reporter.ts";
 import { Observer } from "./observe/index.ts";
 import { observeSettings } from "./observe/options.ts";
@@ -43,6 +46,12 @@ export interface Runtime {
   readonly admin: AdminIsolate;
   /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
   readonly fleet: FleetReporter;
+  /** The canary's candidate beside the switcher's stable snapshot, and which one a request gets. */
+  readonly canary: CanarySwitch;
+  /** Per served version, while a canary runs: sent with the fleet reports. */
+  readonly versionStats: VersionStatsRecorder;
+  /** Requests with a valid X-Switchyard-Preview token, served by the stored version it names. */
+  readonly previews: Previews;
   /** Matches a sample of requests against a candidate config in the background (docs/safe-changes.md). */
   readonly shadow: ShadowEvaluator;
   /**
@@ -72,11 +81,23 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const metrics = isolateMetrics(env, isolate, () => switcher.current);
   const routes = routerListener(switcher, { ...listenerOptions(env), internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const listener = countingReloads(routes, metrics.recorder);
-  const watcher = new Watcher(provider, listener, { intervalMs });
+  const canary = new CanarySwitch(switcher, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
+  const watcher = new Watcher(provider, listener, { intervalMs, canary: canary.listener });
+  const versionStats = new VersionStatsRecorder();
+  const configStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  // A preview loads the version from the config store, checked as the watcher checks what it loads
+  // (sha256; with CONFIG_SIGNING_PUBLIC_KEY its signature too: an unsigned version is not previewed).
+  const previewSource = previewProvider(env);
+  const previews = new Previews(env.PREVIEW_SECRET, async (version) => {
+    const ref = await configStore().storedVersionRef(version);
+    const loaded = ref ? await previewSource.load(ref) : null;
+    return loaded?.ok && loaded.value.instead === undefined ? loaded.value : null;
+  }, { internal: apiInternalServices, defaultRuleSyntax: env.DEFAULT_RULE_SYNTAX });
   const status = (): IsolateStatus => {
     const meta = switcher.current?.meta;
     const serving = meta ? { version: meta.version, sha256: meta.sha256, provider: meta.provider, load: meta.load } : null;
-    return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state };
+    const candidate = canary.current;
+    return { isolate, source: provider.name, pollIntervalMs: intervalMs, serving, ...watcher.state, ...(candidate ? { canary: candidate } : {}) };
   };
   const forwarded = forwardedPolicy(env.FORWARDED_TRUSTED_IPS, env.FORWARDED_INSECURE);
   const serveOptions = { versionHeader: env.VERSION_HEADER === "true", metrics: metrics.requests };
@@ -87,11 +108,12 @@ export function createRuntime(env: RuntimeEnv): Runtime {
     return switcher.current;
   };
   const admin: AdminIsolate = { base: adminBase(env), loaded: () => loaded(ADMIN_LOAD_WAIT_MS), status, metrics: () => metrics.scrape(), metricsHistory: (w) => metrics.history(w) };
-  const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
+  const fleetStore = configStore;
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
-  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
+  const stats = { recorder: versionStats, intervalMs: canaryReportIntervalMs(env) };
+  const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now }, stats);
   const shadow = shadowEvaluator(env, fleetStore);
-  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, shadow, loaded, status };
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, shadow, canary, versionStats, previews, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */
@@ -117,6 +139,13 @@ function configSource(env: Pick<RuntimeEnv, "CONFIG_SOURCE" | "CONFIG_KV" | "CON
     default:
       return new FallbackProvider(signed(env, new KvProvider(env.CONFIG_KV, { decode })), bundled);
   }
+}
+
+/** Where previews load versions: the config store, behind the signature check when signing is on (no fallback). */
+function previewProvider(env: Pick<RuntimeEnv, "CONFIG_SIGNING_PUBLIC_KEY" | "CONFIG_STORE">): Provider {
+  const store = DurableObjectProvider.forNamespace(env.CONFIG_STORE, decode, CONFIG_STORE_NAME);
+  const key = env.CONFIG_SIGNING_PUBLIC_KEY;
+  return key === undefined || key.trim() === "" ? store : new SignedProvider(store, key);
 }
 
 /** The config store's newest signed version: a cold isolate's fallback when the newest is refused. */

@@ -6,6 +6,7 @@ import { checkConfigFile, describeDiff, mayReplace, NO_CHANGES, printDiff } from
 import type { FieldConfigDiff } from "../../worker/config/index.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
+import { CANARY_FLAGS, canaryParams } from "./canary-flags.ts";
 import { signConfig } from "../sign.ts";
 
 export const CONNECTION = {
@@ -25,13 +26,15 @@ export function client(values: { url?: string | boolean; base?: string | boolean
 export async function pushCommand(args: string[], io: Io, settings: CliSettings = DEFAULT_SETTINGS): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, sign: { type: "string" } },
+    { ...CONNECTION, kv: { type: "boolean" }, "if-match": { type: "string" }, message: { type: "string" }, "dry-run": { type: "boolean" }, "allow-empty": { type: "boolean" }, binding: { type: "string" }, remote: { type: "boolean" }, "persist-to": { type: "string" }, sign: { type: "string" }, ...CANARY_FLAGS },
     1,
   );
   const file = positionals[0];
   if (!file) throw new UsageError("FILE is required");
   const ifMatch = versionArg(values["if-match"], "--if-match", true);
   const allowEmpty = values["allow-empty"] === true;
+  const canary = canaryParams(values);
+  if (canary && values.kv) throw new UsageError("--canary goes through the config store: it cannot be used with --kv");
   const checked = await checkConfigFile(file, io, settings);
   if (!checked) return 1;
   // Signed over the sha256 of the canonical text pushed: the text the store publishes.
@@ -46,14 +49,17 @@ export async function pushCommand(args: string[], io: Io, settings: CliSettings 
   if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
   if (typeof values.message === "string") headers["x-switchyard-message"] = values.message;
   if (signature !== undefined) headers["x-switchyard-signature"] = signature;
-  const { body } = await admin.call("PUT", `/config${allowEmpty ? "?allowEmpty=true" : ""}`, { body: checked.canonical, headers });
-  const stored = body as { version: number; sha256: string };
+  const query = new URLSearchParams(canary ?? undefined);
+  if (allowEmpty) query.set("allowEmpty", "true");
+  const { body } = await admin.call("PUT", `/config${query.size > 0 ? `?${query}` : ""}`, { body: checked.canonical, headers });
+  const stored = body as { version: number; sha256: string; canary?: { running: boolean; share?: number; stable?: number } };
   io.out(`pushed ${file}: version ${stored.version}${signature === undefined ? "" : " (signed)"}`);
   if (signature !== undefined && stored.sha256 !== checked.sha256) {
     // Another build's canonical form: the signature covers this CLI's text, not the store's.
     io.err(`the router stored version ${stored.version} with sha256 ${stored.sha256}, but this CLI signed ${checked.sha256}: isolates with CONFIG_SIGNING_PUBLIC_KEY will refuse it; use a CLI of the Worker's build`);
     return 1;
   }
+  if (stored.canary?.running) io.out(`canary: version ${stored.version} serves ${stored.canary.share}% of clients, version ${stored.canary.stable} the rest (switchyard canary status)`);
   return 0;
 }
 

@@ -5,6 +5,8 @@
 // report intervals old; after that it is listed under notHeardFrom (its counts no longer add up
 // with the live ones), and after FORGET_INTERVALS it is forgotten (the table deletes it).
 
+import type { VersionStatsReport } from "./canary-stats.ts";
+
 /** What one isolate says about itself (times are the isolate's clock, ms since the epoch). */
 export interface FleetReport {
   readonly isolate: string;
@@ -18,6 +20,8 @@ export interface FleetReport {
   readonly lastPollAt: number | null;
   /** The failure of its last poll; `version` is the version it refused or could not read (null: reading the version failed). */
   readonly lastError: { readonly at: number; readonly message: string; readonly version: number | null; readonly paths: readonly string[] } | null;
+  /** While a canary runs: per served version, the figures since the last report (store/canary-stats.ts). */
+  readonly versionStats?: VersionStatsReport;
 }
 
 /** A report as the store keeps it, with the store's own time of receipt. */

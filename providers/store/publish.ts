@@ -5,7 +5,8 @@
 // that comes too soon is left to an alarm. A failed put is recorded and retried by an alarm with
 // exponential backoff. One publish loop at a time per object.
 import { storedRef, type StoredRouterCount } from "./empty.ts";
-import { encodeVersionRef } from "./ref.ts";
+import { canaryFields, encodeVersionRef } from "./ref.ts";
+import type { CanaryRef, VersionRef } from "../types.ts";
 import type { KeyLayout } from "./keys.ts";
 import type { PublishMeta, VersionsTable } from "./sql.ts";
 
@@ -29,6 +30,17 @@ export interface PublisherDeps {
   readonly wakeAt: (at: number) => Promise<void>;
   /** For the allowEmpty mark on a published ref. */
   readonly routers: StoredRouterCount;
+  /** What the version key names (absent: the newest version alone); see PublishPlan. */
+  readonly plan?: () => PublishPlan;
+}
+
+/**
+ * The version key's content: normally the newest version; while a canary runs, the stable version
+ * (`root`) and the candidate with its share, so isolates load both (providers/store/canary.ts).
+ */
+export interface PublishPlan {
+  readonly root: number | null;
+  readonly canary: { readonly version: number; readonly share: number; readonly header: string | null } | null;
 }
 
 /** KV's limit on writes to one key. */
@@ -76,9 +88,12 @@ export class Publisher {
 
   private async step(): Promise<Step> {
     const { versions, meta, now } = this.deps;
-    const newest = versions.newest();
+    const plan = this.deps.plan?.() ?? { root: versions.newest(), canary: null };
+    const newest = plan.root;
+    const canary = plan.canary ? this.canaryRef(plan.canary) : null;
+    const canaryText = canary ? JSON.stringify(canaryFields(canary)) : null;
     const state = meta.read();
-    if (newest === null || state.published === newest) return "idle";
+    if (newest === null || (state.published === newest && state.publishedCanary === canaryText)) return "idle";
     const notBefore = Math.max(
       (state.lastVersionWriteAt ?? -Infinity) + VERSION_KEY_MIN_INTERVAL_MS,
       state.failures > 0 ? (state.nextAttemptAt ?? -Infinity) : -Infinity,
@@ -88,7 +103,7 @@ export class Publisher {
       return "waiting";
     }
     try {
-      await this.write(newest, state.snapshotWritten === newest);
+      await this.write(newest, state.snapshotWritten === newest, canary);
       return "published";
     } catch (err) {
       const retryAt = now() + backoff(state.failures + 1);
@@ -98,12 +113,36 @@ export class Publisher {
     }
   }
 
-  private async write(version: number, snapshotDone: boolean): Promise<void> {
+  /** The ref the version key should hold now (the durable-object source reads it directly). */
+  plannedRef(): VersionRef | null {
+    const plan = this.deps.plan?.() ?? { root: this.deps.versions.newest(), canary: null };
+    const row = plan.root === null ? null : this.deps.versions.get(plan.root);
+    if (!row) return null;
+    const ref = storedRef(this.deps.target().keys, row, this.deps.routers);
+    const canary = plan.canary ? this.canaryRef(plan.canary) : null;
+    return canary ? { ...ref, canary } : ref;
+  }
+
+  /** The candidate's ref (its row must exist: a canary's versions are never pruned while it runs). */
+  private canaryRef(c: NonNullable<PublishPlan["canary"]>): CanaryRef | null {
+    const row = this.deps.versions.get(c.version);
+    if (!row) return null;
+    const ref = { ...storedRef(this.deps.target().keys, row, this.deps.routers), share: c.share };
+    return c.header === null ? ref : { ...ref, header: c.header };
+  }
+
+  private async write(version: number, snapshotDone: boolean, canary: CanaryRef | null): Promise<void> {
     const { versions, meta, now } = this.deps;
     const row = versions.get(version);
     if (!row) throw new Error(`version ${version} vanished before it was published`);
     const { kv, keys } = this.deps.target();
     const ref = storedRef(keys, row, this.deps.routers);
+    if (canary) {
+      // The candidate's facts and snapshot first too (immutable keys: writing them again is harmless).
+      const candidate = versions.get(canary.version)!;
+      if (canary.facts !== undefined && candidate.facts !== null) await kv.put(canary.facts, candidate.facts);
+      await kv.put(canary.key, candidate.canonical);
+    }
     if (!snapshotDone) {
       // Facts first, then the snapshot, then the version key: a reader of the key finds both.
       if (ref.facts !== undefined && row.facts !== null) await kv.put(ref.facts, row.facts);
@@ -111,8 +150,8 @@ export class Publisher {
       meta.snapshotWritten(version);
     }
     meta.versionAttempted(now());
-    await kv.put(keys.versionKey, encodeVersionRef(ref));
-    meta.versionWritten(version);
+    await kv.put(keys.versionKey, encodeVersionRef(canary ? { ...ref, canary } : ref));
+    meta.versionWritten(version, canary ? JSON.stringify(canaryFields(canary)) : null);
   }
 }
 

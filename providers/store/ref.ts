@@ -1,7 +1,7 @@
 // The version key's JSON and the integrity check every reader of a snapshot makes: the text must
 // hash to the sha256 the version key names, or the snapshot is not the one that was published.
 import { sha256Hex } from "./hash.ts";
-import type { Decode, Loaded, VersionRef } from "../types.ts";
+import type { CanaryRef, Decode, Loaded, VersionRef } from "../types.ts";
 import { isVersion, MAX_VERSION } from "./version.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -11,7 +11,17 @@ export function encodeVersionRef(ref: VersionRef): string {
   const base = { version: ref.version, key: ref.key, sha256: ref.sha256 };
   const empty = ref.allowEmpty === true ? { ...base, allowEmpty: true } : base;
   const withFacts = ref.facts === undefined ? empty : { ...empty, facts: ref.facts };
-  return JSON.stringify(ref.signature === undefined ? withFacts : { ...withFacts, signature: ref.signature });
+  const signed = ref.signature === undefined ? withFacts : { ...withFacts, signature: ref.signature };
+  return JSON.stringify(ref.canary === undefined ? signed : { ...signed, canary: canaryFields(ref.canary) });
+}
+
+/** The canary's fields in a fixed order (the publisher compares the text). */
+export function canaryFields(c: CanaryRef): object {
+  const base = { version: c.version, key: c.key, sha256: c.sha256, share: c.share };
+  const empty = c.allowEmpty === true ? { ...base, allowEmpty: true } : base;
+  const facts = c.facts === undefined ? empty : { ...empty, facts: c.facts };
+  const signed = c.signature === undefined ? facts : { ...facts, signature: c.signature };
+  return c.header === undefined ? signed : { ...signed, header: c.header };
 }
 
 /** Checks what a version key holds; throws an Error that says what is wrong and where. */
@@ -19,7 +29,7 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected {"version","key","sha256"}, got ${describe(value)}`);
   }
-  const { version, key, sha256, allowEmpty, facts, signature } = value as Record<string, unknown>;
+  const { version, key, sha256, allowEmpty, facts, signature, canary } = value as Record<string, unknown>;
   if (!isVersion(version) && version !== 0) {
     throw new Error(`${where}: "version" must be a whole number from 0 to ${MAX_VERSION}, got ${describe(version)}`);
   }
@@ -34,7 +44,20 @@ export function parseVersionRef(value: unknown, where: string): VersionRef {
   if (signature !== undefined && (typeof signature !== "string" || signature === "")) throw new Error(`${where}: "signature" must be a non-empty string (base64url)`);
   const ref = allowEmpty === true ? { version, key, sha256, allowEmpty } : { version, key, sha256 };
   const withFacts = facts === undefined ? ref : { ...ref, facts };
-  return signature === undefined ? withFacts : { ...withFacts, signature };
+  const signed = signature === undefined ? withFacts : { ...withFacts, signature };
+  return canary === undefined ? signed : { ...signed, canary: parseCanaryRef(canary, `${where} canary`) };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+function parseCanaryRef(value: unknown, where: string): CanaryRef {
+  const ref = parseVersionRef(value, where);
+  if (ref.canary !== undefined) throw new Error(`${where}: a canary cannot have a canary`);
+  const { share, header } = value as Record<string, unknown>;
+  if (typeof share !== "number" || !(share > 0 && share < 100)) throw new Error(`${where}: "share" must be a number between 0 and 100, got ${describe(share)}`);
+  if (header !== undefined && (typeof header !== "string" || !HEADER_NAME.test(header))) throw new Error(`${where}: "header" must be a header name, got ${describe(header)}`);
+  const c = { ...ref, share };
+  return header === undefined ? c : { ...c, header: header.toLowerCase() };
 }
 
 /**

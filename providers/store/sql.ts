@@ -33,6 +33,9 @@ export function migrate(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>("PRAGMA table_info(versions)").toArray();
   if (!columns.some((c) => c.name === "facts")) sql.exec("ALTER TABLE versions ADD COLUMN facts TEXT");
   if (!columns.some((c) => c.name === "facts_revision")) sql.exec("ALTER TABLE versions ADD COLUMN facts_revision TEXT");
+  // Canaries came later still: the canary part of the version key last written (null: none).
+  const meta = sql.exec<{ name: string }>("PRAGMA table_info(publish_meta)").toArray();
+  if (!meta.some((c) => c.name === "published_canary")) sql.exec("ALTER TABLE publish_meta ADD COLUMN published_canary TEXT");
   // The author became the admin token's name (issue 18); what the writer says of itself is a note.
   if (!columns.some((c) => c.name === "author_note")) sql.exec("ALTER TABLE versions ADD COLUMN author_note TEXT");
   // Signed configs (store/signature.ts) came later still: rows written before are unsigned.
@@ -89,6 +92,11 @@ export class VersionsTable {
   newest(): number | null {
     const row = this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE version BETWEEN 1 AND ?", MAX_VERSION).one();
     return row.v;
+  }
+
+  /** The newest version below `version` (null when none). */
+  before(version: number): number | null {
+    return this.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM versions WHERE version BETWEEN 1 AND ?", version - 1).one().v;
   }
 
   /** The newest version stored with a signature (signed configs), or null. */
@@ -169,6 +177,8 @@ function toRecord(row: VersionRow): VersionRecord {
 
 export interface PublishRow {
   readonly published: number | null;
+  /** The canary part of the version key as last written (JSON text), null when it had none. */
+  readonly publishedCanary: string | null;
   readonly snapshotWritten: number | null;
   readonly lastVersionWriteAt: number | null;
   readonly failures: number;
@@ -178,6 +188,7 @@ export interface PublishRow {
 
 type PublishMetaRow = {
   published: number | null;
+  published_canary: string | null;
   snapshot_written: number | null;
   last_version_write_at: number | null;
   failures: number;
@@ -197,6 +208,7 @@ export class PublishMeta {
     const row = this.sql.exec<PublishMetaRow>("SELECT * FROM publish_meta WHERE id = 1").one();
     return {
       published: row.published,
+      publishedCanary: row.published_canary ?? null,
       snapshotWritten: row.snapshot_written,
       lastVersionWriteAt: row.last_version_write_at,
       failures: row.failures,
@@ -225,11 +237,11 @@ export class PublishMeta {
     this.sql.exec("UPDATE publish_meta SET last_version_write_at = ? WHERE id = 1", at);
   }
 
-  versionWritten(version: number): void {
+  versionWritten(version: number, canary: string | null = null): void {
     this.sql.exec(
-      `UPDATE publish_meta SET published = ?, failures = 0, last_error = NULL, last_error_at = NULL,
+      `UPDATE publish_meta SET published = ?, published_canary = ?, failures = 0, last_error = NULL, last_error_at = NULL,
          next_attempt_at = NULL WHERE id = 1`,
-      version,
+      version, canary,
     );
   }
 

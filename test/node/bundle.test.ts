@@ -20,8 +20,11 @@ const run = promisify(execFile);
 // logout, option checks): 24.8 KiB, 650.5 → 675.3 KiB.
 // Issue 18's scoped tokens, field-level diff, plan and shadow evaluation: +19 KiB (613.5 → 632.3;
 // the store's token and shadow tables 6, the admin routes 5, the isolate's shadow evaluator 3).
+// Issue 18's canaries and previews (the store's policy, table and figures, the isolate's candidate,
+// preview tokens and snapshots, their admin routes): +22.6 KiB over main as merged (main at
+// 10dd008 measured 687.2 KiB, already past its 672 after the apiKey merge; with canaries 709.8 KiB).
 // The budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 720;
+const MAX_KIB = 760;
 
 describe("worker bundle", () => {
   let dir = "";

@@ -9,6 +9,7 @@ import { readConfigBody, readJsonBody } from "./body.ts";
 import type { Identity } from "./identity.ts";
 import { jsonError } from "./responses.ts";
 import { store } from "./store.ts";
+import { canaryQuery } from "./canary-routes.ts";
 
 export { store } from "./store.ts";
 
@@ -19,13 +20,17 @@ export async function putConfig(request: Request, env: ConfigStoreBinding, who: 
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
   if (!allowEmpty.ok) return jsonError(400, allowEmpty.error);
+  const canary = canaryQuery(new URL(request.url));
+  if (!canary.ok) return jsonError(400, canary.error);
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
-  const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value };
+  const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...(canary.value ? { canary: canary.value } : {}) };
   // Signed configs: the CI's signature of the canonical text's sha256 travels with the version.
   const signature = request.headers.get("x-switchyard-signature") ?? undefined;
-  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, "PUT /config"), ...(signature === undefined ? {} : { signature }) });
-  return writeResponse(result);
+  const message = canary.value ? `PUT /config (canary ${canary.value.share}%)` : "PUT /config";
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, message), ...(signature === undefined ? {} : { signature }) });
+  if (!result.ok || !canary.value) return writeResponse(result);
+  return json({ ...result.record, warnings: result.warnings, canary: await store(env).canaryStatus() }, 200, { etag: `"${result.record.version}"` });
 }
 
 /**

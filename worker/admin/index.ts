@@ -16,7 +16,8 @@ import { needOf } from "./scopes.ts";
 import { planRoute } from "./plan.ts";
 import { shadowState, startShadow, stopShadow } from "./shadow-routes.ts";
 import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
-import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
+import { authorship, diff, getConfig, history, putConfig, rollback, store, validateConfigBody } from "./config-routes.ts";
+import { canaryStatus, endCanary, mintPreview } from "./canary-routes.ts";
 import { explain } from "./explain.ts";
 import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
@@ -77,6 +78,10 @@ export function build(base: string) {
     .put("/config/shadow", (req, env, _rt, who) => startShadow(req, env, who))
     .get("/config/shadow", (_req, env) => shadowState(env))
     .delete("/config/shadow", (_req, env) => stopShadow(env))
+    .get("/config/canary", (_req, env) => canaryStatus(env, store))
+    .post("/config/canary/promote", (req, env, _rt, who) => endCanary(req, env, store, "promote", authorship(req, who, "").author))
+    .post("/config/canary/abort", (req, env, _rt, who) => endCanary(req, env, store, "abort", authorship(req, who, "").author))
+    .post("/preview", (req, env) => mintPreview(req, env, store))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .post("/plan", (req, env) => planRoute(req, env))
     .get("/status", (_req, _env, rt) => json(rt.status()))

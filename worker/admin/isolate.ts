@@ -11,6 +11,8 @@ export interface IsolateStatus extends WatcherStatus {
   readonly pollIntervalMs: number;
   /** `load`: "facts" when built from the config store's load facts, "validated" when validated here. */
   readonly serving: { readonly version: number; readonly sha256: string; readonly provider: string; readonly load?: "facts" | "validated" } | null;
+  /** A canary's candidate this isolate serves to `share` percent of clients (absent: none). */
+  readonly canary?: { readonly version: number; readonly share: number; readonly header: string | null };
 }
 
 export interface AdminIsolate {

@@ -5,6 +5,17 @@
 import type { FleetReport } from "../../providers/store/fleet.ts";
 import type { IsolateStatus } from "../admin/isolate.ts";
 import type { Watcher } from "../dynamic/watcher.ts";
+import type { VersionStatsReport } from "../../providers/store/canary-stats.ts";
+import type { VersionStatsRecorder } from "./version-stats.ts";
+
+/**
+ * While a canary runs, the per-version figures (version-stats.ts) ride on the reports, which are
+ * then due every `intervalMs` (CANARY_REPORT_INTERVAL_MS) as long as there are figures to send.
+ */
+export interface StatsSource {
+  readonly recorder: VersionStatsRecorder;
+  readonly intervalMs: number;
+}
 
 /** The one RPC the reporter makes (a ConfigStore stub is one): it answers whether it kept the report. */
 export interface FleetSink {
@@ -33,12 +44,15 @@ export class FleetReporter {
   /** After a failure: no report before this time. */
   private holdUntil = 0;
   private sending = false;
+  private readonly stats: StatsSource | undefined;
+  private statsDueAt = 0;
 
   /** `intervalMs` 0 turns reporting off. */
-  constructor(state: () => FleetState, intervalMs: number, seams: FleetSeams) {
+  constructor(state: () => FleetState, intervalMs: number, seams: FleetSeams, stats?: StatsSource) {
     this.state = state;
     this.intervalMs = intervalMs;
     this.seams = seams;
+    this.stats = stats;
   }
 
   get enabled(): boolean {
@@ -50,6 +64,7 @@ export class FleetReporter {
     if (!this.enabled || this.sending) return false;
     const now = this.seams.now();
     if (now < this.holdUntil) return false;
+    if (this.stats?.recorder.pending && now >= this.statsDueAt) return true;
     return now >= this.dueAt || fingerprint(this.state()) !== this.sent;
   }
 
@@ -58,12 +73,16 @@ export class FleetReporter {
     if (!this.due()) return;
     const state = this.state();
     this.sending = true;
+    const figures: VersionStatsReport | null = this.stats?.recorder.pending ? this.stats.recorder.take() : null;
     try {
-      const kept = await this.seams.store().report(reportOf(state, colo, this.intervalMs));
+      const report = reportOf(state, colo, this.intervalMs);
+      const kept = await this.seams.store().report(figures ? { ...report, versionStats: figures } : report);
       if (kept && !kept.ok) throw new Error(`the config store refused the report: ${kept.error}`);
       this.sent = fingerprint(state);
       this.dueAt = this.seams.now() + this.intervalMs;
+      if (this.stats) this.statsDueAt = this.seams.now() + this.stats.intervalMs;
     } catch (err) {
+      if (figures) this.stats?.recorder.restore(figures);
       // A failing store is asked again one interval later, not after every poll.
       this.holdUntil = this.dueAt = this.seams.now() + this.intervalMs;
       console.error("fleet report:", err instanceof Error ? err.message : String(err));

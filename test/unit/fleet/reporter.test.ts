@@ -135,3 +135,39 @@ describe("FleetReporter", () => {
     expect(coloOf({ cf: { colo: "SJC" } } as unknown as Request)).toBe("SJC");
   });
 });
+
+describe("per-version figures on the reports", () => {
+  it("ride on the next report while there are any, every stats interval; are put back when the report fails", async () => {
+    const { VersionStatsRecorder } = await import("../../../worker/fleet/version-stats.ts");
+    let now = 1_000;
+    const recorder = new VersionStatsRecorder();
+    const sent: FleetReport[] = [];
+    let failing = false;
+    const state = (): FleetState => ({ status: status(), servingSince: 850 });
+    const reporter = new FleetReporter(state, 30_000, {
+      store: () => ({ report: async (r) => { if (failing) throw new Error("down"); sent.push(r); return { ok: true }; } }),
+      now: () => now,
+    }, { recorder, intervalMs: 500 });
+    await reporter.send("LHR");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toHaveProperty("versionStats");
+    recorder.record(3, "api", 200, 4);
+    recorder.record(3, "api", 502, 30);
+    recorder.record(4, "", 404, 1);
+    expect(reporter.due()).toBe(false);
+    now += 500;
+    expect(reporter.due()).toBe(true);
+    await reporter.send("LHR");
+    expect(sent[1]!.versionStats).toEqual({
+      "3": { requests: 2, errors: 1, buckets: [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], routers: { api: 1 } },
+      "4": { requests: 1, errors: 0, buckets: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], routers: {} },
+    });
+    expect(recorder.pending).toBe(false);
+    now += 500;
+    expect(reporter.due()).toBe(false);
+    recorder.record(3, "api", 500, 1);
+    failing = true;
+    await reporter.send("LHR");
+    expect(recorder.take()).toEqual({ "3": { requests: 1, errors: 1, buckets: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], routers: { api: 1 } } });
+  });
+});

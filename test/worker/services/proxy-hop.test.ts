@@ -60,6 +60,11 @@ describe("at the entry (inbound)", () => {
     expect(at({ "X-Forwarded-Scheme": "https", "X-Scheme": "https", "X-Other": "1" })).toEqual({ "x-other": "1" });
   });
 
+  it("drops X-Switchyard-Preview for every client, trusted or not (the router's, never an upstream's)", () => {
+    expect(at({ "X-Switchyard-Preview": "42.1.abc", "X-Other": "1" })).toEqual({ "x-other": "1" });
+    expect(at({ "X-Switchyard-Preview": "42.1.abc" }, true)).toEqual({});
+  });
+
   it("the request is the same object when there is nothing to change", () => {
     const request = new Request("http://localhost/", { headers: { "X-Kept": "1" } });
     expect(inbound(request, false)).toBe(request);
