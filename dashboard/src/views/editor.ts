@@ -106,6 +106,7 @@ export async function editor(ctx: ViewContext): Promise<void> {
         const fresh = await loadCurrent(ctx);
         setLoaded(fresh, false);
         clear(result, message("ok", `published: version ${body.version} is live`, "editor-pushed"));
+        void untilServed(ctx, body.version, result);
       } else if (res.status === 412) {
         clear(result, message("error", "someone published a newer version since you loaded: compare and choose", "editor-stale"));
         await showConflict(ctx, conflict, text, format, setLoaded);
@@ -135,6 +136,25 @@ export async function editor(ctx: ViewContext): Promise<void> {
     conflict,
   );
   void validate();
+}
+
+const SERVED_TIMEOUT_MS = 30_000;
+
+/** After a push: polls GET <base>/status (bounded) until this isolate serves the version, and says so. */
+async function untilServed(ctx: ViewContext, version: number, box: HTMLElement): Promise<void> {
+  const note = box.appendChild(message("info", `waiting for the router to serve version ${version}…`, "editor-served"));
+  const deadline = Date.now() + SERVED_TIMEOUT_MS;
+  while (ctx.alive() && note.isConnected && Date.now() < deadline) {
+    const status = await ctx.api.json<{ serving?: { version?: number } | null }>("GET", "/status").catch(() => null);
+    const serving = status?.serving?.version;
+    if (typeof serving === "number" && serving >= version) {
+      note.className = "msg ok";
+      note.textContent = `served: this router's isolate serves version ${serving}`;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (note.isConnected) note.textContent = `version ${version} is stored; this isolate did not serve it within ${SERVED_TIMEOUT_MS / 1000} s (see Fleet)`;
 }
 
 function versionText(version: number | null): string {
