@@ -10,6 +10,8 @@ import { checkerName, type ProbeSpec } from "./spec.ts";
 export interface ServerHealth {
   readonly up: boolean;
   readonly checkedAt: number;
+  /** The last probe's failure (the health checker's words), null when it passed. */
+  readonly error: string | null;
 }
 
 export class ActiveHealth {
@@ -38,6 +40,18 @@ export class ActiveHealth {
     rc.waitUntil(this.poll(rc.env));
   }
 
+  /**
+   * Off the request path (an API read): polls unless one is under way or one started within the
+   * poll interval, the throttle requests use, so a dashboard refreshing a list of many services
+   * costs each checker at most one call per interval.
+   */
+  refresh(env: RequestEnv): Promise<void> {
+    if (this.inflight) return this.inflight;
+    if (Date.now() < this.nextPollAt || !env.HEALTH_CHECKER) return Promise.resolve();
+    this.nextPollAt = Date.now() + pollIntervalMs(env);
+    return this.poll(env);
+  }
+
   /** Asks the checker now (single flight); resolves when the answer is in. */
   poll(env: RequestEnv): Promise<void> {
     this.inflight ??= this.fetchReport(env).finally(() => {
@@ -54,7 +68,7 @@ export class ActiveHealth {
       const report = (await stub.sync(this.spec)) as HealthReport;
       for (const server of report.servers) {
         if (server.status === "UNKNOWN" || server.checkedAt === null) continue;
-        this.known.set(server.server, { up: server.status === "UP", checkedAt: server.checkedAt });
+        this.known.set(server.server, { up: server.status === "UP", checkedAt: server.checkedAt, error: server.error });
       }
       this.lastError = null;
     } catch (err) {
