@@ -1,5 +1,7 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
 import type { FleetReport, FleetStatus } from "./store/fleet.ts";
+import type { ShadowState } from "./store/shadow.ts";
+import type { CreateTokenResult, TokenRecord } from "./store/tokens.ts";
 import type { VersionRef } from "./types.ts";
 
 /**
@@ -20,14 +22,20 @@ export interface PutRequest {
   readonly ifMatch?: number;
   /** Admit a config without routers over one that has some (refused with 409 otherwise). */
   readonly allowEmpty?: boolean;
+  /** Who wrote it: the admin token's name (worker/admin/auth.ts). */
   readonly author?: string;
+  /** A display note on the author (the X-Switchyard-Author header): what the writer says, not who it is. */
+  readonly authorNote?: string;
   readonly message?: string;
 }
 
 export interface VersionRecord {
   readonly version: number;
   readonly sha256: string;
+  /** The name of the admin token that wrote it ("admin", "ci"...). */
   readonly author: string;
+  /** What the writer said about itself (X-Switchyard-Author), when it said something. */
+  readonly authorNote?: string;
   readonly message: string;
   /** ISO 8601. */
   readonly createdAt: string;
@@ -91,7 +99,7 @@ export interface ConfigStoreApi {
   get(version?: number, withFacts?: boolean): Promise<StoredConfig | null>;
   /** Newest first. */
   history(limit?: number): Promise<VersionRecord[]>;
-  rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; message?: string }): Promise<WriteResult>;
+  rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; authorNote?: string; message?: string }): Promise<WriteResult>;
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
@@ -100,7 +108,35 @@ export interface ConfigStoreApi {
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Every isolate's last report, summed up: <base>/status/fleet. */
   fleet(): Promise<FleetStatus>;
+  /** Stores a token by its hash (the admin API makes the token and shows it once; the store never sees it). */
+  createToken(token: { name: string; scopes: string[]; hash: string }): Promise<CreateTokenResult>;
+  /** Every stored token, by name, without hashes. */
+  tokens(): Promise<TokenRecord[]>;
+  /** The token whose SHA-256 this is, or null. */
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** True when a token of that name was stored (and is gone now). */
+  revokeToken(name: string): Promise<boolean>;
+  /** Admits a candidate as a put would, keeps it (not as a version) and publishes it to KV's shadow keys. */
+  startShadow(request: ShadowRequest): Promise<ShadowResult>;
+  /** The running candidate and its summed routing diff. */
+  shadow(): Promise<ShadowState>;
+  /** Ends it; answers its last state. */
+  stopShadow(): Promise<ShadowState>;
+  /** One isolate's counts for the running candidate (a stale candidate's are dropped: `kept` false). */
+  shadowReport(report: unknown): Promise<{ ok: true; kept: boolean } | { ok: false; error: string }>;
 }
+
+export interface ShadowRequest {
+  readonly config: unknown;
+  /** 0 < rate <= 1; default DEFAULT_SAMPLE_RATE (1 %). */
+  readonly sampleRate?: number;
+  readonly author?: string;
+}
+
+export type ShadowResult =
+  | { ok: true; shadow: ShadowState; warnings: StoreIssue[] }
+  | { ok: false; status: 400; errors: StoreIssue[] }
+  | { ok: false; status: 503; message: string };
 
 /** The one config-store object every writer talks to (a single writer serializes every write). */
 export const CONFIG_STORE_NAME = "switchyard-config";

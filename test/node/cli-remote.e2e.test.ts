@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-e2e-"));
 
 beforeAll(async () => {
   whoami = await startWhoami({ port: 0, name: "cli-e2e" });
-  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true" }, readyPath: "/__switchyard/status" });
+  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true", SHADOW_POLL_INTERVAL_MS: "200", SHADOW_FLUSH_INTERVAL_MS: "0" }, readyPath: "/__switchyard/status" });
   process.env.SWITCHYARD_TOKEN = TOKEN;
 });
 
@@ -83,8 +83,11 @@ describe("switchyard push / pull / history / rollback / diff", () => {
     expect(history.out).toMatch(/^\s+2 .* first$|^\s+2 /m);
     expect(history.out).toMatch(/^\s+1 .*first$/m);
 
-    const diff = await run("diff", "1", "2", "--url", dev.url);
-    expect(JSON.parse(diff.out).routers).toEqual({ added: ["beta"], removed: [], changed: [] });
+    const diff = await run("diff", "1", "2", "--url", dev.url, "--json");
+    expect(JSON.parse(diff.out).routers).toMatchObject({ added: ["beta"], removed: [], changed: [] });
+    expect(JSON.parse(diff.out).routers.fields.beta).toEqual([{ path: "http.routers.beta", op: "added", to: { rule: "PathPrefix(`/beta`)", service: "app" } }]);
+    const text = await run("diff", "1", "2", "--url", dev.url);
+    expect(text.lines).toEqual(["version 1 -> 2:\n  + routers.beta"]);
 
     const rb = await run("rollback", "1", "--url", dev.url);
     expect(rb.code).toBe(0);
@@ -145,5 +148,80 @@ describe("switchyard push / pull / history / rollback / diff", () => {
       if (status !== 404) await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe(404);
+  });
+});
+
+describe("switchyard token create / list / revoke", () => {
+  it("a stored token is printed once, works for its scope alone, is listed, and stops working when revoked", async () => {
+    const made = await run("token", "create", "ci-e2e", "--scope", "read,rollback", "--url", dev.url);
+    expect(made.code, made.err).toBe(0);
+    expect(made.lines).toHaveLength(1);
+    const ci = made.lines[0]!;
+    expect(ci).toMatch(/^syt_[A-Za-z0-9_-]{43}$/);
+    expect(made.err).toContain("shown this once");
+
+    const listed = await run("token", "list", "--url", dev.url);
+    expect(listed.out).toMatch(/^ci-e2e\s+read,rollback\s+\d{4}-/m);
+    expect(listed.out).not.toContain(ci);
+
+    process.env.SWITCHYARD_TOKEN = ci;
+    try {
+      const history = await run("history", "--url", dev.url);
+      expect(history.code, history.err).toBe(0);
+      expect(history.out).toMatch(/ admin /);
+      const push = await run("push", configFile("ci.yaml", ["ci"]), "--url", dev.url);
+      expect(push.code).toBe(1);
+      expect(push.err).toContain("token 'ci-e2e' lacks the 'write' scope");
+      expect((await run("token", "list", "--url", dev.url)).err).toMatch(/403.*may not manage tokens/);
+    } finally {
+      process.env.SWITCHYARD_TOKEN = TOKEN;
+    }
+
+    expect((await run("token", "revoke", "ci-e2e", "--url", dev.url)).out).toBe("revoked token 'ci-e2e'");
+    process.env.SWITCHYARD_TOKEN = ci;
+    try {
+      expect((await run("history", "--url", dev.url)).err).toMatch(/401/);
+    } finally {
+      process.env.SWITCHYARD_TOKEN = TOKEN;
+    }
+    expect((await run("token", "revoke", "ci-e2e", "--url", dev.url)).err).toMatch(/404/);
+    expect((await run("token", "create", "x", "--scope", "root", "--url", dev.url)).code).toBe(2);
+    expect((await run("token", "frobnicate", "--url", dev.url)).code).toBe(2);
+  });
+});
+
+describe("switchyard plan / shadow against the router", () => {
+  it("plan reads the live version; shadow samples real traffic and says where it would go; stop ends it", async () => {
+    const live = configFile("live.yaml", ["alpha", "beta"]);
+    expect((await run("push", live, "--url", dev.url, "--allow-empty")).code).toBe(0);
+    expect(await servedRouter("/beta")).toBe("beta");
+    const next = configFile("next.yaml", ["alpha"]);
+    const reqs = join(dir, "reqs.jsonl");
+    writeFileSync(reqs, [`{"url":"${dev.url}/alpha/x"}`, `{"url":"${dev.url}/beta/x"}`].join("\n") + "\n");
+    const plan = await run("plan", next, "--requests", reqs, "--url", dev.url);
+    expect(plan.code, plan.err).toBe(2);
+    expect(plan.out).toContain("  - routers.beta");
+    expect(plan.out).toContain(`  line 2: GET ${dev.url}/beta/x: beta -> 404`);
+    expect((await run("plan", live, "--requests", reqs, "--url", dev.url)).code).toBe(0);
+
+    const started = await run("shadow", next, "--sample-rate", "1", "--url", dev.url);
+    expect(started.code, started.err).toBe(0);
+    expect(started.out).toMatch(/^shadowing .*next\.yaml \([0-9a-f]{12}\) against version \d+, sampling 100 % of requests/);
+    let status = "";
+    for (let i = 0; i < 100 && !status.includes("would get 404"); i++) {
+      for (const path of ["/alpha/x", "/beta/x"]) {
+        const res = await fetch(`${dev.url}${path}`);
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+      }
+      status = (await run("shadow", "status", "--url", dev.url)).out;
+    }
+    expect(status).toMatch(/requests sampled: \d+, would be routed differently: \d+/);
+    expect(status).toMatch(/^ {2}\d+(\.\d+)? % of requests would get 404 \(they go to router `beta` now\)$/m);
+    expect(status).not.toContain("alpha`");
+    const stopped = await run("shadow", "stop", "--url", dev.url);
+    expect(stopped.out).toContain("shadow evaluation stopped");
+    expect((await run("shadow", "status", "--url", dev.url)).out).toBe("no shadow evaluation is running");
+    expect(await servedRouter("/beta")).toBe("beta");
   });
 });
