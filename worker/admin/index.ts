@@ -1,8 +1,9 @@
-// The admin API under a configurable base path (default /__switchyard), all of it token-guarded,
-// each call by scope (scopes.ts): Traefik-compatible reads at <base>/api/..., config writes at
+// The admin API under a configurable base path (default /__switchyard), token-guarded, each call
+// by scope (scopes.ts): Traefik-compatible reads at <base>/api/..., config writes at
 // <base>/config..., per-isolate <base>/status and <base>/explain, every isolate's state at
 // <base>/status/fleet, the global metrics at <base>/metrics (Prometheus text; METRICS_TOKEN's one
 // scope), stored tokens at <base>/tokens and the caller's own identity at <base>/whoami.
+// The one exception to the token: the dashboard's files at <base>/dashboard/ (dashboard.ts).
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
@@ -11,6 +12,7 @@ import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authenticate, permit } from "./auth.ts";
+import { dashboard, isDashboardPath } from "./dashboard.ts";
 import type { Identity } from "./identity.ts";
 import { needOf } from "./scopes.ts";
 import { planRoute } from "./plan.ts";
@@ -47,6 +49,8 @@ const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: AdminEnv, isolate: AdminIsolate): Promise<Response> {
   const base = isolate.base;
+  // The dashboard's page and assets load without a token (the page sends one on every API call).
+  if (isDashboardPath(new URL(request.url).pathname, base)) return dashboard(request, env, base);
   const identity = await authenticate(request, env);
   if (identity instanceof Response) return identity;
   const refused = permit(identity, needOf(request.method, new URL(request.url).pathname.slice(base.length) || "/"));
