@@ -23,8 +23,10 @@ const run = promisify(execFile);
 // Issue 18's canaries and previews (the store's policy, table and figures, the isolate's candidate,
 // preview tokens and snapshots, their admin routes): +22.6 KiB over main as merged (main at
 // 10dd008 measured 687.2 KiB, already past its 672 after the apiKey merge; with canaries 709.8 KiB).
+// With every branch of that day merged (jwt, oidc, apiKey, tokens/diff/plan/shadow, canaries and
+// previews, signed configs, the metrics history, the dashboard's asset serving): 736.0 KiB.
 // The budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 760;
+const MAX_KIB = 742;
 
 describe("worker bundle", () => {
   let dir = "";
