@@ -55,6 +55,8 @@ export interface Env {
   METRICS_SHARDS?: string;
   /** An Analytics Engine dataset: when bound, every flush also writes one data point per series. */
   METRICS_DATASET?: AnalyticsEngineDataset;
+  /** The dashboard's files (wrangler.toml [assets]); only <base>/dashboard/ reads them (worker/admin/dashboard.ts). */
+  ASSETS?: Fetcher;
 }
 
 /** Cloudflare default; set POLL_INTERVAL_MS lower for tests, higher to save KV reads. */

@@ -1,7 +1,8 @@
-// The admin API under a configurable base path (default /__switchyard), all of it token-guarded:
+// The admin API under a configurable base path (default /__switchyard), token-guarded:
 // Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., per-isolate
 // <base>/status and <base>/explain, every isolate's state at <base>/status/fleet, and the global
 // metrics at <base>/metrics (Prometheus text; the read-only METRICS_TOKEN opens that one alone).
+// The one exception to the token: the dashboard's files at <base>/dashboard/ (dashboard.ts).
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
@@ -9,6 +10,7 @@ import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
 import { authorize } from "./auth.ts";
+import { dashboard, isDashboardPath } from "./dashboard.ts";
 import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
 import { explain } from "./explain.ts";
 import { fleetStatus } from "./fleet.ts";
@@ -37,6 +39,8 @@ const routers = new Map<string, ReturnType<typeof build>>();
 
 export async function admin(request: Request, env: AdminEnv, isolate: AdminIsolate): Promise<Response> {
   const base = isolate.base;
+  // The dashboard's page and assets load without a token (the page sends one on every API call).
+  if (isDashboardPath(new URL(request.url).pathname, base)) return dashboard(request, env, base);
   const denied = await authorize(request, env, isMetricsRead(request, base));
   if (denied) return denied;
   let router = routers.get(base);
