@@ -51,6 +51,20 @@ module.exports = {
       to: { path: "^cli/" },
     },
     {
+      name: "dashboard-is-browser-code",
+      comment: "dashboard/ runs in the browser, built on its own (dashboard/build.mjs): it imports nothing of the Worker, the providers or the CLI",
+      severity: "error",
+      from: { path: "^dashboard/" },
+      to: { path: "^(worker|providers|cli)/" },
+    },
+    {
+      name: "nothing-imports-the-dashboard",
+      comment: "the Worker serves the dashboard's built files as assets; no code of it reaches the Worker's bundle or the CLI",
+      severity: "error",
+      from: { path: "^(worker|providers|cli)/" },
+      to: { path: "^dashboard/" },
+    },
+    {
       name: "no-circular",
       comment: "no import cycle, at any level",
       severity: "error",
@@ -62,6 +76,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    includeOnly: "^(worker|providers|cli)/",
+    includeOnly: "^(worker|providers|cli|dashboard)/",
   },
 };

@@ -21,3 +21,15 @@ it("npm start serves /whoami through the router to the echoing upstream", async 
   expect(echo.headers["x-forwarded-for"]).toBeTruthy();
   expect((await fetch("http://127.0.0.1:8787/nothing")).status).toBe(404);
 });
+
+it("npm start prints the dashboard's URL once the router answers, and the page loads there", async () => {
+  expect(started, "the first test starts npm start").not.toBeNull();
+  const deadline = Date.now() + 30_000;
+  while (!/dashboard: http:\/\/\S+/.test(started!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const url = /dashboard: (http:\/\/\S+)/.exec(started!.output())?.[1];
+  expect(url, started!.output()).toBe("http://127.0.0.1:8787/__switchyard/dashboard/");
+  expect(started!.output()).toMatch(/ADMIN_TOKEN/);
+  const page = await fetch(url!);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain("<title>Switchyard dashboard</title>");
+});

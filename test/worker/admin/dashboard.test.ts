@@ -1,6 +1,8 @@
 // The dashboard's files at <base>/dashboard/: served from the assets binding without a token, with
-// strict security headers; nothing else there; and never on the data plane under the files' own
-// names (the Worker runs first on every path, and only the admin API reads the assets).
+// strict security headers; nothing else there; and the Worker never hands them out on the data
+// plane (only the admin API reads the assets). SELF reaches the Worker directly, not through the
+// assets router in front of it: that run_worker_first keeps the router in charge of /app.js is
+// tested under wrangler dev (test/node/dashboard.e2e.test.ts).
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { SECURITY_HEADERS } from "../../../worker/admin/dashboard.ts";
