@@ -6,6 +6,7 @@
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { json, withoutBody } from "../api/responses.ts";
+import { refreshHealth, showsServers } from "../api/health.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
@@ -17,6 +18,7 @@ import { fleetStatus } from "./fleet.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
 import { CONTENT_TYPE } from "../metrics/exposition.ts";
+import { historyWindow } from "../metrics/history.ts";
 
 export const DEFAULT_BASE = "/__switchyard";
 
@@ -60,7 +62,7 @@ export function build(base: string) {
     },
   });
   router
-    .get("/api/*", (req, _env, rt) => readApi(req, base, rt))
+    .get("/api/*", (req, env, rt) => readApi(req, env, base, rt))
     .put("/config", (req, env) => putConfig(req, env))
     .post("/config/validate", (req, env) => validateConfigBody(req, env))
     .get("/config", (req, env) => getConfig(new URL(req.url), env))
@@ -71,21 +73,34 @@ export function build(base: string) {
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
     .get("/metrics", (_req, _env, rt) => metrics(rt))
+    .get("/metrics/history", (req, _env, rt) => metricsHistory(new URL(req.url), rt))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
 }
 
+/** The paths METRICS_TOKEN (the `metrics` scope) opens, below the base. */
+const METRICS_PATHS = new Set(["/metrics", "/metrics/history"]);
+
 function isMetricsRead(request: Request, base: string): boolean {
-  return (request.method === "GET" || request.method === "HEAD") && new URL(request.url).pathname === `${base}/metrics`;
+  return (request.method === "GET" || request.method === "HEAD") && METRICS_PATHS.has(new URL(request.url).pathname.slice(base.length));
 }
 
 async function metrics(isolate: AdminIsolate): Promise<Response> {
   return new Response(await isolate.metrics(), { headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" } });
 }
 
-async function readApi(request: Request, base: string, isolate: AdminIsolate): Promise<Response> {
+/** GET <base>/metrics/history?window=&step= (docs/metrics.md, "History"). */
+async function metricsHistory(url: URL, isolate: AdminIsolate): Promise<Response> {
+  const window = historyWindow(url.searchParams.get("window"), url.searchParams.get("step"), Date.now());
+  if (typeof window === "string") return jsonError(400, window);
+  return json(await isolate.metricsHistory(window), 200, { "cache-control": "no-store" });
+}
+
+async function readApi(request: Request, env: AdminEnv, base: string, isolate: AdminIsolate): Promise<Response> {
   const snapshot = await isolate.loaded();
   if (!snapshot) return apiError(503, "no configuration is loaded yet");
   const url = new URL(request.url);
-  return traefikApi(url.pathname.slice(base.length), url, snapshot);
+  const path = url.pathname.slice(base.length);
+  if (showsServers(path)) await refreshHealth(snapshot, env);
+  return traefikApi(path, url, snapshot);
 }

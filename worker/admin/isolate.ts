@@ -2,6 +2,7 @@
 // admin does not import the runtime, which is built above it.
 import type { Snapshot } from "../compile/snapshot.ts";
 import type { WatcherStatus } from "../dynamic/watcher.ts";
+import type { History, HistoryWindow } from "../metrics/history.ts";
 
 /** <base>/status: this isolate, its config source, and what it serves. */
 export interface IsolateStatus extends WatcherStatus {
@@ -24,4 +25,6 @@ export interface AdminIsolate {
   status(): IsolateStatus;
   /** <base>/metrics: the global figures in Prometheus text (this isolate's own flushed first). */
   metrics(): Promise<string>;
+  /** <base>/metrics/history: the per-router and per-service history over the window (every shard, this isolate's own flushed first). */
+  metricsHistory(window: HistoryWindow): Promise<History>;
 }

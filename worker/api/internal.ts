@@ -5,6 +5,7 @@
 // compiler's own.
 import type { InternalFactory, InternalServices, SnapshotSlot } from "../compile/internal.ts";
 import type { Handler } from "../services/types.ts";
+import { refreshHealth, showsServers } from "./health.ts";
 import { withoutBody } from "./responses.ts";
 import { apiError, traefikApi } from "./traefik-api.ts";
 
@@ -12,7 +13,10 @@ import { apiError, traefikApi } from "./traefik-api.ts";
 export function apiService(slot: SnapshotSlot): Handler {
   return async (request, rc) => {
     if (request.method !== "GET" && request.method !== "HEAD") return apiError(405, "the API is read-only");
-    const response = slot.current ? traefikApi(new URL(request.url).pathname, rc.url, slot.current) : apiError(503, "not ready");
+    const snapshot = slot.current;
+    const path = new URL(request.url).pathname;
+    if (snapshot && showsServers(path)) await refreshHealth(snapshot, rc.env);
+    const response = snapshot ? traefikApi(path, rc.url, snapshot) : apiError(503, "not ready");
     return request.method === "HEAD" ? withoutBody(response) : response;
   };
 }

@@ -3,6 +3,7 @@
 import { passHostHeaderOf, type ServiceConfig } from "../config/index.ts";
 import type { Snapshot } from "../compile/snapshot.ts";
 import { localName } from "../compile/issues.ts";
+import type { ServerHealth } from "../services/health/active.ts";
 
 export interface Item {
   readonly name: string;
@@ -81,13 +82,27 @@ function typeOf(config: object): string {
 
 /**
  * A loadBalancer's servers and their health (`UP`/`DOWN`, as Traefik's API shows them), read when
- * the item is serialized: representations are cached per snapshot, health changes under it.
+ * the item is serialized: representations are cached per snapshot, health changes under it. With
+ * an active health check also `serverChecks` (Switchyard's): each server's status, when the
+ * health checker last probed it (as this isolate last heard) and that probe's failure.
  */
 function withServerStatus(item: Item, snapshot: Snapshot, name: string): Item {
   const pool = snapshot.services.get(name)?.pool;
   if (!pool) return item;
-  return Object.defineProperty(item, "serverStatus", {
+  Object.defineProperty(item, "serverStatus", {
     enumerable: true,
     get: () => Object.fromEntries(pool.servers.map((s) => [s.configuredURL, pool.status(s)])),
   });
+  const active = pool.active;
+  if (!active) return item;
+  return Object.defineProperty(item, "serverChecks", {
+    enumerable: true,
+    get: () => Object.fromEntries(pool.servers.map((s) => [s.configuredURL, serverCheck(pool.status(s), active.get(s.configuredURL))])),
+  });
+}
+
+/** One server's `serverChecks` entry; `error` only when the last probe failed. */
+function serverCheck(status: "UP" | "DOWN", known: ServerHealth | undefined) {
+  const lastCheck = known ? new Date(known.checkedAt).toISOString() : null;
+  return known?.error ? { status, lastCheck, error: known.error } : { status, lastCheck };
 }

@@ -5,10 +5,11 @@
 import { writePoints, type PointWriter } from "./analytics.ts";
 import { exposition } from "./exposition.ts";
 import { familyNamed } from "./families.ts";
+import { history, HISTORY_SECONDS, historyRows, SLOT_MAX_NAMES, slotOf, type History, type HistoryRow, type HistoryWindow } from "./history.ts";
 import { Recorder } from "./recorder.ts";
 import { RequestMetrics } from "./request.ts";
 import { SeriesTable, STORE_MAX_SERIES, type Batch, type StoredFigures } from "./series.ts";
-import type { MetricsStore } from "./store.ts";
+import type { MetricsStore, StoredHistory } from "./store.ts";
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
 
@@ -16,6 +17,8 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
 export interface MetricsSink {
   push(batch: Batch): Promise<void>;
   read(): Promise<StoredFigures>;
+  /** The history rows with `from <= t < to` (unix s), every shard's. */
+  history(from: number, to: number): Promise<StoredHistory>;
 }
 
 export interface IsolateMetricsOptions {
@@ -81,6 +84,13 @@ export class IsolateMetrics {
     const figures = await this.sink.read();
     return exposition(figures.series, figures.dropped);
   }
+
+  /** The per-router and per-service history over `w` (history.ts), after flushing this isolate's own. */
+  async history(w: HistoryWindow): Promise<History> {
+    await this.flush();
+    const stored = await this.sink.history(w.start, w.start + w.points * w.step);
+    return history(stored.rows, w, stored.dropped);
+  }
 }
 
 /** Analytics Engine is a copy: a refusal there (a limit reached) is logged and never costs the store its batch. */
@@ -94,13 +104,30 @@ function writeAnalytics(dataset: PointWriter, batch: Batch): void {
 }
 
 /** Without a METRICS binding: this isolate's own figures, kept in memory (a single-isolate view). */
-export function memorySink(): MetricsSink {
+export function memorySink(now: () => number = Date.now): MetricsSink {
   const table = new SeriesTable(STORE_MAX_SERIES);
+  const slots = new Map<number, Map<string, HistoryRow>>();
+  let dropped = 0;
   return {
     push: async (batch) => {
       for (const x of batch.series) table.add(x);
+      const t = slotOf(now());
+      const slot = slots.get(t) ?? new Map<string, HistoryRow>();
+      slots.set(t, slot);
+      for (const row of historyRows(batch, t)) {
+        const key = `${row.k}\u0000${row.name}`;
+        const known = slot.get(key);
+        if (known) row.n.forEach((v, i) => (known.n[i]! += v));
+        else if (slot.size < SLOT_MAX_NAMES) slot.set(key, row);
+        else dropped += row.n[0]!;
+      }
+      for (const old of slots.keys()) if (old < t - HISTORY_SECONDS) slots.delete(old);
     },
     read: async () => ({ series: table.series(), dropped: table.dropped }),
+    history: async (from, to) => {
+      const rows = [...slots].flatMap(([t, slot]) => (t >= from && t < to ? [...slot.values()] : []));
+      return { rows, dropped };
+    },
   };
 }
 
@@ -122,6 +149,11 @@ export function storeSink(namespace: DurableObjectNamespace<MetricsStore>, shard
       const table = new SeriesTable(STORE_MAX_SERIES * shards);
       for (const figures of all) for (const x of figures.series) table.add(x);
       return { series: table.series(), dropped: all.reduce((n, f) => n + f.dropped, 0) };
+    },
+    // Rows of the same slot and name from several shards are summed by history() itself.
+    history: async (from, to) => {
+      const all = await Promise.all(ids.map((id) => namespace.get(id).history(from, to)));
+      return { rows: all.flatMap((h) => h.rows), dropped: all.reduce((n, h) => n + h.dropped, 0) };
     },
   };
 }

@@ -41,6 +41,11 @@ async function serverStatus(snapshot: Snapshot, service: string): Promise<Record
   return ((await res.json()) as { serverStatus: Record<string, string> }).serverStatus;
 }
 
+async function serverChecks(snapshot: Snapshot, service: string): Promise<Record<string, { status: string; lastCheck: string | null; error?: string }>> {
+  const res = traefikApi(`/api/http/services/${service}`, new URL("https://admin.test/"), snapshot);
+  return ((await res.json()) as { serverChecks: Record<string, { status: string; lastCheck: string | null; error?: string }> }).serverChecks;
+}
+
 async function tally(snapshot: Snapshot, n: number): Promise<Map<string, number>> {
   const seen: string[] = [];
   for (let i = 0; i < n; i++) seen.push(await who(await get(snapshot, "https://h.test/")));
@@ -64,6 +69,9 @@ describe("active health checks through the Durable Object alarm", () => {
     expect(await runDurableObjectAlarm(checker)).toBe(true);
     await refresh(pool);
     expect(await serverStatus(s, "svc")).toEqual({ [upstreams.flap1]: "DOWN", [upstreams.s1]: "UP" });
+    const checks = await serverChecks(s, "svc");
+    expect(checks[upstreams.flap1]).toEqual({ status: "DOWN", lastCheck: new Date(pool.active!.get(upstreams.flap1)!.checkedAt).toISOString(), error: "status 503" });
+    expect(checks[upstreams.s1]).toEqual({ status: "UP", lastCheck: expect.any(String) });
     expect(await tally(s, 10)).toEqual(new Map([["s1", 10]]));
 
     await setHealth(upstreams.flap1, 200);

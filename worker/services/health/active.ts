@@ -10,6 +10,8 @@ import { checkerName, type ProbeSpec } from "./spec.ts";
 export interface ServerHealth {
   readonly up: boolean;
   readonly checkedAt: number;
+  /** The last probe's failure (the health checker's words), null when it passed. */
+  readonly error: string | null;
 }
 
 export class ActiveHealth {
@@ -54,7 +56,7 @@ export class ActiveHealth {
       const report = (await stub.sync(this.spec)) as HealthReport;
       for (const server of report.servers) {
         if (server.status === "UNKNOWN" || server.checkedAt === null) continue;
-        this.known.set(server.server, { up: server.status === "UP", checkedAt: server.checkedAt });
+        this.known.set(server.server, { up: server.status === "UP", checkedAt: server.checkedAt, error: server.error });
       }
       this.lastError = null;
     } catch (err) {
