@@ -3,8 +3,8 @@ import { apiInternalServices } from "../worker/api/internal.ts";
 import { checkConfig } from "../worker/compile/check.ts";
 import { publishedFacts } from "../worker/compile/facts.ts";
 import { REVISION } from "../worker/compile/revision.ts";
-import { canonicalJSON, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig } from "../worker/config/index.ts";
-import { DIFF_SECTIONS, diffConfigs } from "../providers/store/diff.ts";
+import { canonicalJSON, diffConfigFields, loadConfig, routerCount, wipeRefusal, type AllowEmptyHint, type DynamicConfig, type FieldConfigDiff } from "../worker/config/index.ts";
+import { DIFF_SECTIONS } from "../providers/store/diff.ts";
 import { sha256Hex } from "../providers/store/hash.ts";
 import { DEFAULT_SETTINGS, formatOf, readText, type CliSettings, type Io } from "./io.ts";
 import { formatIssue } from "./commands/validate.ts";
@@ -37,21 +37,43 @@ export async function checkConfigFile(file: string, io: Io, settings: CliSetting
   return { file, config: checked.config, canonical, sha256, facts, revision: REVISION };
 }
 
-/** What a push will change, section by section. */
-export function printDiff(current: unknown, next: DynamicConfig, io: Io): void {
+/** What a push will change, entry by entry and field by field; whether anything changes. */
+export function printDiff(current: unknown, next: DynamicConfig, io: Io): boolean {
   if (current === null) {
     io.out("no config is published yet: this push creates the first version");
-    return;
+    return true;
   }
-  const diff = diffConfigs({ version: 0, canonical: canonicalJSON(current) }, { version: 0, canonical: canonicalJSON(next) });
+  const lines = describeDiff(diffConfigFields({ version: 0, canonical: canonicalJSON(current) }, { version: 0, canonical: canonicalJSON(next) }));
+  io.out(lines.length === 0 ? NO_CHANGES : `changes:\n${lines.join("\n")}`);
+  return lines.length > 0;
+}
+
+export const NO_CHANGES = "no changes to routers, services, middlewares or transports";
+
+/** One line per entry added (+), removed (-) or changed (~), and under a changed one each field change. */
+export function describeDiff(diff: FieldConfigDiff): string[] {
   const lines: string[] = [];
   for (const section of DIFF_SECTIONS) {
     const d = diff[section];
     for (const name of d.added) lines.push(`  + ${section}.${name}`);
     for (const name of d.removed) lines.push(`  - ${section}.${name}`);
-    for (const name of d.changed) lines.push(`  ~ ${section}.${name}`);
+    for (const name of d.changed) {
+      lines.push(`  ~ ${section}.${name}`);
+      for (const c of d.fields[name] ?? []) lines.push(`      ${describeChange(c)}`);
+      if (d.truncated?.includes(name)) lines.push("      (more changes left out)");
+    }
   }
-  io.out(lines.length === 0 ? "no changes to routers, services, middlewares or transports" : `changes:\n${lines.join("\n")}`);
+  return lines;
+}
+
+function describeChange(c: { path: string; op: string; from?: unknown; to?: unknown }): string {
+  const show = (v: unknown) => {
+    const text = JSON.stringify(v);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  };
+  if (c.op === "added") return `+ ${c.path}: ${show(c.to)}`;
+  if (c.op === "removed") return `- ${c.path}: ${show(c.from)}`;
+  return `~ ${c.path}: ${show(c.from)} -> ${show(c.to)}`;
 }
 
 /**

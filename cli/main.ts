@@ -3,6 +3,7 @@ import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
 import { ruleCommand } from "./commands/rule.ts";
 import { statusCommand } from "./commands/status.ts";
+import { tokenCommand } from "./commands/token.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { parseDefaultRuleSyntax } from "../worker/config/index.ts";
 import { UsageError, type CliSettings, type Command, type Io } from "./io.ts";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   diff: diffCommand,
   status: statusCommand,
+  token: tokenCommand,
 };
 
 export const USAGE = `usage: switchyard <command> [options]
@@ -33,9 +35,14 @@ export const USAGE = `usage: switchyard <command> [options]
   pull [--version V] [-o FILE]                    the current (or a retained) config as JSON
   history [--limit N]                             published versions, newest first
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
-  diff A B                                        routers/services/middlewares added, removed, changed
+  diff A B [--json]                               routers/services/middlewares added, removed, changed,
+                                                  and each field that changed
   status [--json]                                 the fleet: versions served where, the oldest, refusals
                                                   and why, isolates not heard from (<base>/status/fleet)
+  token create NAME --scope read,write[,rollback,metrics]
+                                                  a stored admin token (printed once); needs the ADMIN_TOKEN
+  token list [--json]                             stored tokens: name, scopes, when made
+  token revoke NAME                               the token stops working (within 10 s everywhere)
 
 A config without routers is refused over one that has routers (it would remove every route);
 --allow-empty publishes it on purpose. Versions are whole numbers up to 9007199254740991.
@@ -44,7 +51,8 @@ Every command takes --default-rule-syntax v3|v2 (default $DEFAULT_RULE_SYNTAX, e
 of routers without ruleSyntax; set it as the Worker's DEFAULT_RULE_SYNTAX is set.
 
 Remote commands take --url (default $SWITCHYARD_URL or http://127.0.0.1:8787), --base
-(default /__switchyard) and the token from $SWITCHYARD_TOKEN.
+(default /__switchyard) and the token from $SWITCHYARD_TOKEN (the ADMIN_TOKEN, or a stored token
+with the scope the command needs: read, write, rollback, metrics).
 
 REQS.jsonl: one JSON object per line, e.g.
   {"method":"GET","url":"https://a.com/x?y=1","headers":{"X-A":"b"},"remoteAddr":"10.0.0.1:1234"}

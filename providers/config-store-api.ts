@@ -1,5 +1,6 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
 import type { FleetReport, FleetStatus } from "./store/fleet.ts";
+import type { CreateTokenResult, TokenRecord } from "./store/tokens.ts";
 import type { VersionRef } from "./types.ts";
 
 /**
@@ -20,14 +21,20 @@ export interface PutRequest {
   readonly ifMatch?: number;
   /** Admit a config without routers over one that has some (refused with 409 otherwise). */
   readonly allowEmpty?: boolean;
+  /** Who wrote it: the admin token's name (worker/admin/auth.ts). */
   readonly author?: string;
+  /** A display note on the author (the X-Switchyard-Author header): what the writer says, not who it is. */
+  readonly authorNote?: string;
   readonly message?: string;
 }
 
 export interface VersionRecord {
   readonly version: number;
   readonly sha256: string;
+  /** The name of the admin token that wrote it ("admin", "ci"...). */
   readonly author: string;
+  /** What the writer said about itself (X-Switchyard-Author), when it said something. */
+  readonly authorNote?: string;
   readonly message: string;
   /** ISO 8601. */
   readonly createdAt: string;
@@ -91,7 +98,7 @@ export interface ConfigStoreApi {
   get(version?: number, withFacts?: boolean): Promise<StoredConfig | null>;
   /** Newest first. */
   history(limit?: number): Promise<VersionRecord[]>;
-  rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; message?: string }): Promise<WriteResult>;
+  rollback(to: number, options?: { ifMatch?: number; allowEmpty?: boolean; author?: string; authorNote?: string; message?: string }): Promise<WriteResult>;
   diff(from: number, to: number): Promise<ConfigDiff | { error: string }>;
   /** The strongly consistent version (no KV in between), for the "durable-object" watcher source. */
   versionRef(): Promise<VersionRef | null>;
@@ -100,6 +107,14 @@ export interface ConfigStoreApi {
   report(report: FleetReport): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Every isolate's last report, summed up: <base>/status/fleet. */
   fleet(): Promise<FleetStatus>;
+  /** Stores a token by its hash (the admin API makes the token and shows it once; the store never sees it). */
+  createToken(token: { name: string; scopes: string[]; hash: string }): Promise<CreateTokenResult>;
+  /** Every stored token, by name, without hashes. */
+  tokens(): Promise<TokenRecord[]>;
+  /** The token whose SHA-256 this is, or null. */
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** True when a token of that name was stored (and is gone now). */
+  revokeToken(name: string): Promise<boolean>;
 }
 
 /** The one config-store object every writer talks to (a single writer serializes every write). */

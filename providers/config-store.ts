@@ -28,6 +28,7 @@ import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
 import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
+import { TokensTable, type CreateTokenResult, type TokenRecord } from "./store/tokens.ts";
 import { isVersion, MAX_VERSION, nextVersion } from "./store/version.ts";
 import type { VersionRef } from "./types.ts";
 
@@ -76,6 +77,7 @@ export interface WriteOptions {
   readonly ifMatch?: number;
   readonly allowEmpty?: boolean;
   readonly author?: string;
+  readonly authorNote?: string;
   readonly message?: string;
 }
 
@@ -103,6 +105,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly admission: Admission;
   private readonly routers: StoredRouterCount;
   private readonly fleetReports: FleetTable;
+  private readonly storedTokens: TokensTable;
   private factsCheck: FactsCheck = "unchecked";
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
@@ -114,6 +117,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     this.versions = new VersionsTable(ctx.storage.sql);
     this.meta = new PublishMeta(ctx.storage.sql);
     this.fleetReports = new FleetTable(ctx.storage.sql);
+    this.storedTokens = new TokensTable(ctx.storage.sql);
     this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
@@ -252,6 +256,22 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     await this.publisher.publish();
   }
 
+  async createToken(token: { name: string; scopes: string[]; hash: string }): Promise<CreateTokenResult> {
+    return this.storedTokens.create(token, new Date(this.seams.now()).toISOString());
+  }
+
+  async tokens(): Promise<TokenRecord[]> {
+    return this.storedTokens.list();
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    return typeof hash === "string" ? this.storedTokens.byHash(hash) : null;
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    return typeof name === "string" && this.storedTokens.revoke(name);
+  }
+
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */
   private async write(entry: Entry, options: WriteOptions, warnings: StoreIssue[]): Promise<WriteResult> {
     const inKv = await this.seams.publishedInKv();
@@ -269,6 +289,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
       facts: entry.facts,
       factsRevision: entry.facts === null ? null : (this.admission.revision ?? null),
       author: options.author || "unknown",
+      authorNote: typeof options.authorNote === "string" && options.authorNote !== "" ? options.authorNote.slice(0, 200) : null,
       message: options.message ?? "",
       createdAt: new Date(this.seams.now()).toISOString(),
     });

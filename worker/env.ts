@@ -13,7 +13,10 @@ export interface Env {
   /** How many versions the config store keeps for history and rollback. */
   HISTORY_LIMIT?: string;
   ADMIN_BASE_PATH?: string;
+  /** The admin token: every scope (read, write, rollback, metrics), and the only one that may manage stored tokens. */
   ADMIN_TOKEN?: string;
+  /** A read-only admin token (name "read-only"): scopes read and metrics, e.g. for the dashboard's read-only mode. */
+  ADMIN_READ_TOKEN?: string;
   /** Failed admin-token attempts one client address may make before 429 (default 10)... */
   ADMIN_AUTH_MAX_FAILURES?: string;
   /** ...which refill over this many milliseconds (default 300000: 10 per 5 minutes). */
@@ -47,7 +50,7 @@ export interface Env {
    * at once when it changes), for <base>/status/fleet. Default 30000; "0" turns reporting off.
    */
   FLEET_REPORT_INTERVAL_MS?: string;
-  /** A read-only bearer token for GET <admin base>/metrics alone (Prometheus scrapes with it; ADMIN_TOKEN works too). */
+  /** A bearer token with the metrics scope alone (name "metrics"): GET <admin base>/metrics and /metrics/history. */
   METRICS_TOKEN?: string;
   /** How often, at most, an isolate flushes its metric deltas to the metrics store (default 10000 ms). */
   METRICS_FLUSH_INTERVAL_MS?: string;

@@ -2,7 +2,8 @@
 import { writeFile } from "node:fs/promises";
 import { AdminClient } from "../client.ts";
 import { parseVersion } from "../../providers/store/version.ts";
-import { checkConfigFile, mayReplace, printDiff } from "../check.ts";
+import { checkConfigFile, describeDiff, mayReplace, NO_CHANGES, printDiff } from "../check.ts";
+import type { FieldConfigDiff } from "../../worker/config/index.ts";
 import { DEFAULT_SETTINGS, parse, required, UsageError, type CliSettings, type Io } from "../io.ts";
 import { pushKv } from "../kv.ts";
 
@@ -13,7 +14,7 @@ export const CONNECTION = {
 
 export function client(values: { url?: string | boolean; base?: string | boolean }): AdminClient {
   const token = process.env.SWITCHYARD_TOKEN;
-  if (!token) throw new UsageError("set SWITCHYARD_TOKEN to the router's ADMIN_TOKEN");
+  if (!token) throw new UsageError("set SWITCHYARD_TOKEN to the router's ADMIN_TOKEN (or a token with the scope this command needs)");
   const url = typeof values.url === "string" ? values.url : (process.env.SWITCHYARD_URL ?? "http://127.0.0.1:8787");
   const base = typeof values.base === "string" ? values.base : "/__switchyard";
   if (!URL.canParse(url)) throw new UsageError(`--url is not a URL: ${url}`);
@@ -93,13 +94,18 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
 }
 
 export async function diffCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...CONNECTION }, 2);
+  const { values, positionals } = parse(args, { ...CONNECTION, json: { type: "boolean" } }, 2);
   const [a, b] = positionals;
   if (!a || !b) throw new UsageError("diff needs two versions: switchyard diff A B");
   const from = versionArg(a, "A");
   const to = versionArg(b, "B");
   const { body } = await client(values).call("GET", `/config/diff?from=${from}&to=${to}`);
-  io.out(JSON.stringify(body, null, 2));
+  if (values.json) {
+    io.out(JSON.stringify(body, null, 2));
+    return 0;
+  }
+  const lines = describeDiff(body as FieldConfigDiff);
+  io.out(lines.length === 0 ? `version ${from} -> ${to}: ${NO_CHANGES}` : `version ${from} -> ${to}:\n${lines.join("\n")}`);
   return 0;
 }
 

@@ -33,6 +33,8 @@ export function migrate(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>("PRAGMA table_info(versions)").toArray();
   if (!columns.some((c) => c.name === "facts")) sql.exec("ALTER TABLE versions ADD COLUMN facts TEXT");
   if (!columns.some((c) => c.name === "facts_revision")) sql.exec("ALTER TABLE versions ADD COLUMN facts_revision TEXT");
+  // The author became the admin token's name (issue 18); what the writer says of itself is a note.
+  if (!columns.some((c) => c.name === "author_note")) sql.exec("ALTER TABLE versions ADD COLUMN author_note TEXT");
 }
 
 type VersionRow = {
@@ -45,12 +47,15 @@ type VersionRow = {
   rollback_of: number | null;
   facts: string | null;
   facts_revision: string | null;
+  author_note?: string | null;
 };
 
 export interface NewVersion {
   readonly sha256: string;
   readonly canonical: string;
   readonly author: string;
+  /** X-Switchyard-Author, when sent (null: none). */
+  readonly authorNote: string | null;
   readonly message: string;
   readonly createdAt: string;
   readonly rollbackOf: number | null;
@@ -83,10 +88,10 @@ export class VersionsTable {
   /** Inserts `version` (the caller picked it: see nextVersion) and returns the record. */
   insert(version: number, entry: NewVersion): VersionRecord {
     this.sql.exec(
-      "INSERT INTO versions (version, sha256, canonical, author, message, created_at, rollback_of, facts, facts_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      version, entry.sha256, entry.canonical, entry.author, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision,
+      "INSERT INTO versions (version, sha256, canonical, author, author_note, message, created_at, rollback_of, facts, facts_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      version, entry.sha256, entry.canonical, entry.author, entry.authorNote, entry.message, entry.createdAt, entry.rollbackOf, entry.facts, entry.factsRevision,
     );
-    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null });
+    return toRecord({ version, sha256: entry.sha256, canonical: entry.canonical, author: entry.author, author_note: entry.authorNote, message: entry.message, created_at: entry.createdAt, rollback_of: entry.rollbackOf, facts: null, facts_revision: null });
   }
 
   /** Replaces a version's load facts (remade by another build: see ConfigStoreObject.freshFacts). */
@@ -128,7 +133,7 @@ export class VersionsTable {
   list(limit: number): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT version, sha256, '' AS canonical, author, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision FROM versions ORDER BY version DESC LIMIT ?",
+        "SELECT version, sha256, '' AS canonical, author, author_note, message, created_at, rollback_of, NULL AS facts, NULL AS facts_revision FROM versions ORDER BY version DESC LIMIT ?",
         limit,
       )
       .toArray()
@@ -144,7 +149,8 @@ export class VersionsTable {
 }
 
 function toRecord(row: VersionRow): VersionRecord {
-  const record = { version: row.version, sha256: row.sha256, author: row.author, message: row.message, createdAt: row.created_at };
+  const base = { version: row.version, sha256: row.sha256, author: row.author };
+  const record = { ...base, ...(row.author_note ? { authorNote: row.author_note } : {}), message: row.message, createdAt: row.created_at };
   return row.rollback_of === null ? record : { ...record, rollbackOf: row.rollback_of };
 }
 

@@ -83,8 +83,11 @@ describe("switchyard push / pull / history / rollback / diff", () => {
     expect(history.out).toMatch(/^\s+2 .* first$|^\s+2 /m);
     expect(history.out).toMatch(/^\s+1 .*first$/m);
 
-    const diff = await run("diff", "1", "2", "--url", dev.url);
-    expect(JSON.parse(diff.out).routers).toEqual({ added: ["beta"], removed: [], changed: [] });
+    const diff = await run("diff", "1", "2", "--url", dev.url, "--json");
+    expect(JSON.parse(diff.out).routers).toMatchObject({ added: ["beta"], removed: [], changed: [] });
+    expect(JSON.parse(diff.out).routers.fields.beta).toEqual([{ path: "http.routers.beta", op: "added", to: { rule: "PathPrefix(`/beta`)", service: "app" } }]);
+    const text = await run("diff", "1", "2", "--url", dev.url);
+    expect(text.lines).toEqual(["version 1 -> 2:\n  + routers.beta"]);
 
     const rb = await run("rollback", "1", "--url", dev.url);
     expect(rb.code).toBe(0);
@@ -145,5 +148,44 @@ describe("switchyard push / pull / history / rollback / diff", () => {
       if (status !== 404) await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe(404);
+  });
+});
+
+describe("switchyard token create / list / revoke", () => {
+  it("a stored token is printed once, works for its scope alone, is listed, and stops working when revoked", async () => {
+    const made = await run("token", "create", "ci-e2e", "--scope", "read,rollback", "--url", dev.url);
+    expect(made.code, made.err).toBe(0);
+    expect(made.lines).toHaveLength(1);
+    const ci = made.lines[0]!;
+    expect(ci).toMatch(/^syt_[A-Za-z0-9_-]{43}$/);
+    expect(made.err).toContain("shown this once");
+
+    const listed = await run("token", "list", "--url", dev.url);
+    expect(listed.out).toMatch(/^ci-e2e\s+read,rollback\s+\d{4}-/m);
+    expect(listed.out).not.toContain(ci);
+
+    process.env.SWITCHYARD_TOKEN = ci;
+    try {
+      const history = await run("history", "--url", dev.url);
+      expect(history.code, history.err).toBe(0);
+      expect(history.out).toMatch(/ admin /);
+      const push = await run("push", configFile("ci.yaml", ["ci"]), "--url", dev.url);
+      expect(push.code).toBe(1);
+      expect(push.err).toContain("token 'ci-e2e' lacks the 'write' scope");
+      expect((await run("token", "list", "--url", dev.url)).err).toMatch(/403.*may not manage tokens/);
+    } finally {
+      process.env.SWITCHYARD_TOKEN = TOKEN;
+    }
+
+    expect((await run("token", "revoke", "ci-e2e", "--url", dev.url)).out).toBe("revoked token 'ci-e2e'");
+    process.env.SWITCHYARD_TOKEN = ci;
+    try {
+      expect((await run("history", "--url", dev.url)).err).toMatch(/401/);
+    } finally {
+      process.env.SWITCHYARD_TOKEN = TOKEN;
+    }
+    expect((await run("token", "revoke", "ci-e2e", "--url", dev.url)).err).toMatch(/404/);
+    expect((await run("token", "create", "x", "--scope", "root", "--url", dev.url)).code).toBe(2);
+    expect((await run("token", "frobnicate", "--url", dev.url)).code).toBe(2);
   });
 });

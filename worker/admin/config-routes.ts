@@ -1,20 +1,20 @@
 // Config writes and history: thin HTTP over the config-store Durable Object, which validates,
 // versions, keeps history and publishes to KV.
-import { CONFIG_STORE_NAME, type WriteResult } from "../../providers/config-store-api.ts";
+import type { WriteResult } from "../../providers/config-store-api.ts";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
 import { checkVersion, MAX_VERSION, parseVersion } from "../../providers/store/version.ts";
 import { json } from "../api/responses.ts";
-import type { Result } from "../config/index.ts";
+import { diffConfigFields, type Result } from "../config/index.ts";
 import { readConfigBody, readJsonBody } from "./body.ts";
+import type { Identity } from "./identity.ts";
 import { jsonError } from "./responses.ts";
+import { store } from "./store.ts";
 
-export function store(env: ConfigStoreBinding) {
-  return env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
-}
+export { store } from "./store.ts";
 
 const IF_MATCH_FORMAT = `If-Match must be a version in quotes, from "0" to "${MAX_VERSION}", e.g. If-Match: "12"`;
 
-export async function putConfig(request: Request, env: ConfigStoreBinding): Promise<Response> {
+export async function putConfig(request: Request, env: ConfigStoreBinding, who: Identity): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
@@ -22,7 +22,7 @@ export async function putConfig(request: Request, env: ConfigStoreBinding): Prom
   const body = await readConfigBody(request);
   if (!body.ok) return jsonError(body.status, body.message, {}, body.errors ? { errors: body.errors } : {});
   const preconditions = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value };
-  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, "PUT /config") });
+  const result = await store(env).put({ config: body.value, ...preconditions, ...authorship(request, who, "PUT /config") });
   return writeResponse(result);
 }
 
@@ -63,7 +63,7 @@ export async function history(url: URL, env: ConfigStoreBinding): Promise<Respon
   return json(await store(env).history(limit));
 }
 
-export async function rollback(request: Request, env: ConfigStoreBinding): Promise<Response> {
+export async function rollback(request: Request, env: ConfigStoreBinding, who: Identity): Promise<Response> {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
   if (ifMatch === "invalid") return jsonError(400, IF_MATCH_FORMAT);
   const allowEmpty = parseAllowEmpty(new URL(request.url));
@@ -75,7 +75,7 @@ export async function rollback(request: Request, env: ConfigStoreBinding): Promi
   const checked = checkVersion(value.version, "version");
   if (!checked.ok) return jsonError(400, checked.error);
   const to = checked.value;
-  const options = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...authorship(request, `rollback to ${to}`) };
+  const options = { ifMatch: ifMatch ?? undefined, allowEmpty: allowEmpty.value, ...authorship(request, who, `rollback to ${to}`) };
   const result = await store(env).rollback(to, options);
   return writeResponse(result);
 }
@@ -87,8 +87,14 @@ export async function diff(url: URL, env: ConfigStoreBinding): Promise<Response>
   const from = parseVersion(fromText, "from");
   const to = parseVersion(toText, "to");
   if (!from.ok || !to.ok) return jsonError(400, [from, to].flatMap((r) => (r.ok ? [] : [r.error])).join("; "));
-  const result = await store(env).diff(from.value, to.value);
-  return "error" in result ? jsonError(404, result.error) : json(result);
+  // Both versions' text, diffed here: the field-level diff is config knowledge, which the store
+  // (providers/, storage only) does not have; the name lists come from the store's own diff code.
+  const [a, b] = await Promise.all([store(env).get(from.value), store(env).get(to.value)]);
+  if (!a || !b) {
+    const missing = [a ? null : from.value, b ? null : to.value].filter((v) => v !== null);
+    return jsonError(404, `version ${missing.join(" and ")} is not in the retained history`);
+  }
+  return json(diffConfigFields({ version: from.value, canonical: a.canonical }, { version: to.value, canonical: b.canonical }));
 }
 
 function writeResponse(result: WriteResult): Response {
@@ -119,8 +125,12 @@ export function parseAllowEmpty(url: URL): Result<boolean, string> {
   return { ok: false, error: `allowEmpty must be true or false, got ${JSON.stringify(values.join(",").slice(0, 40))}` };
 }
 
-function authorship(request: Request, fallbackMessage: string) {
-  const author = request.headers.get("x-switchyard-author") ?? "admin-api";
+/**
+ * The history's author is the token's name (who the caller is); X-Switchyard-Author, what the
+ * caller says of itself (a person's name behind a CI token), is kept beside it as a note.
+ */
+export function authorship(request: Request, who: Identity, fallbackMessage: string) {
+  const note = request.headers.get("x-switchyard-author")?.slice(0, 200);
   const message = request.headers.get("x-switchyard-message") ?? fallbackMessage;
-  return { author: author.slice(0, 200), message: message.slice(0, 1000) };
+  return { author: who.name, ...(note ? { authorNote: note } : {}), message: message.slice(0, 1000) };
 }

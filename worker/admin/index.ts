@@ -1,7 +1,8 @@
-// The admin API under a configurable base path (default /__switchyard), token-guarded:
-// Traefik-compatible reads at <base>/api/..., config writes at <base>/config..., per-isolate
-// <base>/status and <base>/explain, every isolate's state at <base>/status/fleet, and the global
-// metrics at <base>/metrics (Prometheus text; the read-only METRICS_TOKEN opens that one alone).
+// The admin API under a configurable base path (default /__switchyard), token-guarded, each call
+// by scope (scopes.ts): Traefik-compatible reads at <base>/api/..., config writes at
+// <base>/config..., per-isolate <base>/status and <base>/explain, every isolate's state at
+// <base>/status/fleet, the global metrics at <base>/metrics (Prometheus text; METRICS_TOKEN's one
+// scope), stored tokens at <base>/tokens and the caller's own identity at <base>/whoami.
 // The one exception to the token: the dashboard's files at <base>/dashboard/ (dashboard.ts).
 import { Router, type IRequest } from "itty-router";
 import type { ConfigStoreBinding } from "../../providers/config-store.ts";
@@ -10,8 +11,11 @@ import { refreshHealth, showsServers } from "../api/health.ts";
 import { apiError, traefikApi } from "../api/traefik-api.ts";
 import type { Env } from "../env.ts";
 import type { RateLimiterBinding } from "../middlewares/ratelimit/limiter.ts";
-import { authorize } from "./auth.ts";
+import { authenticate, permit } from "./auth.ts";
 import { dashboard, isDashboardPath } from "./dashboard.ts";
+import type { Identity } from "./identity.ts";
+import { needOf } from "./scopes.ts";
+import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
 import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
 import { explain } from "./explain.ts";
 import { fleetStatus } from "./fleet.ts";
@@ -26,7 +30,8 @@ export const DEFAULT_BASE = "/__switchyard";
  *  limiter's (the auth throttle). */
 export type AdminEnv = Env & ConfigStoreBinding & RateLimiterBinding;
 
-type Args = [AdminEnv, AdminIsolate];
+/** What every route is handed: the bindings, this isolate, and who is calling (auth.ts). */
+type Args = [AdminEnv, AdminIsolate, Identity];
 
 export function adminBase(env: Env): string {
   const base = (env.ADMIN_BASE_PATH ?? DEFAULT_BASE).replace(/\/+$/, "");
@@ -43,13 +48,15 @@ export async function admin(request: Request, env: AdminEnv, isolate: AdminIsola
   const base = isolate.base;
   // The dashboard's page and assets load without a token (the page sends one on every API call).
   if (isDashboardPath(new URL(request.url).pathname, base)) return dashboard(request, env, base);
-  const denied = await authorize(request, env, isMetricsRead(request, base));
-  if (denied) return denied;
+  const identity = await authenticate(request, env);
+  if (identity instanceof Response) return identity;
+  const refused = permit(identity, needOf(request.method, new URL(request.url).pathname.slice(base.length) || "/"));
+  if (refused) return refused;
   let router = routers.get(base);
   if (!router) routers.set(base, (router = build(base)));
   // HEAD is GET without the body, for every GET route (the router lists GET routes only).
-  if (request.method !== "HEAD") return router.fetch(request, env, isolate);
-  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, isolate));
+  if (request.method !== "HEAD") return router.fetch(request, env, isolate, identity);
+  return withoutBody(await router.fetch(new Request(request, { method: "GET" }), env, isolate, identity));
 }
 
 /** The admin API's routes (exported so the tests can list every GET route). */
@@ -63,26 +70,23 @@ export function build(base: string) {
   });
   router
     .get("/api/*", (req, env, rt) => readApi(req, env, base, rt))
-    .put("/config", (req, env) => putConfig(req, env))
+    .put("/config", (req, env, _rt, who) => putConfig(req, env, who))
     .post("/config/validate", (req, env) => validateConfigBody(req, env))
     .get("/config", (req, env) => getConfig(new URL(req.url), env))
     .get("/config/history", (req, env) => history(new URL(req.url), env))
-    .post("/config/rollback", (req, env) => rollback(req, env))
+    .post("/config/rollback", (req, env, _rt, who) => rollback(req, env, who))
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
     .get("/metrics", (_req, _env, rt) => metrics(rt))
     .get("/metrics/history", (req, _env, rt) => metricsHistory(new URL(req.url), rt))
+    .get("/whoami", (_req, _env, _rt, who) => whoami(who))
+    .post("/tokens", (req, env) => createToken(req, env))
+    .get("/tokens", (_req, env) => listTokens(env))
+    .delete("/tokens/:name", (req, env) => revokeToken(decodeURIComponent(req.params.name!), env))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
-}
-
-/** The paths METRICS_TOKEN (the `metrics` scope) opens, below the base. */
-const METRICS_PATHS = new Set(["/metrics", "/metrics/history"]);
-
-function isMetricsRead(request: Request, base: string): boolean {
-  return (request.method === "GET" || request.method === "HEAD") && METRICS_PATHS.has(new URL(request.url).pathname.slice(base.length));
 }
 
 async function metrics(isolate: AdminIsolate): Promise<Response> {

@@ -7,6 +7,7 @@ export { ALLOW_EMPTY_HINTS, routerCount, wipeRefusal, type AllowEmptyHint } from
 export { durationMs, parseDuration, positiveMs, type Duration } from "../go/duration.ts";
 export { formatPath, type ConfigIssue, type IssueSink, type Path, type Result } from "./issues.ts";
 export { loadConfig } from "./load.ts";
+export { diffConfigFields, MAX_FIELD_CHANGES, type FieldChange, type FieldConfigDiff, type FieldSectionDiff } from "./diff.ts";
 export { ownValue, setOwn } from "./own.ts";
 export { configDecoder } from "./decode.ts";
 export { detectFormat, parseConfigText, type ConfigFormat, type ParseOptions } from "./parse.ts";

@@ -27,7 +27,8 @@ describe("PUT /config", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: number; sha256: string; author: string; message: string };
     expect(res.headers.get("etag")).toBe(`"${body.version}"`);
-    expect(body).toMatchObject({ author: "alice", message: "first" });
+    // The author is the token's name; what the writer says of itself is a note (issue 18).
+    expect(body).toMatchObject({ author: "admin", authorNote: "alice", message: "first" });
     expect(body.sha256).toMatch(/^[0-9a-f]{64}$/);
     const served = await untilServing(body.version);
     await served.arrayBuffer();
@@ -104,9 +105,16 @@ describe("history, rollback, diff", () => {
     (next.http.routers as Record<string, unknown>)["extra"] = { rule: "Path(`/extra`)", service: "app" };
     const b = (await (await putConfig(next)).json()) as { version: number };
 
-    const diff = (await (await adminFetch(`/config/diff?from=${a.version}&to=${b.version}`)).json()) as Record<string, { added: string[]; removed: string[]; changed: string[] }>;
-    expect(diff.routers).toEqual({ added: ["extra", "r-new"], removed: ["r-old"], changed: [] });
-    expect(diff.services).toEqual({ added: [], removed: [], changed: ["app"] });
+    type Section = { added: string[]; removed: string[]; changed: string[]; fields: Record<string, object[]> };
+    const diff = (await (await adminFetch(`/config/diff?from=${a.version}&to=${b.version}`)).json()) as Record<string, Section>;
+    expect(diff.routers).toMatchObject({ added: ["extra", "r-new"], removed: ["r-old"], changed: [] });
+    expect(diff.services).toMatchObject({ added: [], removed: [], changed: ["app"] });
+    // Field by field (issue 18): the one leaf that changed, and whole entries added or removed.
+    expect(diff.services!.fields).toEqual({
+      app: [{ path: "http.services.app.loadBalancer.servers[0].url", op: "changed", from: `${upstream}/old`, to: `${upstream}/new` }],
+    });
+    expect(diff.routers!.fields["extra"]).toEqual([{ path: "http.routers.extra", op: "added", to: { rule: "Path(`/extra`)", service: "app" } }]);
+    expect(diff.routers!.fields["r-old"]).toEqual([{ path: "http.routers.r-old", op: "removed", from: expect.objectContaining({ service: "app" }) }]);
 
     const rb = await adminFetch("/config/rollback", { method: "POST", body: JSON.stringify({ version: a.version }) });
     expect(rb.status).toBe(200);

@@ -77,7 +77,7 @@ describe("GET <base>/metrics, through the Worker", () => {
     expect(total(await scrape(), "traefik_entrypoint_requests_total", labels) - before).toBe(4);
   });
 
-  it("METRICS_TOKEN opens /metrics and nothing else; ADMIN_TOKEN opens it too", async () => {
+  it("METRICS_TOKEN opens /metrics and nothing else (403: it lacks the scope); ADMIN_TOKEN opens it too", async () => {
     const withToken = { ...workerEnv, METRICS_TOKEN: "scrape-only" };
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
     const call = (path: string, token: string, method = "GET") =>
@@ -88,10 +88,10 @@ describe("GET <base>/metrics, through the Worker", () => {
     expect((await call("/metrics", "scrape-only", "HEAD")).status).toBe(200);
     for (const path of ["/status", "/config", "/api/http/routers", "/metrics/x"]) {
       const refused = await call(path, "scrape-only");
-      expect(refused.status, path).toBe(401);
-      await refused.arrayBuffer();
+      expect(refused.status, path).toBe(403);
+      expect(((await refused.json()) as { error: string }).error).toBe("token 'metrics' lacks the 'read' scope");
     }
-    expect((await call("/config", "scrape-only", "PUT")).status).toBe(401);
+    expect((await call("/config", "scrape-only", "PUT")).status).toBe(403);
     expect((await call("/metrics", "wrong")).status).toBe(401);
     const admin = await adminFetch("/metrics");
     expect(admin.status).toBe(200);
