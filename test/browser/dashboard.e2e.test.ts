@@ -167,7 +167,7 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
       await page.getByTestId("explain-url").fill(`${stack!.url}/app/some/page`);
       await page.getByTestId("explain-submit").click();
       await page.getByTestId("explain-router").waitFor();
-      expect(await page.getByTestId("explain-router").innerText()).toBe(APP);
+      expect(await page.getByTestId("explain-router").innerText()).toMatch(/^app(@kv)?$/);
       const checked = page.locator(`[data-testid=explain-row][data-router="${CHECKED}"] [data-testid=explain-failed]`);
       expect(await checked.innerText()).toMatch(/failed at .*PathPrefix\(`\/checked`\)/);
       expect(await page.locator(`[data-testid=explain-row][data-router="${APP}"] [data-testid=explain-failed]`).innerText()).toBe("matched");
