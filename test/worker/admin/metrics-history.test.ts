@@ -71,8 +71,9 @@ describe("GET <base>/metrics/history", () => {
     const ok = await call("/metrics/history?window=60&step=10");
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as History).points).toBe(6);
+    // A valid token lacking the path's scope: 403 since scoped tokens (CONTRACTS.md, "Auth and scopes").
     const other = await call("/metrics/historyx");
-    expect(other.status).toBe(401);
+    expect(other.status).toBe(403);
     await other.arrayBuffer();
     const none = await SELF.fetch(`${BASE}/metrics/history`);
     expect(none.status).toBe(401);
