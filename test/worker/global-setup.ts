@@ -1,6 +1,8 @@
-// Runs in Node before the workerd tests: starts a real whoami upstream on loopback, and the named
+// Runs in Node before the workerd tests: builds the dashboard if it is not, starts a real whoami upstream on loopback, and the named
 // upstreams the services tests use (test/fixtures/upstream.ts). Every server is closed on teardown.
+import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
+import { buildDashboard, DIST } from "../../dashboard/build.mjs";
 import { startWhoami } from "../../examples/whoami.ts";
 import { startUpstream, type Upstream } from "../fixtures/upstream.ts";
 import { startFlapServer } from "./middlewares/traffic/flap-server.ts";
@@ -20,6 +22,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // The dashboard's files are the assets binding's (wrangler.toml [assets]); npm install builds
+  // them, a checkout that skipped it gets them here.
+  if (!existsSync(`${DIST}index.html`)) await buildDashboard();
   const server = await startWhoami({ port: 0, name: "test-whoami" });
   project.provide("whoamiUrl", server.url);
   const started: Upstream[] = await Promise.all(UPSTREAMS.map((name) => startUpstream(name, { delayMs: name === "slow" ? 150 : 0 })));
