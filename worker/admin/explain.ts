@@ -1,7 +1,7 @@
 // POST <base>/explain: which router of this isolate's current config a described request would hit.
 import { json } from "../api/responses.ts";
 import type { Snapshot } from "../compile/snapshot.ts";
-import { matchChain, viewFromDescription, type RequestDescription, type Route } from "../rules/index.ts";
+import { matchChain, verdicts, viewFromDescription, type RequestDescription, type Route, type Verdicts } from "../rules/index.ts";
 import { readJsonBody } from "./body.ts";
 import type { AdminIsolate } from "./isolate.ts";
 import { jsonError } from "./responses.ts";
@@ -17,7 +17,7 @@ export async function explain(request: Request, isolate: AdminIsolate): Promise<
   for (const [i, d] of list.entries()) {
     const problem = describeProblem(d);
     if (problem) return jsonError(400, many ? `request ${i}: ${problem}` : problem);
-    results.push(explainOne(snapshot, d as Partial<RequestDescription> & { url: string }));
+    results.push(explainOne(snapshot, d as Described));
   }
   // One request in, one answer out; a list in, a list out.
   return json(many ? { version: snapshot.meta.version, results } : { version: snapshot.meta.version, ...results[0] });
@@ -27,12 +27,19 @@ export async function explain(request: Request, isolate: AdminIsolate): Promise<
  * The leaf router that would serve the request; through parent routers also `chain`, root first
  * (the leaf last, or, when a parent matched and none of its children did, 404, the parents only).
  */
-function explainOne(snapshot: Snapshot, d: Partial<RequestDescription> & { url: string }) {
-  const { chain, served } = matchChain(snapshot.muxer, viewFromDescription(withMethod(d)));
+function explainOne(snapshot: Snapshot, d: Described) {
+  const view = viewFromDescription(withMethod(d));
+  const { chain, served } = matchChain(snapshot.muxer, view);
   const level = (r: Route<unknown>) => ({ router: r.name, priority: r.priority, rule: r.rule.source });
   const levels = chain.length > (served ? 1 : 0) ? { chain: chain.map(level), ...parentsNote(snapshot, chain) } : {};
   const hit = served ? chain[chain.length - 1]! : null;
-  return hit ? { ...level(hit), ...levels } : { router: null, ...levels };
+  // `detail`: every route tried, in route order, with the part of its rule that failed (docs/routers.md).
+  const detail = d.detail === true ? detailOf(verdicts(snapshot.muxer, view)) : {};
+  return hit ? { ...level(hit), ...levels, ...detail } : { router: null, ...levels, ...detail };
+}
+
+function detailOf(v: Verdicts) {
+  return v.truncated ? { routers: v.routers, truncated: true } : { routers: v.routers };
 }
 
 /** explain matches children against the request as given: say so when a parent would have changed it first. */
@@ -49,9 +56,13 @@ function describeProblem(d: unknown): string | null {
   if (typeof d !== "object" || d === null) return "expected an object like {\"method\":\"GET\",\"url\":\"https://a.com/x\"}";
   const url = (d as { url?: unknown }).url;
   if (typeof url !== "string" || !URL.canParse(url)) return '"url" must be an absolute URL';
+  const detail = (d as { detail?: unknown }).detail;
+  if (detail !== undefined && typeof detail !== "boolean") return '"detail" must be true or false';
   return null;
 }
 
-function withMethod(d: Partial<RequestDescription> & { url: string }): RequestDescription {
+type Described = Partial<RequestDescription> & { url: string; detail?: boolean };
+
+function withMethod(d: Described): RequestDescription {
   return { ...d, method: d.method ?? "GET" };
 }

@@ -1,6 +1,7 @@
 // Snapshot → Traefik's runtime representations: the item's own config plus name@provider, status,
-// errors/warnings, and who uses whom.
-import { passHostHeaderOf, type ServiceConfig } from "../config/index.ts";
+// errors/warnings (Traefik's `error` messages, and Switchyard's `errors` with each one's JSON
+// path), and who uses whom.
+import { formatPath, passHostHeaderOf, type ConfigIssue, type ServiceConfig } from "../config/index.ts";
 import type { Snapshot } from "../compile/snapshot.ts";
 import { localName } from "../compile/issues.ts";
 import type { ServerHealth } from "../services/health/active.ts";
@@ -10,7 +11,14 @@ export interface Item {
   readonly provider: string;
   readonly status: "enabled" | "warning" | "disabled";
   readonly error?: string[];
+  /** The same problems as `error`, each with its JSON path (`http.routers.web.service`). */
+  readonly errors?: ItemError[];
   readonly [field: string]: unknown;
+}
+
+export interface ItemError {
+  readonly path: string;
+  readonly message: string;
 }
 
 export interface Representations {
@@ -19,28 +27,38 @@ export interface Representations {
   readonly middlewares: readonly Item[];
 }
 
-const cache = new WeakMap<Snapshot, Representations>();
+/** Built once per snapshot, again when a snapshot from facts has met new failures. */
+const cache = new WeakMap<Snapshot, { r: Representations; failures: number }>();
 
 export function representations(snapshot: Snapshot): Representations {
-  let r = cache.get(snapshot);
-  if (!r) {
-    r = build(snapshot);
-    cache.set(snapshot, r);
+  const failures = snapshot.failures?.length ?? 0;
+  let cached = cache.get(snapshot);
+  if (!cached || cached.failures !== failures) {
+    cached = { r: build(snapshot), failures };
+    cache.set(snapshot, cached);
   }
-  return r;
+  return cached.r;
+}
+
+/** The issues at `prefix` or below it (a path is the prefix, then `.field` or `[i]`). */
+function issuesAt(issues: readonly ConfigIssue[], prefix: string): ItemError[] {
+  return issues
+    .filter((w) => w.path === prefix || w.path.startsWith(`${prefix}.`) || w.path.startsWith(`${prefix}[`))
+    .map((w) => ({ path: w.path, message: w.message }));
 }
 
 function build(snapshot: Snapshot): Representations {
   const http = snapshot.config.http ?? {};
   const provider = snapshot.meta.provider;
-  const warningsFor = (prefix: string) =>
-    snapshot.meta.warnings.filter((w) => w.path === prefix || w.path.startsWith(`${prefix}.`)).map((w) => w.message);
   const item = (kind: string, name: string, config: object, extra: object): Item => {
-    const warnings = warningsFor(`http.${kind}.${name}`);
+    const prefix = formatPath(["http", kind, name]);
+    // Failures (an item that could not be built) disable it, as Traefik disables an item with errors.
+    const failed = issuesAt(snapshot.failures ?? [], prefix);
+    const problems = [...failed, ...issuesAt(snapshot.meta.warnings, prefix)];
     return {
       ...config,
-      ...(warnings.length > 0 ? { error: warnings } : {}),
-      status: warnings.length > 0 ? "warning" : "enabled",
+      ...(problems.length > 0 ? { error: problems.map((p) => p.message), errors: problems } : {}),
+      status: failed.length > 0 ? "disabled" : problems.length > 0 ? "warning" : "enabled",
       ...extra,
       name: `${name}@${provider}`,
       provider,

@@ -10,7 +10,7 @@ import { internalService, NO_INTERNAL_SERVICES, type InternalServices, type Snap
 import { wrap } from "./middlewares.ts";
 import { compileRoutes, routeBuilder, type HandlerFactory } from "./routes.ts";
 import { buildServices, lazyServices, type ServiceEntry } from "./services.ts";
-import type { Snapshot, SnapshotMeta } from "./types.ts";
+import { MAX_FAILURES, type Snapshot, type SnapshotMeta } from "./types.ts";
 
 // The snapshot's shape lives in types.ts so that internal.ts can name it without importing this file.
 export type { Snapshot, SnapshotMeta } from "./types.ts";
@@ -58,8 +58,10 @@ export function snapshotFromFacts(
   defaultRuleSyntax: RuleSyntax = "v3",
   tree: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Snapshot {
+  const failures: CompileIssue[] = [];
   const report = (issues: readonly CompileIssue[]) => {
     for (const i of issues) console.error(`config version ${meta.version}: ${i.path}: ${i.message}`);
+    failures.push(...issues.slice(0, MAX_FAILURES - failures.length));
   };
   const services = lazyServices(config, previous?.services ?? null, report);
   const slot: { current: Snapshot | null } = { current: null };
@@ -70,7 +72,7 @@ export function snapshotFromFacts(
     if (errors.length > 0) report(errors.splice(0));
     return route;
   });
-  const snapshot: Snapshot = Object.freeze({ meta, config, muxer, services, compiledAt: Date.now() });
+  const snapshot: Snapshot = Object.freeze({ meta, config, muxer, services, compiledAt: Date.now(), failures });
   slot.current = snapshot;
   return snapshot;
 }

@@ -28,4 +28,13 @@ export interface Snapshot {
   readonly muxer: Muxer<Handler>;
   readonly services: ReadonlyMap<string, ServiceEntry>;
   readonly compiledAt: number;
+  /**
+   * A snapshot from load facts only: what failed to build on first use (a route or service whose
+   * config does not fit its facts), each at its path, as the API shows it (the item is disabled).
+   * Grows as requests reach such items; at most MAX_FAILURES are kept.
+   */
+  readonly failures?: readonly ConfigIssue[];
 }
+
+/** Failures a snapshot keeps (each item fails once: this bounds a config of many broken ones). */
+export const MAX_FAILURES = 1_000;

@@ -8,4 +8,5 @@ export { defaultPriority } from "./priority.ts";
 export { buildMuxer } from "./mux/index.ts";
 export { buildLazyMuxer, muxIndex, type MuxIndex, type RouteSource } from "./mux/lazy.ts";
 export { matchChain, type ChainMatch } from "./chain.ts";
+export { failedPart, MAX_VERDICTS, verdictOf, verdicts, type RouteVerdict, type Verdicts } from "./verdicts.ts";
 export { viewFromDescription, viewFromRequest, viewOfForwarded } from "./view.ts";

@@ -111,4 +111,6 @@ export interface Muxer<H> {
   readonly size: number;
   /** The routes in route order (highest priority first). */
   readonly routes: readonly Route<H>[];
+  /** The first `limit` of them (a lazy muxer builds only those). */
+  firstRoutes(limit: number): readonly Route<H>[];
 }

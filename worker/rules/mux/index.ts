@@ -48,5 +48,5 @@ export function buildMuxer<H>(routes: readonly Route<H>[], options: MuxerOptions
     const rank = candidates.firstMatch(rules, view);
     return rank < 0 ? null : sorted[rank]!;
   };
-  return Object.freeze({ match, size: routes.length, routes: sorted });
+  return Object.freeze({ match, size: routes.length, routes: sorted, firstRoutes: (limit: number) => sorted.slice(0, Math.max(0, limit)) });
 }

@@ -103,8 +103,13 @@ class LazyMuxer<H> implements Muxer<H> {
 
   /** Every route (the API lists them): builds those not built yet. */
   get routes(): readonly Route<H>[] {
+    return this.firstRoutes(Infinity);
+  }
+
+  /** The first `limit` routes that could be built, building those not built yet (and no others). */
+  firstRoutes(limit: number): readonly Route<H>[] {
     const out: Route<H>[] = [];
-    for (let rank = 0; rank < this.index.order.length; rank++) {
+    for (let rank = 0; rank < this.index.order.length && out.length < limit; rank++) {
       this.ensure(rank);
       const route = this.built[rank];
       if (route !== undefined && route.rule !== NEVER) out.push(route);
