@@ -1,6 +1,7 @@
 // `switchyard`: validate configs and debug rules locally (and, later, drive a deployed router).
 import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
+import { planCommand } from "./commands/plan.ts";
 import { ruleCommand } from "./commands/rule.ts";
 import { statusCommand } from "./commands/status.ts";
 import { tokenCommand } from "./commands/token.ts";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   history: historyCommand,
   rollback: rollbackCommand,
   diff: diffCommand,
+  plan: planCommand,
   status: statusCommand,
   token: tokenCommand,
 };
@@ -37,6 +39,9 @@ export const USAGE = `usage: switchyard <command> [options]
   rollback VERSION [--if-match V] [--allow-empty] publish an old version's content as a new version
   diff A B [--json]                               routers/services/middlewares added, removed, changed,
                                                   and each field that changed
+  plan FILE [--requests REQS.jsonl] [--json]      what publishing FILE would change: the field-level diff
+                                                  against the live version, and which requests would be
+                                                  routed elsewhere; exit 2 when something changes (CI)
   status [--json]                                 the fleet: versions served where, the oldest, refusals
                                                   and why, isolates not heard from (<base>/status/fleet)
   token create NAME --scope read,write[,rollback,metrics]
@@ -80,7 +85,8 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`switchyard ${name}: ${err.message}\n\n${USAGE}`);
-      return 2;
+      // plan's 2 means "something would change" (a CI gate): a usage error there is an error, 1.
+      return name === "plan" ? 1 : 2;
     }
     io.err(`switchyard ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
