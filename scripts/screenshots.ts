@@ -59,6 +59,10 @@ async function pages(stack: Stack, browser: Browser): Promise<string[]> {
     await page.getByTestId("item-config").waitFor();
     shots.push(await shoot(page, "router"));
 
+    await openItem(page, stack, "services", "checked@kv");
+    await page.getByTestId("server-status").filter({ hasText: "UP" }).waitFor();
+    shots.push(await shoot(page, "service"));
+
     await nav(page, "traffic");
     await page.getByTestId("chart-rps").locator("canvas").first().waitFor();
     // The router with 5xx answers too: all three charts have a line.
