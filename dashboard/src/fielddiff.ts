@@ -13,6 +13,8 @@ interface SectionDiff {
   readonly removed?: readonly string[];
   readonly changed?: readonly string[];
   readonly fields?: Readonly<Record<string, readonly FieldChange[]>>;
+  /** Names whose field list the API cut short. */
+  readonly truncated?: readonly string[];
 }
 export type ConfigDiff = { readonly from: number; readonly to: number } & Readonly<Record<string, unknown>>;
 
@@ -21,6 +23,8 @@ export interface DiffEntry {
   readonly op: FieldOp;
   /** null: the API sent no field changes for this entry. */
   readonly fields: readonly FieldChange[] | null;
+  /** The API listed only the first of this entry's field changes. */
+  readonly truncated: boolean;
 }
 export interface DiffSectionRows {
   readonly section: string;
@@ -37,7 +41,7 @@ export function diffRows(diff: ConfigDiff): DiffSectionRows[] {
     if (!isSection(value)) continue;
     const entries: DiffEntry[] = [];
     for (const op of ["added", "removed", "changed"] as const) {
-      for (const name of value[op] ?? []) entries.push({ name, op, fields: value.fields?.[name] ?? null });
+      for (const name of value[op] ?? []) entries.push({ name, op, fields: value.fields?.[name] ?? null, truncated: value.truncated?.includes(name) ?? false });
     }
     entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     if (entries.length > 0) rows.push({ section, entries });

@@ -38,6 +38,7 @@ export function renderConfigDiff(diff: ConfigDiff, testid = "diff"): HTMLElement
                     ),
                   )
                 : null,
+              e.truncated ? h("p", { class: "muted", testid: "diff-truncated" }, "more field changes than listed") : null,
             ),
           ),
         ),

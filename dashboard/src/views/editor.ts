@@ -38,103 +38,140 @@ async function loadCurrent(ctx: ViewContext): Promise<Loaded> {
 }
 
 export async function editor(ctx: ViewContext): Promise<void> {
-  let loaded = await loadCurrent(ctx);
-  if (!ctx.alive()) return;
-  let format: Format = "yaml";
-  const writable = can(ctx.identity, "write");
-  const versionLabel = h("span", { testid: "editor-version" }, versionText(loaded.version));
-  const formatSelect = h("select", { id: "editor-format", testid: "editor-format" }, FORMATS.map((f) => h("option", { value: f, selected: f === format }, f.toUpperCase())));
-  const text = h("textarea", { id: "editor-text", testid: "editor-text", spellcheck: "false", rows: 24, "aria-describedby": "editor-validation" });
-  text.value = toText(loaded.value, format);
-  const validation = h("div", { id: "editor-validation", testid: "editor-validation", "aria-live": "polite", class: "validation" });
-  const result = h("div", { testid: "editor-result", "aria-live": "polite" });
-  const conflict = h("div", { testid: "editor-conflict-box" });
-  const note = h("input", { id: "editor-message", testid: "editor-message", type: "text", placeholder: "what changed and why" });
-  const push = h("button", { type: "button", testid: "editor-push", class: "primary", disabled: !writable }, "Push");
-  const reload = h("button", { type: "button", testid: "editor-reload" }, "Reload the live config");
+  const loaded = await loadCurrent(ctx);
+  if (ctx.alive()) new Editor(ctx, loaded).show();
+}
 
-  let seq = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  ctx.onLeave(() => clearTimeout(timer));
-  const validate = async () => {
-    const mine = ++seq;
-    const res = await ctx.api.request("POST", "/config/validate", { body: text.value, headers: { "content-type": CONTENT_TYPES[format] } });
+/** The editor's state (the version loaded, the format) and its elements, one method per action. */
+class Editor {
+  private format: Format = "yaml";
+  private seq = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly writable: boolean;
+  private readonly versionLabel = h("span", { testid: "editor-version" });
+  private readonly formatSelect = h("select", { id: "editor-format", testid: "editor-format" }, FORMATS.map((f) => h("option", { value: f, selected: f === "yaml" }, f.toUpperCase())));
+  private readonly text = h("textarea", { id: "editor-text", testid: "editor-text", spellcheck: "false", rows: 24, "aria-describedby": "editor-validation" });
+  private readonly validation = h("div", { id: "editor-validation", testid: "editor-validation", "aria-live": "polite", class: "validation" });
+  private readonly result = h("div", { testid: "editor-result", "aria-live": "polite" });
+  private readonly conflict = h("div", { testid: "editor-conflict-box" });
+  private readonly note = h("input", { id: "editor-message", testid: "editor-message", type: "text", placeholder: "what changed and why" });
+  private readonly pushButton: HTMLButtonElement;
+  private readonly ctx: ViewContext;
+  private loaded: Loaded;
+
+  constructor(ctx: ViewContext, loaded: Loaded) {
+    this.ctx = ctx;
+    this.loaded = loaded;
+    this.writable = can(ctx.identity, "write");
+    this.pushButton = h("button", { type: "button", testid: "editor-push", class: "primary", disabled: !this.writable, onclick: () => void this.push() }, "Push");
+    this.versionLabel.textContent = versionText(loaded.version);
+    this.text.value = toText(loaded.value, this.format);
+    this.text.addEventListener("input", () => this.schedule());
+    this.formatSelect.addEventListener("change", () => this.changeFormat());
+    ctx.onLeave(() => clearTimeout(this.timer));
+  }
+
+  show(): void {
+    const reload = h("button", { type: "button", testid: "editor-reload", onclick: async () => this.setLoaded(await loadCurrent(this.ctx), true) }, "Reload the live config");
+    this.ctx.root.append(
+      h("h1", {}, "Config editor"),
+      h("div", { class: "row" }, h("span", {}, "based on ", this.versionLabel), h("label", { for: "editor-format" }, "format"), this.formatSelect, reload),
+      h("label", { for: "editor-text", class: "block" }, "config"),
+      this.text,
+      this.validation,
+      this.writable
+        ? h("div", { class: "row" }, h("label", { for: "editor-message" }, "message"), this.note, this.pushButton)
+        : message("info", "read-only token: pushing is not available", "readonly-note"),
+      this.result,
+      this.conflict,
+    );
+    void this.validate();
+  }
+
+  /** POST /config/validate of the text as it is; an answer to an older text is dropped. */
+  private async validate(): Promise<void> {
+    const mine = ++this.seq;
+    const res = await this.ctx.api.request("POST", "/config/validate", { body: this.text.value, headers: { "content-type": CONTENT_TYPES[this.format] } });
     const body = (await res.json().catch(() => null)) as (Validation & { error?: string }) | null;
-    if (mine !== seq || !ctx.alive()) return;
-    if (res.status === 400 && body) return showIssues(validation, text, { valid: false, errors: body.errors?.length ? body.errors : [{ path: "", message: body.error ?? "the text does not parse" }] });
-    if (!res.ok || !body) return clear(validation, message("error", `cannot validate: ${res.status}`, "validation-failed"));
-    showIssues(validation, text, body);
-  };
-  const schedule = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void validate(), DEBOUNCE_MS);
-  };
-  text.addEventListener("input", schedule);
-
-  formatSelect.addEventListener("change", () => {
-    const next = formatSelect.value as Format;
-    const parsed = fromText(text.value, format);
-    if (!parsed.ok) {
-      formatSelect.value = format;
-      return clear(result, message("error", `fix the ${format.toUpperCase()} first: ${parsed.error}`, "format-error"));
+    if (mine !== this.seq || !this.ctx.alive()) return;
+    if (res.status === 400 && body) {
+      return showIssues(this.validation, this.text, { valid: false, errors: body.errors?.length ? body.errors : [{ path: "", message: body.error ?? "the text does not parse" }] });
     }
-    format = next;
-    text.value = toText(parsed.value, format);
-    clear(result);
-    schedule();
-  });
+    if (!res.ok || !body) return clear(this.validation, message("error", `cannot validate: ${res.status}`, "validation-failed"));
+    showIssues(this.validation, this.text, body);
+  }
 
-  const setLoaded = (next: Loaded, replaceText: boolean) => {
-    loaded = next;
-    versionLabel.textContent = versionText(loaded.version);
-    if (replaceText) text.value = toText(loaded.value, format);
-    clear(conflict);
-    schedule();
-  };
-  reload.addEventListener("click", async () => setLoaded(await loadCurrent(ctx), true));
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.validate(), DEBOUNCE_MS);
+  }
 
-  push.addEventListener("click", async () => {
-    push.disabled = true;
-    clear(result, message("info", "pushing…", "editor-pushing"));
-    const headers: Record<string, string> = { "content-type": CONTENT_TYPES[format] };
-    if (loaded.version !== null) headers["if-match"] = `"${loaded.version}"`;
-    if (note.value.trim()) headers["x-switchyard-message"] = note.value.trim();
+  /** The same config in the format chosen (refused while the text does not parse). */
+  private changeFormat(): void {
+    const parsed = fromText(this.text.value, this.format);
+    if (!parsed.ok) {
+      this.formatSelect.value = this.format;
+      return clear(this.result, message("error", `fix the ${this.format.toUpperCase()} first: ${parsed.error}`, "format-error"));
+    }
+    this.format = this.formatSelect.value as Format;
+    this.text.value = toText(parsed.value, this.format);
+    clear(this.result);
+    this.schedule();
+  }
+
+  /** A new base version; its text replaces the editor's, or not (keeping one's edits over it). */
+  private setLoaded(next: Loaded, replaceText: boolean): void {
+    this.loaded = next;
+    this.versionLabel.textContent = versionText(next.version);
+    if (replaceText) this.text.value = toText(next.value, this.format);
+    clear(this.conflict);
+    this.schedule();
+  }
+
+  /** PUT /config with If-Match of the version loaded: published, stale (412: the conflict view), invalid or refused. */
+  private async push(): Promise<void> {
+    this.pushButton.disabled = true;
+    clear(this.result, message("info", "pushing…", "editor-pushing"));
+    const headers: Record<string, string> = { "content-type": CONTENT_TYPES[this.format] };
+    if (this.loaded.version !== null) headers["if-match"] = `"${this.loaded.version}"`;
+    if (this.note.value.trim()) headers["x-switchyard-message"] = this.note.value.trim();
     try {
-      const res = await ctx.api.request("PUT", "/config", { body: text.value, headers });
+      const res = await this.ctx.api.request("PUT", "/config", { body: this.text.value, headers });
       const body = (await res.json().catch(() => null)) as { version?: number; error?: string; errors?: Issue[] } | null;
       if (res.ok && body?.version !== undefined) {
-        const fresh = await loadCurrent(ctx);
-        setLoaded(fresh, false);
-        clear(result, message("ok", `published: version ${body.version} is live`, "editor-pushed"));
+        this.setLoaded(await loadCurrent(this.ctx), false);
+        clear(this.result, message("ok", `published: version ${body.version} is live`, "editor-pushed"));
+        void untilServed(this.ctx, body.version, this.result);
       } else if (res.status === 412) {
-        clear(result, message("error", "someone published a newer version since you loaded: compare and choose", "editor-stale"));
-        await showConflict(ctx, conflict, text, format, setLoaded);
+        clear(this.result, message("error", "someone published a newer version since you loaded: compare and choose", "editor-stale"));
+        await showConflict(this.ctx, this.conflict, this.text, this.format, (l, replace) => this.setLoaded(l, replace));
       } else if (res.status === 400 && body?.errors) {
-        showIssues(validation, text, { valid: false, errors: body.errors });
-        clear(result, message("error", "refused: the config is invalid", "editor-invalid"));
-      } else clear(result, message("error", `refused: ${res.status} ${body?.error ?? ""}`, "editor-refused"));
+        showIssues(this.validation, this.text, { valid: false, errors: body.errors });
+        clear(this.result, message("error", "refused: the config is invalid", "editor-invalid"));
+      } else clear(this.result, message("error", `refused: ${res.status} ${body?.error ?? ""}`, "editor-refused"));
     } finally {
-      push.disabled = !writable;
+      this.pushButton.disabled = !this.writable;
     }
-  });
+  }
+}
 
-  ctx.root.append(
-    h("h1", {}, "Config editor"),
-    h("div", { class: "row" },
-      h("span", {}, "based on ", versionLabel),
-      h("label", { for: "editor-format" }, "format"), formatSelect,
-      reload,
-    ),
-    h("label", { for: "editor-text", class: "block" }, "config"),
-    text,
-    validation,
-    writable
-      ? h("div", { class: "row" }, h("label", { for: "editor-message" }, "message"), note, push)
-      : message("info", "read-only token: pushing is not available", "readonly-note"),
-    result,
-    conflict,
-  );
-  void validate();
+const SERVED_TIMEOUT_MS = 30_000;
+
+/** After a push: polls GET <base>/status (bounded) until this isolate serves the version, and says so. */
+async function untilServed(ctx: ViewContext, version: number, box: HTMLElement): Promise<void> {
+  const note = box.appendChild(message("info", `waiting for the router to serve version ${version}…`, "editor-served"));
+  const deadline = Date.now() + SERVED_TIMEOUT_MS;
+  while (ctx.alive() && note.isConnected && Date.now() < deadline) {
+    const status = await ctx.api.json<{ serving?: { version?: number } | null }>("GET", "/status").catch(() => null);
+    const serving = status?.serving?.version;
+    if (typeof serving === "number" && serving >= version) {
+      note.className = "msg ok";
+      note.textContent = `served: this router's isolate serves version ${serving}`;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (note.isConnected) note.textContent = `version ${version} is stored; this isolate did not serve it within ${SERVED_TIMEOUT_MS / 1000} s (see Fleet)`;
 }
 
 function versionText(version: number | null): string {

@@ -37,11 +37,12 @@ export async function traffic(ctx: ViewContext): Promise<void> {
     const entry = entries.find(([n]) => n === chosen)?.[1];
     if (!entry) return void charts.append(message("info", `no ${kind.value} with traffic in the last hour`, "traffic-empty"));
     const s = seriesOf(history, entry);
-    const box = (testid: string) => charts.appendChild(h("div", { class: "chart", testid }));
+    // The canvas says nothing to a screen reader: the label names the chart, the table below has the numbers.
+    const box = (testid: string, label: string) => charts.appendChild(h("div", { class: "chart", testid, role: "img", "aria-label": `${chosen}: ${label} over the last hour` }));
     plots = [
-      chart(box("chart-rps"), `${chosen}: requests/s`, s.t, [{ label: "req/s", values: s.rps, color: "#2563eb" }], "req/s"),
-      chart(box("chart-errors"), `${chosen}: error ratio (5xx)`, s.t, [{ label: "errors", values: s.errorRatio, color: "#dc2626" }], ""),
-      chart(box("chart-latency"), `${chosen}: latency (ms)`, s.t, [{ label: "p50", values: s.p50ms, color: "#16a34a" }, { label: "p99", values: s.p99ms, color: "#9333ea" }], "ms"),
+      chart(box("chart-rps", "requests per second"), `${chosen}: requests/s`, s.t, [{ label: "req/s", values: s.rps, color: "#2563eb" }], "req/s"),
+      chart(box("chart-errors", "error ratio"), `${chosen}: error ratio (5xx)`, s.t, [{ label: "errors", values: s.errorRatio, color: "#dc2626" }], ""),
+      chart(box("chart-latency", "p50 and p99 latency"), `${chosen}: latency (ms)`, s.t, [{ label: "p50", values: s.p50ms, color: "#16a34a" }, { label: "p99", values: s.p99ms, color: "#9333ea" }], "ms"),
     ];
   };
   const load = async () => {

@@ -48,6 +48,7 @@ describe("diffRows", () => {
         removed: [],
         changed: ["api"],
         fields: { api: [{ path: "http.routers.api.rule", op: "changed", from: "Path(`/a`)", to: "Path(`/b`)" }] },
+        truncated: ["api"],
       },
       services: { added: [], removed: ["old"], changed: [] },
       middlewares: { added: [], removed: [], changed: [] },
@@ -57,17 +58,17 @@ describe("diffRows", () => {
       {
         section: "routers",
         entries: [
-          { name: "api", op: "changed", fields: [{ path: "http.routers.api.rule", op: "changed", from: "Path(`/a`)", to: "Path(`/b`)" }] },
-          { name: "new", op: "added", fields: null },
+          { name: "api", op: "changed", fields: [{ path: "http.routers.api.rule", op: "changed", from: "Path(`/a`)", to: "Path(`/b`)" }], truncated: true },
+          { name: "new", op: "added", fields: null, truncated: false },
         ],
       },
-      { section: "services", entries: [{ name: "old", op: "removed", fields: null }] },
+      { section: "services", entries: [{ name: "old", op: "removed", fields: null, truncated: false }] },
     ]);
   });
 
   it("keeps sections it does not know (tcp, …) and skips non-sections", () => {
     const rows = diffRows({ from: 1, to: 2, tcpRouters: { added: ["t"], removed: [], changed: [] }, note: "x" });
-    expect(rows).toEqual([{ section: "tcpRouters", entries: [{ name: "t", op: "added", fields: null }] }]);
+    expect(rows).toEqual([{ section: "tcpRouters", entries: [{ name: "t", op: "added", fields: null, truncated: false }] }]);
   });
 
   it("shows values as JSON, cut short", () => {

@@ -5,7 +5,7 @@
 // tested under wrangler dev (test/node/dashboard.e2e.test.ts).
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { SECURITY_HEADERS } from "../../../worker/admin/dashboard.ts";
+import { assetPath, dashboard, SECURITY_HEADERS } from "../../../worker/admin/dashboard.ts";
 import type { WorkerEnv } from "../../../worker/index.ts";
 import { BASE, putConfig, untilServing } from "../helpers/admin.ts";
 
@@ -88,6 +88,28 @@ describe("dashboard serving", () => {
     for (const path of ["/config", "/api/overview", "/dashboards", "/dashboard.js", "/whoami"]) {
       expect((await SELF.fetch(`${BASE}${path}`)).status, path).toBe(401);
     }
+  });
+});
+
+describe("dashboard paths under any admin base", () => {
+  it("map <base>/dashboard/<file> to the asset /<file>, the folder to /index.html, nothing else", () => {
+    expect(assetPath("/ops/dashboard/", "/ops")).toBe("/index.html");
+    expect(assetPath("/ops/dashboard/app.js", "/ops")).toBe("/app.js");
+    for (const bad of ["/ops/dashboard/a/b", "/ops/dashboard/.hidden", "/ops/dashboard/%2e%2e", "/ops/dashboard/app.js/"]) expect(assetPath(bad, "/ops"), bad).toBeNull();
+  });
+
+  it("serves the page for another base", async () => {
+    const res = await dashboard(new Request("http://router.test/ops/admin/dashboard/"), env as WorkerEnv, "/ops/admin");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("<title>Switchyard dashboard</title>");
+    const moved = await dashboard(new Request("http://router.test/ops/admin/dashboard?x=1"), env as WorkerEnv, "/ops/admin");
+    expect(moved.headers.get("location")).toBe("/ops/admin/dashboard/?x=1");
+  });
+
+  it("says so when there is no assets binding", async () => {
+    const res = await dashboard(new Request("http://router.test/__switchyard/dashboard/"), {}, "/__switchyard");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/no ASSETS binding/);
   });
 });
 
