@@ -12,13 +12,13 @@ export function showsServers(path: string): boolean {
   return path === "/api/rawdata" || path.startsWith("/api/http/services");
 }
 
-/** Polls the health checker of every service with an active check (each single flight), within `limitMs`. */
+/** Polls the health checker of every service with an active check (each single flight, at most once per poll interval), within `limitMs`. */
 export async function refreshHealth(snapshot: Snapshot, env: RequestEnv, limitMs = HEALTH_REFRESH_LIMIT_MS): Promise<void> {
   if (!env.HEALTH_CHECKER) return;
   const polls: Promise<void>[] = [];
   for (const name of Object.keys(snapshot.config.http?.services ?? {})) {
     const active = snapshot.services.get(name)?.pool?.active;
-    if (active) polls.push(active.poll(env));
+    if (active) polls.push(active.refresh(env));
   }
   if (polls.length === 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;

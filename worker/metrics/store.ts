@@ -35,6 +35,7 @@ export class MetricsStore extends DurableObject<object> {
   private readonly table = new SeriesTable(STORE_MAX_SERIES);
   private readonly sql: SqlStorage;
   private slot: { t: number; names: Set<string> } | null = null;
+  private prunedAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: object) {
     super(ctx, env);
@@ -103,9 +104,12 @@ export class MetricsStore extends DurableObject<object> {
       this.sql.exec(UPSERT_SLOT, row.t, row.k, row.name, ...row.n);
     }
     if (dropped > 0) this.sql.exec("INSERT INTO history_dropped (t, n) VALUES (?, ?) ON CONFLICT (t) DO UPDATE SET n = n + excluded.n", t, dropped);
+    // Once per slot per object instance: nothing else gets old within a slot.
+    if (this.prunedAt === t) return;
     const oldest = t - HISTORY_SECONDS;
     this.sql.exec("DELETE FROM history WHERE t < ?", oldest);
     this.sql.exec("DELETE FROM history_dropped WHERE t < ?", oldest);
+    this.prunedAt = t;
   }
 
   /** The names the current slot holds (read from SQLite once per slot per object instance). */

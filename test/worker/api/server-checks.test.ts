@@ -54,3 +54,27 @@ describe("serverChecks", () => {
     expect(list.find((s) => s.name === "plain@kv")).not.toHaveProperty("serverChecks");
   });
 });
+
+describe("the API's health refresh", () => {
+  it("asks a checker at most once per poll interval, however often the API is read", async () => {
+    const { ActiveHealth } = await import("../../../worker/services/health/active.ts");
+    const { probeSpec } = await import("../../../worker/services/health/spec.ts");
+    let calls = 0;
+    const report = { servers: [{ server: "http://10.0.0.1", status: "DOWN", checkedAt: 1_764_770_000_000, error: "status 500" }] };
+    const stub = { sync: async () => (calls++, report) };
+    const namespace = { idFromName: (n: string) => n, get: () => stub } as unknown as DurableObjectNamespace<never>;
+    const hc = { mode: "http", interval: "30s", timeout: "5s", followRedirects: true, path: "/h" } as const;
+    const active = new ActiveHealth(probeSpec("svc", ["http://10.0.0.1"], hc));
+    const env = { HEALTH_CHECKER: namespace, POLL_INTERVAL_MS: "60000" } as never;
+    await Promise.all([active.refresh(env), active.refresh(env)]);
+    await active.refresh(env);
+    expect(calls).toBe(1);
+    expect(active.get("http://10.0.0.1")).toEqual({ up: false, checkedAt: 1_764_770_000_000, error: "status 500" });
+    // With POLL_INTERVAL_MS=0 (the tests' setting) every read asks.
+    const every = { HEALTH_CHECKER: namespace, POLL_INTERVAL_MS: "0" } as never;
+    const eager = new ActiveHealth(probeSpec("svc", ["http://10.0.0.1"], hc));
+    await eager.refresh(every);
+    await eager.refresh(every);
+    expect(calls).toBe(3);
+  });
+});

@@ -40,6 +40,18 @@ export class ActiveHealth {
     rc.waitUntil(this.poll(rc.env));
   }
 
+  /**
+   * Off the request path (an API read): polls unless one is under way or one started within the
+   * poll interval, the throttle requests use, so a dashboard refreshing a list of many services
+   * costs each checker at most one call per interval.
+   */
+  refresh(env: RequestEnv): Promise<void> {
+    if (this.inflight) return this.inflight;
+    if (Date.now() < this.nextPollAt || !env.HEALTH_CHECKER) return Promise.resolve();
+    this.nextPollAt = Date.now() + pollIntervalMs(env);
+    return this.poll(env);
+  }
+
   /** Asks the checker now (single flight); resolves when the answer is in. */
   poll(env: RequestEnv): Promise<void> {
     this.inflight ??= this.fetchReport(env).finally(() => {
