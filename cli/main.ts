@@ -3,6 +3,7 @@ import { explainCommand } from "./commands/explain.ts";
 import { diffCommand, historyCommand, pullCommand, pushCommand, rollbackCommand } from "./commands/remote.ts";
 import { planCommand } from "./commands/plan.ts";
 import { ruleCommand } from "./commands/rule.ts";
+import { shadowCommand } from "./commands/shadow.ts";
 import { statusCommand } from "./commands/status.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   diff: diffCommand,
   plan: planCommand,
+  shadow: shadowCommand,
   status: statusCommand,
   token: tokenCommand,
 };
@@ -42,6 +44,9 @@ export const USAGE = `usage: switchyard <command> [options]
   plan FILE [--requests REQS.jsonl] [--json]      what publishing FILE would change: the field-level diff
                                                   against the live version, and which requests would be
                                                   routed elsewhere; exit 2 when something changes (CI)
+  shadow FILE [--sample-rate R]                   evaluate FILE against a sample of real requests without
+                                                  serving it (default 1 %); shadow status [--json]: which
+                                                  would move where; shadow stop: end it
   status [--json]                                 the fleet: versions served where, the oldest, refusals
                                                   and why, isolates not heard from (<base>/status/fleet)
   token create NAME --scope read,write[,rollback,metrics]

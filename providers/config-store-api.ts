@@ -1,5 +1,6 @@
 // The config-store Durable Object's RPC surface: what the admin API (and tests) call on its stub.
 import type { FleetReport, FleetStatus } from "./store/fleet.ts";
+import type { ShadowState } from "./store/shadow.ts";
 import type { CreateTokenResult, TokenRecord } from "./store/tokens.ts";
 import type { VersionRef } from "./types.ts";
 
@@ -115,7 +116,27 @@ export interface ConfigStoreApi {
   tokenByHash(hash: string): Promise<TokenRecord | null>;
   /** True when a token of that name was stored (and is gone now). */
   revokeToken(name: string): Promise<boolean>;
+  /** Admits a candidate as a put would, keeps it (not as a version) and publishes it to KV's shadow keys. */
+  startShadow(request: ShadowRequest): Promise<ShadowResult>;
+  /** The running candidate and its summed routing diff. */
+  shadow(): Promise<ShadowState>;
+  /** Ends it; answers its last state. */
+  stopShadow(): Promise<ShadowState>;
+  /** One isolate's counts for the running candidate (a stale candidate's are dropped: `kept` false). */
+  shadowReport(report: unknown): Promise<{ ok: true; kept: boolean } | { ok: false; error: string }>;
 }
+
+export interface ShadowRequest {
+  readonly config: unknown;
+  /** 0 < rate <= 1; default DEFAULT_SAMPLE_RATE (1 %). */
+  readonly sampleRate?: number;
+  readonly author?: string;
+}
+
+export type ShadowResult =
+  | { ok: true; shadow: ShadowState; warnings: StoreIssue[] }
+  | { ok: false; status: 400; errors: StoreIssue[] }
+  | { ok: false; status: 503; message: string };
 
 /** The one config-store object every writer talks to (a single writer serializes every write). */
 export const CONFIG_STORE_NAME = "switchyard-config";

@@ -12,6 +12,8 @@ import type {
   ConfigStoreApi,
   PublishState,
   PutRequest,
+  ShadowRequest,
+  ShadowResult,
   StoredConfig,
   StoreIssue,
   ValidateResult,
@@ -28,6 +30,7 @@ import { sha256Hex } from "./store/hash.ts";
 import { DEFAULT_KEYS, type KeyLayout } from "./store/keys.ts";
 import { Publisher, type KvWriter } from "./store/publish.ts";
 import { migrate, PublishMeta, VersionsTable, type StoredRow } from "./store/sql.ts";
+import { checkShadowReport, DEFAULT_SAMPLE_RATE, shadowPointerKey, shadowSnapshotKey, ShadowTable, type ShadowState } from "./store/shadow.ts";
 import { TokensTable, type CreateTokenResult, type TokenRecord } from "./store/tokens.ts";
 import { isVersion, MAX_VERSION, nextVersion } from "./store/version.ts";
 import type { VersionRef } from "./types.ts";
@@ -106,6 +109,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
   private readonly routers: StoredRouterCount;
   private readonly fleetReports: FleetTable;
   private readonly storedTokens: TokensTable;
+  private readonly shadows: ShadowTable;
   private factsCheck: FactsCheck = "unchecked";
 
   constructor(ctx: DurableObjectState, env: ConfigStoreEnv, admission: Admission) {
@@ -118,6 +122,7 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
     this.meta = new PublishMeta(ctx.storage.sql);
     this.fleetReports = new FleetTable(ctx.storage.sql);
     this.storedTokens = new TokensTable(ctx.storage.sql);
+    this.shadows = new ShadowTable(ctx.storage.sql);
     this.repair();
     this.seams = {
       kv: env.CONFIG_KV,
@@ -270,6 +275,51 @@ export class ConfigStoreObject extends DurableObject<ConfigStoreEnv> implements 
 
   async revokeToken(name: string): Promise<boolean> {
     return typeof name === "string" && this.storedTokens.revoke(name);
+  }
+
+  async startShadow(request: ShadowRequest): Promise<ShadowResult> {
+    const rate = request.sampleRate ?? DEFAULT_SAMPLE_RATE;
+    if (typeof rate !== "number" || !(rate > 0 && rate <= 1)) {
+      return { ok: false, status: 400, errors: [{ path: "sampleRate", message: `must be a number above 0 and at most 1, got ${String(rate)}`, severity: "error" }] };
+    }
+    const admitted = this.admission.admit(request.config);
+    if (!admitted.ok) return { ok: false, status: 400, errors: admitted.error };
+    const { canonical, warnings } = admitted.value;
+    const sha256 = await sha256Hex(canonical);
+    const id = crypto.randomUUID();
+    const author = typeof request.author === "string" && request.author !== "" ? request.author.slice(0, 200) : "unknown";
+    const keys = this.seams.keys;
+    try {
+      // The text first, the pointer last: an isolate that sees the pointer finds the text.
+      await this.seams.kv.put(shadowSnapshotKey(keys, id, sha256), canonical);
+      this.shadows.start({ id, sha256, canonical, sampleRate: rate, startedAt: new Date(this.seams.now()).toISOString(), author, basedOn: this.versions.newest() });
+      await this.seams.kv.put(shadowPointerKey(keys), JSON.stringify(this.shadows.pointer(keys)));
+    } catch (err) {
+      return { ok: false, status: 503, message: `could not publish the candidate to KV: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    return { ok: true, shadow: this.shadows.state(), warnings };
+  }
+
+  async shadow(): Promise<ShadowState> {
+    return this.shadows.state();
+  }
+
+  async stopShadow(): Promise<ShadowState> {
+    const last = this.shadows.state();
+    this.shadows.stop();
+    // Isolates stop sampling when they next read the pointer; reports of the old id are dropped meanwhile.
+    try {
+      await this.seams.kv.put(shadowPointerKey(this.seams.keys), "{}");
+    } catch (err) {
+      console.error("shadow: could not clear the pointer in KV (isolates keep sampling, their reports are dropped):", err);
+    }
+    return last;
+  }
+
+  async shadowReport(raw: unknown): Promise<{ ok: true; kept: boolean } | { ok: false; error: string }> {
+    const checked = checkShadowReport(raw);
+    if (!checked.ok) return checked;
+    return { ok: true, kept: this.shadows.add(checked.value) };
   }
 
   /** Compare-and-set, insert, prune: no await until the version is committed. Then publish. */

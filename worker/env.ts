@@ -52,6 +52,10 @@ export interface Env {
   FLEET_REPORT_INTERVAL_MS?: string;
   /** A bearer token with the metrics scope alone (name "metrics"): GET <admin base>/metrics and /metrics/history. */
   METRICS_TOKEN?: string;
+  /** How often (ms) an isolate reads the shadow candidate's pointer from KV (default 30000, KV's cache time; docs/safe-changes.md). */
+  SHADOW_POLL_INTERVAL_MS?: string;
+  /** How often (ms), at most, an isolate sends its shadow evaluation counts to the config store (default 10000). */
+  SHADOW_FLUSH_INTERVAL_MS?: string;
   /** How often, at most, an isolate flushes its metric deltas to the metrics store (default 10000 ms). */
   METRICS_FLUSH_INTERVAL_MS?: string;
   /** How many metrics store objects share the flushes (default 1; see docs/metrics.md for when to raise it). */

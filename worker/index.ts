@@ -48,6 +48,9 @@ export default {
     // The metrics go to the store at most every METRICS_FLUSH_INTERVAL_MS, after a response, never on the way.
     const flush = runtime.metrics.maybeFlush();
     if (flush) ctx.waitUntil(flush);
+    // Shadow evaluation (docs/safe-changes.md): a sample matched against a candidate, after this response.
+    const shadowed = snapshot && runtime.shadow.afterResponse(served, snapshot, clientIP, url);
+    if (shadowed) ctx.waitUntil(shadowed);
     // The access log line and the span, once the response is made (worker/observe).
     return runtime.observer.end(observation, { request: served, url, clientIP, response, config: snapshot && snapshot.meta, waitUntil });
   },

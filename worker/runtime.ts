@@ -13,6 +13,8 @@ import type { Snapshot } from "./compile/snapshot.ts";
 import { routerListener, type ListenerOptions } from "./dynamic/listener.ts";
 import { Switcher } from "./dynamic/switcher.ts";
 import { Watcher } from "./dynamic/watcher.ts";
+import { shadowEvaluator } from "./dynamic/shadow-env.ts";
+import type { ShadowEvaluator } from "./dynamic/shadow.ts";
 import { adminBase } from "./admin/index.ts";
 import type { AdminIsolate, IsolateStatus } from "./admin/isolate.ts";
 import { configDecoder } from "./config/index.ts";
@@ -40,6 +42,8 @@ export interface Runtime {
   readonly admin: AdminIsolate;
   /** Reports this isolate to the config store for <base>/status/fleet (worker/fleet/). */
   readonly fleet: FleetReporter;
+  /** Matches a sample of requests against a candidate config in the background (docs/safe-changes.md). */
+  readonly shadow: ShadowEvaluator;
   /**
    * The snapshot served now; a cold isolate first waits for the load under way (starting one if
    * due), at most `limitMs`: a routed request waits for it, an admin read ADMIN_LOAD_WAIT_MS.
@@ -85,7 +89,8 @@ export function createRuntime(env: RuntimeEnv): Runtime {
   const fleetStore = () => env.CONFIG_STORE.get(env.CONFIG_STORE.idFromName(CONFIG_STORE_NAME));
   const fleetState = () => ({ status: status(), servingSince: switcher.current?.compiledAt ?? null });
   const fleet = new FleetReporter(fleetState, fleetReportIntervalMs(env), { store: fleetStore, now: Date.now });
-  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, loaded, status };
+  const shadow = shadowEvaluator(env, fleetStore);
+  return { switcher, watcher, forwarded, serveOptions, metrics, observer: observerFor(env), admin, fleet, shadow, loaded, status };
 }
 
 /** The observer, its setting problems logged once, at isolate start, each at its path. */

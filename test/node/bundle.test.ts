@@ -13,9 +13,11 @@ const run = promisify(execFile);
 // 563 KiB after the schema moved to zod/mini (633 KiB before). Most of what is left is re2js
 // (152 KiB: linear-time regexes, docs/regexp.md) and yaml (100 KiB: YAML snapshots). Then, by
 // decision, issue 15's observability (access log and tracing 15 KiB, metrics 14 KiB, the fleet
-// status's store side ~7 KiB) and the load facts' lazy muxer and builders (~6 KiB): 611 KiB. The
-// budget is that size plus a little headroom, so growth is a decision, not an accident.
-const MAX_KIB = 625;
+// status's store side ~7 KiB) and the load facts' lazy muxer and builders (~6 KiB): 611 KiB.
+// Issue 18's scoped tokens, field-level diff, plan and shadow evaluation: +19 KiB (613.5 → 632.3;
+// the store's token and shadow tables 6, the admin routes 5, the isolate's shadow evaluator 3).
+// The budget is that size plus a little headroom, so growth is a decision, not an accident.
+const MAX_KIB = 645;
 
 describe("worker bundle", () => {
   let dir = "";

@@ -82,7 +82,7 @@ describe("switchyard plan", () => {
 
     const json = await runCli("plan", file("next.json", next), "--requests", file("reqs.jsonl", REQUESTS), "--url", url, "--json");
     expect(json.code).toBe(2);
-    const body = JSON.parse(json.out) as { live: number; changes: boolean; moved: object[]; diff: { routers: { fields: Record<string, object[]> } } };
+    const body = JSON.parse(json.out) as { live: number; changes: boolean; requests: number; moved: object[]; diff: { routers: { fields: Record<string, object[]> } } };
     expect(body).toMatchObject({ live: 7, changes: true });
     expect(body.moved).toContainEqual({ line: 3, method: "GET", url: "https://a.test/v2/items", from: "web", to: "v2" });
     expect(body.diff.routers.fields.api).toEqual([{ path: "http.routers.api.rule", op: "changed", from: "PathPrefix(`/api`)", to: "PathPrefix(`/api/v1`)" }]);

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-e2e-"));
 
 beforeAll(async () => {
   whoami = await startWhoami({ port: 0, name: "cli-e2e" });
-  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true" }, readyPath: "/__switchyard/status" });
+  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true", SHADOW_POLL_INTERVAL_MS: "0", SHADOW_FLUSH_INTERVAL_MS: "0" }, readyPath: "/__switchyard/status" });
   process.env.SWITCHYARD_TOKEN = TOKEN;
 });
 
@@ -187,5 +187,41 @@ describe("switchyard token create / list / revoke", () => {
     expect((await run("token", "revoke", "ci-e2e", "--url", dev.url)).err).toMatch(/404/);
     expect((await run("token", "create", "x", "--scope", "root", "--url", dev.url)).code).toBe(2);
     expect((await run("token", "frobnicate", "--url", dev.url)).code).toBe(2);
+  });
+});
+
+describe("switchyard plan / shadow against the router", () => {
+  it("plan reads the live version; shadow samples real traffic and says where it would go; stop ends it", async () => {
+    const live = configFile("live.yaml", ["alpha", "beta"]);
+    expect((await run("push", live, "--url", dev.url, "--allow-empty")).code).toBe(0);
+    expect(await servedRouter("/beta")).toBe("beta");
+    const next = configFile("next.yaml", ["alpha"]);
+    const reqs = join(dir, "reqs.jsonl");
+    writeFileSync(reqs, [`{"url":"${dev.url}/alpha/x"}`, `{"url":"${dev.url}/beta/x"}`].join("\n") + "\n");
+    const plan = await run("plan", next, "--requests", reqs, "--url", dev.url);
+    expect(plan.code, plan.err).toBe(2);
+    expect(plan.out).toContain("  - routers.beta");
+    expect(plan.out).toContain(`  line 2: GET ${dev.url}/beta/x: beta -> 404`);
+    expect((await run("plan", live, "--requests", reqs, "--url", dev.url)).code).toBe(0);
+
+    const started = await run("shadow", next, "--sample-rate", "1", "--url", dev.url);
+    expect(started.code, started.err).toBe(0);
+    expect(started.out).toMatch(/^shadowing .*next\.yaml \([0-9a-f]{12}\) against version \d+, sampling 100 % of requests/);
+    let status = "";
+    for (let i = 0; i < 100 && !status.includes("would get 404"); i++) {
+      for (const path of ["/alpha/x", "/beta/x"]) {
+        const res = await fetch(`${dev.url}${path}`);
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+      }
+      status = (await run("shadow", "status", "--url", dev.url)).out;
+    }
+    expect(status).toMatch(/requests sampled: \d+, would be routed differently: \d+/);
+    expect(status).toMatch(/^ {2}\d+(\.\d+)? % of requests would get 404 \(they go to router `beta` now\)$/m);
+    expect(status).not.toContain("alpha`");
+    const stopped = await run("shadow", "stop", "--url", dev.url);
+    expect(stopped.out).toContain("shadow evaluation stopped");
+    expect((await run("shadow", "status", "--url", dev.url)).out).toBe("no shadow evaluation is running");
+    expect(await servedRouter("/beta")).toBe("beta");
   });
 });

@@ -15,6 +15,8 @@ import { authenticate, permit } from "./auth.ts";
 import { dashboard, isDashboardPath } from "./dashboard.ts";
 import type { Identity } from "./identity.ts";
 import { needOf } from "./scopes.ts";
+import { planRoute } from "./plan.ts";
+import { shadowState, startShadow, stopShadow } from "./shadow-routes.ts";
 import { createToken, listTokens, revokeToken, whoami } from "./token-routes.ts";
 import { diff, getConfig, history, putConfig, rollback, validateConfigBody } from "./config-routes.ts";
 import { explain } from "./explain.ts";
@@ -76,7 +78,11 @@ export function build(base: string) {
     .get("/config/history", (req, env) => history(new URL(req.url), env))
     .post("/config/rollback", (req, env, _rt, who) => rollback(req, env, who))
     .get("/config/diff", (req, env) => diff(new URL(req.url), env))
+    .put("/config/shadow", (req, env, _rt, who) => startShadow(req, env, who))
+    .get("/config/shadow", (_req, env) => shadowState(env))
+    .delete("/config/shadow", (_req, env) => stopShadow(env))
     .post("/explain", (req, _env, rt) => explain(req, rt))
+    .post("/plan", (req, env) => planRoute(req, env))
     .get("/status", (_req, _env, rt) => json(rt.status()))
     .get("/status/fleet", (_req, env) => fleetStatus(env))
     .get("/metrics", (_req, _env, rt) => metrics(rt))
