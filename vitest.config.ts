@@ -55,7 +55,7 @@ export default defineConfig({
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
-          testTimeout: 45_000,
+          testTimeout: 60_000,
           // wrangler dev's start (it builds the dashboard first) and Chromium's launch.
           hookTimeout: 150_000,
         },

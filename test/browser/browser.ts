@@ -38,8 +38,9 @@ export interface Guarded {
 
 export async function guardedPage(browser: Browser, options: { width?: number; height?: number } = {}): Promise<Guarded> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
-  context.setDefaultTimeout(10_000);
-  context.setDefaultNavigationTimeout(15_000);
+  // Bounds, not speed goals: generous enough for a loaded machine running the whole suite at once.
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
   const problems: string[] = [];
   const allowed: RegExp[] = [];
   // Every request the page (or a worker of it) makes: loopback goes on, anything else is refused and recorded.
