@@ -152,7 +152,7 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
       await page.getByTestId("item-no-errors").waitFor();
     });
 
-    it("has no horizontal overflow at phone width (390×844)", async () => {
+    it("has no horizontal overflow at phone width (390×844): the overview, then every page", async () => {
       const { page } = await open({ width: 390, height: 844 });
       await signIn(page, stack!);
       await page.getByTestId("list-routers").waitFor();
@@ -160,6 +160,19 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
       expect(viewport).toBe(390);
       expect(scrollWidth, "the overview is wider than the phone's screen").toBeLessThanOrEqual(viewport);
       expect(await page.getByTestId("nav-editor").isVisible()).toBe(true);
+      // Every other page too, each once it has drawn what it shows.
+      const ready = { traffic: "traffic-table", fleet: "fleet-facts", config: "history", editor: "validation-valid", explain: "explain-form" } as const;
+      const wide: string[] = [];
+      for (const [view, testid] of Object.entries(ready) as [keyof typeof ready, string][]) {
+        await nav(page, view);
+        await page.getByTestId(testid).waitFor();
+        const { scrollWidth: width } = await overflowsSideways(page);
+        if (width > viewport) wide.push(`${view}: ${width} px`);
+      }
+      await openItem(page, stack!, "services", CHECKED_SERVICE);
+      await page.getByTestId("servers").waitFor();
+      if ((await overflowsSideways(page)).scrollWidth > viewport) wide.push("a service's page");
+      expect(wide, "pages wider than the phone's screen").toEqual([]);
     });
   });
 
