@@ -152,6 +152,21 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
       await page.getByTestId("item-no-errors").waitFor();
     });
 
+    it("shows an item's problem at its JSON path: in the overview's counts and row, and on its page", async () => {
+      const { page } = await open();
+      await signIn(page, stack!);
+      const row = page.locator(`[data-testid=row-routers][data-name="${LEGACY}"]`);
+      await row.waitFor();
+      expect(await row.getByTestId("status").innerText()).toBe("warning");
+      expect(Number(await page.getByTestId("overview-routers-warnings").innerText())).toBeGreaterThanOrEqual(1);
+      await row.getByTestId("item-link").click();
+      await page.getByTestId("item-name").filter({ hasText: LEGACY }).waitFor();
+      const error = page.getByTestId("item-errors").getByTestId("item-error");
+      await error.first().waitFor();
+      expect(await error.getByTestId("error-path").allInnerTexts()).toEqual(["http.routers.legacy.entryPoints"]);
+      expect(await error.getByTestId("error-message").innerText()).toMatch(/entryPoints/);
+    });
+
     it("has no horizontal overflow at phone width (390×844): the overview, then every page", async () => {
       const { page } = await open({ width: 390, height: 844 });
       await signIn(page, stack!);
@@ -424,6 +439,7 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
 const APP = "app@kv";
 const CHECKED = "checked@kv";
 const FRESH = "fresh@kv";
+const LEGACY = "legacy@kv";
 const CHECKED_SERVICE = "checked@kv";
 /** Probe every HEALTH_INTERVAL_MS, the isolate learning it within a poll, the page reloaded: a few intervals. */
 const DOWN_WITHIN_MS = 5 * HEALTH_INTERVAL_MS + 5_000;

@@ -26,13 +26,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The first config: `app` → blue, `checked` → the health-checked server, one middleware. */
+/**
+ * The first config: `app` → blue, `checked` → the health-checked server, one middleware, and
+ * `legacy`, accepted with a warning (entryPoints do not apply on Workers) that the API reports at
+ * its JSON path.
+ */
 export function firstConfig(stack: Pick<Stack, "blue" | "checked">) {
   return {
     http: {
       routers: {
         app: { rule: "PathPrefix(`/app`)", service: "app", middlewares: ["tag"] },
         checked: { rule: "PathPrefix(`/checked`)", service: "checked" },
+        legacy: { rule: "PathPrefix(`/legacy`)", service: "app", entryPoints: ["websecure"] },
       },
       services: {
         app: { loadBalancer: { servers: [{ url: stack.blue.url }] } },
