@@ -4,7 +4,7 @@
 // budget, test/node/bundle.test.ts) and cold start, since every isolate loads its whole script
 // before its first request. Same method as bench/coldstart.ts: COPIES isolates per workerd
 // process, timed from spawn until each answered once, median of ROUNDS; per isolate = (variant −
-// baseline) / COPIES. `node bench/dashboard-serving.ts`; a report, not a test. docs/dashboard.md has the figures.
+// baseline) / COPIES. `npm run bench:dashboard`; a report, not a test. docs/dashboard.md has the figures.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

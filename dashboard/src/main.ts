@@ -113,6 +113,11 @@ async function render(flash?: HTMLElement): Promise<void> {
     alive: () => mine === generation,
     reload: (f) => void render(f),
   };
+  // A metrics-only token (METRICS_TOKEN) reads the traffic and nothing else.
+  if (!can(identity, "read") && route.view !== "traffic") {
+    view.append(message("info", `this token (${identity.name}) has no 'read' scope: only the traffic page is open to it`, "no-read-scope"), h("a", { href: "#/traffic" }, "Traffic"));
+    return;
+  }
   try {
     await show(ctx, route);
   } catch (err) {
