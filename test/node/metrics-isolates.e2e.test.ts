@@ -7,7 +7,7 @@ import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "mini
 import { request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseScrape, total } from "../worker/helpers/prometheus.ts";
+import { matching, parseScrape, total } from "../worker/helpers/prometheus.ts";
 
 const TOKEN = "e2e-admin-token";
 let mf: Miniflare | null = null;
@@ -106,5 +106,16 @@ describe("two isolates, one metrics store, over HTTP", () => {
     expect(total(s, "traefik_config_reloads_total")).toBe(2);
     // And a's view is the same global figure once it has flushed again.
     expect(total(await scrape("a.test"), "traefik_router_requests_total", { router: "whoami@file" })).toBe(15);
+    // The history (GET <base>/metrics/history) holds the same requests, summed over both isolates' flushes.
+    const res = await get("b.test", "/__switchyard/metrics/history?window=3600&step=60", { authorization: `Bearer ${TOKEN}` });
+    expect(res.status).toBe(200);
+    const wide = JSON.parse(res.body) as { points: number; routers: Record<string, { requests: number[]; errors: number[] }>; services: Record<string, { requests: number[] }> };
+    const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
+    expect(wide.points).toBe(60);
+    expect(sum(wide.routers["whoami@file"]?.requests)).toBe(15);
+    // errors are the 5xx the scrape counts (502s unless something listens on the demo's 127.0.0.1:8788).
+    const fivexx = matching(s, "traefik_router_requests_total", { router: "whoami@file" }).filter((m) => m.labels.code?.startsWith("5"));
+    expect(sum(wide.routers["whoami@file"]?.errors)).toBe(fivexx.reduce((n, m) => n + m.value, 0));
+    expect(sum(wide.services["whoami@file"]?.requests)).toBe(15);
   });
 });
