@@ -90,7 +90,7 @@ export function build(base: string) {
     .get("/whoami", (_req, _env, _rt, who) => whoami(who))
     .post("/tokens", (req, env) => createToken(req, env))
     .get("/tokens", (_req, env) => listTokens(env))
-    .delete("/tokens/:name", (req, env) => revokeToken(decodeURIComponent(req.params.name!), env))
+    .delete("/tokens/:name", (req, env) => revokeToken(req.params.name!, env))
     .all("*", (req) => jsonError(404, `no admin endpoint ${req.method} ${new URL(req.url).pathname}`));
   return router;
 }

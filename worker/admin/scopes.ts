@@ -15,7 +15,9 @@ const scope = (...scopes: Scope[]): Need => ({ kind: "scope", scopes });
 const READING_POSTS = new Set(["/config/validate", "/explain", "/plan"]);
 
 /** `path`: the request's path below the admin base ("/config", "/metrics"...). HEAD counts as GET. */
-export function needOf(method: string, path: string): Need {
+export function needOf(method: string, rawPath: string): Need {
+  // As the router would match it: repeated and trailing slashes do not make another endpoint.
+  const path = rawPath.replace(/\/{2,}/g, "/").replace(/(.)\/+$/, "$1");
   const read = method === "GET" || method === "HEAD";
   if (path === "/whoami") return { kind: "any" };
   if (path === "/tokens" || path.startsWith("/tokens/")) return { kind: "manage" };

@@ -32,7 +32,13 @@ export async function listTokens(env: ConfigStoreBinding): Promise<Response> {
   return json({ tokens: await store(env).tokens() });
 }
 
-export async function revokeToken(name: string, env: ConfigStoreBinding): Promise<Response> {
+export async function revokeToken(encoded: string, env: ConfigStoreBinding): Promise<Response> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    return jsonError(400, `not a token name: ${encoded.slice(0, 80)}`);
+  }
   const revoked = await store(env).revokeToken(name);
   forgetStoredToken(name);
   return revoked ? json({ name, revoked: true }) : jsonError(404, `no stored token named '${name}'`);

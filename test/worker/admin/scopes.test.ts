@@ -42,6 +42,8 @@ const CALLS: [string, string, RequestInit, "read" | "write" | "rollback" | "metr
   ["POST /plan", "/plan", json("POST", { config: {}, requests: [] }), "read"],
   ["GET /metrics", "/metrics", {}, "metrics"],
   ["HEAD /metrics", "/metrics", { method: "HEAD" }, "metrics"],
+  ["GET /metrics/ (a trailing slash is the same endpoint)", "/metrics/", {}, "metrics"],
+  ["GET //metrics", "//metrics", {}, "metrics"],
   ["PUT /config", "/config", json("PUT", { http: { routers: { r: { rule: "Host(`x`", service: "none" } } } }), "write"],
   ["POST /config/rollback", "/config/rollback", json("POST", { version: 9_000_000 }), "rollback"],
   ["GET /config/shadow", "/config/shadow", {}, "read"],
