@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { stringify as stringifyYaml } from "yaml";
 import { guardedPage, haveChromium, launch, warnIfNoChromium, type Guarded } from "./browser.ts";
 import { nav, openItem, overflowsSideways, signIn, signedIn, texts, TOKEN_KEY, typeConfig, until } from "./dashboard.ts";
-import { admin, ADMIN_TOKEN, BASE, firstConfig, HEALTH_INTERVAL_MS, READ_TOKEN, request, routerOf, startStack, untilServed, upstreamOf, type Stack } from "./stack.ts";
+import { admin, ADMIN_TOKEN, BASE, firstConfig, HEALTH_INTERVAL_MS, METRICS_TOKEN, READ_TOKEN, request, routerOf, startStack, untilServed, upstreamOf, type Stack } from "./stack.ts";
 
 warnIfNoChromium();
 
@@ -350,6 +350,17 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
   });
 
   describe("traffic, fleet and health", () => {
+    it("a metrics-only token (METRICS_TOKEN) is told it cannot read the config, and has the traffic page", async () => {
+      const { page } = await open();
+      await signIn(page, stack!, METRICS_TOKEN);
+      expect(await page.getByTestId("whoami").innerText()).toMatch(/signed in as metrics/);
+      await page.getByTestId("no-read-scope").waitFor();
+      expect(await page.getByTestId("list-routers").count()).toBe(0);
+      await nav(page, "traffic");
+      await page.getByTestId("traffic-table").waitFor();
+      expect(await page.getByTestId("traffic-unavailable").count()).toBe(0);
+    });
+
     it("request counts rise after traffic", async () => {
       const { page } = await open();
       await signIn(page, stack!);

@@ -7,6 +7,7 @@ import { startWranglerDev, type Running } from "../node/helpers/processes.ts";
 
 export const ADMIN_TOKEN = "e2e-admin-token-0123456789";
 export const READ_TOKEN = "e2e-read-token-0123456789";
+export const METRICS_TOKEN = "e2e-metrics-token-0123456789";
 export const BASE = "/__switchyard";
 /** How often the `checked` service's servers are probed (its active health check). */
 export const HEALTH_INTERVAL_MS = 1_000;
@@ -72,6 +73,7 @@ export async function startStack(): Promise<Stack> {
       vars: {
         ADMIN_TOKEN,
         ADMIN_READ_TOKEN: READ_TOKEN,
+        METRICS_TOKEN,
         POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
         METRICS_FLUSH_INTERVAL_MS: String(METRICS_FLUSH_INTERVAL_MS),
         FLEET_REPORT_INTERVAL_MS: "1000",
