@@ -56,6 +56,27 @@ export function historyRows(batch: Batch, t: number): HistoryRow[] {
   return [...byKey.values()];
 }
 
+/**
+ * The rows a slot takes, given the names (`kind\0name`) it already holds (updated here): a name
+ * new to the slot once it holds SLOT_MAX_NAMES is left out, its requests counted in `dropped`.
+ */
+export function admitted(rows: readonly HistoryRow[], names: Set<string>): { rows: HistoryRow[]; dropped: number } {
+  const kept: HistoryRow[] = [];
+  let dropped = 0;
+  for (const row of rows) {
+    const key = `${row.k}\u0000${row.name}`;
+    if (!names.has(key)) {
+      if (names.size >= SLOT_MAX_NAMES) {
+        dropped += row.n[0]!;
+        continue;
+      }
+      names.add(key);
+    }
+    kept.push(row);
+  }
+  return { rows: kept, dropped };
+}
+
 /** One series of the answer. */
 export interface HistorySeries {
   requests: number[];

@@ -5,7 +5,7 @@
 import { writePoints, type PointWriter } from "./analytics.ts";
 import { exposition } from "./exposition.ts";
 import { familyNamed } from "./families.ts";
-import { history, HISTORY_SECONDS, historyRows, SLOT_MAX_NAMES, slotOf, type History, type HistoryRow, type HistoryWindow } from "./history.ts";
+import { admitted, history, HISTORY_SECONDS, historyRows, slotOf, type History, type HistoryRow, type HistoryWindow } from "./history.ts";
 import { Recorder } from "./recorder.ts";
 import { RequestMetrics } from "./request.ts";
 import { SeriesTable, STORE_MAX_SERIES, type Batch, type StoredFigures } from "./series.ts";
@@ -106,27 +106,26 @@ function writeAnalytics(dataset: PointWriter, batch: Batch): void {
 /** Without a METRICS binding: this isolate's own figures, kept in memory (a single-isolate view). */
 export function memorySink(now: () => number = Date.now): MetricsSink {
   const table = new SeriesTable(STORE_MAX_SERIES);
-  const slots = new Map<number, Map<string, HistoryRow>>();
-  let dropped = 0;
+  const slots = new Map<number, { names: Set<string>; rows: Map<string, HistoryRow>; dropped: number }>();
   return {
     push: async (batch) => {
       for (const x of batch.series) table.add(x);
       const t = slotOf(now());
-      const slot = slots.get(t) ?? new Map<string, HistoryRow>();
+      const slot = slots.get(t) ?? { names: new Set<string>(), rows: new Map<string, HistoryRow>(), dropped: 0 };
       slots.set(t, slot);
-      for (const row of historyRows(batch, t)) {
-        const key = `${row.k}\u0000${row.name}`;
-        const known = slot.get(key);
+      const fresh = admitted(historyRows(batch, t), slot.names);
+      slot.dropped += fresh.dropped;
+      for (const row of fresh.rows) {
+        const known = slot.rows.get(`${row.k}\u0000${row.name}`);
         if (known) row.n.forEach((v, i) => (known.n[i]! += v));
-        else if (slot.size < SLOT_MAX_NAMES) slot.set(key, row);
-        else dropped += row.n[0]!;
+        else slot.rows.set(`${row.k}\u0000${row.name}`, row);
       }
       for (const old of slots.keys()) if (old < t - HISTORY_SECONDS) slots.delete(old);
     },
     read: async () => ({ series: table.series(), dropped: table.dropped }),
     history: async (from, to) => {
-      const rows = [...slots].flatMap(([t, slot]) => (t >= from && t < to ? [...slot.values()] : []));
-      return { rows, dropped };
+      const inWindow = [...slots].filter(([t]) => t >= from && t < to).map(([, slot]) => slot);
+      return { rows: inWindow.flatMap((slot) => [...slot.rows.values()]), dropped: inWindow.reduce((n, slot) => n + slot.dropped, 0) };
     },
   };
 }

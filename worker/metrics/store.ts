@@ -6,7 +6,7 @@
 // same transaction, for GET <base>/metrics/history.
 import { DurableObject } from "cloudflare:workers";
 import { BUCKETS } from "./families.ts";
-import { HISTORY_SECONDS, historyRows, ROUTER, SERVICE, SLOT_MAX_NAMES, slotOf, type HistoryRow } from "./history.ts";
+import { admitted, HISTORY_SECONDS, historyRows, ROUTER, SERVICE, slotOf, type HistoryRow } from "./history.ts";
 import { SeriesTable, seriesId, STORE_MAX_SERIES, type Batch, type Series, type StoredFigures } from "./series.ts";
 
 /** The binding isolates flush through (wrangler.toml METRICS). */
@@ -90,19 +90,8 @@ export class MetricsStore extends DurableObject<object> {
     const t = slotOf(nowMs);
     const rows = historyRows(batch, t);
     if (rows.length === 0) return;
-    const names = this.slotNames(t);
-    let dropped = 0;
-    for (const row of rows) {
-      const key = `${row.k}\u0000${row.name}`;
-      if (!names.has(key)) {
-        if (names.size >= SLOT_MAX_NAMES) {
-          dropped += row.n[0]!;
-          continue;
-        }
-        names.add(key);
-      }
-      this.sql.exec(UPSERT_SLOT, row.t, row.k, row.name, ...row.n);
-    }
+    const { rows: kept, dropped } = admitted(rows, this.slotNames(t));
+    for (const row of kept) this.sql.exec(UPSERT_SLOT, row.t, row.k, row.name, ...row.n);
     if (dropped > 0) this.sql.exec("INSERT INTO history_dropped (t, n) VALUES (?, ?) ON CONFLICT (t) DO UPDATE SET n = n + excluded.n", t, dropped);
     // Once per slot per object instance: nothing else gets old within a slot.
     if (this.prunedAt === t) return;

@@ -3,7 +3,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { WorkerEnv } from "../../../worker/index.ts";
-import { HISTORY_SECONDS, historyWindow, slotOf, type HistoryWindow } from "../../../worker/metrics/history.ts";
+import { HISTORY_SECONDS, historyWindow, SLOT_MAX_NAMES, slotOf, type HistoryWindow } from "../../../worker/metrics/history.ts";
 import { IsolateMetrics, MetricsStore, storeSink } from "../../../worker/metrics/index.ts";
 import type { RequestSample } from "../../../worker/metrics/recorder.ts";
 
@@ -57,5 +57,19 @@ describe("MetricsStore history", () => {
     expect(left.map((x) => x.name).sort()).toEqual(["hist-prune@kv", "hist-prune@kv-svc"]);
     const reloaded = await runInDurableObject(stub, (_i, state) => new MetricsStore(state, {}).history(0, 2 ** 40));
     expect(reloaded.rows.find((x) => x.name === "hist-prune@kv")?.n).toEqual([1, 0, 1, 0, 0, 0]);
+  });
+
+  it("a slot keeps at most SLOT_MAX_NAMES routers and services; the rest is counted as dropped", async () => {
+    const stub = ns.get(ns.idFromName("hist-cap"));
+    const m = new IsolateMetrics({ push: (b) => stub.push(b).then(() => {}), read: () => stub.read(), history: (f, t) => stub.history(f, t) }, { intervalMs: 60_000 });
+    for (let i = 0; i < SLOT_MAX_NAMES + 5; i++) m.recorder.request(sample(`cap-${i}@kv`, { routerService: "cap-svc@kv", service: "cap-svc@kv" }));
+    await m.flush();
+    const out = await m.history(hour());
+    // Routers come before services in a batch: 500 routers kept, 5 routers and the service left out.
+    expect(Object.keys(out.routers)).toHaveLength(SLOT_MAX_NAMES);
+    expect(out.services).toEqual({});
+    expect(out.dropped).toBe(5 + SLOT_MAX_NAMES + 5);
+    const rows = await runInDurableObject(stub, (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM history").one().n);
+    expect(rows).toBe(SLOT_MAX_NAMES);
   });
 });
