@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-e2e-"));
 
 beforeAll(async () => {
   whoami = await startWhoami({ port: 0, name: "cli-e2e" });
-  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true", SHADOW_POLL_INTERVAL_MS: "0", SHADOW_FLUSH_INTERVAL_MS: "0" }, readyPath: "/__switchyard/status" });
+  dev = await startWranglerDev({ vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true", SHADOW_POLL_INTERVAL_MS: "200", SHADOW_FLUSH_INTERVAL_MS: "0" }, readyPath: "/__switchyard/status" });
   process.env.SWITCHYARD_TOKEN = TOKEN;
 });
 
