@@ -158,6 +158,7 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
       const row = page.locator(`[data-testid=row-routers][data-name="${LEGACY}"]`);
       await row.waitFor();
       expect(await row.getByTestId("status").innerText()).toBe("warning");
+      expect(await row.getByTestId("problems").innerText(), "a warning is not called an error").toBe("1 warning");
       expect(Number(await page.getByTestId("overview-routers-warnings").innerText())).toBeGreaterThanOrEqual(1);
       await row.getByTestId("item-link").click();
       await page.getByTestId("item-name").filter({ hasText: LEGACY }).waitFor();
