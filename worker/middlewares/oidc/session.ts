@@ -1,7 +1,7 @@
 // The session a browser carries: sealed (seal.ts) in the session cookie, split into parts when long
 // (chunks.ts). It holds the ID token (its claims are what forwardHeaders and claims read, and it is
 // the id_token_hint at logout), the refresh token, when the tokens expire, when the session ends,
-// and the CSRF token. Nothing is kept on the server: see docs/middleware-oidc.md for revocation.
+// and the CSRF token. Nothing is kept on the server: see docs/middlewares-oidc.md for revocation.
 import { decodeJwt, type JWTPayload } from "jose";
 import type { CookieOptions } from "../../services/balancer/cookie.ts";
 import { clearChunked, readChunked, writeChunked } from "./chunks.ts";
