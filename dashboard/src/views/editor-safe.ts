@@ -11,8 +11,29 @@ import { fromText, type Format } from "../formats.ts";
 import { parsePlanRequests } from "../planrequests.ts";
 import type { ViewContext } from "./context.ts";
 import { renderConfigDiff } from "./diff.ts";
-import type { Issue, PutAnswer, SendTarget } from "./editor.ts";
 
+/** An error at a JSON path (the admin API's `errors`). */
+export interface Issue {
+  path: string;
+  message: string;
+}
+export interface SendTarget {
+  readonly path: string;
+  /** Send If-Match of the version loaded (the API takes it on PUT /config, with or without ?canary). */
+  readonly ifMatch: boolean;
+  /** Send the message field as X-Switchyard-Message. */
+  readonly note: boolean;
+  readonly pending: string;
+}
+export interface PutAnswer {
+  version?: number;
+  error?: string;
+  errors?: Issue[];
+  canary?: { running: boolean; share?: number; stable?: number; candidate?: number };
+  sampleRate?: number;
+  basedOn?: number | null;
+}
+/** What these controls need of the editor (editor.ts). */
 export interface EditorAccess {
   readonly ctx: ViewContext;
   readonly result: HTMLElement;

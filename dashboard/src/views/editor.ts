@@ -11,28 +11,8 @@ import { lineOfPath, lineRange } from "../pathline.ts";
 import { can } from "../session.ts";
 import type { ViewContext } from "./context.ts";
 import { renderLineDiff } from "./diff.ts";
-import { safeControls, type EditorAccess } from "./editor-safe.ts";
+import { safeControls, type EditorAccess, type Issue, type PutAnswer, type SendTarget } from "./editor-safe.ts";
 
-export interface Issue {
-  path: string;
-  message: string;
-}
-export interface SendTarget {
-  readonly path: string;
-  /** Send If-Match of the version loaded (the API takes it on PUT /config, with or without ?canary). */
-  readonly ifMatch: boolean;
-  /** Send the message field as X-Switchyard-Message. */
-  readonly note: boolean;
-  readonly pending: string;
-}
-export interface PutAnswer {
-  version?: number;
-  error?: string;
-  errors?: Issue[];
-  canary?: { running: boolean; share?: number; stable?: number; candidate?: number };
-  sampleRate?: number;
-  basedOn?: number | null;
-}
 interface Validation {
   valid: boolean;
   errors?: Issue[];
