@@ -67,7 +67,7 @@ export function safeControls(ed: EditorAccess, writable: boolean): { element: HT
   const [rateLabel, rate] = field("editor-shadow-rate", "sample rate (0–1]", DEFAULT_SAMPLE_RATE, { inputmode: "decimal", size: 6 });
   const canaryButton = h("button", { type: "button", testid: "editor-canary-push", disabled: !writable }, "Push as canary");
   const shadowButton = h("button", { type: "button", testid: "editor-shadow", disabled: !writable }, "Evaluate as shadow");
-  const planRequests = h("textarea", { id: "editor-plan-requests", testid: "editor-plan-requests", rows: 3, spellcheck: "false", placeholder: 'https://example.com/api\n{"method": "POST", "url": "https://example.com/x", "headers": {"X-User": "1"}}' });
+  const planRequests = h("textarea", { id: "editor-plan-requests", testid: "editor-plan-requests", rows: 3, spellcheck: "false", placeholder: 'an absolute URL (a GET), or {"method": "POST", "url": "…", "headers": {"X-User": "1"}}' });
   const planButton = h("button", { type: "button", testid: "editor-plan" }, "Plan");
   const planResult = h("div", { testid: "editor-plan-result", "aria-live": "polite" });
   const inputs: Record<string, HTMLInputElement> = { canary: share, promoteAfter: after, maxErrorRatio: maxErr, maxP99Ratio: maxP99, minRequests: minReq, steps, stickyHeader: sticky, sampleRate: rate };
