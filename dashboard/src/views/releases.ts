@@ -59,10 +59,11 @@ export async function releases(ctx: ViewContext): Promise<void> {
   const abort = h("button", { type: "button", testid: "canary-abort", class: "danger", hidden: true, onclick: () => canary.running && endCanary(ctx, "abort", canary, result, refresh) }, "Abort (stable for everyone)");
   const stop = h("button", { type: "button", testid: "shadow-stop", hidden: true, onclick: () => shadow.active && stopShadow(ctx, shadow.sampled, result, refresh) }, "Stop");
   const canaryBox = h("div", { testid: "canary", "aria-live": "polite" });
+  const eventsBox = h("div", {});
   const shadowBox = h("div", { testid: "shadow", "aria-live": "polite" });
   const canaryNote = writer || can(ctx.identity, "rollback") ? null : message("info", "read-only token: promote and abort need the 'write' scope (abort: or 'rollback')", "canary-readonly");
   ctx.root.append(h("h1", {}, "Releases"), result,
-    h("section", { "aria-labelledby": "canary-title" }, h("h2", { id: "canary-title" }, "Canary"), canaryBox, h("div", { class: "row" }, promote, abort), canaryNote),
+    h("section", { "aria-labelledby": "canary-title" }, h("h2", { id: "canary-title" }, "Canary"), canaryBox, h("div", { class: "row" }, promote, abort), canaryNote, eventsBox),
     h("section", { "aria-labelledby": "shadow-title" }, h("h2", { id: "shadow-title" }, "Shadow evaluation"), shadowBox, h("div", { class: "row" }, stop)),
     updated);
   let busy = false;
@@ -77,6 +78,7 @@ export async function releases(ctx: ViewContext): Promise<void> {
       if (text !== shown) {
         shown = text;
         clear(canaryBox, renderCanary(canary));
+        clear(eventsBox, events(canary.events));
         clear(shadowBox, renderShadow(shadow));
       }
       promote.hidden = !(canary.running && writer);
@@ -97,7 +99,7 @@ export async function releases(ctx: ViewContext): Promise<void> {
 }
 
 function renderCanary(s: CanaryStatus): (HTMLElement | null)[] {
-  if (!s.running) return [message("info", "no canary is running: Push as canary in the editor starts one", "canary-none"), events(s.events)];
+  if (!s.running) return [message("info", "no canary is running: Push as canary in the editor starts one", "canary-none")];
   const p = s.policy;
   return [
     facts("canary-facts", [
@@ -125,7 +127,6 @@ function renderCanary(s: CanaryStatus): (HTMLElement | null)[] {
           h("td", {}, Object.entries(f.routers).map(([r, n]) => `${r}: ${n}`).join(", ") || "–"));
       })),
     )),
-    events(s.events),
   ];
 }
 

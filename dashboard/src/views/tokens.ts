@@ -47,8 +47,8 @@ function table(ctx: ViewContext, rows: StoredToken[], result: HTMLElement, reloa
         danger: true,
         run: async () => {
           await ctx.api.json("DELETE", `/tokens/${encodeURIComponent(t.name)}`);
-          clear(result, message("ok", `revoked '${t.name}'`, "token-revoked"));
           await reload();
+          clear(result, message("ok", `revoked '${t.name}'`, "token-revoked"));
         },
       }) }, "Revoke")),
     ))),
@@ -66,6 +66,7 @@ function createForm(ctx: ViewContext, result: HTMLElement, reload: () => Promise
     submit.disabled = true;
     try {
       const made = await ctx.api.json<StoredToken & { token: string }>("POST", "/tokens", { body: JSON.stringify({ name: name.value.trim(), scopes }), headers: { "content-type": "application/json" } });
+      await reload();
       const field = h("input", { id: "token-new", testid: "token-new", type: "text", readonly: true, value: made.token, size: 60, spellcheck: "false", autocomplete: "off" });
       clear(result, h("div", { class: "msg ok", role: "status" },
         h("label", { for: "token-new", class: "block" }, `token '${made.name}' (${made.scopes.join(", ")}):`), field,
@@ -73,7 +74,6 @@ function createForm(ctx: ViewContext, result: HTMLElement, reload: () => Promise
       field.focus();
       field.select();
       name.value = "";
-      await reload();
     } catch (err) {
       clear(result, message("error", explainError(err), "token-error"));
     } finally {
