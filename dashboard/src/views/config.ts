@@ -126,7 +126,7 @@ async function preview(ctx: ViewContext, version: number, out: HTMLElement): Pro
       h("label", { for: id, class: "block" }, label),
       h("input", { id, testid: id, type: "text", readonly: true, value, class: "copy", spellcheck: "false", autocomplete: "off", onfocus: (e: Event) => (e.target as HTMLInputElement).select() }),
     ];
-    clear(out, h("section", { testid: "preview", "data-version": p.version, class: "preview", "aria-labelledby": "preview-title" },
+    clear(out, h("section", { testid: "preview-box", "data-version": p.version, class: "preview", "aria-labelledby": "preview-title" },
       h("h2", { id: "preview-title" }, `Preview of version ${p.version}`),
       h("p", {}, `Requests with this header are served by version ${p.version} (until ${time(p.expiresAt)}); everyone else is served as before.`),
       field("preview-header", "header", p.header),
