@@ -1,10 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Three projects, the test tree mirroring the source tree:
+// Four projects, the test tree mirroring the source tree:
 // "unit" runs the pure code (go, rules, config, the watcher) in plain Node, in seconds;
 // "workers" runs inside workerd everything that touches bindings, fetch or the runtime;
-// "node" runs where a real process is needed (the CLI, wrangler dev end to end).
+// "node" runs where a real process is needed (the CLI, wrangler dev end to end);
+// "browser" drives the dashboard in a real Chromium against wrangler dev (skipped, loudly, without Chromium).
 export default defineConfig({
   test: {
     // The router writes an access-log line per request (worker/observe); the tests that check them
@@ -47,6 +48,16 @@ export default defineConfig({
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          // wrangler dev's start (it builds the dashboard first) and Chromium's launch.
+          hookTimeout: 150_000,
         },
       },
     ],

@@ -3,10 +3,8 @@
 // crypto.subtle.verify of the same signature measured in the same run: the middleware's own cost is
 // the difference. Target: ≤ 50 µs per ES256/RS256 verification in Node. Part of `npm run bench`; a
 // report, exits 0 whatever it finds.
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { fileURLToPath } from "node:url";
 import { measureJwt, type CaseResult } from "./jwt-core.ts";
+import { startBenchEntry } from "./workerd.ts";
 
 const N = Number(process.env.BENCH_JWT_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_JWT_ROUNDS ?? 5);
@@ -25,18 +23,7 @@ function report(title: string, results: readonly CaseResult[], target: boolean):
 
 report(`jwt in Node (blocks of ${N} verifications, best of ${ROUNDS})`, await measureJwt(N, ROUNDS, () => performance.now()), true);
 
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL("./workerd/jwt-entry.ts", import.meta.url).href)],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["cloudflare:*", "node:*", "crypto"],
-  write: false,
-  minify: true,
-});
-const mf = new Miniflare(convertV4MiniflareOptions({ workers: [{ name: "bench-jwt", modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: "2026-11-01" }] }));
+const mf = await startBenchEntry(new URL("./workerd/jwt-entry.ts", import.meta.url), { name: "bench-jwt" });
 try {
   const res = await mf.dispatchFetch(`http://bench/?n=${N}&rounds=${ROUNDS}`);
   report(`jwt in workerd (same blocks; workerd's clock moves in whole ms)`, (await res.json()) as CaseResult[], false);

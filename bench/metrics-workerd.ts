@@ -1,36 +1,17 @@
 // The metrics' per-request cost inside workerd: bench/workerd/metrics-entry.ts bundled with
 // esbuild and run by Miniflare (the workerd that `wrangler dev` runs), serve() with metrics off
 // and on in turns, best round of each. Part of `npm run bench`; a report, exits 0 whatever it finds.
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { fileURLToPath } from "node:url";
+import { startBenchEntry } from "./workerd.ts";
 
 const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 8);
 /** Requests per block (workerd's clock moves in whole ms: 10,000 requests make ~30 ms): off and on blocks take turns inside one request to the Worker. */
 const N = 10_000;
 const TARGET_NS = 2_000;
 
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL("./workerd/metrics-entry.ts", import.meta.url).href)],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  // bcryptjs asks for Node's crypto inside a try, falling back to Web Crypto: left out of the bundle.
-  external: ["cloudflare:*", "node:*", "crypto"],
-  write: false,
-  minify: true,
+const mf = await startBenchEntry(new URL("./workerd/metrics-entry.ts", import.meta.url), {
+  name: "bench",
+  durableObjects: { METRICS: { className: "MetricsStore", useSQLite: true } },
 });
-const mf = new Miniflare(convertV4MiniflareOptions({ workers: [
-        {
-          name: "bench",
-          modules: true,
-          script: bundle.outputFiles[0]!.text,
-          compatibilityDate: "2026-11-01",
-          durableObjects: { METRICS: { className: "MetricsStore", useSQLite: true } },
-        },
-      ], }));
 try {
   const run = async (): Promise<{ off: number; on: number }> => (await (await mf.dispatchFetch(`http://bench/?n=${N}&rounds=${ROUNDS}`)).json()) as { off: number; on: number };
   await run();

@@ -1,15 +1,47 @@
 // The Worker as it deploys, run in workerd through Miniflare's API (no `wrangler dev` proxy), for
 // the benchmarks that need the real runtime: bench/first-request.ts. The bundle is `wrangler deploy
 // --dry-run`'s; each start is a fresh workerd process, so its first request meets a cold isolate.
+// Also the one esbuild bundle of Worker code for workerd (bundleForWorkerd), which the in-Worker
+// benches (bench/workerd/*-entry.ts) and test/node/helpers/two-isolates.ts run.
+import { build } from "esbuild";
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { fileURLToPath } from "node:url";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 
 const run = promisify(execFile);
+
+/** Worker code (`entry`: a file URL) bundled by esbuild as one ES module script for workerd. */
+export async function bundleForWorkerd(entry: URL, options: { minify?: boolean } = {}): Promise<string> {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(entry.href)],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    // bcryptjs asks for Node's crypto inside a try, falling back to Web Crypto: left out of the bundle.
+    external: ["cloudflare:*", "node:*", "crypto"],
+    // The demo config (worker/index.ts imports it as text).
+    loader: { ".yaml": "text" },
+    write: false,
+    minify: options.minify ?? false,
+  });
+  return bundle.outputFiles[0]!.text;
+}
+
+/**
+ * A bench entry (bench/workerd/*-entry.ts: a Worker that measures inside itself when fetched),
+ * bundled minified and run alone in a fresh workerd; `worker` adds its bindings.
+ */
+export async function startBenchEntry(entry: URL, worker: Omit<V4WorkerOptions, "modules" | "script">): Promise<Miniflare> {
+  const script = await bundleForWorkerd(entry, { minify: true });
+  return new Miniflare(convertV4MiniflareOptions({ workers: [{ modules: true, script, compatibilityDate: "2026-11-01", ...worker }] }));
+}
 
 export interface Bundle {
   readonly dir: string;

@@ -13,7 +13,9 @@ export function chart(container: HTMLElement, title: string, t: number[], lines:
     title,
     width,
     height: 180,
-    series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? "–" : `${round(v)} ${unit}`) }))],
+    series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, spanGaps: false,
+      // Points as well as lines: a single interval with traffic between empty ones has no line.
+      points: { show: true, size: 4 }, value: (_u: uPlot, v: number | null) => (v === null ? "–" : `${round(v)} ${unit}`) }))],
     axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map((v) => `${round(v)}`), size: 50 }],
     scales: { x: { time: true } },
     legend: { live: true },

@@ -55,10 +55,13 @@ const REQUESTS = [
   { method: "GET", url: "https://a.test/v2/items" },
 ].map((r) => JSON.stringify(r)).join("\n");
 
+/** `switchyard plan` of `config` (written to `name`) against the stand-in, with REQUESTS. */
+const plan = (name: string, config: unknown, ...flags: string[]) => runCli("plan", file(name, config), "--requests", file("reqs.jsonl", REQUESTS), "--url", url, ...flags);
+
 describe("switchyard plan", () => {
   it("the same config: exit 0, no changes, no request moves", async () => {
     live = LIVE;
-    const r = await runCli("plan", file("same.json", LIVE), "--requests", file("reqs.jsonl", REQUESTS), "--url", url);
+    const r = await plan("same.json", LIVE);
     expect(r.code, r.err).toBe(0);
     expect(r.lines).toEqual([`plan: ${join(dir, "same.json")} against version 7`, "no changes to routers, services, middlewares or transports", "requests: 3, routed differently: 0"]);
     expect(seen.at(-1)).toBe(`GET /__switchyard/config Bearer ${TOKEN}`);
@@ -70,7 +73,7 @@ describe("switchyard plan", () => {
     next.http.routers.api.rule = "PathPrefix(`/api/v1`)";
     next.http.routers["v2"] = { rule: "PathPrefix(`/v2`)", service: "app", priority: 1000 };
     delete (next.http.routers as Record<string, unknown>).web;
-    const r = await runCli("plan", file("next.json", next), "--requests", file("reqs.jsonl", REQUESTS), "--url", url);
+    const r = await plan("next.json", next);
     expect(r.code, r.err).toBe(2);
     expect(r.out).toContain("  + routers.v2");
     expect(r.out).toContain("  - routers.web");
@@ -80,7 +83,7 @@ describe("switchyard plan", () => {
     expect(r.out).toContain("  line 2: GET https://a.test/index.html: web -> 404");
     expect(r.out).toContain("  line 3: GET https://a.test/v2/items: web -> v2");
 
-    const json = await runCli("plan", file("next.json", next), "--requests", file("reqs.jsonl", REQUESTS), "--url", url, "--json");
+    const json = await plan("next.json", next, "--json");
     expect(json.code).toBe(2);
     const body = JSON.parse(json.out) as { live: number; changes: boolean; requests: number; moved: object[]; diff: { routers: { fields: Record<string, object[]> } } };
     expect(body).toMatchObject({ live: 7, changes: true });
@@ -92,7 +95,7 @@ describe("switchyard plan", () => {
     live = LIVE;
     const next = structuredClone(LIVE);
     next.http.services.app.loadBalancer.servers[0]!.url = "http://127.0.0.1:2";
-    const r = await runCli("plan", file("svc.json", next), "--requests", file("reqs.jsonl", REQUESTS), "--url", url);
+    const r = await plan("svc.json", next);
     expect(r.code).toBe(2);
     expect(r.out).toContain("requests: 3, routed differently: 0");
     expect(r.out).toContain("~ http.services.app.loadBalancer.servers[0].url");
@@ -100,7 +103,7 @@ describe("switchyard plan", () => {
 
   it("nothing published yet: every routed request moves from 404", async () => {
     live = null;
-    const r = await runCli("plan", file("first.json", LIVE), "--requests", file("reqs.jsonl", REQUESTS), "--url", url);
+    const r = await plan("first.json", LIVE);
     expect(r.code).toBe(2);
     expect(r.out).toContain("against no published config");
     expect(r.out).toContain("  line 1: GET https://a.test/api/items: 404 -> api");

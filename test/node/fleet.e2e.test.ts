@@ -6,48 +6,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli as run } from "./helpers/cli.ts";
-import { startWhoami, type Whoami } from "../../examples/whoami.ts";
 import type { FleetStatus } from "../../providers/store/fleet.ts";
-import { startWranglerDev, type Running } from "./helpers/processes.ts";
+import { startAdminDev, type AdminDev } from "./helpers/admin-dev.ts";
 
 const TOKEN = "fleet-e2e-token";
 const REPORT_INTERVAL_MS = 1_000;
-let dev: Running;
-let whoami: Whoami;
+let e2e: AdminDev;
 const dir = mkdtempSync(join(tmpdir(), "switchyard-fleet-e2e-"));
 
 beforeAll(async () => {
-  whoami = await startWhoami({ port: 0, name: "fleet-e2e" });
-  const vars = { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "100", VERSION_HEADER: "true", FLEET_REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS) };
-  dev = await startWranglerDev({ vars, readyPath: "/__switchyard/status" });
-  process.env.SWITCHYARD_TOKEN = TOKEN;
+  e2e = await startAdminDev("fleet-e2e", TOKEN, { FLEET_REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS) });
 });
 
 afterAll(async () => {
-  delete process.env.SWITCHYARD_TOKEN;
-  await dev?.stop();
-  await whoami?.close();
+  await e2e?.stop();
 });
-
-
-async function admin<T>(path: string): Promise<T> {
-  const res = await fetch(`${dev.url}/__switchyard${path}`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(10_000) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** Requests (traffic: each lets the isolate poll and report) until `done`, for at most `ms`. */
-async function until<T>(what: string, probe: () => Promise<T>, done: (t: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T;
-  do {
-    await (await fetch(`${dev.url}/app`, { signal: AbortSignal.timeout(10_000) })).arrayBuffer();
-    last = await probe();
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  } while (Date.now() < deadline);
-  throw new Error(`${what} not within ${ms} ms; last: ${JSON.stringify(last)}`);
-}
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -60,19 +33,19 @@ type IsolateStatus = { isolate: string; serving: { version: number; sha256: stri
 describe("fleet status over HTTP", () => {
   // Two wrangler invocations (push --kv) take most of it: 30 to 40 s on this machine, more under load.
   it("after traffic: the version served, then a refused version within one report interval, and switchyard status", { timeout: 120_000 }, async () => {
-    const good = file("good.yaml", `http:\n  routers:\n    app:\n      rule: "PathPrefix(\`/app\`)"\n      service: app\n  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: "${whoami.url}"\n`);
-    expect((await run("push", good, "--url", dev.url)).code).toBe(0);
-    const served = await until("version 1 served and reported", () => admin<FleetStatus>("/status/fleet"), (f) => f.versions.some((v) => v.version === 1));
+    const good = file("good.yaml", `http:\n  routers:\n    app:\n      rule: "PathPrefix(\`/app\`)"\n      service: app\n  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: "${e2e.whoami.url}"\n`);
+    expect((await run("push", good, "--url", e2e.dev.url)).code).toBe(0);
+    const served = await e2e.until("version 1 served and reported", () => e2e.admin<FleetStatus>("/status/fleet"), (f) => f.versions.some((v) => v.version === 1));
     expect(served).toMatchObject({ storeVersion: 1, isolates: 1, notServing: 0, refused: [], errors: [], notHeardFrom: { isolates: 0, list: [] } });
 
     // Valid in v2 (two hosts in one Host), refused by the Worker, which reads rules as v3.
-    const v2 = file("v2.yaml", `http:\n  routers:\n    app:\n      rule: "Host(\`a.test\`, \`b.test\`)"\n      service: app\n  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: "${whoami.url}"\n`);
-    const pushed = await run("push", v2, "--kv", "--persist-to", dev.state!, "--default-rule-syntax", "v2");
+    const v2 = file("v2.yaml", `http:\n  routers:\n    app:\n      rule: "Host(\`a.test\`, \`b.test\`)"\n      service: app\n  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: "${e2e.whoami.url}"\n`);
+    const pushed = await run("push", v2, "--kv", "--persist-to", e2e.dev.state!, "--default-rule-syntax", "v2");
     expect(pushed.code, pushed.err).toBe(0);
     const refusedVersion = Number(/as version (\d+)/.exec(pushed.out)?.[1]);
-    const status = await until("the isolate refuses it", () => admin<IsolateStatus>("/status"), (s) => s.lastError?.version === refusedVersion);
+    const status = await e2e.until("the isolate refuses it", () => e2e.admin<IsolateStatus>("/status"), (s) => s.lastError?.version === refusedVersion);
     const seen = Date.now();
-    const fleet = await until("the refusal in the fleet status", () => admin<FleetStatus>("/status/fleet"), (f) => f.refused.length > 0, REPORT_INTERVAL_MS * 5);
+    const fleet = await e2e.until("the refusal in the fleet status", () => e2e.admin<FleetStatus>("/status/fleet"), (f) => f.refused.length > 0, REPORT_INTERVAL_MS * 5);
     const visibleAfterMs = Date.now() - seen;
     expect(visibleAfterMs).toBeLessThan(REPORT_INTERVAL_MS);
 
@@ -94,7 +67,7 @@ describe("fleet status over HTTP", () => {
     });
     expect(status.lastError!.message).toMatch(new RegExp(`^config version ${refusedVersion} rejected: http\\.routers\\.app\\.rule: `));
 
-    const human = await run("status", "--url", dev.url);
+    const human = await run("status", "--url", e2e.dev.url);
     expect(human.code, human.err).toBe(0);
     const lines = human.out.split("\n");
     expect(lines[0]).toMatch(/^config store: version 1 \(as of \d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
@@ -108,7 +81,7 @@ describe("fleet status over HTTP", () => {
       `      at http.routers.app.rule; 1 isolate in ${colo}: ${status.isolate}`,
       "not heard from: none",
     ]);
-    const json = await run("status", "--json", "--url", dev.url);
+    const json = await run("status", "--json", "--url", e2e.dev.url);
     expect(json.code).toBe(0);
     expect({ ...(JSON.parse(json.out) as FleetStatus), at: fleet.at }).toEqual(fleet);
     console.log(`fleet e2e: refusal visible in /status/fleet ${visibleAfterMs} ms after /status showed it (colo ${colo})`);

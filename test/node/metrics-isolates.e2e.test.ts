@@ -1,82 +1,26 @@
-// End to end over HTTP: the real Worker bundle run twice by Miniflare (two Workers, so two isolates
-// with their own module state), both binding the same MetricsStore (worker "b" reaches worker
-// "a"'s class by scriptName). Requests go to each over HTTP; /metrics, read by a Prometheus text
+// End to end over HTTP: the real Worker bundle run twice by Miniflare (helpers/two-isolates.ts: two
+// Workers, so two isolates with their own module state), both binding the same Durable Objects, the
+// MetricsStore among them (worker "b" reaches worker "a"'s classes by scriptName). Requests go to each over HTTP; /metrics, read by a Prometheus text
 // parser, must count exactly the requests sent to both.
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
-import { request as httpRequest } from "node:http";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matching, parseScrape, total } from "../worker/helpers/prometheus.ts";
+import { startTwoIsolates, type TwoIsolates } from "./helpers/two-isolates.ts";
 
 const TOKEN = "e2e-admin-token";
-let mf: Miniflare | null = null;
-let origin = "";
+let isolates: TwoIsolates | null = null;
 
 /** One HTTP request to Miniflare's server with a Host header (its routes pick the Worker by host). */
-function get(host: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${origin}${path}`, { headers: { host, ...headers }, timeout: 10_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`timeout: ${host}${path}`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (host: string, path: string, headers: Record<string, string> = {}) => isolates!.call(host, path, { headers });
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../worker/index.ts", import.meta.url).href)],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*", "crypto"],
-    loader: { ".yaml": "text" },
-    write: false,
-  });
-  const script = bundle.outputFiles[0]!.text;
-  type DurableObjectOption = NonNullable<V4WorkerOptions["durableObjects"]>[string];
-  const worker = (name: string, metrics: DurableObjectOption, extra: { analyticsEngineDatasets?: Record<string, { dataset: string }> } = {}): V4WorkerOptions => ({
-    name,
-    modules: true,
-    script,
-    compatibilityDate: "2026-11-01",
-    compatibilityFlags: ["enable_request_signal"],
-    routes: [`${name}.test/*`],
-    // The bundled demo config (its routers answer 502 when nothing listens on 127.0.0.1:8788:
-    // the counts below are over every code). A long flush interval: only the scrape flushes.
-    bindings: { ADMIN_TOKEN: TOKEN, CONFIG_SOURCE: "file", METRICS_FLUSH_INTERVAL_MS: "3600000" },
-    kvNamespaces: ["CONFIG_KV"],
-    durableObjects: {
-      METRICS: metrics,
-      CONFIG_STORE: { className: "ConfigStore", useSQLite: true },
-      RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
-      HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true },
-    },
-    ...extra,
-  });
-  mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: "127.0.0.1",
-      port: 0,
-      workers: [
-        // a also writes each flush to Miniflare's local Analytics Engine dataset (the real binding: its flushes must go through).
-        worker("a", { className: "MetricsStore", useSQLite: true }, { analyticsEngineDatasets: { METRICS_DATASET: { dataset: "switchyard_metrics" } } }),
-        worker("b", { className: "MetricsStore", scriptName: "a", useSQLite: true }),
-      ],
-    }),
-  );
-  origin = (await mf.ready).origin;
+  // The bundled demo config (its routers answer 502 when nothing listens on 127.0.0.1:8788:
+  // the counts below are over every code). The helper's long flush interval: only the scrape flushes.
+  // a also writes each flush to Miniflare's local Analytics Engine dataset (the real binding: its flushes must go through).
+  isolates = await startTwoIsolates({ ADMIN_TOKEN: TOKEN, CONFIG_SOURCE: "file" }, ["CONFIG_KV"], { analyticsEngineDatasets: { METRICS_DATASET: { dataset: "switchyard_metrics" } } });
 }, 60_000);
 
 afterAll(async () => {
-  await mf?.dispose();
+  await isolates?.dispose();
 });
 
 async function scrape(host: string) {

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWhoami, type Whoami } from "../../examples/whoami.ts";
-import { OIDC_CLIENT } from "../fixtures/oidc-client.ts";
+import { oidcClientOptions, oidcWorkerSecrets } from "../fixtures/oidc-client.ts";
 import { startOidcProvider, type TestProvider } from "../fixtures/oidc-provider.ts";
 import { Browser } from "../worker/helpers/browser.ts";
 import { startWranglerDev, type Running } from "./helpers/processes.ts";
@@ -34,14 +34,7 @@ function config(app: string) {
       middlewares: {
         login: {
           oidc: {
-            issuer: op.issuer,
-            clientId: OIDC_CLIENT.client_id,
-            clientSecret: "env:OIDC_CLIENT_SECRET",
-            secret: "env:OIDC_SECRET",
-            redirectUrl: "/callback",
-            logoutUrl: "/logout",
-            postLogoutRedirectUrl: `${app}/bye`,
-            scopes: ["openid", "email", "profile"],
+            ...oidcClientOptions(op.issuer, app),
             forwardHeaders: { "X-User": "sub", "X-Group": "grp" },
           },
         },
@@ -53,7 +46,7 @@ function config(app: string) {
 beforeAll(async () => {
   whoami = await startWhoami({ port: 0, name: "oidc-e2e" });
   dev = await startWranglerDev({
-    vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "0", OIDC_SECRET: "an-e2e-worker-secret-0123456789abcdef", OIDC_CLIENT_SECRET: OIDC_CLIENT.client_secret },
+    vars: { ADMIN_TOKEN: TOKEN, POLL_INTERVAL_MS: "0", ...oidcWorkerSecrets("an-e2e-worker-secret-0123456789abcdef") },
     readyPath: "/__switchyard/status",
   });
   op = await startOidcProvider({ redirectUris: [`${dev.url}/callback`], postLogoutRedirectUris: [`${dev.url}/bye`] });

@@ -74,7 +74,7 @@ function table(kind: ItemKind, items: ApiItem[]): HTMLElement {
                   h("td", {}, h("a", { href: hashOf({ view: "item", kind, name: item.name }), testid: "item-link" }, item.name)),
                   h("td", {}, status(item.status)),
                   h("td", { class: "mono" }, detail(item)),
-                  h("td", {}, problemCount(item)),
+                  h("td", { testid: "problems" }, problemCount(item)),
                 ),
               ),
             ),
@@ -88,7 +88,9 @@ export function status(value: string | undefined): HTMLElement {
   return h("span", { class: `status ${s}`, testid: "status" }, s);
 }
 
+/** The API lists warnings and errors alike in `errors`; the item's status says which they are. */
 function problemCount(item: ApiItem): string {
   const n = item.errors?.length ?? item.error?.length ?? 0;
-  return n === 0 ? "" : `${n} error${n === 1 ? "" : "s"}`;
+  const word = item.status === "warning" ? "warning" : "error";
+  return n === 0 ? "" : `${n} ${word}${n === 1 ? "" : "s"}`;
 }

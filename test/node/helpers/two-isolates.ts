@@ -2,10 +2,9 @@
 // state, on one HTTP server (routes pick the Worker by host: a.test, b.test). b reaches a's Durable
 // Object classes by scriptName (one config store, one rate limiter...), and both bind the same KV
 // namespaces. For end-to-end tests of what one isolate's state must not hide from another.
-import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 import { request as httpRequest } from "node:http";
-import { fileURLToPath } from "node:url";
+import { bundleForWorkerd, WORKER_DURABLE_OBJECTS } from "../../../bench/workerd.ts";
 
 export interface TwoIsolates {
   readonly mf: Miniflare;
@@ -13,19 +12,9 @@ export interface TwoIsolates {
   dispose(): Promise<void>;
 }
 
-export async function startTwoIsolates(bindings: Record<string, string>, kvNamespaces: string[] = ["CONFIG_KV"]): Promise<TwoIsolates> {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../../worker/index.ts", import.meta.url).href)],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*", "crypto"],
-    loader: { ".yaml": "text" },
-    write: false,
-  });
-  const script = bundle.outputFiles[0]!.text;
+/** `onlyA`: bindings worker a has and b has not (say, an Analytics Engine dataset only one writes). */
+export async function startTwoIsolates(bindings: Record<string, string>, kvNamespaces: string[] = ["CONFIG_KV"], onlyA: Pick<V4WorkerOptions, "analyticsEngineDatasets"> = {}): Promise<TwoIsolates> {
+  const script = await bundleForWorkerd(new URL("../../../worker/index.ts", import.meta.url));
   const shared = (name: string) => (name === "a" ? {} : { scriptName: "a" });
   const worker = (name: string): V4WorkerOptions => ({
     name,
@@ -36,12 +25,8 @@ export async function startTwoIsolates(bindings: Record<string, string>, kvNames
     routes: [`${name}.test/*`],
     bindings: { METRICS_FLUSH_INTERVAL_MS: "3600000", ...bindings },
     kvNamespaces,
-    durableObjects: {
-      CONFIG_STORE: { className: "ConfigStore", useSQLite: true, ...shared(name) },
-      RATE_LIMITER: { className: "RateLimiter", useSQLite: true, ...shared(name) },
-      HEALTH_CHECKER: { className: "HealthChecker", useSQLite: true, ...shared(name) },
-      METRICS: { className: "MetricsStore", useSQLite: true, ...shared(name) },
-    },
+    durableObjects: Object.fromEntries(Object.entries(WORKER_DURABLE_OBJECTS).map(([binding, object]) => [binding, { ...object, ...shared(name) }])),
+    ...(name === "a" ? onlyA : {}),
   });
   const mf = new Miniflare(convertV4MiniflareOptions({ host: "127.0.0.1", port: 0, workers: [worker("a"), worker("b")] }));
   const origin = (await mf.ready).origin;

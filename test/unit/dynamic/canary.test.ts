@@ -46,22 +46,31 @@ class FakeProvider implements Provider {
 const ref = (version: number): VersionRef => ({ version, key: `v/${version}`, sha256: `h${version}` });
 const req = (headers: Record<string, string>) => new Request("http://a.test/", { headers });
 
+/** A watcher over a FakeProvider, a canary switch beside the stable one; poll(ms) first moves its clock on by ms. */
+function watched() {
+  const provider = new FakeProvider();
+  const stable = new Switcher<Snapshot>();
+  const canary = new CanarySwitch(stable, {});
+  let now = 0;
+  const watcher = new Watcher(provider, routerListener(stable), { intervalMs: 10, now: () => now, canary: canary.listener });
+  const poll = async (ms = 0) => {
+    now += ms;
+    await watcher.poll();
+  };
+  return { provider, stable, canary, watcher, poll };
+}
+
 describe("the candidate beside the stable snapshot", () => {
   it("is loaded with the stable one, picked per client, kept across share changes, dropped with the canary", async () => {
-    const provider = new FakeProvider();
-    const stable = new Switcher<Snapshot>();
-    const canary = new CanarySwitch(stable, {});
-    let now = 0;
-    const watcher = new Watcher(provider, routerListener(stable), { intervalMs: 10, now: () => now, canary: canary.listener });
+    const { provider, stable, canary, poll } = watched();
     const inside = Array.from({ length: 500 }, (_, i) => `10.1.${i >> 8}.${i & 255}`).find((ip) => inCanary(ip, 10))!;
     const outside = Array.from({ length: 500 }, (_, i) => `10.1.${i >> 8}.${i & 255}`).find((ip) => !inCanary(ip, 50))!;
 
     provider.ref = ref(1);
-    await watcher.poll();
+    await poll();
     const c: CanaryRef = { ...ref(2), share: 10 };
     provider.ref = { ...ref(1), canary: c };
-    now += 10;
-    await watcher.poll();
+    await poll(10);
     expect(provider.loads).toEqual([1, 2]);
     expect(canary.current).toEqual({ version: 2, share: 10, header: null });
     const s = stable.current!;
@@ -70,36 +79,29 @@ describe("the candidate beside the stable snapshot", () => {
 
     // A new share: nothing loaded again; by header.
     provider.ref = { ...ref(1), canary: { ...c, share: 50, header: "x-user" } };
-    now += 10;
-    await watcher.poll();
+    await poll(10);
     expect(provider.loads).toEqual([1, 2]);
     expect(canary.pick(req({ "cf-connecting-ip": inside, "x-user": outside }), s).meta.version).toBe(1);
     expect(canary.pick(req({ "x-user": inside }), s).meta.version).toBe(2);
 
     // Promoted: version 2 is the stable one, no candidate.
     provider.ref = ref(2);
-    now += 10;
-    await watcher.poll();
+    await poll(10);
     expect(canary.active).toBe(false);
     expect(stable.current!.meta.version).toBe(2);
     expect(canary.pick(req({ "x-user": inside }), stable.current!).meta.version).toBe(2);
   });
 
   it("a candidate that cannot be loaded leaves stable serving everyone; the next poll tries the candidate alone", async () => {
-    const provider = new FakeProvider();
-    const stable = new Switcher<Snapshot>();
-    const canary = new CanarySwitch(stable, {});
-    let now = 0;
-    const watcher = new Watcher(provider, routerListener(stable), { intervalMs: 10, now: () => now, canary: canary.listener });
+    const { provider, stable, canary, watcher, poll } = watched();
     provider.missing.add(2);
     provider.ref = { ...ref(1), canary: { ...ref(2), share: 50 } };
-    await watcher.poll();
+    await poll();
     expect(stable.current!.meta.version).toBe(1);
     expect(canary.active).toBe(false);
     expect(watcher.state.lastError?.message).toMatch(/^canary version 2: v\/2 is not readable yet; serving the stable version only$/);
     provider.missing.clear();
-    now += 100;
-    await watcher.poll();
+    await poll(100);
     expect(provider.loads).toEqual([1, 2, 2]);
     expect(canary.current).toEqual({ version: 2, share: 50, header: null });
     expect(watcher.state.lastError).toBeNull();

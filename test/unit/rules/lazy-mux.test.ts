@@ -2,26 +2,8 @@
 // routes, from the index muxIndex makes of them, building only the routes requests reach.
 import { describe, expect, it } from "vitest";
 import { generateRequests, generateRoutes } from "../../../bench/routes.ts";
-import { buildLazyMuxer, buildMuxer, compileRule, defaultPriority, muxIndex, viewFromDescription, type MuxIndex, type Route } from "../../../worker/rules/index.ts";
-
-function routesOf(rules: readonly (readonly [string, string])[]): Route<string>[] {
-  return rules.map(([name, rule]) => {
-    const compiled = compileRule(rule);
-    if (!compiled.ok) throw new Error(`${rule}: ${compiled.error.message}`);
-    return { name, rule: compiled.value, priority: defaultPriority(rule), handler: name };
-  });
-}
-
-/** A lazy muxer whose source counts what it builds; the index goes through JSON as published. */
-function lazyOf(routes: readonly Route<string>[]) {
-  const byName = new Map(routes.map((r) => [r.name, r]));
-  const index = JSON.parse(JSON.stringify(muxIndex(routes))) as MuxIndex;
-  const built: string[] = [];
-  const muxer = buildLazyMuxer(index, (name) => (built.push(name), byName.get(name) ?? null));
-  return { muxer, built, index };
-}
-
-const view = (url: string, headers: Record<string, string> = {}, method = "GET") => viewFromDescription({ method, url, headers });
+import { buildLazyMuxer, buildMuxer, muxIndex, type MuxIndex } from "../../../worker/rules/index.ts";
+import { lazyOf, routesOf, view } from "../../worker/helpers/rules.ts";
 
 describe("lazy muxer", () => {
   it("routes the benchmark's 2,000-router table as buildMuxer does, for hits and misses", () => {

@@ -2,9 +2,8 @@
 // rules and requests from Traefik's pkg/muxer/http/mux_test.go (TestMuxer), and the verdicts of
 // every route in route order, the same through buildMuxer and the lazy muxer.
 import { describe, expect, it } from "vitest";
-import { buildLazyMuxer, buildMuxer, compileRule, defaultPriority, failedPart, muxIndex, verdicts, viewFromDescription, type MuxIndex, type Route } from "../../../worker/rules/index.ts";
-
-const view = (url: string, headers: Record<string, string> = {}, method = "GET") => viewFromDescription({ method, url, headers });
+import { buildMuxer, compileRule, defaultPriority, failedPart, verdicts, type Route } from "../../../worker/rules/index.ts";
+import { lazyOf, routesOf, view } from "../../worker/helpers/rules.ts";
 
 function failed(rule: string, url: string): string | null {
   const compiled = compileRule(rule);
@@ -41,21 +40,6 @@ describe("failedPart, on Traefik's TestMuxer rules", () => {
   ];
   for (const [rule, url, want] of cases) it(`${rule} against ${url}`, () => expect(failed(rule, url)).toBe(want));
 });
-
-function routesOf(rules: readonly (readonly [string, string])[]): Route<string>[] {
-  return rules.map(([name, rule]) => {
-    const compiled = compileRule(rule);
-    if (!compiled.ok) throw new Error(`${rule}: ${compiled.error.message}`);
-    return { name, rule: compiled.value, priority: defaultPriority(rule), handler: name };
-  });
-}
-
-function lazyOf(routes: readonly Route<string>[]) {
-  const byName = new Map(routes.map((r) => [r.name, r]));
-  const index = JSON.parse(JSON.stringify(muxIndex(routes))) as MuxIndex;
-  const built: string[] = [];
-  return { muxer: buildLazyMuxer(index, (name) => (built.push(name), byName.get(name) ?? null)), built };
-}
 
 describe("verdicts", () => {
   const routes = routesOf([

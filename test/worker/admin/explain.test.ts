@@ -2,13 +2,13 @@
 // with its priority, rule, whether it matched and the part of its rule that failed, over the
 // isolate's lazy muxer (a config loaded from the store's load facts); capped with `truncated`.
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, publish } from "../helpers/admin.ts";
 
 const svc = { loadBalancer: { servers: [{ url: "http://127.0.0.1:9" }] } };
 
 beforeAll(async () => {
   const extra = Object.fromEntries(Array.from({ length: 205 }, (_, i) => [`bulk-${i}`, { rule: `Host(\`bulk${i}.test\`)`, service: "svc" }]));
-  const res = await putConfig({
+  await publish({
     http: {
       routers: {
         api: { rule: "Host(`x.test`) && PathPrefix(`/api`)", service: "svc" },
@@ -19,10 +19,7 @@ beforeAll(async () => {
       },
       services: { svc },
     },
-  });
-  expect(res.status).toBe(200);
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 type Entry = { router: string; priority: number; rule: string; matched: boolean; failed?: string; saw?: string };

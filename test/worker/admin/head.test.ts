@@ -4,7 +4,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { build, DEFAULT_BASE } from "../../../worker/admin/index.ts";
-import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, publish } from "../helpers/admin.ts";
 
 const upstream = inject("whoamiUrl");
 
@@ -36,14 +36,12 @@ function getPaths(): string[] {
 }
 
 beforeAll(async () => {
-  const res = await putConfig({
+  await publish({
     http: {
       routers: { head: { rule: "Host(`head.test`)", service: "head" }, api: { rule: "Host(`api.head.test`)", service: "api@internal" } },
       services: { head: { loadBalancer: { servers: [{ url: upstream }] } } },
     },
   });
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version)).arrayBuffer();
 });
 
 const COMPARED = ["content-type", "etag", "cache-control", "x-switchyard-version", "x-next-page", "www-authenticate"];

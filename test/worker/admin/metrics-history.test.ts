@@ -4,12 +4,12 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import worker, { type WorkerEnv } from "../../../worker/index.ts";
 import type { History } from "../../../worker/metrics/history.ts";
-import { adminFetch, BASE, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, BASE, publish } from "../helpers/admin.ts";
 
 const upstream = inject("whoamiUrl");
 
 beforeAll(async () => {
-  const res = await putConfig({
+  await publish({
     http: {
       routers: {
         "hist-ok": { rule: "Host(`hist.test`) && PathPrefix(`/ok`)", service: "hist-svc" },
@@ -20,10 +20,7 @@ beforeAll(async () => {
         "hist-nowhere": { loadBalancer: { servers: [{ url: "http://127.0.0.1:9" }] } },
       },
     },
-  });
-  expect(res.status).toBe(200);
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

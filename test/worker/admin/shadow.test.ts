@@ -8,28 +8,20 @@ import { runtimeFor } from "../../../worker/runtime.ts";
 import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
 
 const upstream = inject("whoamiUrl");
-const service = { loadBalancer: { servers: [{ url: upstream }] } };
-const LIVE = {
+/** The routers both versions have (probe, sh-api) and `routers`, all on one service. */
+const configOf = (routers: Record<string, { rule: string; service: string }>) => ({
   http: {
     routers: {
       probe: { rule: "PathPrefix(`/__probe`)", service: "app" },
       "sh-api": { rule: "PathPrefix(`/sh/api`)", service: "app" },
-      "sh-web": { rule: "PathPrefix(`/sh`)", service: "app" },
+      ...routers,
     },
-    services: { app: service },
+    services: { app: { loadBalancer: { servers: [{ url: upstream }] } } },
   },
-};
+});
+const LIVE = configOf({ "sh-web": { rule: "PathPrefix(`/sh`)", service: "app" } });
 /** /sh/api/v2 moves to a new router, the rest of /sh/api stays, /sh/web gets 404. */
-const CANDIDATE = {
-  http: {
-    routers: {
-      probe: { rule: "PathPrefix(`/__probe`)", service: "app" },
-      "sh-api": { rule: "PathPrefix(`/sh/api`)", service: "app" },
-      "sh-api-v2": { rule: "PathPrefix(`/sh/api/v2`)", service: "app" },
-    },
-    services: { app: service },
-  },
-};
+const CANDIDATE = configOf({ "sh-api-v2": { rule: "PathPrefix(`/sh/api/v2`)", service: "app" } });
 
 const put = (config: unknown, query = "") =>
   adminFetch(`/config/shadow${query}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });

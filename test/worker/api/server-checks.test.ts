@@ -2,13 +2,13 @@
 // status, the last check's time and its failure, learned by the API read itself (no request has
 // gone to the service: the admin read polls the health checker, bounded in time).
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, publish } from "../helpers/admin.ts";
 
 const upstreams = inject("upstreams");
 const dead = "http://127.0.0.1:1";
 
 beforeAll(async () => {
-  const res = await putConfig({
+  await publish({
     http: {
       routers: { checked: { rule: "Host(`checks.test`)", service: "checked" } },
       services: {
@@ -16,10 +16,7 @@ beforeAll(async () => {
         plain: { loadBalancer: { servers: [{ url: upstreams.s2 }] } },
       },
     },
-  });
-  expect(res.status).toBe(200);
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 type Check = { status: string; lastCheck: string | null; error?: string };

@@ -1,11 +1,11 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, publish } from "../helpers/admin.ts";
 
 const upstream = inject("whoamiUrl");
 
 beforeAll(async () => {
-  const res = await putConfig({
+  await publish({
     http: {
       routers: {
         web: { rule: "Host(`web.test`)", service: "web", entryPoints: ["websecure"] },
@@ -17,9 +17,7 @@ beforeAll(async () => {
         unused: { loadBalancer: { servers: [{ url: upstream }] } },
       },
     },
-  });
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 async function api(path: string) {

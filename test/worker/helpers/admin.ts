@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
 
 export const TOKEN = "test-admin-token";
 export const BASE = "http://router.test/__switchyard";
@@ -15,6 +16,15 @@ export async function putConfig(config: unknown, headers: Record<string, string>
     headers: { "content-type": "application/json", ...headers },
     body: typeof config === "string" ? config : JSON.stringify(config),
   });
+}
+
+/** PUTs `config`, which must be accepted, and waits until the router serves it (requests to `path`); its version. */
+export async function publish(config: unknown, path = "/__probe"): Promise<number> {
+  const res = await putConfig(config);
+  expect(res.status).toBe(200);
+  const { version } = (await res.json()) as { version: number };
+  await (await untilServing(version, path)).arrayBuffer();
+  return version;
 }
 
 /** Requests through the router until it serves `version` (the watcher polls in the background). */

@@ -7,14 +7,14 @@ import worker, { type WorkerEnv } from "../../../worker/index.ts";
 import { IsolateMetrics, MetricsStore, storeSink } from "../../../worker/metrics/index.ts";
 import { CONTENT_TYPE, exposition } from "../../../worker/metrics/exposition.ts";
 import type { RequestSample } from "../../../worker/metrics/recorder.ts";
-import { adminFetch, BASE, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, BASE, publish } from "../helpers/admin.ts";
 import { matching, parseScrape, total } from "../helpers/prometheus.ts";
 
 const upstream = inject("whoamiUrl");
 const workerEnv = env as WorkerEnv;
 
 beforeAll(async () => {
-  const res = await putConfig({
+  await publish({
     http: {
       routers: {
         "metrics-a": { rule: "Host(`metrics.test`) && PathPrefix(`/a`)", service: "metrics-svc" },
@@ -26,10 +26,7 @@ beforeAll(async () => {
         "metrics-nowhere": { loadBalancer: { servers: [{ url: "http://127.0.0.1:9" }] } },
       },
     },
-  });
-  expect(res.status).toBe(200);
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 async function scrape(): Promise<ReturnType<typeof parseScrape>> {

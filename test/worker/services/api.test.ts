@@ -3,7 +3,7 @@
 // the background, and Traefik's API under the admin base showing each server UP or DOWN.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminFetch, putConfig, untilServing } from "../helpers/admin.ts";
+import { adminFetch, publish } from "../helpers/admin.ts";
 
 const dead = "http://127.0.0.1:1";
 
@@ -15,7 +15,7 @@ async function serverStatus(): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   // Passive health is set so it cannot take a server out (1000 failures): DOWN can only come from the active check.
-  const res = await putConfig({
+  await publish({
     http: {
       routers: { web: { rule: "Host(`web.test`)", service: "web" } },
       services: {
@@ -28,9 +28,7 @@ beforeAll(async () => {
         },
       },
     },
-  });
-  const { version } = (await res.json()) as { version: number };
-  await (await untilServing(version, "/")).arrayBuffer();
+  }, "/");
 });
 
 describe("GET <admin base>/api/http/services/{name}", () => {

@@ -31,6 +31,12 @@ async function echoed(res: Response): Promise<Echo> {
   return (await res.json()) as Echo;
 }
 
+/** A request to https://x.test/ with `key` in X-Api-Key. */
+const withKey = (snap: ReturnType<typeof snapshotOf>, key: string) => send(snap, "https://x.test/", { headers: { "x-api-key": key } });
+
+/** The consumer the middleware forwarded upstream (the request must pass). */
+const consumerOf = async (res: Promise<Response>) => header((await echoed(await res)).headers["x-consumer-id"]);
+
 describe("apiKey with inline keys", () => {
   it("takes a bearer key sent as it is, forwards the consumer, and answers 401 to a wrong or missing key", async () => {
     const snap = snapshotOf(config({
@@ -41,7 +47,7 @@ describe("apiKey with inline keys", () => {
     const got = await echoed(await send(snap, "https://x.test/a", { headers: { authorization: "Bearer k-acme", "x-consumer-id": "globex" } }));
     expect(header(got.headers["x-consumer-id"])).toBe("acme"); // the client's own copy replaced
     expect(header(got.headers["authorization"])).toBe("Bearer k-acme"); // kept without removeKey
-    expect(header((await echoed(await send(snap, "https://x.test/a", { headers: { authorization: "bearer k-globex" } }))).headers["x-consumer-id"])).toBe("globex");
+    expect(await consumerOf(send(snap, "https://x.test/a", { headers: { authorization: "bearer k-globex" } }))).toBe("globex");
     for (const authorization of ["Bearer k-nobody", "Basic k-acme", "k-acme", ""]) {
       const res = await send(snap, "https://x.test/a", { headers: { authorization } });
       expect(res.status, authorization).toBe(401);
@@ -55,7 +61,7 @@ describe("apiKey with inline keys", () => {
     const snap = snapshotOf(config({ keySource: { header: "X-Api-Key", query: "api_key", cookie: "key" }, secretValues: [hash] }));
     const b64 = btoa("raw-key");
     const consumer = `sha256:${hash.slice(7, 23)}`;
-    expect(header((await echoed(await send(snap, "https://x.test/a", { headers: { "x-api-key": b64 } }))).headers["x-consumer-id"])).toBe(consumer);
+    expect(await consumerOf(send(snap, "https://x.test/a", { headers: { "x-api-key": b64 } }))).toBe(consumer);
     expect((await echoed(await send(snap, `https://x.test/a?api_key=${encodeURIComponent(b64)}`))).path).toBe("/a");
     await echoed(await send(snap, "https://x.test/a", { headers: { cookie: `other=1; key=${b64}` } }));
     expect((await send(snap, "https://x.test/a", { headers: { "x-api-key": "raw-key" } })).status).toBe(401); // not base64 of it
@@ -72,8 +78,8 @@ describe("apiKey with inline keys", () => {
 
   it("checks a bcrypt entry pasted from Traefik Hub (htpasswd -nbB \"\" foo)", async () => {
     const snap = snapshotOf(config({ keySource: { header: "X-Api-Key" }, secretNonBase64Encoded: true, secretValues: ["$2y$05$D4SPFxzfWKcx1OXfVhRbvOTH/QB0Lm6AXTk8.NOmU4rPLX2t6UUuW"] }));
-    expect(header((await echoed(await send(snap, "https://x.test/", { headers: { "x-api-key": "foo" } }))).headers["x-consumer-id"])).toBe("secretValues[0]");
-    expect((await send(snap, "https://x.test/", { headers: { "x-api-key": "bar" } })).status).toBe(401);
+    expect(await consumerOf(withKey(snap, "foo"))).toBe("secretValues[0]");
+    expect((await withKey(snap, "bar")).status).toBe(401);
   });
 });
 
@@ -82,8 +88,8 @@ describe("apiKey with keys in KV", () => {
     const hash = await sha256("kv-key-1");
     await kv.put(`apikey:${hash.slice(7)}`, "initech");
     const snap = snapshotOf(config({ keySource: { header: "X-Api-Key" }, secretNonBase64Encoded: true, store: { kv: "CONFIG_KV", prefix: "apikey:", cacheDuration: "200ms", missCacheDuration: "0s" } }));
-    const get = () => send(snap, "https://x.test/", { headers: { "x-api-key": "kv-key-1" } });
-    expect(header((await echoed(await get())).headers["x-consumer-id"])).toBe("initech");
+    const get = () => withKey(snap, "kv-key-1");
+    expect(await consumerOf(get())).toBe("initech");
     await kv.delete(`apikey:${hash.slice(7)}`);
     expect((await get()).status).toBe(200); // still cached in this isolate
     const deadline = Date.now() + 5_000;
@@ -98,8 +104,8 @@ describe("apiKey with keys in KV", () => {
   it("inline keys are found before the store; an unbound namespace is a 500, never a pass", async () => {
     const inline = await sha256("inline");
     const snap = snapshotOf(config({ keySource: { header: "X-Api-Key" }, secretNonBase64Encoded: true, keys: [{ id: "in", value: inline }], store: { kv: "NO_SUCH_KV" } }));
-    expect(header((await echoed(await send(snap, "https://x.test/", { headers: { "x-api-key": "inline" } }))).headers["x-consumer-id"])).toBe("in");
-    expect((await send(snap, "https://x.test/", { headers: { "x-api-key": "other" } })).status).toBe(500);
+    expect(await consumerOf(withKey(snap, "inline"))).toBe("in");
+    expect((await withKey(snap, "other")).status).toBe(500);
   });
 });
 
@@ -120,13 +126,13 @@ describe("apiKey lookup cost (measured for docs/middlewares-access.md, not asser
     const means: Record<string, number> = {};
     for (const [name, s] of Object.entries(cases)) {
       const t = Date.now();
-      for (let i = 0; i < n; i++) expect((await send(s, "https://x.test/", { headers: { "x-api-key": "cost-key" } })).status).not.toBe(401);
+      for (let i = 0; i < n; i++) expect((await withKey(s, "cost-key")).status).not.toBe(401);
       means[name] = (Date.now() - t) / n;
     }
     // The cached case read KV once: with the entry gone it still passes, the uncached one does not.
     await kv.delete(`cost:${hash.slice(7)}`);
-    expect((await send(cases["KV cached"], "https://x.test/", { headers: { "x-api-key": "cost-key" } })).status).not.toBe(401);
-    expect((await send(cases["KV read"], "https://x.test/", { headers: { "x-api-key": "cost-key" } })).status).toBe(401);
+    expect((await withKey(cases["KV cached"], "cost-key")).status).not.toBe(401);
+    expect((await withKey(cases["KV read"], "cost-key")).status).toBe(401);
     console.log(`apiKey lookup, mean wall time per request over ${n} (workerd, local KV): ${Object.entries(means).map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(", ")}`);
   });
 });

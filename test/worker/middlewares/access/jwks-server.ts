@@ -5,12 +5,9 @@
 //   GET  /jwks/<key>                     the set, counted
 //   GET  /count/<key>                    {"fetches": n}: how many times /jwks/<key> was asked
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, type Listening } from "../../../fixtures/loopback.ts";
 
-export interface JwksServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type JwksServer = Listening;
 
 interface Served {
   body: string;
@@ -60,16 +57,5 @@ async function handle(sets: Map<string, Served>, req: IncomingMessage, res: Serv
 export function startJwksServer(): Promise<JwksServer> {
   const sets = new Map<string, Served>();
   const server = createServer((req, res) => void handle(sets, req, res).catch(() => res.writeHead(500).end()));
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      const close = () =>
-        new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        });
-      resolve({ url: `http://127.0.0.1:${port}`, close });
-    });
-  });
+  return listenOnLoopback(server);
 }

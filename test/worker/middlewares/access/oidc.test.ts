@@ -10,7 +10,7 @@ import { sealer } from "../../../../worker/middlewares/oidc/seal.ts";
 import { serve } from "../../../../worker/serve.ts";
 import { inbound } from "../../../../worker/inbound.ts";
 import type { RequestContext, RequestObservation } from "../../../../worker/services/types.ts";
-import { OIDC_CLIENT, OIDC_PUBLIC_CLIENT, OIDC_TOKEN_TTL_S } from "../../../fixtures/oidc-client.ts";
+import { OIDC_CLIENT, OIDC_PUBLIC_CLIENT, OIDC_TOKEN_TTL_S, oidcClientOptions, oidcWorkerSecrets } from "../../../fixtures/oidc-client.ts";
 import { Browser } from "../../helpers/browser.ts";
 import { lb, snapshotOf } from "../../helpers/serve.ts";
 
@@ -28,14 +28,7 @@ function oidcConfig(options: Record<string, unknown> = {}) {
       middlewares: {
         auth: {
           oidc: {
-            issuer,
-            clientId: OIDC_CLIENT.client_id,
-            clientSecret: "env:OIDC_CLIENT_SECRET",
-            secret: "env:OIDC_SECRET",
-            redirectUrl: "/callback",
-            logoutUrl: "/logout",
-            postLogoutRedirectUrl: `${APP}/bye`,
-            scopes: ["openid", "email", "profile"],
+            ...oidcClientOptions(issuer, APP),
             forwardHeaders: { "X-User": "sub", "X-Group": "id_token.grp", "X-Email": "email" },
             usernameClaim: "email",
             ...options,
@@ -46,7 +39,7 @@ function oidcConfig(options: Record<string, unknown> = {}) {
   };
 }
 
-const workerEnv = (secret = SECRET) => ({ ...env, OIDC_SECRET: secret, OIDC_CLIENT_SECRET: OIDC_CLIENT.client_secret });
+const workerEnv = (secret = SECRET) => ({ ...env, ...oidcWorkerSecrets(secret) });
 
 /** What the last request's handlers told the access log. */
 let observed: RequestObservation = { retryAttempts: 0 };

@@ -4,12 +4,9 @@
 //   /hits/<key>                   {"hits": n}: how many times /flap/<key> was asked, with bodyBytes of the last
 // Every answer reports the request body size it read, so a test can see what was (re)sent.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, type Listening } from "../../../fixtures/loopback.ts";
 
-export interface FlapServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type FlapServer = Listening;
 
 interface Seen {
   hits: number;
@@ -21,18 +18,7 @@ const MAX_KEYS = 10_000;
 export function startFlapServer(): Promise<FlapServer> {
   const seen = new Map<string, Seen>();
   const server = createServer((req, res) => void handle(seen, req, res));
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      const close = () =>
-        new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        });
-      resolve({ url: `http://127.0.0.1:${port}`, close });
-    });
-  });
+  return listenOnLoopback(server);
 }
 
 async function handle(seen: Map<string, Seen>, req: IncomingMessage, res: ServerResponse): Promise<void> {
