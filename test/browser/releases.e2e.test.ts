@@ -247,9 +247,14 @@ describe.skipIf(!haveChromium)("the releases page, the editor's safe changes and
     expect(res.headers.get("x-switchyard-version")).toBe("1");
   });
 
-  it("makes a stored token (shown once), which signs in; revokes it after a confirmation", async () => {
-    const { page } = await open();
+  it("makes a stored token (shown once), which signs in; revokes it after a confirmation; a taken name is refused with its path", async () => {
+    const guarded = await open();
+    guarded.allow(/status of 400/);
+    const { page } = guarded;
     await releases(page);
+    await page.getByTestId("token-name").fill("admin");
+    await page.getByTestId("token-create").click();
+    expect(await page.getByTestId("token-error").innerText()).toMatch(/^400: the token is invalid: name: "admin" is the name of one of the Worker's own tokens/);
     await page.getByTestId("token-name").fill("ci");
     await page.getByTestId("token-scope-write").check();
     await page.getByTestId("token-create").click();

@@ -58,9 +58,10 @@ export async function releases(ctx: ViewContext): Promise<void> {
   const promote = h("button", { type: "button", testid: "canary-promote", class: "primary", hidden: true, onclick: () => canary.running && endCanary(ctx, "promote", canary, result, refresh) }, "Promote");
   const abort = h("button", { type: "button", testid: "canary-abort", class: "danger", hidden: true, onclick: () => canary.running && endCanary(ctx, "abort", canary, result, refresh) }, "Abort (stable for everyone)");
   const stop = h("button", { type: "button", testid: "shadow-stop", hidden: true, onclick: () => shadow.active && stopShadow(ctx, shadow.sampled, result, refresh) }, "Stop");
-  const canaryBox = h("div", { testid: "canary", "aria-live": "polite" });
+  // Not aria-live: redrawn every 5 s, it would talk over everything; the results above are live.
+  const canaryBox = h("div", { testid: "canary" });
   const eventsBox = h("div", {});
-  const shadowBox = h("div", { testid: "shadow", "aria-live": "polite" });
+  const shadowBox = h("div", { testid: "shadow" });
   const canaryNote = writer || can(ctx.identity, "rollback") ? null : message("info", "read-only token: promote and abort need the 'write' scope (abort: or 'rollback')", "canary-readonly");
   ctx.root.append(h("h1", {}, "Releases"), result,
     h("section", { "aria-labelledby": "canary-title" }, h("h2", { id: "canary-title" }, "Canary"), canaryBox, h("div", { class: "row" }, promote, abort), canaryNote, eventsBox),

@@ -56,7 +56,7 @@ function table(ctx: ViewContext, rows: StoredToken[], result: HTMLElement, reloa
 }
 
 function createForm(ctx: ViewContext, result: HTMLElement, reload: () => Promise<void>): HTMLElement {
-  const name = h("input", { id: "token-name", testid: "token-name", type: "text", required: true, maxlength: 64, pattern: "[A-Za-z0-9._\\-]+", autocomplete: "off", placeholder: "ci" });
+  const name = h("input", { id: "token-name", testid: "token-name", type: "text", required: true, maxlength: 64, pattern: "[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}", autocomplete: "off", placeholder: "ci" });
   const boxes = SCOPES.map((scope) => h("input", { type: "checkbox", id: `token-scope-${scope}`, testid: `token-scope-${scope}`, value: scope, checked: scope === "read" }));
   const submit = h("button", { type: "submit", testid: "token-create", class: "primary" }, "Create token");
   const create = async (event: Event) => {
