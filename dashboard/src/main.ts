@@ -12,6 +12,7 @@ import { explain } from "./views/explain.ts";
 import { fleet } from "./views/fleet.ts";
 import { item } from "./views/item.ts";
 import { overview } from "./views/overview.ts";
+import { releases } from "./views/releases.ts";
 import { signin } from "./views/signin.ts";
 import { traffic } from "./views/traffic.ts";
 
@@ -22,6 +23,7 @@ const NAV: [Route["view"], string][] = [
   ["config", "History"],
   ["editor", "Editor"],
   ["explain", "Explain"],
+  ["releases", "Releases"],
 ];
 
 const base = basePath(location.pathname);
@@ -139,6 +141,8 @@ function show(ctx: ViewContext, route: Route): Promise<void> | void {
       return editor(ctx);
     case "explain":
       return explain(ctx);
+    case "releases":
+      return releases(ctx);
     default:
       return overview(ctx);
   }

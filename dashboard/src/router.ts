@@ -1,12 +1,12 @@
 // Hash routing: #/overview, #/routers/<name>, #/services/<name>, #/middlewares/<name>, #/traffic,
-// #/fleet, #/config, #/editor, #/explain. Names are URI-encoded (they hold "@").
+// #/fleet, #/config, #/editor, #/explain, #/releases. Names are URI-encoded (they hold "@").
 export type Route =
-  | { readonly view: "overview" | "traffic" | "fleet" | "config" | "editor" | "explain" }
+  | { readonly view: "overview" | "traffic" | "fleet" | "config" | "editor" | "explain" | "releases" }
   | { readonly view: "item"; readonly kind: ItemKind; readonly name: string };
 
 export type ItemKind = "routers" | "services" | "middlewares";
 
-const PAGES = new Set(["overview", "traffic", "fleet", "config", "editor", "explain"]);
+const PAGES = new Set(["overview", "traffic", "fleet", "config", "editor", "explain", "releases"]);
 const KINDS = new Set<string>(["routers", "services", "middlewares"]);
 
 export function parseHash(hash: string): Route {

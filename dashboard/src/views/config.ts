@@ -1,5 +1,6 @@
 // #/config: the history (version, time, author, message), a field-level diff between any two
-// versions, and rollback to an older one after a confirmation showing the diff from the live version.
+// versions, rollback to an older one after a confirmation showing the diff from the live version, and
+// a preview of any version (POST <base>/preview: a signed header that serves it to its holder alone).
 import { ApiError } from "../api.ts";
 import type { ConfigDiff } from "../fielddiff.ts";
 import { clear, h, message, time } from "../dom.ts";
@@ -25,6 +26,8 @@ export async function config(ctx: ViewContext): Promise<void> {
   const result = h("div", { testid: "rollback-result", "aria-live": "polite" });
   const diffOut = h("div", { "aria-live": "polite" });
   const rollbackAllowed = can(ctx.identity, "rollback");
+  const previewAllowed = can(ctx.identity, "write");
+  const previewOut = h("div", { testid: "preview-result", "aria-live": "polite" });
   ctx.root.append(
     result,
     h("div", { class: "scroll" }, h("table", { testid: "history" },
@@ -34,11 +37,13 @@ export async function config(ctx: ViewContext): Promise<void> {
         h("td", {}, time(r.createdAt)),
         h("td", { testid: "history-author" }, r.author),
         h("td", { testid: "history-message" }, r.message, r.rollbackOf !== undefined ? ` (rollback of ${r.rollbackOf})` : ""),
-        h("td", {}, rollbackAllowed && r.version !== live
+        h("td", { class: "actions" }, rollbackAllowed && r.version !== live
           ? h("button", { type: "button", testid: "rollback", "data-version": r.version, onclick: () => void confirmRollback(ctx, live, r.version, result) }, `Roll back to ${r.version}`)
-          : null),
+          : null,
+          previewAllowed ? h("button", { type: "button", testid: "preview", "data-version": r.version, onclick: () => void preview(ctx, r.version, previewOut) }, `Preview ${r.version}`) : null),
       ))),
     )),
+    previewOut,
     diffForm(ctx, history, diffOut),
     diffOut,
   );
@@ -107,4 +112,26 @@ async function confirmRollback(ctx: ViewContext, live: number, target: number, r
       clear(result, message("error", stale ? `version ${live} is no longer live (someone published meanwhile): reload and try again` : String(err instanceof Error ? err.message : err), "rollback-error"));
     }
   });
+}
+
+/**
+ * POST /preview {"version"}: the header and a curl line, in read-only fields to select and copy.
+ * The preview token travels in that header only, never in a URL (a URL ends up in logs and history).
+ */
+async function preview(ctx: ViewContext, version: number, out: HTMLElement): Promise<void> {
+  clear(out, message("info", `minting a preview of version ${version}…`, "preview-loading"));
+  try {
+    const p = await ctx.api.json<{ version: number; expiresAt: string; header: string; curl: string }>("POST", "/preview", { body: JSON.stringify({ version }), headers: { "content-type": "application/json" } });
+    const field = (id: string, label: string, value: string) => [
+      h("label", { for: id, class: "block" }, label),
+      h("input", { id, testid: id, type: "text", readonly: true, value, class: "copy", spellcheck: "false", autocomplete: "off", onfocus: (e: Event) => (e.target as HTMLInputElement).select() }),
+    ];
+    clear(out, h("section", { testid: "preview-box", "data-version": p.version, class: "preview", "aria-labelledby": "preview-title" },
+      h("h2", { id: "preview-title" }, `Preview of version ${p.version}`),
+      h("p", {}, `Requests with this header are served by version ${p.version} (until ${time(p.expiresAt)}); everyone else is served as before.`),
+      field("preview-header", "header", p.header),
+      field("preview-curl", "curl", p.curl)));
+  } catch (err) {
+    clear(out, message("error", err instanceof Error ? err.message : String(err), "preview-error"));
+  }
 }

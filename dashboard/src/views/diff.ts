@@ -3,9 +3,9 @@ import { diffRows, showValue, type ConfigDiff } from "../fielddiff.ts";
 import { h, message } from "../dom.ts";
 import type { DiffLine } from "../linediff.ts";
 
-export function renderConfigDiff(diff: ConfigDiff, testid = "diff"): HTMLElement {
+export function renderConfigDiff(diff: ConfigDiff, testid = "diff", heading = `from version ${diff.from} to ${diff.to}`): HTMLElement {
   const rows = diffRows(diff);
-  const box = h("div", { class: "diff", testid }, h("p", {}, `from version ${diff.from} to ${diff.to}`));
+  const box = h("div", { class: "diff", testid }, h("p", {}, heading));
   if (rows.length === 0) box.append(message("info", "no differences", `${testid}-empty`));
   for (const { section, entries } of rows) {
     box.append(

@@ -2,6 +2,7 @@
 // <base>/config/validate, the store's own admission), each error with its JSON path (a click
 // selects its line), and Push: PUT <base>/config with If-Match of the version loaded. A 412 (someone
 // published meanwhile) shows a line diff of yours against the current one, to take theirs or keep yours.
+// Beside Push, Push as canary, Evaluate as shadow and Plan (editor-safe.ts).
 import { ApiError } from "../api.ts";
 import { clear, h, message } from "../dom.ts";
 import { CONTENT_TYPES, FORMATS, fromText, toText, type Format } from "../formats.ts";
@@ -10,11 +11,8 @@ import { lineOfPath, lineRange } from "../pathline.ts";
 import { can } from "../session.ts";
 import type { ViewContext } from "./context.ts";
 import { renderLineDiff } from "./diff.ts";
+import { safeControls, type EditorAccess, type Issue, type PutAnswer, type SendTarget } from "./editor-safe.ts";
 
-interface Issue {
-  path: string;
-  message: string;
-}
 interface Validation {
   valid: boolean;
   errors?: Issue[];
@@ -56,6 +54,8 @@ class Editor {
   private readonly conflict = h("div", { testid: "editor-conflict-box" });
   private readonly note = h("input", { id: "editor-message", testid: "editor-message", type: "text", placeholder: "what changed and why" });
   private readonly pushButton: HTMLButtonElement;
+  private readonly safe: ReturnType<typeof safeControls>;
+  private readonly sendButtons: HTMLButtonElement[];
   private readonly ctx: ViewContext;
   private loaded: Loaded;
 
@@ -64,6 +64,8 @@ class Editor {
     this.loaded = loaded;
     this.writable = can(ctx.identity, "write");
     this.pushButton = h("button", { type: "button", testid: "editor-push", class: "primary", disabled: !this.writable, onclick: () => void this.push() }, "Push");
+    this.safe = safeControls(this.access(), this.writable);
+    this.sendButtons = [this.pushButton, ...this.safe.buttons];
     this.versionLabel.textContent = versionText(loaded.version);
     this.text.value = toText(loaded.value, this.format);
     this.text.addEventListener("input", () => this.schedule());
@@ -82,6 +84,7 @@ class Editor {
       this.writable
         ? h("div", { class: "row" }, h("label", { for: "editor-message" }, "message"), this.note, this.pushButton)
         : message("info", "read-only token: pushing is not available", "readonly-note"),
+      this.safe.element,
       this.result,
       this.conflict,
     );
@@ -128,21 +131,32 @@ class Editor {
     this.schedule();
   }
 
-  /** PUT /config with If-Match of the version loaded: published, stale (412: the conflict view), invalid or refused. */
-  private async push(): Promise<void> {
-    this.pushButton.disabled = true;
-    clear(this.result, message("info", "pushing…", "editor-pushing"));
+  /** PUT /config with If-Match of the version loaded: published (then polls until served), or as send() says. */
+  private push(): Promise<void> {
+    return this.send({ path: "/config", ifMatch: true, note: true, pending: "pushing…" }, async (body) => {
+      if (body.version === undefined) return clear(this.result, message("error", "refused: the answer has no version", "editor-refused"));
+      this.setLoaded(await loadCurrent(this.ctx), false);
+      clear(this.result, message("ok", `published: version ${body.version} is live`, "editor-pushed"));
+      void untilServed(this.ctx, body.version, this.result);
+    });
+  }
+
+  /**
+   * PUT of the editor's text exactly as Push sends it (its format's Content-Type; If-Match of the
+   * version loaded and the message where `target` says): `done` on success; a 412 shows the conflict
+   * view, a 400 the errors at their paths, anything else is refused with the API's message.
+   */
+  async send(target: SendTarget, done: (body: PutAnswer) => Promise<void> | void): Promise<void> {
+    this.setBusy(true);
+    clear(this.result, message("info", target.pending, "editor-pushing"));
     const headers: Record<string, string> = { "content-type": CONTENT_TYPES[this.format] };
-    if (this.loaded.version !== null) headers["if-match"] = `"${this.loaded.version}"`;
-    if (this.note.value.trim()) headers["x-switchyard-message"] = this.note.value.trim();
+    if (target.ifMatch && this.loaded.version !== null) headers["if-match"] = `"${this.loaded.version}"`;
+    if (target.note && this.note.value.trim()) headers["x-switchyard-message"] = this.note.value.trim();
     try {
-      const res = await this.ctx.api.request("PUT", "/config", { body: this.text.value, headers });
-      const body = (await res.json().catch(() => null)) as { version?: number; error?: string; errors?: Issue[] } | null;
-      if (res.ok && body?.version !== undefined) {
-        this.setLoaded(await loadCurrent(this.ctx), false);
-        clear(this.result, message("ok", `published: version ${body.version} is live`, "editor-pushed"));
-        void untilServed(this.ctx, body.version, this.result);
-      } else if (res.status === 412) {
+      const res = await this.ctx.api.request("PUT", target.path, { body: this.text.value, headers });
+      const body = (await res.json().catch(() => null)) as PutAnswer | null;
+      if (res.ok && body) await done(body);
+      else if (res.status === 412) {
         clear(this.result, message("error", "someone published a newer version since you loaded: compare and choose", "editor-stale"));
         await showConflict(this.ctx, this.conflict, this.text, this.format, (l, replace) => this.setLoaded(l, replace));
       } else if (res.status === 400 && body?.errors) {
@@ -150,8 +164,25 @@ class Editor {
         clear(this.result, message("error", "refused: the config is invalid", "editor-invalid"));
       } else clear(this.result, message("error", `refused: ${res.status} ${body?.error ?? ""}`, "editor-refused"));
     } finally {
-      this.pushButton.disabled = !this.writable;
+      this.setBusy(false);
     }
+  }
+
+  private setBusy(busy: boolean): void {
+    for (const b of this.sendButtons) b.disabled = busy || !this.writable;
+  }
+
+  /** What editor-safe.ts needs of the editor. */
+  private access(): EditorAccess {
+    return {
+      ctx: this.ctx,
+      result: this.result,
+      text: () => this.text.value,
+      format: () => this.format,
+      send: (target, done) => this.send(target, done),
+      showIssues: (errors) => showIssues(this.validation, this.text, { valid: false, errors }),
+      reload: async () => this.setLoaded(await loadCurrent(this.ctx), false),
+    };
   }
 }
 
