@@ -33,6 +33,19 @@ async function traffic(stack: Stack): Promise<void> {
   }
 }
 
+/** A canary of `app` back on blue, for half the clients, held (no promotion within the shot), with traffic from many addresses. */
+async function startCanary(stack: Stack): Promise<void> {
+  const config = secondConfig(stack);
+  config.http.routers["app"] = { rule: "PathPrefix(`/app`)", service: "app", middlewares: ["tag"] };
+  const q = new URLSearchParams({ canary: "50", promoteAfter: "1h", minRequests: "100000" });
+  const put = await admin(stack, "PUT", `/config?${q}`, config, { "x-switchyard-message": "app back to blue, as a canary" });
+  if (put.status !== 200) throw new Error(`the canary was refused: ${JSON.stringify(put.body)}`);
+  for (let round = 0; round < 3; round++) {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${stack.url}/app/`, { headers: { "cf-connecting-ip": `10.9.${round}.${i}` }, signal: AbortSignal.timeout(10_000) }).then((r) => r.text())));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 async function shoot(page: Page, name: string): Promise<string> {
   const path = join(OUT, `dashboard-${name}.png`);
   // Let charts and fonts settle: the last frame, not a half-drawn one.
@@ -96,6 +109,13 @@ async function pages(stack: Stack, browser: Browser): Promise<string[]> {
     await nav(page, "fleet");
     await page.getByTestId("fleet-version").first().waitFor({ timeout: 15_000 });
     shots.push(await shoot(page, "fleet"));
+
+    await startCanary(stack);
+    await page.getByTestId("nav-releases").click();
+    await page.getByTestId("canary-candidate").waitFor({ timeout: 15_000 });
+    // The figures come with the isolates' canary reports (every CANARY_REPORT_INTERVAL_MS, 5 s).
+    await page.locator('[data-testid="canary-figure"][data-role="candidate"] [data-testid="figure-requests"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    shots.push(await shoot(page, "releases"));
 
     const phone = await open(390, 844);
     await phone.getByTestId("list-routers").waitFor();
