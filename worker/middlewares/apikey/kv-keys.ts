@@ -5,6 +5,8 @@
 // isolate per duration. Revoking is deleting the entry; it reaches an isolate once its cached entry
 // expires (cacheDuration) and KV has propagated the delete (up to ~60 s across locations).
 import { durationMs } from "../../go/duration.ts";
+import { SingleFlight } from "../../go/singleflight.ts";
+import { ExpiringMap } from "../auth/expiring.ts";
 import type { MiddlewareOptions } from "../../schema/middlewares.ts";
 
 type StoreOptions = NonNullable<MiddlewareOptions<"apiKey">["store"]>;
@@ -23,14 +25,9 @@ function kvIn(env: object, name: string): KvReader | null {
   return typeof (candidate as { get?: unknown }).get === "function" ? (candidate as KvReader) : null;
 }
 
-interface Entry {
-  readonly consumer: string | null;
-  readonly until: number;
-}
-
 export class KvKeys {
-  private readonly cached = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<string | null>>();
+  private readonly cached = new ExpiringMap<string | null>(CAPACITY);
+  private readonly reads = new SingleFlight<string | null>();
   private readonly hitMs: number;
   private readonly missMs: number;
   private readonly options: StoreOptions;
@@ -43,15 +40,9 @@ export class KvKeys {
 
   /** The consumer of the key with this SHA-256, null when KV has none; throws when KV cannot be read. */
   async consumer(env: object, sha256: string, now = Date.now()): Promise<string | null> {
-    const entry = this.cached.get(sha256);
-    if (entry && entry.until > now) return entry.consumer;
-    if (entry) this.cached.delete(sha256);
-    let running = this.pending.get(sha256);
-    if (!running) {
-      running = this.read(env, sha256, now).finally(() => this.pending.delete(sha256));
-      this.pending.set(sha256, running);
-    }
-    return running;
+    const cached = this.cached.get(sha256, now);
+    if (cached !== undefined) return cached;
+    return this.reads.do(sha256, () => this.read(env, sha256, now));
   }
 
   private async read(env: object, sha256: string, now: number): Promise<string | null> {
@@ -60,15 +51,7 @@ export class KvKeys {
     const value = await kv.get(this.options.prefix + sha256);
     const consumer = value === null || value === "" ? null : value;
     const ttl = consumer === null ? this.missMs : this.hitMs;
-    if (ttl > 0) this.remember(sha256, { consumer, until: now + ttl });
+    if (ttl > 0) this.cached.set(sha256, consumer, now + ttl);
     return consumer;
-  }
-
-  private remember(sha256: string, entry: Entry): void {
-    this.cached.set(sha256, entry);
-    if (this.cached.size > CAPACITY) {
-      const oldest = this.cached.keys().next();
-      if (!oldest.done) this.cached.delete(oldest.value);
-    }
   }
 }

@@ -3,6 +3,7 @@
 // every request; Traefik re-checks each time (with a singleflight for concurrent identical checks).
 // Here a success is remembered under a salted SHA-256 of user, password and secret, never the
 // password itself; failures are never remembered, so a wrong password costs a full check each time.
+import { SingleFlight } from "../../go/singleflight.ts";
 import { concat } from "../../http/body.ts";
 import { hex, utf8 } from "./bytes.ts";
 
@@ -12,7 +13,7 @@ export class VerifiedCredentials {
   private readonly salt = crypto.getRandomValues(new Uint8Array(16));
   private readonly passed = new Map<string, true>();
   /** Identical checks in flight share one computation, as Traefik's singleflight group. */
-  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly checks = new SingleFlight<boolean>();
 
   private readonly verify: (password: Uint8Array, secret: string) => Promise<boolean>;
 
@@ -27,12 +28,7 @@ export class VerifiedCredentials {
       this.passed.set(key, true);
       return true;
     }
-    let running = this.pending.get(key);
-    if (!running) {
-      running = this.verify(password, secret).finally(() => this.pending.delete(key));
-      this.pending.set(key, running);
-    }
-    const ok = await running;
+    const ok = await this.checks.do(key, () => this.verify(password, secret));
     if (ok) this.remember(key);
     return ok;
   }
