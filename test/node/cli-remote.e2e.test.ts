@@ -85,6 +85,7 @@ describe("switchyard push / pull / history / rollback / diff", () => {
 
     const diff = await run("diff", "1", "2", "--url", dev.url, "--json");
     expect(JSON.parse(diff.out).routers).toMatchObject({ added: ["beta"], removed: [], changed: [] });
+    expect(Object.keys(JSON.parse(diff.out).routers.fields)).toEqual(["beta"]);
     expect(JSON.parse(diff.out).routers.fields.beta).toEqual([{ path: "http.routers.beta", op: "added", to: { rule: "PathPrefix(`/beta`)", service: "app" } }]);
     const text = await run("diff", "1", "2", "--url", dev.url);
     expect(text.lines).toEqual(["version 1 -> 2:\n  + routers.beta"]);

@@ -113,6 +113,7 @@ describe("history, rollback, diff", () => {
     expect(diff.services!.fields).toEqual({
       app: [{ path: "http.services.app.loadBalancer.servers[0].url", op: "changed", from: `${upstream}/old`, to: `${upstream}/new` }],
     });
+    expect(Object.keys(diff.routers!.fields).sort()).toEqual(["extra", "r-new", "r-old"]);
     expect(diff.routers!.fields["extra"]).toEqual([{ path: "http.routers.extra", op: "added", to: { rule: "Path(`/extra`)", service: "app" } }]);
     expect(diff.routers!.fields["r-old"]).toEqual([{ path: "http.routers.r-old", op: "removed", from: expect.objectContaining({ service: "app" }) }]);
 
